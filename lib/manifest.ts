@@ -1,0 +1,139 @@
+/**
+ * The one declaration of the backend's shape: functions, WebSocket routes, HTTP routes, the
+ * table, the queues and their event sources, and schedules. The CDK stack builds AWS resources
+ * from it and the local runtime builds its emulated services from it, so the two cannot drift;
+ * `test/infra` holds the synthesized template against it.
+ *
+ * This file must stay free of CDK and AWS SDK imports: the local runtime loads it.
+ */
+
+/** A Lambda function: its source file (exporting `handler`) and its limits. */
+export interface FunctionSpec {
+  /** Path from the repository root to the handler file; the file exports `handler`. */
+  readonly entry: string;
+  /** @default 10 */
+  readonly timeoutSeconds?: number;
+  /** @default 256 */
+  readonly memoryMb?: number;
+  /** Which env-bound resources the function needs (drives CDK grants and env vars). */
+  readonly uses: readonly Resource[];
+}
+
+/** Resources a function can be bound to; each binding sets env vars and grants together. */
+export type Resource =
+  | 'table:read'
+  | 'table:write'
+  | 'queue:deliveries'
+  | 'queue:notifications'
+  | 'management'
+  | 'jwt';
+
+const ws = (name: string, uses: readonly Resource[], timeoutSeconds = 10): FunctionSpec => ({
+  entry: `lambdas/ws/${name}.ts`,
+  timeoutSeconds,
+  uses,
+});
+
+const messaging: readonly Resource[] = ['table:read', 'table:write', 'queue:deliveries', 'management'];
+
+export const functions = {
+  authorizer: ws('authorizer', ['table:read', 'table:write', 'jwt'], 5),
+  connect: ws('connect', ['table:write']),
+  disconnect: ws('disconnect', ['table:read', 'table:write']),
+  default: ws('default', []),
+  ping: ws('ping', ['table:write']),
+  send: ws('send', messaging),
+  sync: ws('sync', messaging, 29),
+  ack: ws('ack', ['table:read', 'table:write']),
+  /** Actions whose behaviour lands with the rooms work; they answer UNKNOWN_ACTION for now. */
+  rooms: ws('rooms', []),
+  tickets: { entry: 'lambdas/http/tickets.ts', uses: ['table:write', 'jwt'] },
+  health: {
+    entry: 'lambdas/http/health.ts',
+    uses: ['table:read', 'queue:deliveries', 'queue:notifications'],
+  },
+  deliver: { entry: 'lambdas/queue/deliver.ts', timeoutSeconds: 60, uses: messaging },
+  notify: { entry: 'lambdas/queue/notify.ts', timeoutSeconds: 60, uses: messaging },
+} as const satisfies Record<string, FunctionSpec>;
+
+export type FunctionName = keyof typeof functions;
+
+/**
+ * The WebSocket API. `identitySource` is empty on purpose: API Gateway requires every listed
+ * identity source to be present, and a client presents either `ticket` or `token`, so the
+ * authorizer itself rejects a handshake that carries neither (401).
+ */
+export const websocketApi = {
+  routeSelectionExpression: '$request.body.action',
+  authorizer: { function: 'authorizer', identitySource: [] as string[] },
+  /** Route key to function. Every message route is two-way: the handler's body is the reply frame. */
+  routes: {
+    $connect: 'connect',
+    $disconnect: 'disconnect',
+    $default: 'default',
+    ping: 'ping',
+    send: 'send',
+    sync: 'sync',
+    ack: 'ack',
+    join: 'rooms',
+    leave: 'rooms',
+    publish: 'rooms',
+    history: 'rooms',
+    read: 'rooms',
+    typing: 'rooms',
+    status: 'rooms',
+    who: 'rooms',
+  },
+} as const satisfies {
+  routeSelectionExpression: string;
+  authorizer: { function: FunctionName; identitySource: string[] };
+  routes: Record<string, FunctionName>;
+};
+
+export type RouteKey = keyof typeof websocketApi.routes;
+
+/** Every `action` of PROTOCOL.md, which is every route key not starting with `$`. */
+export const actions = Object.keys(websocketApi.routes).filter((k) => !k.startsWith('$'));
+
+/** The HTTP API: `METHOD /path` (API Gateway v2 route keys) to function. */
+export const httpApi = {
+  routes: {
+    'GET /health': 'health',
+    'POST /tickets': 'tickets',
+  },
+} as const satisfies { routes: Record<string, FunctionName> };
+
+/** The single table. Items are keyed `pk`/`sk`; `byUser` finds a user's connections. */
+export const table = {
+  partitionKey: 'pk',
+  sortKey: 'sk',
+  ttlAttribute: 'expiresAt',
+  indexes: {
+    byUser: { partitionKey: 'gsi1pk', sortKey: 'gsi1sk' },
+  },
+} as const;
+
+export interface QueueSpec {
+  /** Function invoked by the event source mapping. */
+  readonly consumer: FunctionName;
+  readonly batchSize: number;
+  /** Must be at least six times the consumer's timeout, as AWS advises. */
+  readonly visibilityTimeoutSeconds: number;
+  /** Receives before a message moves to the dead-letter queue. */
+  readonly maxReceiveCount: number;
+}
+
+export const queues = {
+  deliveries: { consumer: 'deliver', batchSize: 10, visibilityTimeoutSeconds: 360, maxReceiveCount: 5 },
+  notifications: { consumer: 'notify', batchSize: 10, visibilityTimeoutSeconds: 360, maxReceiveCount: 5 },
+} as const satisfies Record<string, QueueSpec>;
+
+export type QueueName = keyof typeof queues;
+
+export interface ScheduleSpec {
+  readonly function: FunctionName;
+  readonly rateMinutes: number;
+}
+
+/** Scheduled functions (the connection sweeper arrives with presence). */
+export const schedules = {} as const satisfies Record<string, ScheduleSpec>;
