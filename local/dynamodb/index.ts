@@ -1,0 +1,2 @@
+export { type CreateTablesOptions, createTables } from './create-tables.ts';
+export { type LocalDynamoDb, type StartDynamoDbOptions, startDynamoDb } from './start-dynamodb.ts';
