@@ -25,6 +25,8 @@ export type Resource =
   | 'table:write'
   | 'queue:deliveries'
   | 'queue:notifications'
+  /** Send rights on the notifications dead-letter queue (invalid records go there directly). */
+  | 'dlq:notifications'
   | 'management'
   | 'jwt';
 
@@ -53,7 +55,7 @@ export const functions = {
     uses: ['table:read', 'queue:deliveries', 'queue:notifications'],
   },
   deliver: { entry: 'lambdas/queue/deliver.ts', timeoutSeconds: 60, uses: messaging },
-  notify: { entry: 'lambdas/queue/notify.ts', timeoutSeconds: 60, uses: messaging },
+  notify: { entry: 'lambdas/queue/notify.ts', timeoutSeconds: 60, uses: [...messaging, 'dlq:notifications'] },
 } as const satisfies Record<string, FunctionSpec>;
 
 export type FunctionName = keyof typeof functions;

@@ -11,6 +11,8 @@ const schema = z.object({
   TABLE_NAME: z.string().min(1).default('wavelet-local'),
   DELIVERIES_QUEUE_URL: z.string().default(''),
   NOTIFICATIONS_QUEUE_URL: z.string().default(''),
+  /** Where the notifications consumer puts records that fail validation, with the reason. */
+  NOTIFICATIONS_DLQ_URL: z.string().default(''),
   /** `https://{apiId}.execute-api.{region}.amazonaws.com/{stage}`; locally `http://127.0.0.1:8080/local`. */
   MANAGEMENT_ENDPOINT: z.string().default('http://127.0.0.1:8080/local'),
 

@@ -1,0 +1,48 @@
+import { Agent as HttpAgent } from 'node:http';
+import { Agent } from 'node:https';
+import { ApiGatewayManagementApiClient } from '@aws-sdk/client-apigatewaymanagementapi';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { SQSClient } from '@aws-sdk/client-sqs';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { NodeHttpHandler } from '@smithy/node-http-handler';
+import { type Config, getConfig } from './config.ts';
+
+/** Everything a service needs from the outside world; tests pass their own. */
+export interface Deps {
+  readonly config: Config;
+  readonly db: DynamoDBDocumentClient;
+  readonly sqs: SQSClient;
+  readonly management: ApiGatewayManagementApiClient;
+  readonly now: () => number;
+}
+
+const keepAlive = (requestTimeout?: number) =>
+  new NodeHttpHandler({
+    httpAgent: new HttpAgent({ keepAlive: true, maxSockets: 64 }),
+    httpsAgent: new Agent({ keepAlive: true, maxSockets: 64 }),
+    connectionTimeout: 1000,
+    requestTimeout,
+  });
+
+/** Builds the SDK clients; endpoints come from the standard AWS_ENDPOINT_URL_* variables. */
+export function createDeps(config: Config = getConfig()): Deps {
+  const db = DynamoDBDocumentClient.from(new DynamoDBClient({ requestHandler: keepAlive() }), {
+    marshallOptions: { removeUndefinedValues: true },
+  });
+  const sqs = new SQSClient({ requestHandler: keepAlive() });
+  // Retries are ours (delivery/post.ts): backoff with jitter, then hand-off to the queue.
+  const management = new ApiGatewayManagementApiClient({
+    endpoint: config.MANAGEMENT_ENDPOINT,
+    maxAttempts: 1,
+    requestHandler: keepAlive(config.DELIVERY_TIMEOUT_MS),
+  });
+  return { config, db, sqs, management, now: Date.now };
+}
+
+let defaults: Deps | undefined;
+
+/** The container's clients, built on first use and kept for every later invocation. */
+export function getDeps(): Deps {
+  defaults ??= createDeps();
+  return defaults;
+}

@@ -1,0 +1,111 @@
+import type { Deps } from '../clients.ts';
+import { logger } from '../logger.ts';
+import { sendRecords } from '../queue.ts';
+import { closeConnection } from '../services/connection-lifecycle.ts';
+import { listUserConnections } from '../store/connections.ts';
+import { mapWithConcurrency } from './concurrency.ts';
+import { postWithRetry } from './post.ts';
+import type { DeliveryRecord } from './records.ts';
+
+/** What one delivery did, for replies, logs and metrics. */
+export interface DeliveryReport {
+  delivered: number;
+  /** Connections API Gateway no longer knew (410); their records were removed. */
+  gone: number;
+  /** Connections handed to the deliveries queue after inline retries ran out. */
+  handedOff: number;
+  /** Connections sent to the deliveries queue as shards of a large fan-out. */
+  sharded: number;
+  /** Posts API Gateway refused for good (403, 413); logged. */
+  rejected: number;
+}
+
+export interface DeliverOptions {
+  /** Deliver here even above DELIVERY_INLINE_MAX (the delivery worker runs its shard). @default false */
+  readonly inlineOnly?: boolean;
+  /** How many times this frame was already handed off; bounds the retries through the queue. @default 0 */
+  readonly attempt?: number;
+}
+
+/** Hand-offs after which a connection is given up (stored messages stay in the inbox). */
+const maxHandOffs = 5;
+
+/**
+ * The one delivery mechanism. Posts `frame` to every connection, inline with bounded
+ * concurrency up to DELIVERY_INLINE_MAX recipients, as shards on the deliveries queue above.
+ */
+export async function deliverToConnections(
+  deps: Deps,
+  frame: string,
+  connectionIds: readonly string[],
+  options: DeliverOptions = {},
+): Promise<DeliveryReport> {
+  const report: DeliveryReport = { delivered: 0, gone: 0, handedOff: 0, sharded: 0, rejected: 0 };
+  const unique = [...new Set(connectionIds)];
+  if (unique.length === 0) return report;
+  const { DELIVERY_INLINE_MAX, DELIVERY_SHARD_SIZE, DELIVERY_CONCURRENCY, DELIVERIES_QUEUE_URL } =
+    deps.config;
+
+  if (!options.inlineOnly && unique.length > DELIVERY_INLINE_MAX) {
+    const records = chunk(unique, DELIVERY_SHARD_SIZE).map((ids) => ({
+      body: JSON.stringify({
+        type: 'connections',
+        frame,
+        connectionIds: ids,
+        attempt: 0,
+      } satisfies DeliveryRecord),
+    }));
+    await sendRecords(deps, DELIVERIES_QUEUE_URL, records);
+    report.sharded = unique.length;
+    return report;
+  }
+
+  const retryLater: string[] = [];
+  await mapWithConcurrency(unique, DELIVERY_CONCURRENCY, async (connectionId) => {
+    const outcome = await postWithRetry(deps, connectionId, frame);
+    if (outcome === 'ok') report.delivered += 1;
+    else if (outcome === 'gone') {
+      report.gone += 1;
+      await closeConnection(deps, connectionId);
+    } else if (outcome === 'retryable') retryLater.push(connectionId);
+    else report.rejected += 1;
+  });
+  if (report.rejected > 0) logger.warn('Posts rejected by API Gateway', { rejected: report.rejected });
+
+  if (retryLater.length > 0) {
+    const attempt = (options.attempt ?? 0) + 1;
+    if (attempt > maxHandOffs) {
+      logger.error('Delivery abandoned after repeated hand-offs', {
+        connections: retryLater.length,
+        attempt,
+      });
+    } else {
+      const body = JSON.stringify({ type: 'connections', frame, connectionIds: retryLater, attempt });
+      // Exponential delay so a throttled account gets room to recover.
+      await sendRecords(deps, DELIVERIES_QUEUE_URL, [{ body, delaySeconds: Math.min(900, 2 ** attempt) }]);
+      report.handedOff = retryLater.length;
+    }
+  }
+  return report;
+}
+
+/** Delivers to every connection of each user (all their devices and tabs). */
+export async function deliverToUsers(
+  deps: Deps,
+  frame: string,
+  userIds: readonly string[],
+  options: DeliverOptions = {},
+): Promise<DeliveryReport> {
+  const perUser = await mapWithConcurrency(
+    [...new Set(userIds)],
+    deps.config.DELIVERY_CONCURRENCY,
+    (userId) => listUserConnections(deps, userId),
+  );
+  return deliverToConnections(deps, frame, perUser.flat(), options);
+}
+
+export function chunk<T>(items: readonly T[], size: number): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
+  return out;
+}

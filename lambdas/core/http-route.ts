@@ -1,0 +1,48 @@
+import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
+import { type Deps, getDeps } from './clients.ts';
+import { httpStatusOf, isAppError } from './errors.ts';
+import { logger } from './logger.ts';
+
+export interface HttpOutcome {
+  readonly status?: number;
+  readonly body: unknown;
+}
+
+export type HttpHandler = (event: APIGatewayProxyEventV2, deps: Deps) => Promise<HttpOutcome>;
+
+const json = (statusCode: number, body: unknown): APIGatewayProxyStructuredResultV2 => ({
+  statusCode,
+  headers: { 'content-type': 'application/json' },
+  body: JSON.stringify(body),
+});
+
+/**
+ * Wraps an HTTP API route: maps the outcome to JSON and every failure to
+ * `{ "error": { "code", "message" } }` with the matching status. Unexpected failures are logged
+ * with a correlation id and answered INTERNAL without details.
+ */
+export function httpRoute(run: HttpHandler) {
+  return async (
+    event: APIGatewayProxyEventV2,
+    _context?: unknown,
+    deps: Deps = getDeps(),
+  ): Promise<APIGatewayProxyStructuredResultV2> => {
+    try {
+      const outcome = await run(event, deps);
+      return json(outcome.status ?? 200, outcome.body);
+    } catch (error) {
+      if (isAppError(error)) {
+        return json(httpStatusOf[error.code], { error: { code: error.code, message: error.message } });
+      }
+      const correlationId = event.requestContext.requestId;
+      logger.error('Unexpected failure', { correlationId, error: error as Error });
+      return json(500, {
+        error: { code: 'INTERNAL', message: `Internal error (correlation id ${correlationId})` },
+      });
+    }
+  };
+}
+
+/** Headers arrive lower-cased from HTTP APIs (payload 2.0). */
+export const authorizationOf = (event: APIGatewayProxyEventV2): string | undefined =>
+  event.headers?.authorization ?? event.headers?.Authorization;

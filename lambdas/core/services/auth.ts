@@ -1,0 +1,38 @@
+import { type Identity, verifyToken } from '../auth/jwt.ts';
+import type { Deps } from '../clients.ts';
+import { unauthorized } from '../errors.ts';
+import { consumeTicket, createTicket, type Ticket } from '../store/tickets.ts';
+
+export interface HandshakeCredentials {
+  readonly ticket?: string;
+  readonly token?: string;
+}
+
+/**
+ * Decides who a `$connect` speaks for. A ticket is consumed (single use) even when the
+ * handshake later fails, so a leaked ticket cannot be replayed.
+ */
+export async function authenticateHandshake(
+  deps: Deps,
+  credentials: HandshakeCredentials,
+): Promise<Identity> {
+  if (credentials.ticket) {
+    const holder = await consumeTicket(deps, credentials.ticket);
+    if (!holder) throw unauthorized('Unknown, used or expired ticket');
+    return holder;
+  }
+  if (credentials.token) return verifyToken(deps.config, credentials.token);
+  throw unauthorized('A ticket or token query parameter is required');
+}
+
+/** `Authorization: Bearer {JWT}` to an identity. */
+export async function authenticateBearer(deps: Deps, authorization: string | undefined): Promise<Identity> {
+  const match = /^Bearer\s+(\S+)$/i.exec(authorization ?? '');
+  if (!match?.[1]) throw unauthorized('Authorization: Bearer {token} is required');
+  return verifyToken(deps.config, match[1]);
+}
+
+/** A single-use WebSocket ticket for a user who proved who they are with a JWT. */
+export async function issueTicket(deps: Deps, identity: Identity): Promise<Ticket> {
+  return createTicket(deps, identity);
+}

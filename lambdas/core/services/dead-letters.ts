@@ -1,0 +1,27 @@
+import { SendMessageCommand } from '@aws-sdk/client-sqs';
+import type { Deps } from '../clients.ts';
+import { logger } from '../logger.ts';
+
+/**
+ * Moves a record that can never succeed straight to a dead-letter queue, with the reason as a
+ * message attribute, so it neither blocks its queue nor burns retries. Throws if the move
+ * fails, so the record stays on its queue and is not lost.
+ */
+export async function deadLetter(
+  deps: Deps,
+  queueUrl: string,
+  record: { body: string; messageId: string },
+  reason: string,
+): Promise<void> {
+  logger.warn('Record moved to the dead-letter queue', { messageId: record.messageId, reason });
+  await deps.sqs.send(
+    new SendMessageCommand({
+      QueueUrl: queueUrl,
+      MessageBody: record.body,
+      MessageAttributes: {
+        reason: { DataType: 'String', StringValue: reason.slice(0, 1000) },
+        sourceMessageId: { DataType: 'String', StringValue: record.messageId },
+      },
+    }),
+  );
+}

@@ -1,0 +1,79 @@
+import type { Deps } from '../clients.ts';
+import { deliverToUsers } from '../delivery/deliver.ts';
+import { postWithRetry } from '../delivery/post.ts';
+import { payloadTooLarge } from '../errors.ts';
+import { dataBytes, type MessageFrame } from '../frames.ts';
+import { newMessageId } from '../ids.ts';
+import { claimIdempotencyKey, completeIdempotencyKey } from '../store/idempotency.ts';
+import { deleteInboxEntries, listInbox, putInboxEntry } from '../store/inbox.ts';
+import { epochSeconds } from '../store/keys.ts';
+
+export interface SendDirectMessageInput {
+  readonly from: string;
+  readonly to: string;
+  readonly data: unknown;
+  /** Client idempotency key. */
+  readonly id?: string;
+}
+
+/**
+ * Stores a direct message in the recipient's inbox (kept until acknowledged) and delivers it to
+ * every connection of the recipient. The inbox write comes first: once this returns, the
+ * message cannot be lost, whatever happens to the delivery.
+ */
+export async function sendDirectMessage(
+  deps: Deps,
+  input: SendDirectMessageInput,
+): Promise<{ messageId: string; ts: number }> {
+  const limit = deps.config.MAX_DATA_BYTES;
+  if (dataBytes(input.data) > limit) throw payloadTooLarge(limit);
+
+  const now = deps.now();
+  let result = { messageId: newMessageId(now), ts: now };
+  if (input.id) {
+    const claim = await claimIdempotencyKey(deps, `${input.from}#send`, input.id, result);
+    if (claim.state === 'done') return claim.result;
+    result = claim.result;
+  }
+
+  const frame: MessageFrame = {
+    type: 'message',
+    id: result.messageId,
+    from: input.from,
+    to: input.to,
+    data: input.data,
+    ts: result.ts,
+  };
+  const body = JSON.stringify(frame);
+  const expiresAt = epochSeconds(result.ts) + deps.config.INBOX_TTL_SECONDS;
+  await putInboxEntry(deps, input.to, { messageId: result.messageId, frame: body, expiresAt });
+  await deliverToUsers(deps, body, [input.to]);
+  if (input.id) await completeIdempotencyKey(deps, `${input.from}#send`, input.id);
+  return result;
+}
+
+/**
+ * Pushes the user's inbox to one connection, oldest first. Posts go one after another so the
+ * client receives them in order.
+ */
+export async function syncInbox(
+  deps: Deps,
+  input: { userId: string; connectionId: string; limit?: number },
+): Promise<{ delivered: number; more: boolean }> {
+  const { entries, more } = await listInbox(deps, input.userId, input.limit ?? 100);
+  let delivered = 0;
+  for (const entry of entries) {
+    const outcome = await postWithRetry(deps, input.connectionId, entry.frame);
+    if (outcome === 'gone') return { delivered, more: true };
+    if (outcome === 'ok') delivered += 1;
+  }
+  return { delivered, more: more || delivered < entries.length };
+}
+
+/** Removes acknowledged messages from the user's inbox; ids the inbox does not hold are ignored. */
+export async function ackMessages(
+  deps: Deps,
+  input: { userId: string; ids: readonly string[] },
+): Promise<number> {
+  return deleteInboxEntries(deps, input.userId, [...new Set(input.ids)]);
+}

@@ -1,0 +1,40 @@
+import { GetQueueAttributesCommand } from '@aws-sdk/client-sqs';
+import { GetCommand } from '@aws-sdk/lib-dynamodb';
+import type { Deps } from '../clients.ts';
+
+export interface ComponentHealth {
+  readonly ok: boolean;
+  readonly latencyMs: number;
+  readonly error?: string;
+}
+
+export interface HealthReport {
+  readonly ok: boolean;
+  readonly table: ComponentHealth;
+  readonly queues: { readonly deliveries: ComponentHealth; readonly notifications: ComponentHealth };
+}
+
+/** Reaches the table (a read of a key that never exists) and each queue, in parallel. */
+export async function checkHealth(deps: Deps): Promise<HealthReport> {
+  const { TABLE_NAME, DELIVERIES_QUEUE_URL, NOTIFICATIONS_QUEUE_URL } = deps.config;
+  const queue = (url: string) => () =>
+    deps.sqs.send(new GetQueueAttributesCommand({ QueueUrl: url, AttributeNames: ['QueueArn'] }));
+  const [table, deliveries, notifications] = await Promise.all([
+    probe(deps, () =>
+      deps.db.send(new GetCommand({ TableName: TABLE_NAME, Key: { pk: 'HEALTH', sk: 'HEALTH' } })),
+    ),
+    probe(deps, queue(DELIVERIES_QUEUE_URL)),
+    probe(deps, queue(NOTIFICATIONS_QUEUE_URL)),
+  ]);
+  return { ok: table.ok && deliveries.ok && notifications.ok, table, queues: { deliveries, notifications } };
+}
+
+async function probe(deps: Deps, call: () => Promise<unknown>): Promise<ComponentHealth> {
+  const started = deps.now();
+  try {
+    await call();
+    return { ok: true, latencyMs: deps.now() - started };
+  } catch (error) {
+    return { ok: false, latencyMs: deps.now() - started, error: (error as Error).name || 'Error' };
+  }
+}

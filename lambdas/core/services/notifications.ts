@@ -1,0 +1,111 @@
+import { z } from 'zod';
+import type { Deps } from '../clients.ts';
+import { mapWithConcurrency } from '../delivery/concurrency.ts';
+import { chunk, type DeliveryReport, deliverToUsers } from '../delivery/deliver.ts';
+import type { DeliveryRecord } from '../delivery/records.ts';
+import { AppError, badRequest, payloadTooLarge } from '../errors.ts';
+import { dataBytes, describeIssues, type NotificationFrame } from '../frames.ts';
+import { newMessageId } from '../ids.ts';
+import { sendRecords } from '../queue.ts';
+import { claimIdempotencyKey, completeIdempotencyKey } from '../store/idempotency.ts';
+import { type InboxEntry, putInboxEntry } from '../store/inbox.ts';
+import { epochSeconds } from '../store/keys.ts';
+
+/** The notifications queue's contract (PROTOCOL.md, "Backend services"). */
+export const notificationRequest = z
+  .object({
+    target: z.union([
+      z.object({ users: z.array(z.string().min(1).max(128)).min(1).max(1000) }).strict(),
+      z.object({ room: z.string().min(1).max(128) }).strict(),
+      z.object({ all: z.literal(true) }).strict(),
+    ]),
+    data: z.unknown().refine((v) => v !== undefined, { message: 'data is required' }),
+    id: z.string().min(1).max(64).optional(),
+    from: z.string().min(1).max(64).default('system'),
+    ttlSeconds: z
+      .number()
+      .int()
+      .min(1)
+      .max(14 * 24 * 3600)
+      .default(7 * 24 * 3600),
+  })
+  .strict();
+
+export type NotificationRequest = z.infer<typeof notificationRequest>;
+
+/** Parses a queue body or HTTP body; throws BAD_REQUEST naming what is wrong. */
+export function parseNotification(deps: Deps, raw: string | unknown): NotificationRequest {
+  let value: unknown = raw;
+  if (typeof raw === 'string') {
+    try {
+      value = JSON.parse(raw);
+    } catch {
+      throw badRequest('Body is not JSON');
+    }
+  }
+  const parsed = notificationRequest.safeParse(value);
+  if (!parsed.success) throw badRequest(describeIssues(parsed.error));
+  if (dataBytes(parsed.data.data) > deps.config.MAX_DATA_BYTES)
+    throw payloadTooLarge(deps.config.MAX_DATA_BYTES);
+  return parsed.data;
+}
+
+/** Users per inline batch; a larger target is cut into shards on the deliveries queue. */
+const inlineUsers = 25;
+
+/**
+ * Stores the notification in each target user's inbox and delivers it to their connections.
+ * With an `id`, a repeat from the same service within 24 hours does nothing.
+ */
+export async function publishNotification(
+  deps: Deps,
+  request: NotificationRequest,
+): Promise<{ messageId: string; ts: number; users: number }> {
+  if (!('users' in request.target)) {
+    // Room and broadcast targets arrive with rooms; refusing keeps the record for a redrive.
+    throw new AppError('BAD_REQUEST', 'Only target.users is supported by this version');
+  }
+  const users = [...new Set(request.target.users)];
+  const now = deps.now();
+  let result = { messageId: newMessageId(now), ts: now };
+  const scope = `${request.from}#notify`;
+  if (request.id) {
+    const claim = await claimIdempotencyKey(deps, scope, request.id, result);
+    if (claim.state === 'done') return { ...claim.result, users: users.length };
+    result = claim.result;
+  }
+  const frame: NotificationFrame = {
+    type: 'notification',
+    id: result.messageId,
+    from: request.from,
+    data: request.data,
+    ts: result.ts,
+  };
+  const entry: InboxEntry = {
+    messageId: result.messageId,
+    frame: JSON.stringify(frame),
+    expiresAt: epochSeconds(result.ts) + request.ttlSeconds,
+  };
+  if (users.length <= inlineUsers) {
+    await storeAndDeliver(deps, entry, users);
+  } else {
+    const shards = chunk(users, inlineUsers).map((userIds) => ({
+      body: JSON.stringify({ type: 'users', userIds, entry } satisfies DeliveryRecord),
+    }));
+    await sendRecords(deps, deps.config.DELIVERIES_QUEUE_URL, shards);
+  }
+  if (request.id) await completeIdempotencyKey(deps, scope, request.id);
+  return { ...result, users: users.length };
+}
+
+/** Inbox first (nothing acknowledged is lost), then delivery to whoever is online. */
+export async function storeAndDeliver(
+  deps: Deps,
+  entry: InboxEntry,
+  userIds: readonly string[],
+): Promise<DeliveryReport> {
+  await mapWithConcurrency(userIds, deps.config.DELIVERY_CONCURRENCY, (userId) =>
+    putInboxEntry(deps, userId, entry),
+  );
+  return deliverToUsers(deps, entry.frame, userIds);
+}

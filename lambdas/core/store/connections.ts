@@ -1,0 +1,126 @@
+import { DeleteCommand, GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import type { Deps } from '../clients.ts';
+import { isConditionFailed } from '../errors.ts';
+import { byUserIndex, epochSeconds, keys } from './keys.ts';
+
+/** A live WebSocket connection as stored in the table. */
+export interface ConnectionRecord {
+  readonly connectionId: string;
+  readonly userId: string;
+  readonly roles: readonly string[];
+  readonly device?: string;
+  readonly connectedAt: number;
+  readonly lastSeenAt: number;
+  readonly sourceIp?: string;
+  readonly userAgent?: string;
+  /** Epoch seconds; DynamoDB TTL removes records whose `$disconnect` never came. */
+  readonly expiresAt: number;
+}
+
+type NewConnection = Omit<ConnectionRecord, 'expiresAt' | 'lastSeenAt'>;
+
+export async function putConnection(deps: Deps, connection: NewConnection): Promise<ConnectionRecord> {
+  const record: ConnectionRecord = {
+    ...connection,
+    lastSeenAt: connection.connectedAt,
+    expiresAt: epochSeconds(connection.connectedAt) + deps.config.CONNECTION_TTL_SECONDS,
+  };
+  await deps.db.send(
+    new PutCommand({
+      TableName: deps.config.TABLE_NAME,
+      Item: {
+        ...keys.connection(connection.connectionId),
+        gsi1pk: keys.userConnections(connection.userId),
+        gsi1sk: `CONN#${connection.connectionId}`,
+        type: 'connection',
+        ...record,
+      },
+    }),
+  );
+  return record;
+}
+
+export async function getConnection(deps: Deps, connectionId: string): Promise<ConnectionRecord | undefined> {
+  const { Item } = await deps.db.send(
+    new GetCommand({ TableName: deps.config.TABLE_NAME, Key: keys.connection(connectionId) }),
+  );
+  if (!Item || isExpired(Item.expiresAt, deps.now())) return undefined;
+  return toRecord(Item);
+}
+
+/** Removes the record and returns what it held (undefined when it was already gone). */
+export async function deleteConnection(
+  deps: Deps,
+  connectionId: string,
+): Promise<ConnectionRecord | undefined> {
+  const { Attributes } = await deps.db.send(
+    new DeleteCommand({
+      TableName: deps.config.TABLE_NAME,
+      Key: keys.connection(connectionId),
+      ReturnValues: 'ALL_OLD',
+    }),
+  );
+  return Attributes ? toRecord(Attributes) : undefined;
+}
+
+/** Moves last-seen on; the condition keeps a late ping from recreating a deleted record. */
+export async function touchConnection(deps: Deps, connectionId: string): Promise<boolean> {
+  try {
+    await deps.db.send(
+      new UpdateCommand({
+        TableName: deps.config.TABLE_NAME,
+        Key: keys.connection(connectionId),
+        UpdateExpression: 'SET lastSeenAt = :now',
+        ConditionExpression: 'attribute_exists(pk)',
+        ExpressionAttributeValues: { ':now': deps.now() },
+      }),
+    );
+    return true;
+  } catch (error) {
+    if (isConditionFailed(error)) return false;
+    throw error;
+  }
+}
+
+/** Every live connection of a user (all devices and tabs), by the byUser index. */
+export async function listUserConnections(deps: Deps, userId: string): Promise<string[]> {
+  const ids: string[] = [];
+  let startKey: Record<string, unknown> | undefined;
+  do {
+    const page = await deps.db.send(
+      new QueryCommand({
+        TableName: deps.config.TABLE_NAME,
+        IndexName: byUserIndex,
+        KeyConditionExpression: 'gsi1pk = :user',
+        // TTL deletes late: a record past its expiry is a connection that is gone.
+        FilterExpression: 'expiresAt > :now',
+        ExpressionAttributeValues: {
+          ':user': keys.userConnections(userId),
+          ':now': epochSeconds(deps.now()),
+        },
+        ProjectionExpression: 'connectionId',
+        ExclusiveStartKey: startKey,
+      }),
+    );
+    for (const item of page.Items ?? []) ids.push(item.connectionId as string);
+    startKey = page.LastEvaluatedKey;
+  } while (startKey);
+  return ids;
+}
+
+const isExpired = (expiresAt: unknown, nowMs: number): boolean =>
+  typeof expiresAt === 'number' && expiresAt <= epochSeconds(nowMs);
+
+function toRecord(item: Record<string, unknown>): ConnectionRecord {
+  return {
+    connectionId: item.connectionId as string,
+    userId: item.userId as string,
+    roles: (item.roles as string[] | undefined) ?? [],
+    device: item.device as string | undefined,
+    connectedAt: item.connectedAt as number,
+    lastSeenAt: item.lastSeenAt as number,
+    sourceIp: item.sourceIp as string | undefined,
+    userAgent: item.userAgent as string | undefined,
+    expiresAt: item.expiresAt as number,
+  };
+}

@@ -1,0 +1,68 @@
+import { GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import type { Deps } from '../clients.ts';
+import { isConditionFailed } from '../errors.ts';
+import { epochSeconds, keys } from './keys.ts';
+
+/** What the first attempt of an idempotent operation produced. */
+export interface IdempotentResult {
+  readonly messageId: string;
+  readonly ts: number;
+}
+
+export type Claim =
+  /** First time this key is seen: do the work, then `completeClaim`. */
+  | { readonly state: 'new'; readonly result: IdempotentResult }
+  /** An earlier attempt finished: answer with its result, do nothing else. */
+  | { readonly state: 'done'; readonly result: IdempotentResult }
+  /**
+   * An earlier attempt started and has not finished (it crashed, or runs right now): redo the
+   * work with the same message id. Writes keyed by that id are idempotent and clients drop
+   * duplicate deliveries by id, so redoing can only repeat a delivery, never lose one.
+   */
+  | { readonly state: 'pending'; readonly result: IdempotentResult };
+
+/**
+ * Claims an idempotency key (`scope` is the user, or the service for notifications). The
+ * conditional put decides which attempt is first without a transaction.
+ */
+export async function claimIdempotencyKey(
+  deps: Deps,
+  scope: string,
+  key: string,
+  proposed: IdempotentResult,
+): Promise<Claim> {
+  const Key = keys.idempotency(scope, key);
+  const expiresAt = epochSeconds(deps.now()) + deps.config.IDEMPOTENCY_TTL_SECONDS;
+  try {
+    await deps.db.send(
+      new PutCommand({
+        TableName: deps.config.TABLE_NAME,
+        Item: { ...Key, type: 'idempotency', status: 'pending', ...proposed, expiresAt },
+        // An expired key that TTL has not removed yet counts as absent.
+        ConditionExpression: 'attribute_not_exists(pk) OR expiresAt < :now',
+        ExpressionAttributeValues: { ':now': epochSeconds(deps.now()) },
+      }),
+    );
+    return { state: 'new', result: proposed };
+  } catch (error) {
+    if (!isConditionFailed(error)) throw error;
+  }
+  const { Item } = await deps.db.send(
+    new GetCommand({ TableName: deps.config.TABLE_NAME, Key, ConsistentRead: true }),
+  );
+  if (!Item) return claimIdempotencyKey(deps, scope, key, proposed);
+  const result = { messageId: Item.messageId as string, ts: Item.ts as number };
+  return { state: Item.status === 'done' ? 'done' : 'pending', result };
+}
+
+export async function completeIdempotencyKey(deps: Deps, scope: string, key: string): Promise<void> {
+  await deps.db.send(
+    new UpdateCommand({
+      TableName: deps.config.TABLE_NAME,
+      Key: keys.idempotency(scope, key),
+      UpdateExpression: 'SET #status = :done',
+      ExpressionAttributeNames: { '#status': 'status' },
+      ExpressionAttributeValues: { ':done': 'done' },
+    }),
+  );
+}

@@ -1,0 +1,67 @@
+import type { z } from 'zod';
+import { type Deps, getDeps } from './clients.ts';
+import { AppError, isAppError } from './errors.ts';
+import { describeIssues, errorFrame, replyFrame } from './frames.ts';
+import { logger } from './logger.ts';
+import { type Caller, callerOf, type WebSocketEvent, type WebSocketResult } from './ws-event.ts';
+
+/** What a route's service call returns: the reply `result`, and optionally a frame for ref-less frames. */
+export interface RouteOutcome {
+  readonly result?: unknown;
+  /** Sent when the frame carried no `ref` (ping's `pong`). */
+  readonly unsolicited?: unknown;
+}
+
+export type RouteHandler<F> = (frame: F, caller: Caller, deps: Deps) => Promise<RouteOutcome>;
+
+const ok = (frame?: unknown): WebSocketResult =>
+  frame === undefined ? { statusCode: 200 } : { statusCode: 200, body: JSON.stringify(frame) };
+
+/**
+ * Wraps a message route: parses and validates the frame, runs the service call and answers
+ * with one `reply` or `error` frame (two-way route). A bad frame never writes anything, and
+ * never closes the connection.
+ */
+export function wsRoute<S extends z.ZodType>(schema: S, run: RouteHandler<z.infer<S>>) {
+  return async (
+    event: WebSocketEvent,
+    _context?: unknown,
+    deps: Deps = getDeps(),
+  ): Promise<WebSocketResult> => {
+    const raw = parseJson(event.body);
+    const ref = refOf(raw);
+    try {
+      const parsed = schema.safeParse(raw);
+      if (!parsed.success) throw new AppError('BAD_REQUEST', describeIssues(parsed.error));
+      const outcome = await run(parsed.data, callerOf(event), deps);
+      if (ref !== null) return ok(replyFrame(ref, outcome.result ?? {}));
+      return ok(outcome.unsolicited);
+    } catch (error) {
+      return ok(toErrorFrame(error, ref, event.requestContext.requestId));
+    }
+  };
+}
+
+/** Maps any failure to an error frame; unexpected ones are logged with a correlation id. */
+export function toErrorFrame(error: unknown, ref: string | null, correlationId: string) {
+  if (isAppError(error)) return errorFrame(ref, error.code, error.message, rateLimitExtra(error));
+  logger.error('Unexpected failure', { correlationId, error: error as Error });
+  return errorFrame(ref, 'INTERNAL', `Internal error (correlation id ${correlationId})`);
+}
+
+const rateLimitExtra = (error: AppError) =>
+  error.code === 'RATE_LIMITED' ? { retryAfterMs: error.details?.retryAfterMs } : undefined;
+
+export function parseJson(body: string | undefined): unknown {
+  try {
+    return JSON.parse(body ?? '');
+  } catch {
+    return undefined;
+  }
+}
+
+/** The frame's `ref` when it is a usable one; errors about the ref itself go out with null. */
+export function refOf(frame: unknown): string | null {
+  const ref = (frame as { ref?: unknown } | null | undefined)?.ref;
+  return typeof ref === 'string' && ref.length <= 64 ? ref : null;
+}

@@ -1,0 +1,24 @@
+import { actions } from '../../lib/manifest.ts';
+import { errorFrame } from '../core/frames.ts';
+import type { WebSocketEvent, WebSocketResult } from '../core/ws-event.ts';
+import { parseJson, refOf } from '../core/ws-route.ts';
+
+/** `$default`: frames no route took, which are frames that are not JSON or name no known action. */
+export const handler = async (event: WebSocketEvent): Promise<WebSocketResult> => {
+  const frame = parseJson(event.body);
+  const ref = refOf(frame);
+  const reply = (code: string, message: string) => ({
+    statusCode: 200,
+    body: JSON.stringify(errorFrame(ref, code, message)),
+  });
+  if (frame === undefined) return reply('BAD_REQUEST', 'Frame is not JSON');
+  if (typeof frame !== 'object' || frame === null || Array.isArray(frame)) {
+    return reply('BAD_REQUEST', 'Frame must be a JSON object');
+  }
+  const { action } = frame as { action?: unknown };
+  if (action === undefined) return reply('BAD_REQUEST', 'Frame has no action');
+  return reply(
+    'UNKNOWN_ACTION',
+    `Unknown action ${JSON.stringify(action)}; expected one of ${actions.join(', ')}`,
+  );
+};

@@ -1,0 +1,12 @@
+import { syncFrame } from '../core/frames.ts';
+import { syncInbox } from '../core/services/direct-messages.ts';
+import { wsRoute } from '../core/ws-route.ts';
+
+/** Pushes the caller's inbox to this connection, oldest first; the reply follows the messages. */
+export const handler = wsRoute(syncFrame, async (frame, caller, deps) => ({
+  result: await syncInbox(deps, {
+    userId: caller.userId,
+    connectionId: caller.connectionId,
+    limit: frame.limit,
+  }),
+}));
