@@ -1,0 +1,18 @@
+import { App } from 'aws-cdk-lib';
+import { MessagingStack } from '../lib/messaging-stack.ts';
+
+const app = new App();
+const context = (key: string): string | undefined => app.node.tryGetContext(key) || undefined;
+const stage = context('stage') ?? 'dev';
+
+new MessagingStack(app, `Wavelet-${stage}`, {
+  stage,
+  // Env-agnostic unless the CLI knows the account and region; nothing is looked up.
+  env: { account: process.env.CDK_DEFAULT_ACCOUNT, region: process.env.CDK_DEFAULT_REGION },
+  tokenAuth: {
+    secretArn: context('jwtSecretArn'),
+    jwksUrl: context('jwksUrl'),
+    issuer: context('jwtIssuer'),
+    audience: context('jwtAudience'),
+  },
+});

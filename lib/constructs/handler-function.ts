@@ -1,0 +1,117 @@
+import * as path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import { Architecture, Runtime } from 'aws-cdk-lib/aws-lambda';
+import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
+import type { Construct } from 'constructs';
+import type { FunctionName, FunctionSpec } from '../manifest.ts';
+
+/** The repository root: manifest entries and the lock file are relative to it. */
+const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
+
+/**
+ * The bundle is ESM (`index.mjs`). Some CommonJS dependencies call `require` for Node built-ins,
+ * which an ES module does not have, so the bundle defines one.
+ */
+const ESM_REQUIRE_BANNER =
+  "import { createRequire as __waveletCreateRequire } from 'node:module';" +
+  'const require = __waveletCreateRequire(import.meta.url);';
+
+export interface HandlerFunctionProps {
+  /** The manifest name of the function; recorded as its description `wavelet:{name}`. */
+  readonly name: FunctionName;
+  /** The manifest entry: handler file, timeout, memory. */
+  readonly spec: FunctionSpec;
+  /**
+   * Directory the manifest's `entry` paths are relative to; it must lie inside the repository
+   * (esbuild resolves `node_modules` from there). Tests may point it at stubs.
+   * @default the repository root
+   */
+  readonly entryRoot?: string;
+  /**
+   * Modules left out of the bundle and resolved from the runtime instead. An empty list bundles
+   * everything, including the AWS SDK (pinned versions, smaller cold-start module graph after
+   * tree-shaking); `['@aws-sdk/*', '@smithy/*']` uses the SDK the runtime ships.
+   * @default [] (bundle the AWS SDK; a benchmark decides)
+   */
+  readonly externalModules?: string[];
+  /**
+   * Powertools `POWERTOOLS_SERVICE_NAME`.
+   * @default 'wavelet'
+   */
+  readonly serviceName?: string;
+  /**
+   * Powertools `POWERTOOLS_METRICS_NAMESPACE`.
+   * @default 'Wavelet'
+   */
+  readonly metricsNamespace?: string;
+  /**
+   * Powertools `POWERTOOLS_LOG_LEVEL`.
+   * @default 'INFO'
+   */
+  readonly logLevel?: 'DEBUG' | 'INFO' | 'WARN' | 'ERROR';
+  /**
+   * How long the function's log group keeps events.
+   * @default RetentionDays.ONE_MONTH
+   */
+  readonly logRetention?: RetentionDays;
+  /**
+   * What happens to the log group when the stack is deleted.
+   * @default RemovalPolicy.DESTROY
+   */
+  readonly logRemovalPolicy?: RemovalPolicy;
+}
+
+/**
+ * The one place function defaults live: Node.js 22 on arm64, minified ESM bundles with source
+ * maps, Powertools settings, an explicit log group, and timeout and memory from the manifest.
+ * The function name is left to CDK.
+ *
+ * @example
+ * new HandlerFunction(this, 'Send', { name: 'send', spec: functions.send });
+ */
+export class HandlerFunction extends NodejsFunction {
+  /** The manifest name of this function. */
+  public readonly manifestName: FunctionName;
+  /** The log group the function writes to. */
+  public readonly logGroupResource: LogGroup;
+
+  constructor(scope: Construct, id: string, props: HandlerFunctionProps) {
+    const logGroup = new LogGroup(scope, `${id}Logs`, {
+      retention: props.logRetention ?? RetentionDays.ONE_MONTH,
+      removalPolicy: props.logRemovalPolicy ?? RemovalPolicy.DESTROY,
+    });
+    super(scope, id, {
+      entry: path.resolve(props.entryRoot ?? REPO_ROOT, props.spec.entry),
+      projectRoot: REPO_ROOT,
+      depsLockFilePath: path.join(REPO_ROOT, 'package-lock.json'),
+      handler: 'handler',
+      description: `wavelet:${props.name}`,
+      runtime: Runtime.NODEJS_22_X,
+      architecture: Architecture.ARM_64,
+      timeout: Duration.seconds(props.spec.timeoutSeconds ?? 10),
+      memorySize: props.spec.memoryMb ?? 256,
+      logGroup,
+      environment: {
+        NODE_OPTIONS: '--enable-source-maps',
+        POWERTOOLS_SERVICE_NAME: props.serviceName ?? 'wavelet',
+        POWERTOOLS_METRICS_NAMESPACE: props.metricsNamespace ?? 'Wavelet',
+        POWERTOOLS_LOG_LEVEL: props.logLevel ?? 'INFO',
+      },
+      bundling: {
+        format: OutputFormat.ESM,
+        // Prefer the ESM builds of dependencies so esbuild can tree-shake them.
+        mainFields: ['module', 'main'],
+        banner: ESM_REQUIRE_BANNER,
+        minify: true,
+        sourceMap: true,
+        // Stack traces only need the mappings; leaving sources out keeps the bundle small.
+        sourcesContent: false,
+        externalModules: props.externalModules ?? [],
+      },
+    });
+    this.manifestName = props.name;
+    this.logGroupResource = logGroup;
+  }
+}

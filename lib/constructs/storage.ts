@@ -1,0 +1,43 @@
+import { RemovalPolicy } from 'aws-cdk-lib';
+import { AttributeType, BillingMode, Table } from 'aws-cdk-lib/aws-dynamodb';
+import { Construct } from 'constructs';
+import { table as tableSpec } from '../manifest.ts';
+
+export interface StorageProps {
+  /**
+   * What happens to the table when the stack is deleted. Production keeps its data.
+   * @default RemovalPolicy.DESTROY
+   */
+  readonly removalPolicy?: RemovalPolicy;
+}
+
+/**
+ * The single table of the manifest: `pk`/`sk` keys, its global secondary indexes, TTL on the
+ * manifest's expiry attribute, on-demand capacity and point-in-time recovery.
+ *
+ * @example
+ * const { table } = new Storage(this, 'Storage', { removalPolicy: RemovalPolicy.RETAIN });
+ */
+export class Storage extends Construct {
+  /** The table every function reads and writes. */
+  public readonly table: Table;
+
+  constructor(scope: Construct, id: string, props: StorageProps = {}) {
+    super(scope, id);
+    this.table = new Table(this, 'Table', {
+      partitionKey: { name: tableSpec.partitionKey, type: AttributeType.STRING },
+      sortKey: { name: tableSpec.sortKey, type: AttributeType.STRING },
+      billingMode: BillingMode.PAY_PER_REQUEST,
+      pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
+      timeToLiveAttribute: tableSpec.ttlAttribute,
+      removalPolicy: props.removalPolicy ?? RemovalPolicy.DESTROY,
+    });
+    for (const [indexName, index] of Object.entries(tableSpec.indexes)) {
+      this.table.addGlobalSecondaryIndex({
+        indexName,
+        partitionKey: { name: index.partitionKey, type: AttributeType.STRING },
+        sortKey: { name: index.sortKey, type: AttributeType.STRING },
+      });
+    }
+  }
+}

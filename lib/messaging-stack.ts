@@ -1,0 +1,73 @@
+import { CfnOutput, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
+import type { Construct } from 'constructs';
+import { bindUses } from './constructs/bindings.ts';
+import { type HandlerDefaults, Handlers } from './constructs/handlers.ts';
+import { MessagingHttpApi } from './constructs/http-api.ts';
+import { DeadLetterAlarms } from './constructs/observability.ts';
+import { Queues } from './constructs/queues.ts';
+import { Storage } from './constructs/storage.ts';
+import { TokenAuth, type TokenAuthProps } from './constructs/token-auth.ts';
+import { Triggers } from './constructs/triggers.ts';
+import { MessagingWebSocketApi } from './constructs/websocket-api.ts';
+import { type FunctionName, type FunctionSpec, functions as functionSpecs } from './manifest.ts';
+
+export interface MessagingStackProps extends StackProps {
+  /** Deployment stage (`dev`, `prod`, ...): the WebSocket stage name; `prod` retains data. */
+  readonly stage: string;
+  /**
+   * Token verification; see {@link TokenAuthProps} for the HS256 and JWKS modes.
+   * @default HS256 with a generated secret
+   */
+  readonly tokenAuth?: TokenAuthProps;
+  /**
+   * Function defaults (AWS SDK bundling, log level, ...).
+   * @default the defaults of HandlerFunction
+   */
+  readonly handlers?: HandlerDefaults;
+  /**
+   * Access logs on the WebSocket stage (needs the account's API Gateway CloudWatch role).
+   * @default false
+   */
+  readonly accessLogs?: boolean;
+}
+
+/** The whole backend for one stage. It only wires the constructs; each documents its part. */
+export class MessagingStack extends Stack {
+  constructor(scope: Construct, id: string, props: MessagingStackProps) {
+    super(scope, id, props);
+    if (!/^[A-Za-z0-9_-]{1,64}$/.test(props.stage)) {
+      throw new Error(`Stage '${props.stage}' must be 1-64 letters, digits, '-' or '_'`);
+    }
+    const removalPolicy = props.stage === 'prod' ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY;
+
+    const { table } = new Storage(this, 'Storage', { removalPolicy });
+    const queues = new Queues(this, 'Queues');
+    new DeadLetterAlarms(this, 'Alarms', { deadLetterQueues: queues.deadLetterQueues });
+    const tokenAuth = new TokenAuth(this, 'TokenAuth', { removalPolicy, ...props.tokenAuth });
+
+    const { functions } = new Handlers(this, 'Functions', {
+      logRemovalPolicy: removalPolicy,
+      ...props.handlers,
+    });
+    const webSocket = new MessagingWebSocketApi(this, 'WebSocket', {
+      functions,
+      stageName: props.stage,
+      accessLogs: props.accessLogs,
+    });
+    const http = new MessagingHttpApi(this, 'Http', { functions });
+
+    const targets = { table, queues: queues.queues, management: webSocket, tokenAuth };
+    for (const [name, spec] of Object.entries(functionSpecs) as [FunctionName, FunctionSpec][]) {
+      bindUses(functions[name], spec.uses, targets);
+    }
+    new Triggers(this, 'Triggers', { functions, queues: queues.queues });
+
+    new CfnOutput(this, 'WebSocketUrl', { value: webSocket.url });
+    new CfnOutput(this, 'HttpUrl', { value: http.url });
+    new CfnOutput(this, 'ManagementEndpoint', { value: webSocket.managementEndpoint });
+    new CfnOutput(this, 'NotificationsQueueUrl', { value: queues.queues.notifications.queueUrl });
+    new CfnOutput(this, 'DeliveriesQueueUrl', { value: queues.queues.deliveries.queueUrl });
+    new CfnOutput(this, 'TableName', { value: table.tableName });
+    if (tokenAuth.secret) new CfnOutput(this, 'JwtSecretArn', { value: tokenAuth.secret.secretArn });
+  }
+}
