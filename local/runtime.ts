@@ -1,0 +1,195 @@
+import { mkdir, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { type FunctionName, functions, httpApi, queues, schedules, websocketApi } from '../lib/manifest.ts';
+import { type GatewayFaults, startWebSocketGateway, type WebSocketGateway, type WebSocketGatewayOptions } from './apigw-websocket/index.ts';
+import { localDefaults } from './defaults.ts';
+import { createTables, startDynamoDb } from './dynamodb/index.ts';
+import { startSqsEventSource } from './event-sources/index.ts';
+import { startHttpApi } from './http-api/index.ts';
+import { type LocalFunction, loadFunction } from './lambda/index.ts';
+import { startSchedule } from './schedules/index.ts';
+import { createQueues, startSqs } from './sqs/index.ts';
+
+/** What `npm start` prints and writes to `.local/endpoints.json`. */
+export interface LocalEndpoints {
+  readonly websocket: string;
+  readonly management: string;
+  readonly http: string;
+  readonly dynamodb: string;
+  readonly sqs: string;
+  readonly queues: { readonly notifications: string; readonly deliveries: string };
+  readonly deadLetterQueues: { readonly notifications: string; readonly deliveries: string };
+  readonly tableName: string;
+}
+
+export interface LocalRuntimeOptions {
+  /** @default 8080 (WS_PORT); 0 picks a free port */
+  readonly wsPort?: number;
+  /** @default 8081 (HTTP_PORT); 0 picks a free port */
+  readonly httpPort?: number;
+  /** @default '127.0.0.1' */
+  readonly host?: string;
+  /** @default 'local' */
+  readonly stage?: string;
+  /** Keep DynamoDB data in this folder; in memory when absent. */
+  readonly dataDir?: string;
+  /** HS256 secret for development tokens. @default localDefaults.jwtSecret */
+  readonly jwtSecret?: string;
+  /** Limits of the emulated gateway (tests shorten the idle timeout). */
+  readonly limits?: WebSocketGatewayOptions['limits'];
+  readonly faults?: Partial<GatewayFaults>;
+  /** Overrides the manifest's queue visibility timeout (tests use a second or two). */
+  readonly visibilityTimeoutSeconds?: number;
+  /** Extra function configuration (config.ts variables), e.g. `{ DELIVERY_INLINE_MAX: '5' }`. */
+  readonly functionEnv?: Readonly<Record<string, string>>;
+  /** Use these DynamoDB/SQS endpoints (LocalStack) instead of starting our own. */
+  readonly external?: { readonly dynamodb?: string; readonly sqs?: string };
+  /** Write `.local/endpoints.json`. @default false */
+  readonly writeEndpointsFile?: boolean;
+  /** One line per request. @default silent */
+  readonly log?: (line: string) => void;
+}
+
+export interface LocalRuntime {
+  readonly endpoints: LocalEndpoints;
+  readonly gateway: WebSocketGateway;
+  stop(): Promise<void>;
+}
+
+const rootDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+
+/**
+ * Starts the whole backend offline: DynamoDB (dynalite), SQS, the WebSocket API with its
+ * management API, the HTTP API, the queue event sources and the schedules, all running the
+ * same handler code that deploys. Handlers reach the local services only through the standard
+ * `AWS_ENDPOINT_URL_*` variables, so it is one runtime per process.
+ */
+export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Promise<LocalRuntime> {
+  const host = options.host ?? localDefaults.host;
+  const stage = options.stage ?? localDefaults.stage;
+  const log = options.log;
+  const stops: (() => Promise<void>)[] = [];
+  const stop = async () => {
+    for (const s of stops.reverse()) await s().catch(() => undefined);
+  };
+
+  try {
+    const dynamodb = options.external?.dynamodb
+      ? { endpoint: options.external.dynamodb }
+      : await startDynamoDb({ port: 0, host, dataDir: options.dataDir }).then((d) => {
+          stops.push(() => d.close());
+          return d;
+        });
+    const sqs = options.external?.sqs
+      ? { endpoint: options.external.sqs }
+      : await startSqs({ port: 0, host }).then((s) => {
+          stops.push(() => s.close());
+          return s;
+        });
+
+    const tableName = localDefaults.tablePrefix;
+    await createTables({ endpoint: dynamodb.endpoint, tableName });
+    const queueUrls = await createQueues({
+      endpoint: sqs.endpoint,
+      prefix: localDefaults.tablePrefix,
+      visibilityTimeoutSeconds: options.visibilityTimeoutSeconds,
+    });
+
+    // Functions load lazily, after the gateway has its port and the environment is complete.
+    const loaded = new Map<FunctionName, Promise<LocalFunction>>();
+    let ready: () => void = () => undefined;
+    const envReady = new Promise<void>((resolve) => {
+      ready = resolve;
+    });
+    const fn = (name: FunctionName) => async (event: unknown) => {
+      await envReady;
+      const f = loaded.get(name) ?? loadFunction(name, functions[name], { rootDir, log });
+      loaded.set(name, f);
+      return (await f).invoke(event);
+    };
+
+    const routes = Object.fromEntries(
+      Object.entries(websocketApi.routes).map(([routeKey, name]) => [routeKey, fn(name)]),
+    );
+    const gateway = await startWebSocketGateway({
+      port: options.wsPort ?? localDefaults.wsPort,
+      host,
+      stage,
+      routeSelectionExpression: websocketApi.routeSelectionExpression,
+      routes,
+      authorizer: {
+        identitySource: [...websocketApi.authorizer.identitySource],
+        invoke: fn(websocketApi.authorizer.function),
+      },
+      limits: options.limits,
+      faults: options.faults,
+      log,
+    });
+    stops.push(() => gateway.close());
+
+    const http = await startHttpApi({
+      port: options.httpPort ?? localDefaults.httpPort,
+      host,
+      routes: Object.fromEntries(Object.entries(httpApi.routes).map(([key, name]) => [key, fn(name)])),
+      staticDir: path.join(rootDir, 'web'),
+      log,
+    });
+    stops.push(() => http.close());
+
+    Object.assign(process.env, {
+      AWS_REGION: localDefaults.region,
+      AWS_ACCESS_KEY_ID: 'local',
+      AWS_SECRET_ACCESS_KEY: 'local',
+      AWS_ENDPOINT_URL_DYNAMODB: dynamodb.endpoint,
+      AWS_ENDPOINT_URL_SQS: sqs.endpoint,
+      TABLE_NAME: tableName,
+      DELIVERIES_QUEUE_URL: queueUrls.deliveries.url,
+      NOTIFICATIONS_QUEUE_URL: queueUrls.notifications.url,
+      NOTIFICATIONS_DLQ_URL: queueUrls.notifications.dlqUrl,
+      MANAGEMENT_ENDPOINT: gateway.managementEndpoint,
+      JWT_SECRET: options.jwtSecret ?? localDefaults.jwtSecret,
+      POWERTOOLS_DEV: 'true',
+      POWERTOOLS_LOG_LEVEL: process.env.POWERTOOLS_LOG_LEVEL ?? 'WARN',
+      POWERTOOLS_METRICS_DISABLED: 'true',
+      ...options.functionEnv,
+    });
+    ready();
+
+    for (const [name, spec] of Object.entries(queues)) {
+      const q = queueUrls[name as keyof typeof queues];
+      const source = startSqsEventSource({
+        endpoint: sqs.endpoint,
+        queueUrl: q.url,
+        queueArn: q.arn,
+        batchSize: spec.batchSize,
+        invoke: fn(spec.consumer),
+        log,
+      });
+      stops.push(() => source.stop());
+    }
+    for (const spec of Object.values(schedules) as { function: FunctionName; rateMinutes: number }[]) {
+      const schedule = startSchedule({ rateMs: spec.rateMinutes * 60_000, invoke: fn(spec.function), log });
+      stops.push(() => schedule.stop());
+    }
+
+    const endpoints: LocalEndpoints = {
+      websocket: gateway.url,
+      management: gateway.managementEndpoint,
+      http: http.url,
+      dynamodb: dynamodb.endpoint,
+      sqs: sqs.endpoint,
+      queues: { notifications: queueUrls.notifications.url, deliveries: queueUrls.deliveries.url },
+      deadLetterQueues: { notifications: queueUrls.notifications.dlqUrl, deliveries: queueUrls.deliveries.dlqUrl },
+      tableName,
+    };
+    if (options.writeEndpointsFile) {
+      await mkdir(path.join(rootDir, '.local'), { recursive: true });
+      await writeFile(path.join(rootDir, '.local', 'endpoints.json'), `${JSON.stringify(endpoints, null, 2)}\n`);
+    }
+    return { endpoints, gateway, stop };
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+}

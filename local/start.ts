@@ -1,0 +1,54 @@
+import { localDefaults } from './defaults.ts';
+import { startLocalRuntime } from './runtime.ts';
+
+/**
+ * `npm start`: the whole backend offline. Configuration by environment:
+ * WS_PORT (8080), HTTP_PORT (8081), STAGE (local), JWT_SECRET (a printed development secret),
+ * DATA_DIR (keep DynamoDB data in a folder; in memory by default), IDLE_TIMEOUT_MS (600000),
+ * and for LocalStack AWS_ENDPOINT_URL_DYNAMODB / AWS_ENDPOINT_URL_SQS with USE_EXTERNAL_AWS_ENDPOINTS=1.
+ */
+const env = process.env;
+const port = (value: string | undefined, fallback: number) => (value ? Number(value) : fallback);
+const external = env.USE_EXTERNAL_AWS_ENDPOINTS === '1';
+const time = () => new Date().toISOString().slice(11, 23);
+
+const runtime = await startLocalRuntime({
+  wsPort: port(env.WS_PORT, localDefaults.wsPort),
+  httpPort: port(env.HTTP_PORT, localDefaults.httpPort),
+  stage: env.STAGE ?? localDefaults.stage,
+  jwtSecret: env.JWT_SECRET ?? localDefaults.jwtSecret,
+  dataDir: env.DATA_DIR,
+  limits: env.IDLE_TIMEOUT_MS ? { idleTimeoutMs: Number(env.IDLE_TIMEOUT_MS) } : undefined,
+  external: external ? { dynamodb: env.AWS_ENDPOINT_URL_DYNAMODB, sqs: env.AWS_ENDPOINT_URL_SQS } : undefined,
+  writeEndpointsFile: true,
+  log: env.QUIET === '1' ? undefined : (line) => process.stdout.write(`${time()} ${line}\n`),
+});
+
+const e = runtime.endpoints;
+process.stdout.write(
+  [
+    '',
+    'wavelet local runtime is up',
+    `  WebSocket       ${e.websocket}?token=<JWT>   (or ?ticket= from POST ${e.http}/tickets)`,
+    `  Management API  ${e.management}/@connections/{connectionId}`,
+    `  HTTP API        ${e.http}   (chat page: ${e.http}/)`,
+    `  DynamoDB        ${e.dynamodb}   table ${e.tableName}`,
+    `  SQS             ${e.sqs}`,
+    `  notifications   ${e.queues.notifications}`,
+    `  deliveries      ${e.queues.deliveries}`,
+    `  JWT secret      ${env.JWT_SECRET ? '(from JWT_SECRET)' : localDefaults.jwtSecret}   token: npm run token -- alice`,
+    '  Endpoints written to .local/endpoints.json. Ctrl-C stops.',
+    '',
+  ].join('\n'),
+);
+
+let stopping = false;
+const shutdown = async () => {
+  if (stopping) return;
+  stopping = true;
+  process.stdout.write('\nstopping...\n');
+  await runtime.stop();
+  process.exit(0);
+};
+process.on('SIGINT', shutdown);
+process.on('SIGTERM', shutdown);

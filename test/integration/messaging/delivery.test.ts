@@ -1,0 +1,77 @@
+import { PutCommand } from '@aws-sdk/lib-dynamodb';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startTestRuntime, type TestRuntime } from '../../helpers/runtime.ts';
+import { sleep } from '../../helpers/socket.ts';
+import { itemsWithPrefix } from '../../helpers/table.ts';
+
+let rt: TestRuntime;
+
+beforeAll(async () => {
+  rt = await startTestRuntime({ functionEnv: { DELIVERY_INLINE_MAX: '3', DELIVERY_SHARD_SIZE: '2' } });
+});
+afterAll(() => rt?.stop());
+
+const connectionRecord = (connectionId: string, userId: string) => ({
+  pk: `CONN#${connectionId}`,
+  sk: 'CONN',
+  gsi1pk: `USER#${userId}`,
+  gsi1sk: `CONN#${connectionId}`,
+  connectionId,
+  userId,
+  roles: [],
+  connectedAt: Date.now(),
+  lastSeenAt: Date.now(),
+  expiresAt: Math.floor(Date.now() / 1000) + 3600,
+});
+
+describe('Delivery', () => {
+  it('removes the record of a connection API Gateway no longer knows (410) when delivering to it', async () => {
+    await rt.db.send(new PutCommand({ TableName: rt.endpoints.tableName, Item: connectionRecord('GhostConn0000A=', 'gina') }));
+    const gina = await rt.connect('gina');
+    const alice = await rt.connect('alice');
+    await alice.request({ action: 'send', to: 'gina', data: 'hi' });
+    await gina.waitFor((f) => f.type === 'message');
+    const left = await itemsWithPrefix(rt.db, rt.endpoints.tableName, 'CONN#GhostConn');
+    expect(left).toHaveLength(0);
+    await Promise.all([gina.close(), alice.close()]);
+  });
+
+  it('skips connection records past their expiry that TTL has not removed yet', async () => {
+    const stale = { ...connectionRecord('StaleConn0000A=', 'hank'), expiresAt: Math.floor(Date.now() / 1000) - 10 };
+    await rt.db.send(new PutCommand({ TableName: rt.endpoints.tableName, Item: stale }));
+    const alice = await rt.connect('alice');
+    const before = rt.gateway.stats();
+    await alice.request({ action: 'send', to: 'hank', data: 'hi' });
+    const after = rt.gateway.stats();
+    // No post was attempted for the stale record: nothing answered 410.
+    expect(after.posts410 ?? 0).toBe(before.posts410 ?? 0);
+    await alice.close();
+  });
+
+  it('hands a delivery to the deliveries queue when throttled and delivers it once the gateway recovers', async () => {
+    const ivan = await rt.connect('ivan');
+    const alice = await rt.connect('alice');
+    rt.gateway.setFaults({ throttleRate: 1 });
+    const reply = await alice.request({ action: 'send', to: 'ivan', data: 'eventually' });
+    expect(reply.type).toBe('reply');
+    await sleep(300);
+    expect(ivan.ofType('message')).toHaveLength(0);
+    rt.gateway.setFaults({ throttleRate: 0 });
+    // The hand-off waits 2 s on the queue before the worker retries.
+    expect(await ivan.waitFor((f) => f.type === 'message', 10_000)).toMatchObject({ data: 'eventually' });
+    await Promise.all([ivan.close(), alice.close()]);
+  });
+
+  it('shards a fan-out above the inline threshold onto the deliveries queue, reaching every connection once', async () => {
+    const sockets = await Promise.all(Array.from({ length: 5 }, () => rt.connect('judy')));
+    const alice = await rt.connect('alice');
+    const batchesBefore = rt.sqsStats().SendMessageBatch ?? 0;
+    await alice.request({ action: 'send', to: 'judy', data: 'sharded' });
+    // Five connections over an inline maximum of three: three shards of two go through the queue.
+    expect((rt.sqsStats().SendMessageBatch ?? 0) - batchesBefore).toBe(1);
+    for (const s of sockets) await s.waitFor((f) => f.type === 'message', 8000);
+    await sleep(300);
+    for (const s of sockets) expect(s.ofType('message')).toHaveLength(1);
+    await Promise.all([...sockets.map((s) => s.close()), alice.close()]);
+  });
+});
