@@ -54,6 +54,8 @@ export interface LocalRuntimeOptions {
 export interface LocalRuntime {
   readonly endpoints: LocalEndpoints;
   readonly gateway: WebSocketGateway;
+  /** Calls to the local SQS endpoint by operation (empty when SQS is external). */
+  sqsStats(): Record<string, number>;
   stop(): Promise<void>;
 }
 
@@ -187,7 +189,8 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
       await mkdir(path.join(rootDir, '.local'), { recursive: true });
       await writeFile(path.join(rootDir, '.local', 'endpoints.json'), `${JSON.stringify(endpoints, null, 2)}\n`);
     }
-    return { endpoints, gateway, stop };
+    const sqsStats = () => ('stats' in sqs ? sqs.stats() : {});
+    return { endpoints, gateway, sqsStats, stop };
   } catch (error) {
     await stop();
     throw error;
