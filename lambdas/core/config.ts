@@ -1,4 +1,5 @@
-import { z } from 'zod';
+import * as z from 'zod/mini';
+import './schema.ts';
 
 /**
  * Every environment variable the functions read, validated once per cold start. Nothing else
@@ -7,55 +8,44 @@ import { z } from 'zod';
  * AWS endpoints are not configured here: the SDK reads the standard `AWS_ENDPOINT_URL_*`
  * variables itself, which is how the local runtime and LocalStack plug in.
  */
+const text = (fallback: string) => z._default(z.string(), fallback);
+const int = (fallback: number, min = 1) => z._default(z.coerce.number().check(z.int(), z.gte(min)), fallback);
+
 const schema = z.object({
-  TABLE_NAME: z.string().min(1).default('wavelet-local'),
-  DELIVERIES_QUEUE_URL: z.string().default(''),
-  NOTIFICATIONS_QUEUE_URL: z.string().default(''),
+  TABLE_NAME: text('wavelet-local'),
+  DELIVERIES_QUEUE_URL: text(''),
+  NOTIFICATIONS_QUEUE_URL: text(''),
   /** Where the notifications consumer puts records that fail validation, with the reason. */
-  NOTIFICATIONS_DLQ_URL: z.string().default(''),
+  NOTIFICATIONS_DLQ_URL: text(''),
   /** `https://{apiId}.execute-api.{region}.amazonaws.com/{stage}`; locally `http://127.0.0.1:8080/local`. */
-  MANAGEMENT_ENDPOINT: z.string().default('http://127.0.0.1:8080/local'),
+  MANAGEMENT_ENDPOINT: text('http://127.0.0.1:8080/local'),
 
   /** HS256 shared secret (development). Takes precedence over JWT_SECRET_ARN. */
-  JWT_SECRET: z.string().default(''),
+  JWT_SECRET: text(''),
   /** Secrets Manager secret holding the HS256 secret (deployed HS256 mode). */
-  JWT_SECRET_ARN: z.string().default(''),
+  JWT_SECRET_ARN: text(''),
   /** JWKS URL for RS256/ES256 (Cognito, Auth0, any OIDC issuer). */
-  JWKS_URL: z.string().default(''),
-  JWT_ISSUER: z.string().default(''),
-  JWT_AUDIENCE: z.string().default(''),
+  JWKS_URL: text(''),
+  JWT_ISSUER: text(''),
+  JWT_AUDIENCE: text(''),
 
-  TICKET_TTL_SECONDS: z.coerce.number().int().positive().default(30),
+  TICKET_TTL_SECONDS: int(30),
   /** A little past API Gateway's two-hour connection cap, because `$disconnect` is best-effort. */
-  CONNECTION_TTL_SECONDS: z.coerce
-    .number()
-    .int()
-    .positive()
-    .default(2 * 3600 + 600),
-  MAX_DATA_BYTES: z.coerce
-    .number()
-    .int()
-    .positive()
-    .default(16 * 1024),
-  INBOX_MAX: z.coerce.number().int().positive().default(1000),
-  INBOX_TTL_SECONDS: z.coerce
-    .number()
-    .int()
-    .positive()
-    .default(7 * 24 * 3600),
-  IDEMPOTENCY_TTL_SECONDS: z.coerce
-    .number()
-    .int()
-    .positive()
-    .default(24 * 3600),
+  CONNECTION_TTL_SECONDS: int(2 * 3600 + 600),
+  /** A heartbeat writes last-seen at most this often per connection and container. */
+  LAST_SEEN_WRITE_INTERVAL_MS: int(60_000, 0),
+  MAX_DATA_BYTES: int(16 * 1024),
+  INBOX_MAX: int(1000),
+  INBOX_TTL_SECONDS: int(7 * 24 * 3600),
+  IDEMPOTENCY_TTL_SECONDS: int(24 * 3600),
 
-  DELIVERY_CONCURRENCY: z.coerce.number().int().positive().default(32),
-  DELIVERY_TIMEOUT_MS: z.coerce.number().int().positive().default(3000),
-  DELIVERY_RETRIES: z.coerce.number().int().min(0).default(3),
-  DELIVERY_BACKOFF_MS: z.coerce.number().int().positive().default(50),
+  DELIVERY_CONCURRENCY: int(32),
+  DELIVERY_TIMEOUT_MS: int(3000),
+  DELIVERY_RETRIES: int(3, 0),
+  DELIVERY_BACKOFF_MS: int(50),
   /** Above this many recipient connections a delivery is sharded onto the deliveries queue. */
-  DELIVERY_INLINE_MAX: z.coerce.number().int().positive().default(100),
-  DELIVERY_SHARD_SIZE: z.coerce.number().int().positive().default(100),
+  DELIVERY_INLINE_MAX: int(100),
+  DELIVERY_SHARD_SIZE: int(100),
 });
 
 export type Config = z.infer<typeof schema>;

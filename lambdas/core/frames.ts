@@ -1,13 +1,15 @@
-import { z } from 'zod';
+import * as z from 'zod/mini';
+import './schema.ts';
 
 /**
  * Client frames (PROTOCOL.md, "Frames: client to server"). Each schema validates one action;
  * unknown fields are ignored so that older servers accept newer clients.
  */
-const ref = z.string().max(64).optional();
-const userId = z.string().min(1).max(128);
-const idempotencyKey = z.string().min(1).max(64).optional();
-const json = z.unknown().refine((v) => v !== undefined, { message: 'data is required' });
+const bounded = (min: number, max: number) => z.string().check(z.minLength(min), z.maxLength(max));
+const ref = z.optional(bounded(0, 64));
+const userId = bounded(1, 128);
+const idempotencyKey = z.optional(bounded(1, 64));
+const json = z.unknown().check(z.refine((v) => v !== undefined, { message: 'data is required' }));
 
 export const pingFrame = z.object({ action: z.literal('ping'), ref });
 export const sendFrame = z.object({
@@ -20,12 +22,12 @@ export const sendFrame = z.object({
 export const syncFrame = z.object({
   action: z.literal('sync'),
   ref,
-  limit: z.number().int().min(1).max(500).optional(),
+  limit: z.optional(z.number().check(z.int(), z.gte(1), z.lte(500))),
 });
 export const ackFrame = z.object({
   action: z.literal('ack'),
   ref,
-  ids: z.array(z.string().min(1).max(64)).min(1).max(100),
+  ids: z.array(bounded(1, 64)).check(z.minLength(1), z.maxLength(100)),
 });
 
 export type PingFrame = z.infer<typeof pingFrame>;
@@ -70,7 +72,7 @@ export const errorFrame = (
 });
 
 /** Formats zod's complaint as one readable sentence for an error frame. */
-export function describeIssues(error: z.ZodError): string {
+export function describeIssues(error: z.core.$ZodError): string {
   return error.issues
     .slice(0, 3)
     .map((i) => (i.path.length ? `${i.path.join('.')}: ${i.message}` : i.message))

@@ -1,4 +1,4 @@
-import type { z } from 'zod';
+import type * as z from 'zod/mini';
 import { type Deps, getDeps } from './clients.ts';
 import { AppError, isAppError } from './errors.ts';
 import { describeIssues, errorFrame, replyFrame } from './frames.ts';
@@ -22,7 +22,7 @@ const ok = (frame?: unknown): WebSocketResult =>
  * with one `reply` or `error` frame (two-way route). A bad frame never writes anything, and
  * never closes the connection.
  */
-export function wsRoute<S extends z.ZodType>(schema: S, run: RouteHandler<z.infer<S>>) {
+export function wsRoute<S extends z.ZodMiniType>(schema: S, run: RouteHandler<z.infer<S>>) {
   return async (
     event: WebSocketEvent,
     _context?: unknown,

@@ -1,5 +1,6 @@
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { AppError } from '../core/errors.ts';
+import '../core/schema.ts';
 import { wsRoute } from '../core/ws-route.ts';
 
 const anyAction = z.object({ action: z.string() });

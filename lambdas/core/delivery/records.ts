@@ -1,4 +1,5 @@
-import { z } from 'zod';
+import * as z from 'zod/mini';
+import '../schema.ts';
 
 /**
  * Records on the deliveries queue. `connections`: post one frame to these connections (a shard
@@ -9,13 +10,13 @@ import { z } from 'zod';
 export const deliveryRecord = z.discriminatedUnion('type', [
   z.object({
     type: z.literal('connections'),
-    frame: z.string().min(1),
-    connectionIds: z.array(z.string().min(1)).min(1),
-    attempt: z.number().int().min(0).default(0),
+    frame: z.string().check(z.minLength(1)),
+    connectionIds: z.array(z.string().check(z.minLength(1))).check(z.minLength(1)),
+    attempt: z._default(z.number().check(z.int(), z.gte(0)), 0),
   }),
   z.object({
     type: z.literal('users'),
-    userIds: z.array(z.string().min(1)).min(1),
+    userIds: z.array(z.string().check(z.minLength(1))).check(z.minLength(1)),
     entry: z.object({ messageId: z.string(), frame: z.string(), expiresAt: z.number() }),
   }),
 ]);

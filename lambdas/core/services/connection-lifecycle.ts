@@ -32,7 +32,24 @@ export async function closeConnection(
   return deleteConnection(deps, connectionId);
 }
 
-/** A heartbeat: last-seen moves on. False when the record is already gone. */
+/** When this container last wrote each connection's last-seen time. */
+const lastWritten = new Map<string, number>();
+
+/**
+ * A heartbeat moves last-seen on. A container writes it at most once per
+ * LAST_SEEN_WRITE_INTERVAL_MS for a connection: clients ping often and the sweeper only needs
+ * minute precision, so most pings cost no write at all. False when the record is gone.
+ */
 export async function refreshConnection(deps: Deps, connectionId: string): Promise<boolean> {
-  return touchConnection(deps, connectionId);
+  const now = deps.now();
+  const interval = deps.config.LAST_SEEN_WRITE_INTERVAL_MS;
+  const written = lastWritten.get(connectionId);
+  if (written !== undefined && now - written < interval) return true;
+  if (lastWritten.size > 50_000) {
+    for (const [id, at] of lastWritten) if (now - at >= interval) lastWritten.delete(id);
+  }
+  const exists = await touchConnection(deps, connectionId);
+  if (exists) lastWritten.set(connectionId, now);
+  else lastWritten.delete(connectionId);
+  return exists;
 }

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import type { Deps } from '../clients.ts';
 import { mapWithConcurrency } from '../delivery/concurrency.ts';
 import { chunk, type DeliveryReport, deliverToUsers } from '../delivery/deliver.ts';
@@ -7,29 +7,25 @@ import { AppError, badRequest, payloadTooLarge } from '../errors.ts';
 import { dataBytes, describeIssues, type NotificationFrame } from '../frames.ts';
 import { newMessageId } from '../ids.ts';
 import { sendRecords } from '../queue.ts';
+import '../schema.ts';
 import { claimIdempotencyKey, completeIdempotencyKey } from '../store/idempotency.ts';
 import { type InboxEntry, putInboxEntry } from '../store/inbox.ts';
 import { epochSeconds } from '../store/keys.ts';
 
 /** The notifications queue's contract (PROTOCOL.md, "Backend services"). */
-export const notificationRequest = z
-  .object({
-    target: z.union([
-      z.object({ users: z.array(z.string().min(1).max(128)).min(1).max(1000) }).strict(),
-      z.object({ room: z.string().min(1).max(128) }).strict(),
-      z.object({ all: z.literal(true) }).strict(),
-    ]),
-    data: z.unknown().refine((v) => v !== undefined, { message: 'data is required' }),
-    id: z.string().min(1).max(64).optional(),
-    from: z.string().min(1).max(64).default('system'),
-    ttlSeconds: z
-      .number()
-      .int()
-      .min(1)
-      .max(14 * 24 * 3600)
-      .default(7 * 24 * 3600),
-  })
-  .strict();
+const name = (max: number) => z.string().check(z.minLength(1), z.maxLength(max));
+
+export const notificationRequest = z.strictObject({
+  target: z.union([
+    z.strictObject({ users: z.array(name(128)).check(z.minLength(1), z.maxLength(1000)) }),
+    z.strictObject({ room: name(128) }),
+    z.strictObject({ all: z.literal(true) }),
+  ]),
+  data: z.unknown().check(z.refine((v) => v !== undefined, { message: 'data is required' })),
+  id: z.optional(name(64)),
+  from: z._default(name(64), 'system'),
+  ttlSeconds: z._default(z.number().check(z.int(), z.gte(1), z.lte(14 * 24 * 3600)), 7 * 24 * 3600),
+});
 
 export type NotificationRequest = z.infer<typeof notificationRequest>;
 
