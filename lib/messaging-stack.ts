@@ -34,10 +34,11 @@ export interface MessagingStackProps extends StackProps {
 /** The whole backend for one stage. It only wires the constructs; each documents its part. */
 export class MessagingStack extends Stack {
   constructor(scope: Construct, id: string, props: MessagingStackProps) {
-    super(scope, id, props);
-    if (!/^[A-Za-z0-9_-]{1,64}$/.test(props.stage)) {
-      throw new Error(`Stage '${props.stage}' must be 1-64 letters, digits, '-' or '_'`);
+    // Checked first: the stage names the WebSocket stage, and usually the stack too.
+    if (!/^[A-Za-z0-9-]{1,64}$/.test(props.stage)) {
+      throw new Error(`Stage '${props.stage}' must be 1-64 letters, digits or '-'`);
     }
+    super(scope, id, props);
     const removalPolicy = props.stage === 'prod' ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY;
 
     const { table } = new Storage(this, 'Storage', { removalPolicy });

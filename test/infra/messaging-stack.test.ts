@@ -1,0 +1,339 @@
+import { Match, type Template } from 'aws-cdk-lib/assertions';
+import { beforeAll, describe, expect, it } from 'vitest';
+import {
+  type FunctionName,
+  functions,
+  httpApi,
+  queues,
+  schedules,
+  table,
+  websocketApi,
+} from '../../lib/manifest.ts';
+import {
+  actionsOf,
+  type FoundFunction,
+  functionsByName,
+  onlyLogicalId,
+  render,
+  statementsOf,
+  synthDefaultStack,
+  TEST_STAGE,
+} from '../helpers/synth.ts';
+
+const LIFECYCLE = ['$connect', '$disconnect'];
+const wsRouteKeys = Object.keys(websocketApi.routes);
+const messageRouteKeys = wsRouteKeys.filter((key) => !LIFECYCLE.includes(key));
+const manifestEntries = Object.entries(functions) as [FunctionName, (typeof functions)[FunctionName]][];
+
+let template: Template;
+let byName: Map<string, FoundFunction>;
+let wsApiId: string;
+
+beforeAll(() => {
+  template = synthDefaultStack();
+  byName = functionsByName(template);
+  wsApiId = onlyLogicalId(template, 'AWS::ApiGatewayV2::Api', { ProtocolType: 'WEBSOCKET' });
+}, 120_000);
+
+describe('Construct: MessagingWebSocketApi', () => {
+  it('uses the manifest route selection expression', () => {
+    template.hasResourceProperties('AWS::ApiGatewayV2::Api', {
+      ProtocolType: 'WEBSOCKET',
+      RouteSelectionExpression: websocketApi.routeSelectionExpression,
+    });
+  });
+
+  it('creates one route per manifest route key', () => {
+    for (const routeKey of wsRouteKeys) {
+      template.hasResourceProperties('AWS::ApiGatewayV2::Route', {
+        ApiId: { Ref: wsApiId },
+        RouteKey: routeKey,
+      });
+    }
+  });
+
+  it('makes every message route two-way and leaves $connect and $disconnect one-way', () => {
+    for (const routeKey of messageRouteKeys) {
+      template.hasResourceProperties('AWS::ApiGatewayV2::Route', {
+        RouteKey: routeKey,
+        RouteResponseSelectionExpression: '$default',
+      });
+    }
+    for (const routeKey of LIFECYCLE) {
+      template.hasResourceProperties('AWS::ApiGatewayV2::Route', {
+        RouteKey: routeKey,
+        RouteResponseSelectionExpression: Match.absent(),
+      });
+    }
+    template.resourceCountIs('AWS::ApiGatewayV2::RouteResponse', messageRouteKeys.length);
+    template.allResourcesProperties('AWS::ApiGatewayV2::RouteResponse', { RouteResponseKey: '$default' });
+  });
+
+  it('authorizes $connect only, with a REQUEST authorizer that lists no identity source', () => {
+    template.resourceCountIs('AWS::ApiGatewayV2::Authorizer', 1);
+    template.hasResourceProperties('AWS::ApiGatewayV2::Authorizer', {
+      ApiId: { Ref: wsApiId },
+      AuthorizerType: 'REQUEST',
+      IdentitySource: Match.absent(),
+    });
+    const authorizerId = onlyLogicalId(template, 'AWS::ApiGatewayV2::Authorizer');
+    template.hasResourceProperties('AWS::ApiGatewayV2::Route', {
+      RouteKey: '$connect',
+      AuthorizationType: 'CUSTOM',
+      AuthorizerId: { Ref: authorizerId },
+    });
+    for (const routeKey of wsRouteKeys.filter((key) => key !== '$connect')) {
+      template.hasResourceProperties('AWS::ApiGatewayV2::Route', {
+        RouteKey: routeKey,
+        AuthorizationType: 'NONE',
+        AuthorizerId: Match.absent(),
+      });
+    }
+  });
+
+  it('deploys a stage named after the stage with auto-deploy and default route throttling', () => {
+    template.hasResourceProperties('AWS::ApiGatewayV2::Stage', {
+      ApiId: { Ref: wsApiId },
+      StageName: TEST_STAGE,
+      AutoDeploy: true,
+      DefaultRouteSettings: { ThrottlingRateLimit: 1000, ThrottlingBurstLimit: 500 },
+      AccessLogSettings: Match.absent(),
+    });
+  });
+});
+
+describe('Construct: MessagingHttpApi', () => {
+  it('creates an HTTP API that allows CORS with the Authorization header', () => {
+    template.hasResourceProperties('AWS::ApiGatewayV2::Api', {
+      ProtocolType: 'HTTP',
+      CorsConfiguration: Match.objectLike({
+        AllowOrigins: ['*'],
+        AllowHeaders: Match.arrayWith(['authorization']),
+      }),
+    });
+  });
+
+  it('creates every manifest route without a built-in authorizer', () => {
+    for (const routeKey of Object.keys(httpApi.routes)) {
+      template.hasResourceProperties('AWS::ApiGatewayV2::Route', {
+        RouteKey: routeKey,
+        AuthorizationType: 'NONE',
+      });
+    }
+    template.resourceCountIs('AWS::ApiGatewayV2::Authorizer', 1);
+  });
+});
+
+describe('Construct: Storage', () => {
+  it('creates an on-demand table with point-in-time recovery and the manifest TTL attribute', () => {
+    template.resourceCountIs('AWS::DynamoDB::Table', 1);
+    template.hasResourceProperties('AWS::DynamoDB::Table', {
+      BillingMode: 'PAY_PER_REQUEST',
+      KeySchema: [
+        { AttributeName: table.partitionKey, KeyType: 'HASH' },
+        { AttributeName: table.sortKey, KeyType: 'RANGE' },
+      ],
+      PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
+      TimeToLiveSpecification: { AttributeName: table.ttlAttribute, Enabled: true },
+    });
+  });
+
+  it('creates every manifest index', () => {
+    template.hasResourceProperties('AWS::DynamoDB::Table', {
+      GlobalSecondaryIndexes: Object.entries(table.indexes).map(([indexName, index]) => ({
+        IndexName: indexName,
+        KeySchema: [
+          { AttributeName: index.partitionKey, KeyType: 'HASH' },
+          { AttributeName: index.sortKey, KeyType: 'RANGE' },
+        ],
+        Projection: { ProjectionType: 'ALL' },
+      })),
+    });
+  });
+
+  it('lets a non-prod stage delete the table with the stack', () => {
+    template.hasResource('AWS::DynamoDB::Table', { DeletionPolicy: 'Delete' });
+  });
+});
+
+describe('Construct: Queues', () => {
+  const queueNames = Object.keys(queues);
+
+  it('gives every queue a dead-letter queue with SQS-managed encryption', () => {
+    template.resourceCountIs('AWS::SQS::Queue', queueNames.length * 2);
+    template.allResourcesProperties('AWS::SQS::Queue', { SqsManagedSseEnabled: true });
+  });
+
+  it('redrives each queue after the manifest maxReceiveCount and uses its visibility timeout', () => {
+    for (const spec of Object.values(queues)) {
+      template.hasResourceProperties('AWS::SQS::Queue', {
+        VisibilityTimeout: spec.visibilityTimeoutSeconds,
+        RedrivePolicy: { deadLetterTargetArn: Match.anyValue(), maxReceiveCount: spec.maxReceiveCount },
+      });
+    }
+  });
+
+  it('denies every request that does not use TLS', () => {
+    template.resourceCountIs('AWS::SQS::QueuePolicy', queueNames.length * 2);
+    template.allResourcesProperties('AWS::SQS::QueuePolicy', {
+      PolicyDocument: {
+        Statement: Match.arrayWith([
+          Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }),
+        ]),
+      },
+    });
+  });
+
+  it('alarms as soon as one message is visible in a dead-letter queue', () => {
+    template.resourceCountIs('AWS::CloudWatch::Alarm', queueNames.length);
+    const dlqIds = Object.entries(template.findResources('AWS::SQS::Queue'))
+      .filter(([, queue]) => !queue.Properties.RedrivePolicy)
+      .map(([id]) => id);
+    for (const dlqId of dlqIds) {
+      template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+        MetricName: 'ApproximateNumberOfMessagesVisible',
+        Namespace: 'AWS/SQS',
+        Dimensions: [{ Name: 'QueueName', Value: { 'Fn::GetAtt': [dlqId, 'QueueName'] } }],
+        ComparisonOperator: 'GreaterThanThreshold',
+        Threshold: 0,
+      });
+    }
+  });
+});
+
+describe('Construct: Triggers', () => {
+  it('maps each queue to its consumer with partial batch responses and the manifest batch size', () => {
+    template.resourceCountIs('AWS::Lambda::EventSourceMapping', Object.keys(queues).length);
+    for (const spec of Object.values(queues)) {
+      template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
+        FunctionName: { Ref: byName.get(spec.consumer)?.logicalId },
+        BatchSize: spec.batchSize,
+        FunctionResponseTypes: ['ReportBatchItemFailures'],
+      });
+    }
+  });
+
+  it('creates one rule per manifest schedule', () => {
+    template.resourceCountIs('AWS::Events::Rule', Object.keys(schedules).length);
+  });
+});
+
+describe('Construct: HandlerFunction', () => {
+  it('runs every function on nodejs22.x arm64 with source maps and Powertools settings', () => {
+    template.allResourcesProperties('AWS::Lambda::Function', {
+      Runtime: 'nodejs22.x',
+      Architectures: ['arm64'],
+      Handler: 'index.handler',
+      Environment: {
+        Variables: Match.objectLike({
+          NODE_OPTIONS: '--enable-source-maps',
+          POWERTOOLS_SERVICE_NAME: 'wavelet',
+          POWERTOOLS_METRICS_NAMESPACE: 'Wavelet',
+          POWERTOOLS_LOG_LEVEL: 'INFO',
+        }),
+      },
+      LoggingConfig: { LogGroup: Match.anyValue() },
+      FunctionName: Match.absent(),
+    });
+  });
+
+  it('takes each timeout and memory size from the manifest', () => {
+    for (const [name, spec] of manifestEntries) {
+      const props = byName.get(name)?.properties;
+      expect(props?.Timeout, name).toBe('timeoutSeconds' in spec ? spec.timeoutSeconds : 10);
+      expect(props?.MemorySize, name).toBe(256);
+    }
+  });
+
+  it('gives every function its own log group with a retention', () => {
+    template.resourceCountIs('AWS::Logs::LogGroup', manifestEntries.length);
+    template.allResourcesProperties('AWS::Logs::LogGroup', { RetentionInDays: 30 });
+  });
+});
+
+describe('Function: bindUses', () => {
+  const uses = (name: FunctionName) => new Set<string>(functions[name].uses);
+  const statements = (name: FunctionName) => statementsOf(template, byName.get(name)!);
+  const variables = (name: FunctionName): Record<string, unknown> =>
+    byName.get(name)?.properties.Environment.Variables;
+
+  it('grants ManageConnections on this stage @connections only, and only to functions that use management', () => {
+    const expected = `arn:\${AWS::Partition}:execute-api:\${AWS::Region}:\${AWS::AccountId}:\${${wsApiId}}/${TEST_STAGE}/*/@connections/*`;
+    for (const [name] of manifestEntries) {
+      const granted = statements(name).filter((s) => actionsOf(s).some((a) => a.startsWith('execute-api:')));
+      if (uses(name).has('management')) {
+        expect(granted, name).toHaveLength(1);
+        expect(actionsOf(granted[0]!), name).toEqual(['execute-api:ManageConnections']);
+        expect(render(granted[0]?.Resource), name).toBe(expected);
+        expect(render(variables(name).MANAGEMENT_ENDPOINT), name).toBe(
+          `https://\${${wsApiId}}.execute-api.\${AWS::Region}.\${AWS::URLSuffix}/${TEST_STAGE}`,
+        );
+      } else {
+        expect(granted, name).toHaveLength(0);
+        expect(variables(name), name).not.toHaveProperty('MANAGEMENT_ENDPOINT');
+      }
+    }
+  });
+
+  it('grants table access only to functions that use the table, and writes only to writers', () => {
+    for (const [name] of manifestEntries) {
+      const actions = statements(name)
+        .flatMap(actionsOf)
+        .filter((a) => a.startsWith('dynamodb:'));
+      const reads = uses(name).has('table:read');
+      const writes = uses(name).has('table:write');
+      expect(actions.includes('dynamodb:Query'), `${name} reads`).toBe(reads);
+      expect(actions.includes('dynamodb:PutItem'), `${name} writes`).toBe(writes);
+      if (reads || writes) expect(variables(name), name).toHaveProperty('TABLE_NAME');
+      else expect(variables(name), name).not.toHaveProperty('TABLE_NAME');
+    }
+  });
+
+  it('grants send on a queue, with its URL, only to functions that use that queue', () => {
+    const outputs = template.findOutputs('*');
+    const queueIds = {
+      DELIVERIES_QUEUE_URL: ['queue:deliveries', outputs.DeliveriesQueueUrl?.Value.Ref],
+      NOTIFICATIONS_QUEUE_URL: ['queue:notifications', outputs.NotificationsQueueUrl?.Value.Ref],
+    };
+    for (const [name] of manifestEntries) {
+      for (const [envName, [use, queueId]] of Object.entries(queueIds)) {
+        const sends = statements(name).some(
+          (s) =>
+            actionsOf(s).includes('sqs:SendMessage') &&
+            [s.Resource].flat().some((r) => render(r) === `\${${queueId}.Arn}`),
+        );
+        expect(sends, `${name} sends on ${use}`).toBe(uses(name).has(use));
+        expect(variables(name)[envName], name).toEqual(uses(name).has(use) ? { Ref: queueId } : undefined);
+      }
+    }
+  });
+
+  it('lets only functions that use jwt read the signing secret', () => {
+    const secretId = onlyLogicalId(template, 'AWS::SecretsManager::Secret');
+    for (const [name] of manifestEntries) {
+      const reads = statements(name).some((s) => actionsOf(s).includes('secretsmanager:GetSecretValue'));
+      expect(reads, name).toBe(uses(name).has('jwt'));
+      expect(variables(name).JWT_SECRET_ARN, name).toEqual(
+        uses(name).has('jwt') ? { Ref: secretId } : undefined,
+      );
+    }
+  });
+});
+
+describe('Stack: MessagingStack', () => {
+  it('exports the URLs, queue URLs, table name and management endpoint', () => {
+    const outputs = template.findOutputs('*');
+    for (const name of [
+      'WebSocketUrl',
+      'HttpUrl',
+      'NotificationsQueueUrl',
+      'DeliveriesQueueUrl',
+      'TableName',
+      'ManagementEndpoint',
+    ]) {
+      expect(outputs, name).toHaveProperty(name);
+    }
+    expect(render(outputs.WebSocketUrl?.Value)).toMatch(new RegExp(`^wss://.*/${TEST_STAGE}$`));
+    expect(render(outputs.ManagementEndpoint?.Value)).toMatch(new RegExp(`^https://.*/${TEST_STAGE}$`));
+  });
+});

@@ -1,0 +1,74 @@
+import { Match } from 'aws-cdk-lib/assertions';
+import { describe, expect, it } from 'vitest';
+import { functions } from '../../lib/manifest.ts';
+import { functionsByName, synthStack } from '../helpers/synth.ts';
+
+// Variants synthesize without bundling: the entries are checked, the code is not built.
+const jwtUsers = Object.entries(functions)
+  .filter(([, spec]) => (spec.uses as readonly string[]).includes('jwt'))
+  .map(([name]) => name);
+
+describe('Stack: MessagingStack options', () => {
+  it('retains the table, the secret and the logs in prod', () => {
+    const template = synthStack({ stage: 'prod' });
+    template.hasResource('AWS::DynamoDB::Table', { DeletionPolicy: 'Retain' });
+    template.hasResource('AWS::SecretsManager::Secret', { DeletionPolicy: 'Retain' });
+    template.allResources('AWS::Logs::LogGroup', { DeletionPolicy: 'Retain' });
+    template.hasResourceProperties('AWS::ApiGatewayV2::Stage', { StageName: 'prod' });
+  });
+
+  it('verifies tokens through a JWKS URL, with no secret, when jwksUrl is given', () => {
+    const template = synthStack({
+      tokenAuth: { jwksUrl: 'https://issuer.example/.well-known/jwks.json', issuer: 'iss', audience: 'aud' },
+    });
+    template.resourceCountIs('AWS::SecretsManager::Secret', 0);
+    const byName = functionsByName(template);
+    for (const name of jwtUsers) {
+      expect(byName.get(name)?.properties.Environment.Variables, name).toMatchObject({
+        JWKS_URL: 'https://issuer.example/.well-known/jwks.json',
+        JWT_ISSUER: 'iss',
+        JWT_AUDIENCE: 'aud',
+      });
+      expect(byName.get(name)?.properties.Environment.Variables, name).not.toHaveProperty('JWT_SECRET_ARN');
+    }
+  });
+
+  it('uses an existing secret, and creates none, when its ARN is given', () => {
+    const secretArn = 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:wavelet-jwt-AbCdEf';
+    const template = synthStack({ tokenAuth: { secretArn } });
+    template.resourceCountIs('AWS::SecretsManager::Secret', 0);
+    template.hasResourceProperties('AWS::IAM::Policy', {
+      PolicyDocument: {
+        Statement: Match.arrayWith([
+          Match.objectLike({
+            Action: Match.arrayWith(['secretsmanager:GetSecretValue']),
+            Resource: secretArn,
+          }),
+        ]),
+      },
+    });
+    const byName = functionsByName(template);
+    for (const name of jwtUsers) {
+      expect(byName.get(name)?.properties.Environment.Variables.JWT_SECRET_ARN, name).toBe(secretArn);
+    }
+  });
+
+  it('writes WebSocket access logs when asked', () => {
+    const template = synthStack({ accessLogs: true });
+    template.hasResourceProperties('AWS::ApiGatewayV2::Stage', {
+      AccessLogSettings: { DestinationArn: Match.anyValue(), Format: Match.anyValue() },
+    });
+  });
+
+  it('rejects both a JWKS URL and a secret ARN', () => {
+    expect(() =>
+      synthStack({
+        tokenAuth: { jwksUrl: 'https://issuer.example/jwks', secretArn: 'arn:aws:secretsmanager:x' },
+      }),
+    ).toThrow(/either jwksUrl/);
+  });
+
+  it('rejects a stage name API Gateway cannot use', () => {
+    expect(() => synthStack({ stage: 'my stage' })).toThrow(/Stage 'my stage'/);
+  });
+});
