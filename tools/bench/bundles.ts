@@ -17,8 +17,7 @@ export interface BundleFigures {
   readonly externalLoadMs: number;
 }
 
-const banner =
-  "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);";
+const banner = "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);";
 
 async function bundle(entry: string, outfile: string, external: string[]): Promise<number> {
   await build({

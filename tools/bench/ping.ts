@@ -1,0 +1,64 @@
+import { fork } from 'node:child_process';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { WebSocketServer } from 'ws';
+import { localDefaults } from '../../local/defaults.ts';
+import { startLocalRuntime } from '../../local/runtime.ts';
+import { signToken } from '../sign-token.ts';
+
+export interface PingFigures {
+  readonly roundTrips: number;
+  readonly perSecond: number;
+  readonly p50: number;
+  readonly p99: number;
+}
+
+export interface PingOptions {
+  readonly connections: number;
+  readonly warmupMs: number;
+  readonly durationMs: number;
+}
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+
+function runClients(url: string, options: PingOptions): Promise<PingFigures> {
+  return new Promise((resolve, reject) => {
+    const child = fork(path.join(here, 'ping-clients.ts'), [JSON.stringify({ url, ...options })], {
+      execArgv: ['--import', 'tsx'],
+      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+    });
+    child.once('message', (m) => resolve(m as PingFigures));
+    child.once('error', reject);
+    child.once('exit', (code) => code !== 0 && reject(new Error(`ping clients exited with ${code}`)));
+  });
+}
+
+/** The baseline: a bare `ws` server that answers every frame with a pong, as our ping route does. */
+export async function pingBareServer(options: PingOptions): Promise<PingFigures> {
+  const server = new WebSocketServer({ port: 0, host: '127.0.0.1' });
+  await new Promise((r) => server.once('listening', r));
+  server.on('connection', (ws) => {
+    ws.on('message', (data) => {
+      JSON.parse(String(data));
+      ws.send(JSON.stringify({ type: 'pong', ts: Date.now() }));
+    });
+  });
+  const { port } = server.address() as { port: number };
+  try {
+    return await runClients(`ws://127.0.0.1:${port}`, options);
+  } finally {
+    for (const c of server.clients) c.terminate();
+    await new Promise((r) => server.close(r));
+  }
+}
+
+/** Ping round trips through the emulator, the authorizer-admitted connection and the ping handler. */
+export async function pingThroughRuntime(options: PingOptions): Promise<PingFigures> {
+  const runtime = await startLocalRuntime({ wsPort: 0, httpPort: 0 });
+  try {
+    const token = await signToken('bench', { secret: localDefaults.jwtSecret });
+    return await runClients(`${runtime.endpoints.websocket}?token=${token}`, options);
+  } finally {
+    await runtime.stop();
+  }
+}
