@@ -61,7 +61,11 @@ export class MessagingStack extends Stack {
     for (const [name, spec] of Object.entries(functionSpecs) as [FunctionName, FunctionSpec][]) {
       bindUses(functions[name], spec.uses, targets);
     }
-    new Triggers(this, 'Triggers', { functions, queues: queues.queues });
+    new Triggers(this, 'Triggers', {
+      functions,
+      queues: queues.queues,
+      deadLetterQueues: queues.deadLetterQueues,
+    });
 
     new CfnOutput(this, 'WebSocketUrl', { value: webSocket.url });
     new CfnOutput(this, 'HttpUrl', { value: http.url });

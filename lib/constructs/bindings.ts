@@ -66,3 +66,16 @@ export function bindUses(fn: LambdaFunction, uses: readonly Resource[], targets:
     targets.tokenAuth.secret?.grantRead(fn);
   }
 }
+
+/**
+ * Lets a queue's consumer move a record to the queue's dead-letter queue itself, with the reason,
+ * instead of failing it `maxReceiveCount` times first (a record that fails validation will never
+ * pass): sets `{QUEUE}_DLQ_URL` (e.g. `NOTIFICATIONS_DLQ_URL`) and grants send on that queue only.
+ *
+ * @example
+ * bindDeadLetterQueue(fns.notify, 'notifications', queues.deadLetterQueues.notifications);
+ */
+export function bindDeadLetterQueue(fn: LambdaFunction, queueName: QueueName, deadLetterQueue: IQueue): void {
+  fn.addEnvironment(`${queueName.toUpperCase()}_DLQ_URL`, deadLetterQueue.queueUrl);
+  deadLetterQueue.grantSendMessages(fn);
+}

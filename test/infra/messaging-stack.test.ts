@@ -213,6 +213,37 @@ describe('Construct: Triggers', () => {
     }
   });
 
+  it('lets each consumer send rejected records to its own dead-letter queue, and no other function', () => {
+    const outputs = template.findOutputs('*');
+    const queueResources = template.findResources('AWS::SQS::Queue');
+    const dlqOf = (outputName: string): string =>
+      queueResources[outputs[outputName]?.Value.Ref]?.Properties.RedrivePolicy.deadLetterTargetArn[
+        'Fn::GetAtt'
+      ][0];
+    const dlqs = [
+      { consumer: queues.deliveries.consumer, env: 'DELIVERIES_DLQ_URL', id: dlqOf('DeliveriesQueueUrl') },
+      {
+        consumer: queues.notifications.consumer,
+        env: 'NOTIFICATIONS_DLQ_URL',
+        id: dlqOf('NotificationsQueueUrl'),
+      },
+    ];
+    for (const [name] of manifestEntries) {
+      for (const dlq of dlqs) {
+        const sends = statementsOf(template, byName.get(name)!).some(
+          (s) =>
+            actionsOf(s).includes('sqs:SendMessage') &&
+            [s.Resource].flat().some((r) => render(r) === `\${${dlq.id}.Arn}`),
+        );
+        const consumes = dlq.consumer === name;
+        expect(sends, `${name} sends to ${dlq.env}`).toBe(consumes);
+        expect(byName.get(name)?.properties.Environment.Variables[dlq.env], name).toEqual(
+          consumes ? { Ref: dlq.id } : undefined,
+        );
+      }
+    }
+  });
+
   it('creates one rule per manifest schedule', () => {
     template.resourceCountIs('AWS::Events::Rule', Object.keys(schedules).length);
   });
