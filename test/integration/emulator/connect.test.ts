@@ -1,0 +1,93 @@
+import { request } from 'node:http';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { WebSocketGateway } from '../../../local/apigw-websocket/index.ts';
+import { HandshakeError, openClient, recorder, sleep, startTestGateway } from '../../helpers/emulator.ts';
+
+describe('The $connect route', () => {
+  let gateway: WebSocketGateway;
+  afterEach(() => gateway?.close());
+
+  it('opens the connection when the integration returns 2xx', async () => {
+    gateway = await startTestGateway({ routes: { $connect: async () => ({ statusCode: 204 }) } });
+    const client = await openClient(gateway.url);
+    expect(gateway.connectionIds()).toHaveLength(1);
+    client.ws.close();
+  });
+
+  it('accepts clients on the stage path too', async () => {
+    gateway = await startTestGateway({ routes: { $connect: async () => ({ statusCode: 200 }) } });
+    const client = await openClient(`${gateway.url}/local`);
+    client.ws.close();
+  });
+
+  it('refuses a handshake to another stage with 403', async () => {
+    gateway = await startTestGateway();
+    await expect(openClient(`${gateway.url}/prod`)).rejects.toEqual(new HandshakeError(403));
+  });
+
+  it('fails the handshake with the status the integration returns', async () => {
+    gateway = await startTestGateway({ routes: { $connect: async () => ({ statusCode: 429 }) } });
+    await expect(openClient(gateway.url)).rejects.toMatchObject({ status: 429 });
+  });
+
+  it('fails the handshake with 502 when the integration throws', async () => {
+    gateway = await startTestGateway({
+      routes: {
+        $connect: async () => {
+          throw new Error('boom');
+        },
+      },
+    });
+    await expect(openClient(gateway.url)).rejects.toMatchObject({ status: 502 });
+  });
+
+  it('accepts every connection when there is no $connect route', async () => {
+    gateway = await startTestGateway({ routes: {} });
+    const client = await openClient(gateway.url);
+    expect(gateway.connectionIds()).toHaveLength(1);
+    client.ws.close();
+  });
+
+  it('never delivers $disconnect for a rejected handshake', async () => {
+    const disconnect = recorder();
+    gateway = await startTestGateway({
+      routes: { $connect: async () => ({ statusCode: 403 }), $disconnect: disconnect.integration },
+    });
+    await expect(openClient(gateway.url)).rejects.toMatchObject({ status: 403 });
+    await sleep(50);
+    expect(disconnect.events).toHaveLength(0);
+    expect(gateway.connectionIds()).toHaveLength(0);
+  });
+
+  it('answers a plain GET without upgrade with 426', async () => {
+    gateway = await startTestGateway();
+    const status = await new Promise<number | undefined>((resolve, reject) =>
+      request(`http://127.0.0.1:${gateway.port}/local`, (res) => {
+        res.resume();
+        resolve(res.statusCode);
+      })
+        .on('error', reject)
+        .end(),
+    );
+    expect(status).toBe(426);
+  });
+});
+
+describe('Subprotocol negotiation', () => {
+  let gateway: WebSocketGateway;
+  afterEach(() => gateway?.close());
+
+  it('sends the subprotocol the $connect integration returns in its headers', async () => {
+    gateway = await startTestGateway({
+      routes: { $connect: async () => ({ statusCode: 200, headers: { 'Sec-WebSocket-Protocol': 'chat' } }) },
+    });
+    const client = await openClient(gateway.url, { protocols: ['chat', 'superchat'] });
+    expect(client.ws.protocol).toBe('chat');
+    client.ws.close();
+  });
+
+  it('does not echo a requested subprotocol on its own, so the client fails the handshake', async () => {
+    gateway = await startTestGateway({ routes: { $connect: async () => ({ statusCode: 200 }) } });
+    await expect(openClient(gateway.url, { protocols: ['chat'] })).rejects.toThrow(/subprotocol/i);
+  });
+});

@@ -1,0 +1,139 @@
+import { PostToConnectionCommand } from '@aws-sdk/client-apigatewaymanagementapi';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { WebSocketGateway } from '../../../local/apigw-websocket/index.ts';
+import { managementClient, openClient, recorder, sleep, startTestGateway } from '../../helpers/emulator.ts';
+
+const disconnectOf = (event: Record<string, unknown>) => {
+  const { disconnectStatusCode, disconnectReason } = event.requestContext as Record<string, unknown>;
+  return { disconnectStatusCode, disconnectReason };
+};
+
+describe('Limits', () => {
+  let gateway: WebSocketGateway;
+  afterEach(() => gateway?.close());
+
+  it('accepts a frame of exactly 32 KB and closes with 1009 on a larger one', async () => {
+    const message = recorder();
+    const disconnect = recorder();
+    gateway = await startTestGateway({
+      routes: { $default: message.integration, $disconnect: disconnect.integration },
+    });
+    const client = await openClient(gateway.url);
+    client.ws.send('x'.repeat(32_768));
+    await message.event();
+    client.ws.send('x'.repeat(32_769));
+    expect((await client.closed).code).toBe(1009);
+    expect(disconnectOf(await disconnect.event())).toMatchObject({ disconnectStatusCode: 1009 });
+    expect(message.events).toHaveLength(1);
+  });
+
+  it('closes with 1003 on a binary frame', async () => {
+    const message = recorder();
+    gateway = await startTestGateway({ routes: { $default: message.integration } });
+    const client = await openClient(gateway.url);
+    client.ws.send(Buffer.from([1, 2, 3]), { binary: true });
+    expect((await client.closed).code).toBe(1003);
+    expect(message.events).toHaveLength(0);
+  });
+
+  it('closes an idle connection with 1001 Going away, not counting management posts as activity', async () => {
+    const disconnect = recorder();
+    gateway = await startTestGateway({
+      limits: { idleTimeoutMs: 300 },
+      routes: { $default: recorder().integration, $disconnect: disconnect.integration },
+    });
+    const client = await openClient(gateway.url);
+    const started = Date.now();
+    await sleep(150);
+    await managementClient(gateway).send(
+      new PostToConnectionCommand({ ConnectionId: gateway.connectionIds()[0], Data: 'x' }),
+    );
+    expect(await client.closed).toEqual({ code: 1001, reason: 'Going away' });
+    expect(Date.now() - started).toBeLessThan(600);
+    expect(disconnectOf(await disconnect.event())).toEqual({
+      disconnectStatusCode: 1001,
+      disconnectReason: 'Going away',
+    });
+  });
+
+  it('keeps a connection open while the client sends messages', async () => {
+    gateway = await startTestGateway({
+      limits: { idleTimeoutMs: 200 },
+      routes: { $default: recorder().integration },
+    });
+    const client = await openClient(gateway.url);
+    for (let i = 0; i < 6; i += 1) {
+      client.ws.send('ping');
+      await sleep(80);
+    }
+    expect(gateway.connectionIds()).toHaveLength(1);
+    client.ws.close();
+  });
+
+  it('closes a connection with 1001 Going away at the end of its lifetime, even when active', async () => {
+    gateway = await startTestGateway({
+      limits: { maxLifetimeMs: 300 },
+      routes: { $default: recorder().integration },
+    });
+    const client = await openClient(gateway.url);
+    const timer = setInterval(() => client.ws.send('ping'), 50);
+    const closed = await client.closed;
+    clearInterval(timer);
+    expect(closed).toEqual({ code: 1001, reason: 'Going away' });
+  });
+});
+
+describe('Disconnect codes', () => {
+  let gateway: WebSocketGateway;
+  afterEach(() => gateway?.close());
+
+  it("reports the client's close code and reason", async () => {
+    const disconnect = recorder();
+    gateway = await startTestGateway({ routes: { $disconnect: disconnect.integration } });
+    const client = await openClient(gateway.url);
+    client.ws.close(4001, 'logging out');
+    expect(disconnectOf(await disconnect.event())).toEqual({
+      disconnectStatusCode: 4001,
+      disconnectReason: 'logging out',
+    });
+  });
+
+  it('reports 1005 when the client closes without a status code', async () => {
+    const disconnect = recorder();
+    gateway = await startTestGateway({ routes: { $disconnect: disconnect.integration } });
+    const client = await openClient(gateway.url);
+    client.ws.close();
+    expect(disconnectOf(await disconnect.event())).toEqual({
+      disconnectStatusCode: 1005,
+      disconnectReason: 'Client-side close frame status not set',
+    });
+  });
+
+  it('reports 1006 when the connection drops without a close frame', async () => {
+    const disconnect = recorder();
+    gateway = await startTestGateway({ routes: { $disconnect: disconnect.integration } });
+    const client = await openClient(gateway.url);
+    client.ws.terminate();
+    expect(disconnectOf(await disconnect.event())).toMatchObject({ disconnectStatusCode: 1006 });
+    expect(gateway.connectionIds()).toEqual([]);
+  });
+
+  it('ignores the $disconnect result and swallows its failure', async () => {
+    const lines: string[] = [];
+    gateway = await startTestGateway({
+      log: (line) => lines.push(line),
+      routes: {
+        $disconnect: async () => {
+          throw new Error('table gone');
+        },
+      },
+    });
+    const client = await openClient(gateway.url);
+    client.ws.close(1000);
+    await client.closed;
+    await sleep(30);
+    expect(lines.some((line) => line.includes('table gone'))).toBe(true);
+    const again = await openClient(gateway.url);
+    again.ws.close();
+  });
+});
