@@ -3,7 +3,8 @@
 #
 # The WebSocket API (API Gateway v2) needs LocalStack Pro, so this script requires
 # LOCALSTACK_AUTH_TOKEN and starts the Pro image. With the free image, use
-# run-local-runtime.sh instead.
+# run-local-runtime.sh instead. Extra arguments go to `cdklocal deploy`, e.g.
+#   localstack/deploy.sh -c jwksUrl=https://issuer.example/.well-known/jwks.json
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -28,5 +29,5 @@ cdklocal() { npx --yes --package aws-cdk-local cdklocal "$@"; }
 mkdir -p .local
 cdklocal bootstrap --no-notices
 cdklocal deploy "Wavelet-$stage" -c "stage=$stage" --require-approval never --no-notices \
-  --outputs-file .local/localstack-outputs.json
+  --outputs-file .local/localstack-outputs.json "$@"
 echo "outputs written to .local/localstack-outputs.json"

@@ -74,8 +74,6 @@ export interface HandlerFunctionProps {
 export class HandlerFunction extends NodejsFunction {
   /** The manifest name of this function. */
   public readonly manifestName: FunctionName;
-  /** The log group the function writes to. */
-  public readonly logGroupResource: LogGroup;
 
   constructor(scope: Construct, id: string, props: HandlerFunctionProps) {
     const logGroup = new LogGroup(scope, `${id}Logs`, {
@@ -112,6 +110,5 @@ export class HandlerFunction extends NodejsFunction {
       },
     });
     this.manifestName = props.name;
-    this.logGroupResource = logGroup;
   }
 }
