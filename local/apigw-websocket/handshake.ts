@@ -26,6 +26,8 @@ export interface HandshakeServer {
 }
 
 const keyPattern = /^[+/0-9A-Za-z]{22}==$/;
+// RFC 7230 token, the form `ws` requires of each offered subprotocol.
+const tokenPattern = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
 
 /**
  * Runs a WebSocket handshake as API Gateway does: authorizer, then `$connect`, and only then the
@@ -186,5 +188,11 @@ function invalidUpgrade(req: IncomingMessage): { status: number; message: string
     return { status: 400, message: 'Invalid Sec-WebSocket-Key' };
   const version = req.headers['sec-websocket-version'];
   if (version !== '13' && version !== '8') return { status: 400, message: 'Invalid Sec-WebSocket-Version' };
+  const protocols = req.headers['sec-websocket-protocol'];
+  if (protocols !== undefined) {
+    const offered = protocols.split(',').map((p) => p.trim());
+    if (!offered.every((p) => tokenPattern.test(p)) || new Set(offered).size !== offered.length)
+      return { status: 400, message: 'Invalid Sec-WebSocket-Protocol header' };
+  }
   return undefined;
 }

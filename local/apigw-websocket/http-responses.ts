@@ -54,7 +54,9 @@ export function rejectHandshake(socket: Duplex, status: number, errorType?: stri
     `x-amzn-RequestId: ${newAmznRequestId()}`,
   ];
   if (errorType) lines.push(`x-amzn-ErrorType: ${errorType}`);
-  socket.end(`${lines.join('\r\n')}\r\n\r\n${body}`);
+  // Destroyed once flushed: an upgrade socket is no longer the HTTP server's to reap, and a
+  // lingering half-open one would hold up `close()`.
+  socket.end(`${lines.join('\r\n')}\r\n\r\n${body}`, () => socket.destroy());
 }
 
 /** {@link rejectHandshake} with a `{"message": …}` body. */

@@ -79,7 +79,9 @@ export async function startWebSocketGateway(options: WebSocketGatewayOptions): P
     });
   });
   const { port } = server.address() as AddressInfo;
-  const origin = `${host.includes(':') ? `[${host}]` : host}:${port}`;
+  // A wildcard listen address is not somewhere a client can connect to; loopback is.
+  const reachable = host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host;
+  const origin = `${reachable.includes(':') ? `[${reachable}]` : reachable}:${port}`;
 
   const ctx: GatewayContext = {
     api: { apiId, stage, domainName: options.domainName ?? origin },

@@ -1,5 +1,6 @@
 import { request } from 'node:http';
 import { afterEach, describe, expect, it } from 'vitest';
+import WebSocket from 'ws';
 import type { WebSocketGateway } from '../../../local/apigw-websocket/index.ts';
 import { HandshakeError, openClient, recorder, sleep, startTestGateway } from '../../helpers/emulator.ts';
 
@@ -39,6 +40,34 @@ describe('The $connect route', () => {
       },
     });
     await expect(openClient(gateway.url)).rejects.toMatchObject({ status: 502 });
+  });
+
+  it('fails the handshake with 504 when the integration exceeds the timeout', async () => {
+    gateway = await startTestGateway({
+      limits: { integrationTimeoutMs: 100 },
+      routes: { $connect: () => new Promise(() => undefined) },
+    });
+    await expect(openClient(gateway.url)).rejects.toMatchObject({ status: 504 });
+  });
+
+  it('delivers $disconnect when the client leaves while $connect is still running', async () => {
+    const disconnect = recorder();
+    gateway = await startTestGateway({
+      routes: {
+        $connect: async () => {
+          await sleep(100);
+          return { statusCode: 200 };
+        },
+        $disconnect: disconnect.integration,
+      },
+    });
+    const ws = new WebSocket(gateway.url);
+    ws.on('error', () => undefined);
+    await sleep(30);
+    ws.terminate();
+    const rc = (await disconnect.event(0, 1000)).requestContext;
+    expect(rc).toMatchObject({ disconnectStatusCode: 1006 });
+    expect(gateway.connectionIds()).toEqual([]);
   });
 
   it('accepts every connection when there is no $connect route', async () => {
@@ -84,6 +113,38 @@ describe('Subprotocol negotiation', () => {
     const client = await openClient(gateway.url, { protocols: ['chat', 'superchat'] });
     expect(client.ws.protocol).toBe('chat');
     client.ws.close();
+  });
+
+  it('sends a returned subprotocol the client never asked for, which the client refuses', async () => {
+    gateway = await startTestGateway({
+      routes: { $connect: async () => ({ statusCode: 200, headers: { 'sec-websocket-protocol': 'chat' } }) },
+    });
+    await expect(openClient(gateway.url)).rejects.toThrow(/subprotocol/i);
+  });
+
+  it('refuses a malformed subprotocol offer with 400 before $connect runs', async () => {
+    const connect = recorder();
+    gateway = await startTestGateway({ routes: { $connect: connect.integration } });
+    const status = await new Promise<number | undefined>((resolve, reject) =>
+      request(
+        `http://127.0.0.1:${gateway.port}/`,
+        {
+          headers: {
+            Connection: 'Upgrade',
+            Upgrade: 'websocket',
+            'Sec-WebSocket-Version': '13',
+            'Sec-WebSocket-Key': 'dGhlIHNhbXBsZSBub25jZQ==',
+            'Sec-WebSocket-Protocol': 'chat, chat',
+          },
+        },
+        (res) => resolve(res.statusCode),
+      )
+        .on('upgrade', () => resolve(101))
+        .on('error', reject)
+        .end(),
+    );
+    expect(status).toBe(400);
+    expect(connect.events).toHaveLength(0);
   });
 
   it('does not echo a requested subprotocol on its own, so the client fails the handshake', async () => {
