@@ -25,8 +25,6 @@ export type Resource =
   | 'table:write'
   | 'queue:deliveries'
   | 'queue:notifications'
-  /** Send rights on the notifications dead-letter queue (invalid records go there directly). */
-  | 'dlq:notifications'
   | 'management'
   | 'jwt';
 
@@ -55,7 +53,7 @@ export const functions = {
     uses: ['table:read', 'queue:deliveries', 'queue:notifications'],
   },
   deliver: { entry: 'lambdas/queue/deliver.ts', timeoutSeconds: 60, uses: messaging },
-  notify: { entry: 'lambdas/queue/notify.ts', timeoutSeconds: 60, uses: [...messaging, 'dlq:notifications'] },
+  notify: { entry: 'lambdas/queue/notify.ts', timeoutSeconds: 60, uses: messaging },
 } as const satisfies Record<string, FunctionSpec>;
 
 export type FunctionName = keyof typeof functions;
@@ -116,7 +114,11 @@ export const table = {
 } as const;
 
 export interface QueueSpec {
-  /** Function invoked by the event source mapping. */
+  /**
+   * Function invoked by the event source mapping. It is also bound to the queue's dead-letter
+   * queue (`{QUEUE}_DLQ_URL` and send rights), to move a record that can never succeed there
+   * at once, with its reason.
+   */
   readonly consumer: FunctionName;
   readonly batchSize: number;
   /** Must be at least six times the consumer's timeout, as AWS advises. */

@@ -2,7 +2,12 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { type FunctionName, functions, httpApi, queues, schedules, websocketApi } from '../lib/manifest.ts';
-import { type GatewayFaults, startWebSocketGateway, type WebSocketGateway, type WebSocketGatewayOptions } from './apigw-websocket/index.ts';
+import {
+  type GatewayFaults,
+  startWebSocketGateway,
+  type WebSocketGateway,
+  type WebSocketGatewayOptions,
+} from './apigw-websocket/index.ts';
 import { localDefaults } from './defaults.ts';
 import { createTables, startDynamoDb } from './dynamodb/index.ts';
 import { startSqsEventSource } from './event-sources/index.ts';
@@ -90,6 +95,14 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
           return s;
         });
 
+    // Invocations still running when the runtime stops (a `$disconnect` for every socket the
+    // gateway closes) finish before the table and queues they use go away.
+    const inFlight = new Set<Promise<unknown>>();
+    stops.push(async () => {
+      const deadline = Date.now() + 5000;
+      while (inFlight.size > 0 && Date.now() < deadline) await Promise.allSettled([...inFlight]);
+    });
+
     const tableName = localDefaults.tablePrefix;
     await createTables({ endpoint: dynamodb.endpoint, tableName });
     const queueUrls = await createQueues({
@@ -108,7 +121,13 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
       await envReady;
       const f = loaded.get(name) ?? loadFunction(name, functions[name], { rootDir, log });
       loaded.set(name, f);
-      return (await f).invoke(event);
+      const invocation = f.then((loadedFn) => loadedFn.invoke(event));
+      inFlight.add(invocation);
+      invocation.then(
+        () => inFlight.delete(invocation),
+        () => inFlight.delete(invocation),
+      );
+      return invocation;
     };
 
     const routes = Object.fromEntries(
@@ -149,9 +168,12 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
       DELIVERIES_QUEUE_URL: queueUrls.deliveries.url,
       NOTIFICATIONS_QUEUE_URL: queueUrls.notifications.url,
       NOTIFICATIONS_DLQ_URL: queueUrls.notifications.dlqUrl,
+      DELIVERIES_DLQ_URL: queueUrls.deliveries.dlqUrl,
       MANAGEMENT_ENDPOINT: gateway.managementEndpoint,
       JWT_SECRET: options.jwtSecret ?? localDefaults.jwtSecret,
       POWERTOOLS_DEV: 'true',
+      // Node 20 is supported locally; the SDK's notice about its own future support is noise here.
+      AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
       POWERTOOLS_LOG_LEVEL: process.env.POWERTOOLS_LOG_LEVEL ?? 'WARN',
       POWERTOOLS_METRICS_DISABLED: 'true',
       ...options.functionEnv,
@@ -182,12 +204,18 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
       dynamodb: dynamodb.endpoint,
       sqs: sqs.endpoint,
       queues: { notifications: queueUrls.notifications.url, deliveries: queueUrls.deliveries.url },
-      deadLetterQueues: { notifications: queueUrls.notifications.dlqUrl, deliveries: queueUrls.deliveries.dlqUrl },
+      deadLetterQueues: {
+        notifications: queueUrls.notifications.dlqUrl,
+        deliveries: queueUrls.deliveries.dlqUrl,
+      },
       tableName,
     };
     if (options.writeEndpointsFile) {
       await mkdir(path.join(rootDir, '.local'), { recursive: true });
-      await writeFile(path.join(rootDir, '.local', 'endpoints.json'), `${JSON.stringify(endpoints, null, 2)}\n`);
+      await writeFile(
+        path.join(rootDir, '.local', 'endpoints.json'),
+        `${JSON.stringify(endpoints, null, 2)}\n`,
+      );
     }
     const sqsStats = () => ('stats' in sqs ? sqs.stats() : {});
     return { endpoints, gateway, sqsStats, stop };

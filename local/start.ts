@@ -7,7 +7,8 @@ import { startLocalRuntime } from './runtime.ts';
  * DATA_DIR (keep DynamoDB data in a folder; in memory by default), IDLE_TIMEOUT_MS (600000),
  * and for LocalStack AWS_ENDPOINT_URL_DYNAMODB / AWS_ENDPOINT_URL_SQS with USE_EXTERNAL_AWS_ENDPOINTS=1.
  */
-const env = process.env;
+// A copy: the runtime fills process.env with the functions' configuration.
+const env = { ...process.env };
 const port = (value: string | undefined, fallback: number) => (value ? Number(value) : fallback);
 const external = env.USE_EXTERNAL_AWS_ENDPOINTS === '1';
 const time = () => new Date().toISOString().slice(11, 23);

@@ -17,6 +17,7 @@ const schema = z.object({
   NOTIFICATIONS_QUEUE_URL: text(''),
   /** Where the notifications consumer puts records that fail validation, with the reason. */
   NOTIFICATIONS_DLQ_URL: text(''),
+  DELIVERIES_DLQ_URL: text(''),
   /** `https://{apiId}.execute-api.{region}.amazonaws.com/{stage}`; locally `http://127.0.0.1:8080/local`. */
   MANAGEMENT_ENDPOINT: text('http://127.0.0.1:8080/local'),
 

@@ -22,11 +22,8 @@ const json = (statusCode: number, body: unknown): APIGatewayProxyStructuredResul
  * with a correlation id and answered INTERNAL without details.
  */
 export function httpRoute(run: HttpHandler) {
-  return async (
-    event: APIGatewayProxyEventV2,
-    _context?: unknown,
-    deps: Deps = getDeps(),
-  ): Promise<APIGatewayProxyStructuredResultV2> => {
+  return async (event: APIGatewayProxyEventV2): Promise<APIGatewayProxyStructuredResultV2> => {
+    const deps = getDeps();
     try {
       const outcome = await run(event, deps);
       return json(outcome.status ?? 200, outcome.body);

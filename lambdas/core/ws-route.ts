@@ -23,11 +23,9 @@ const ok = (frame?: unknown): WebSocketResult =>
  * never closes the connection.
  */
 export function wsRoute<S extends z.ZodMiniType>(schema: S, run: RouteHandler<z.infer<S>>) {
-  return async (
-    event: WebSocketEvent,
-    _context?: unknown,
-    deps: Deps = getDeps(),
-  ): Promise<WebSocketResult> => {
+  // Lambda calls handler(event, context, callback): dependencies cannot ride on a parameter.
+  return async (event: WebSocketEvent): Promise<WebSocketResult> => {
+    const deps = getDeps();
     const raw = parseJson(event.body);
     const ref = refOf(raw);
     try {

@@ -3,25 +3,33 @@ import type { SQSEvent, SQSRecord } from 'aws-lambda';
 import { getDeps } from '../core/clients.ts';
 import { deliverToConnections } from '../core/delivery/deliver.ts';
 import { deliveryRecord } from '../core/delivery/records.ts';
+import { describeIssues } from '../core/frames.ts';
+import { deadLetter } from '../core/services/dead-letters.ts';
 import { storeAndDeliver } from '../core/services/notifications.ts';
+import { parseJson } from '../core/ws-route.ts';
 
 const processor = new BatchProcessor(EventType.SQS);
 
 /**
  * Delivery worker: runs one shard of a fan-out, or a retry handed off by an inline delivery.
- * A record that does not parse fails and, after the queue's receive limit, is redriven to the
- * dead-letter queue (whose alarm fires); the others in the batch are unaffected.
+ * A record that does not parse goes to the dead-letter queue at once, with the reason; one
+ * that fails for a passing cause is reported as a batch item failure and comes back alone.
  */
 async function processRecord(record: SQSRecord): Promise<void> {
   const deps = getDeps();
-  const parsed = deliveryRecord.parse(JSON.parse(record.body));
-  if (parsed.type === 'connections') {
-    await deliverToConnections(deps, parsed.frame, parsed.connectionIds, {
+  const parsed = deliveryRecord.safeParse(parseJson(record.body));
+  if (!parsed.success) {
+    const reason = `BAD_REQUEST: ${describeIssues(parsed.error)}`;
+    return deadLetter(deps, deps.config.DELIVERIES_DLQ_URL, record, reason);
+  }
+  const work = parsed.data;
+  if (work.type === 'connections') {
+    await deliverToConnections(deps, work.frame, work.connectionIds, {
       inlineOnly: true,
-      attempt: parsed.attempt,
+      attempt: work.attempt,
     });
   } else {
-    await storeAndDeliver(deps, parsed.entry, parsed.userIds);
+    await storeAndDeliver(deps, work.entry, work.userIds);
   }
 }
 

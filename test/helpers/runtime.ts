@@ -18,7 +18,12 @@ export interface TestRuntime extends LocalRuntime {
 }
 
 export async function startTestRuntime(options: LocalRuntimeOptions = {}): Promise<TestRuntime> {
-  const runtime = await startLocalRuntime({ wsPort: 0, httpPort: 0, visibilityTimeoutSeconds: 1, ...options });
+  const runtime = await startLocalRuntime({
+    wsPort: 0,
+    httpPort: 0,
+    visibilityTimeoutSeconds: 1,
+    ...options,
+  });
   const region = localDefaults.region;
   const db = DynamoDBDocumentClient.from(
     new DynamoDBClient({ endpoint: runtime.endpoints.dynamodb, region, credentials }),

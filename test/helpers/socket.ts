@@ -72,7 +72,10 @@ export class TestSocket {
     const seen = this.frames.slice(from).find(predicate);
     if (seen) return Promise.resolve(seen);
     return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`no matching frame within ${timeoutMs} ms`)), timeoutMs);
+      const timer = setTimeout(
+        () => reject(new Error(`no matching frame within ${timeoutMs} ms`)),
+        timeoutMs,
+      );
       this.waiters.push({
         predicate,
         resolve: (f) => {

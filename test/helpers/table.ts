@@ -1,4 +1,4 @@
-import { ScanCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { type DynamoDBDocumentClient, ScanCommand } from '@aws-sdk/lib-dynamodb';
 
 /** Every item whose pk starts with `prefix` (tests only: the product never scans). */
 export async function itemsWithPrefix(
@@ -24,7 +24,11 @@ export async function itemsWithPrefix(
 }
 
 /** Polls until `check` returns true or the time runs out; returns the last result. */
-export async function eventually(check: () => Promise<boolean>, timeoutMs = 5000, stepMs = 50): Promise<boolean> {
+export async function eventually(
+  check: () => Promise<boolean>,
+  timeoutMs = 5000,
+  stepMs = 50,
+): Promise<boolean> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     if (await check()) return true;

@@ -22,7 +22,12 @@ const cases: { name: string; frame: unknown; code: string; ref: string | null }[
   { name: 'an unknown action', frame: { action: 'explode', ref: 'a2' }, code: 'UNKNOWN_ACTION', ref: 'a2' },
   { name: 'a non-string action', frame: { action: 42, ref: 'a3' }, code: 'UNKNOWN_ACTION', ref: 'a3' },
   { name: 'send without to', frame: { action: 'send', data: 1, ref: 'a4' }, code: 'BAD_REQUEST', ref: 'a4' },
-  { name: 'send without data', frame: { action: 'send', to: 'bob', ref: 'a5' }, code: 'BAD_REQUEST', ref: 'a5' },
+  {
+    name: 'send without data',
+    frame: { action: 'send', to: 'bob', ref: 'a5' },
+    code: 'BAD_REQUEST',
+    ref: 'a5',
+  },
   {
     name: 'send with an over-long idempotency id',
     frame: { action: 'send', to: 'bob', data: 1, id: 'x'.repeat(65), ref: 'a6' },
@@ -42,14 +47,24 @@ const cases: { name: string; frame: unknown; code: string; ref: string | null }[
     ref: 'a8',
   },
   { name: 'ack without ids', frame: { action: 'ack', ref: 'a9' }, code: 'BAD_REQUEST', ref: 'a9' },
-  { name: 'sync with a bad limit', frame: { action: 'sync', limit: -1, ref: 'b1' }, code: 'BAD_REQUEST', ref: 'b1' },
+  {
+    name: 'sync with a bad limit',
+    frame: { action: 'sync', limit: -1, ref: 'b1' },
+    code: 'BAD_REQUEST',
+    ref: 'b1',
+  },
   {
     name: 'a ref longer than 64 characters',
     frame: { action: 'send', to: 'bob', ref: 'r'.repeat(65) },
     code: 'BAD_REQUEST',
     ref: null,
   },
-  { name: 'a room action of a later version', frame: { action: 'join', room: 'r', ref: 'b2' }, code: 'UNKNOWN_ACTION', ref: 'b2' },
+  {
+    name: 'a room action of a later version',
+    frame: { action: 'join', room: 'r', ref: 'b2' },
+    code: 'UNKNOWN_ACTION',
+    ref: 'b2',
+  },
 ];
 
 describe('Bad frames', () => {

@@ -26,7 +26,12 @@ const connectionRecord = (connectionId: string, userId: string) => ({
 
 describe('Delivery', () => {
   it('removes the record of a connection API Gateway no longer knows (410) when delivering to it', async () => {
-    await rt.db.send(new PutCommand({ TableName: rt.endpoints.tableName, Item: connectionRecord('GhostConn0000A=', 'gina') }));
+    await rt.db.send(
+      new PutCommand({
+        TableName: rt.endpoints.tableName,
+        Item: connectionRecord('GhostConn0000A=', 'gina'),
+      }),
+    );
     const gina = await rt.connect('gina');
     const alice = await rt.connect('alice');
     await alice.request({ action: 'send', to: 'gina', data: 'hi' });
@@ -37,7 +42,10 @@ describe('Delivery', () => {
   });
 
   it('skips connection records past their expiry that TTL has not removed yet', async () => {
-    const stale = { ...connectionRecord('StaleConn0000A=', 'hank'), expiresAt: Math.floor(Date.now() / 1000) - 10 };
+    const stale = {
+      ...connectionRecord('StaleConn0000A=', 'hank'),
+      expiresAt: Math.floor(Date.now() / 1000) - 10,
+    };
     await rt.db.send(new PutCommand({ TableName: rt.endpoints.tableName, Item: stale }));
     const alice = await rt.connect('alice');
     const before = rt.gateway.stats();

@@ -21,7 +21,10 @@ describe('Direct messages', () => {
     const phone = await rt.connect('bob');
     const laptop = await rt.connect('bob');
     const reply = await alice.request({ action: 'send', to: 'bob', data: { text: 'hi' } });
-    expect(reply).toMatchObject({ type: 'reply', result: { messageId: expect.any(String), ts: expect.any(Number) } });
+    expect(reply).toMatchObject({
+      type: 'reply',
+      result: { messageId: expect.any(String), ts: expect.any(Number) },
+    });
     const { messageId } = reply.result as { messageId: string };
     for (const socket of [phone, laptop]) {
       const message = await socket.waitFor((f) => f.type === 'message');
@@ -109,7 +112,10 @@ describe('Direct messages', () => {
     const alice = await rt.connect('alice');
     alice.send({ action: 'ping' });
     expect(await alice.waitFor((f) => f.type === 'pong')).toEqual({ type: 'pong', ts: expect.any(Number) });
-    expect(await alice.request({ action: 'ping' })).toMatchObject({ type: 'reply', result: { ts: expect.any(Number) } });
+    expect(await alice.request({ action: 'ping' })).toMatchObject({
+      type: 'reply',
+      result: { ts: expect.any(Number) },
+    });
     await alice.close();
   });
 });

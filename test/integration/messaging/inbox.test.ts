@@ -27,7 +27,13 @@ describe('Inbox', () => {
   });
 
   it('does not push messages past their expiry that TTL has not deleted yet', async () => {
-    const frame = JSON.stringify({ type: 'message', id: '00000000000000000000000001', from: 'x', data: 'old', ts: 1 });
+    const frame = JSON.stringify({
+      type: 'message',
+      id: '00000000000000000000000001',
+      from: 'x',
+      data: 'old',
+      ts: 1,
+    });
     await rt.db.send(
       new PutCommand({
         TableName: rt.endpoints.tableName,

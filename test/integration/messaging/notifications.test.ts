@@ -31,7 +31,8 @@ async function receiveDeadLetters(count: number) {
         MessageAttributeNames: ['All'],
       }),
     );
-    for (const m of Messages ?? []) found.push({ body: m.Body ?? '', reason: m.MessageAttributes?.reason?.StringValue });
+    for (const m of Messages ?? [])
+      found.push({ body: m.Body ?? '', reason: m.MessageAttributes?.reason?.StringValue });
   }
   return found;
 }
@@ -80,7 +81,9 @@ describe('Notifications queue', () => {
     await notify({ target: { users: [] }, data: 1 });
     await notify({ target: { users: ['paul'], room: 'r1' }, data: 1 });
     await notify({ target: { users: ['paul'] }, data: 'after the poison' });
-    expect(await paul.waitFor((f) => f.type === 'notification', 8000)).toMatchObject({ data: 'after the poison' });
+    expect(await paul.waitFor((f) => f.type === 'notification', 8000)).toMatchObject({
+      data: 'after the poison',
+    });
     const dead = await receiveDeadLetters(3);
     expect(dead.map((d) => d.body).sort()).toEqual(
       [

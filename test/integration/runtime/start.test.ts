@@ -28,8 +28,17 @@ describe('npm start', () => {
       output += String(d);
     });
     const deadline = Date.now() + 20_000;
-    while (!output.includes('Ctrl-C stops') && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
-    for (const label of ['WebSocket', 'Management API', 'HTTP API', 'DynamoDB', 'SQS', 'notifications', 'deliveries']) {
+    while (!output.includes('Ctrl-C stops') && Date.now() < deadline)
+      await new Promise((r) => setTimeout(r, 100));
+    for (const label of [
+      'WebSocket',
+      'Management API',
+      'HTTP API',
+      'DynamoDB',
+      'SQS',
+      'notifications',
+      'deliveries',
+    ]) {
       expect(output).toContain(label);
     }
 
