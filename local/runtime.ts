@@ -73,6 +73,8 @@ const rootDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..')
  * `AWS_ENDPOINT_URL_*` variables, so it is one runtime per process.
  */
 export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Promise<LocalRuntime> {
+  // Node 20 is supported locally; the SDK's notice about its own future support is noise here.
+  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
   const host = options.host ?? localDefaults.host;
   const stage = options.stage ?? localDefaults.stage;
   const log = options.log;
@@ -172,8 +174,6 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
       MANAGEMENT_ENDPOINT: gateway.managementEndpoint,
       JWT_SECRET: options.jwtSecret ?? localDefaults.jwtSecret,
       POWERTOOLS_DEV: 'true',
-      // Node 20 is supported locally; the SDK's notice about its own future support is noise here.
-      AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
       POWERTOOLS_LOG_LEVEL: process.env.POWERTOOLS_LOG_LEVEL ?? 'WARN',
       POWERTOOLS_METRICS_DISABLED: 'true',
       ...options.functionEnv,

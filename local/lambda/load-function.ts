@@ -2,7 +2,7 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Context } from 'aws-lambda';
 import type { FunctionSpec } from '../../lib/manifest.ts';
-import { createContext } from './lambda-context.ts';
+import { createContext, newLogStreamName } from './lambda-context.ts';
 
 /** A handler loaded in-process, invoked the way Lambda invokes it. */
 export interface LocalFunction {
@@ -63,6 +63,7 @@ export async function loadFunction(
   const handler = module.handler as Handler;
   const functionName = `wavelet-local-${name}`;
   const timeoutSeconds = options.timeoutSeconds ?? spec.timeoutSeconds ?? 10;
+  const logStreamName = newLogStreamName();
 
   return {
     name,
@@ -78,6 +79,7 @@ export async function loadFunction(
             memoryMb: spec.memoryMb ?? 256,
             timeoutMs: timeoutSeconds * 1000,
             outcome: { resolve, reject },
+            logStreamName,
           });
           requestId = context.awsRequestId;
           const callback = (error?: unknown, value?: unknown): void =>
