@@ -29,22 +29,38 @@ export async function createTables(options: CreateTablesOptions): Promise<void> 
     credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
   });
   try {
-    if (await tableExists(client, options.tableName)) return;
-    await client.send(new CreateTableCommand(describeManifestTable(options.tableName)));
-  } catch (error) {
-    // Another process (a second test worker, a restarted runtime) created it first.
-    if (!(error instanceof ResourceInUseException)) throw error;
+    if ((await tableStatus(client, options.tableName)) === undefined) {
+      try {
+        await client.send(new CreateTableCommand(describeManifestTable(options.tableName)));
+      } catch (error) {
+        // Another process (a second test worker, a restarted runtime) created it first.
+        if (!(error instanceof ResourceInUseException)) throw error;
+      }
+    }
+    await waitUntilActive(client, options.tableName);
   } finally {
     client.destroy();
   }
 }
 
-async function tableExists(client: DynamoDBClient, tableName: string): Promise<boolean> {
+/**
+ * A new table is CREATING for a moment, even in dynalite with a disk store, and writes to it
+ * fail with ResourceNotFoundException until it is ACTIVE.
+ */
+async function waitUntilActive(client: DynamoDBClient, tableName: string): Promise<void> {
+  const deadline = Date.now() + 10_000;
+  while ((await tableStatus(client, tableName)) !== 'ACTIVE') {
+    if (Date.now() > deadline) throw new Error(`Table ${tableName} did not become ACTIVE within 10 s`);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
+
+async function tableStatus(client: DynamoDBClient, tableName: string): Promise<string | undefined> {
   try {
-    await client.send(new DescribeTableCommand({ TableName: tableName }));
-    return true;
+    const { Table } = await client.send(new DescribeTableCommand({ TableName: tableName }));
+    return Table?.TableStatus ?? 'ACTIVE';
   } catch (error) {
-    if (error instanceof ResourceNotFoundException) return false;
+    if (error instanceof ResourceNotFoundException) return undefined;
     throw error;
   }
 }

@@ -1,4 +1,6 @@
-import { readFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { App } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { MessagingStack, type MessagingStackProps } from '../../lib/messaging-stack.ts';
@@ -24,9 +26,18 @@ export interface SynthOptions extends Partial<MessagingStackProps> {
 export function synthStack(options: SynthOptions = {}): Template {
   const { bundle = false, stage = TEST_STAGE, ...props } = options;
   const app = new App({
+    outdir: newOutdir(),
     context: { ...cdkContext, ...(bundle ? {} : { 'aws:cdk:bundling-stacks': [] }) },
   });
   return Template.fromStack(new MessagingStack(app, `Wavelet-${stage}`, { stage, ...props }));
+}
+
+/** Where synth output goes; `test/global-setup.ts` removes it after the run. */
+export const synthRoot = path.join(tmpdir(), 'wavelet-synth');
+
+function newOutdir(): string {
+  mkdirSync(synthRoot, { recursive: true });
+  return mkdtempSync(path.join(synthRoot, 'out-'));
 }
 
 let bundled: Template | undefined;
