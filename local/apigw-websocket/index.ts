@@ -1,5 +1,4 @@
 import { createServer, type IncomingMessage } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { WebSocketServer } from 'ws';
 import { ConnectionRegistry } from './connection-registry.ts';
 import type { GatewayContext } from './context.ts';
@@ -23,6 +22,8 @@ export type {
   WebSocketGateway,
   WebSocketGatewayOptions,
 } from './options.ts';
+
+import { listen } from '../listen.ts';
 
 /**
  * Starts a local API Gateway WebSocket API and its Management API (`@connections`) on one
@@ -71,17 +72,7 @@ export async function startWebSocketGateway(options: WebSocketGatewayOptions): P
   // The delivery code reuses sockets through a keep-alive agent; keep them open past its idle time.
   server.keepAliveTimeout = 65_000;
   server.headersTimeout = 66_000;
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(options.port ?? 8080, host, () => {
-      server.off('error', reject);
-      resolve();
-    });
-  });
-  const { port } = server.address() as AddressInfo;
-  // A wildcard listen address is not somewhere a client can connect to; loopback is.
-  const reachable = host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host;
-  const origin = `${reachable.includes(':') ? `[${reachable}]` : reachable}:${port}`;
+  const { port, origin } = await listen(server, options.port ?? 8080, host);
 
   const ctx: GatewayContext = {
     api: { apiId, stage, domainName: options.domainName ?? origin },

@@ -1,6 +1,6 @@
 import { mkdir } from 'node:fs/promises';
-import type { AddressInfo } from 'node:net';
 import dynalite from 'dynalite';
+import { listen } from '../listen.ts';
 
 /** Options of {@link startDynamoDb}. */
 export interface StartDynamoDbOptions {
@@ -38,16 +38,9 @@ export async function startDynamoDb(options: StartDynamoDbOptions = {}): Promise
     deleteTableMs: 0,
     updateTableMs: 0,
   });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(options.port ?? 0, host, () => {
-      server.off('error', reject);
-      resolve();
-    });
-  });
-  const { port } = server.address() as AddressInfo;
+  const { port, origin } = await listen(server, options.port ?? 0, host);
   return {
-    endpoint: `http://${urlHost(host)}:${port}`,
+    endpoint: `http://${origin}`,
     close: () =>
       new Promise<void>((resolve, reject) => {
         // dynalite's close also closes the LevelDB store, which must happen before a restart
@@ -57,10 +50,4 @@ export async function startDynamoDb(options: StartDynamoDbOptions = {}): Promise
         server.closeAllConnections();
       }),
   };
-}
-
-/** A host usable in a URL: wildcard binds are reached through loopback, IPv6 needs brackets. */
-function urlHost(host: string): string {
-  if (host === '0.0.0.0' || host === '::') return '127.0.0.1';
-  return host.includes(':') ? `[${host}]` : host;
 }

@@ -1,6 +1,6 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
+import { listen } from '../listen.ts';
 import { toHttpEvent } from './http-event.ts';
 import { gatewayError, type HttpResponse, toHttpResponse } from './http-response.ts';
 import { RouteTable } from './route-table.ts';
@@ -58,16 +58,9 @@ export async function startHttpApi(options: StartHttpApiOptions): Promise<LocalH
         options.log?.(`http ${req.method} ${req.url} ${response.status} ${Date.now() - started}ms`);
       });
   });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(options.port ?? 0, host, () => {
-      server.off('error', reject);
-      resolve();
-    });
-  });
-  const { port } = server.address() as AddressInfo;
+  const { port, origin } = await listen(server, options.port ?? 0, host);
   return {
-    url: `http://${urlHost(host)}:${port}`,
+    url: `http://${origin}`,
     port,
     close: () =>
       new Promise<void>((resolve, reject) => {
@@ -150,10 +143,4 @@ async function readBody(req: IncomingMessage): Promise<Buffer | undefined> {
 
 function describe(error: unknown): string {
   return error instanceof Error ? `${error.name}: ${error.message}` : String(error);
-}
-
-/** A host usable in a URL: wildcard binds are reached through loopback, IPv6 needs brackets. */
-function urlHost(host: string): string {
-  if (host === '0.0.0.0' || host === '::') return '127.0.0.1';
-  return host.includes(':') ? `[${host}]` : host;
 }

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { listen } from '../listen.ts';
 import type { OperationContext, SqsOperation } from './operation.ts';
 import { queueOperations } from './queue-operations.ts';
 import { QueueStore } from './queue-store.ts';
@@ -63,15 +63,8 @@ export async function startSqs(options: StartSqsOptions = {}): Promise<LocalSqs>
         send(res, 500, {}, JSON.stringify({ __type: 'InternalFailure', message: String(error) }));
     });
   });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(options.port ?? 0, host, () => {
-      server.off('error', reject);
-      resolve();
-    });
-  });
-  const { port } = server.address() as AddressInfo;
-  const endpoint = `http://${urlHost(host)}:${port}`;
+  const { port, origin } = await listen(server, options.port ?? 0, host);
+  const endpoint = `http://${origin}`;
   store = new QueueStore(endpoint);
 
   return {
@@ -147,10 +140,4 @@ async function readBody(req: IncomingMessage): Promise<string> {
 function senderIdOf(req: IncomingMessage): string {
   const match = /Credential=([^/,\s]+)/.exec(String(req.headers.authorization ?? ''));
   return match?.[1] ?? 'ANONYMOUS';
-}
-
-/** A host usable in a URL: wildcard binds are reached through loopback, IPv6 needs brackets. */
-function urlHost(host: string): string {
-  if (host === '0.0.0.0' || host === '::') return '127.0.0.1';
-  return host.includes(':') ? `[${host}]` : host;
 }

@@ -3,8 +3,7 @@ import { deliverToUsers } from '../delivery/deliver.ts';
 import { postWithRetry } from '../delivery/post.ts';
 import { payloadTooLarge } from '../errors.ts';
 import { dataBytes, type MessageFrame } from '../frames.ts';
-import { newMessageId } from '../ids.ts';
-import { claimIdempotencyKey, completeIdempotencyKey } from '../store/idempotency.ts';
+import { claimMessageIdentity, completeIdempotencyKey } from '../store/idempotency.ts';
 import { deleteInboxEntries, listInbox, putInboxEntry } from '../store/inbox.ts';
 import { epochSeconds } from '../store/keys.ts';
 
@@ -28,13 +27,8 @@ export async function sendDirectMessage(
   const limit = deps.config.MAX_DATA_BYTES;
   if (dataBytes(input.data) > limit) throw payloadTooLarge(limit);
 
-  const now = deps.now();
-  let result = { messageId: newMessageId(now), ts: now };
-  if (input.id) {
-    const claim = await claimIdempotencyKey(deps, `${input.from}#send`, input.id, result);
-    if (claim.state === 'done') return claim.result;
-    result = claim.result;
-  }
+  const { result, done } = await claimMessageIdentity(deps, `${input.from}#send`, input.id);
+  if (done) return result;
 
   const frame: MessageFrame = {
     type: 'message',

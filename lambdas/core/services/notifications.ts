@@ -5,10 +5,9 @@ import { chunk, type DeliveryReport, deliverToUsers } from '../delivery/deliver.
 import type { DeliveryRecord } from '../delivery/records.ts';
 import { AppError, badRequest, payloadTooLarge } from '../errors.ts';
 import { dataBytes, describeIssues, type NotificationFrame } from '../frames.ts';
-import { newMessageId } from '../ids.ts';
 import { sendRecords } from '../queue.ts';
 import '../schema.ts';
-import { claimIdempotencyKey, completeIdempotencyKey } from '../store/idempotency.ts';
+import { claimMessageIdentity, completeIdempotencyKey } from '../store/idempotency.ts';
 import { type InboxEntry, putInboxEntry } from '../store/inbox.ts';
 import { epochSeconds } from '../store/keys.ts';
 
@@ -62,14 +61,9 @@ export async function publishNotification(
     throw new AppError('BAD_REQUEST', 'Only target.users is supported by this version');
   }
   const users = [...new Set(request.target.users)];
-  const now = deps.now();
-  let result = { messageId: newMessageId(now), ts: now };
   const scope = `${request.from}#notify`;
-  if (request.id) {
-    const claim = await claimIdempotencyKey(deps, scope, request.id, result);
-    if (claim.state === 'done') return { ...claim.result, users: users.length };
-    result = claim.result;
-  }
+  const { result, done } = await claimMessageIdentity(deps, scope, request.id);
+  if (done) return { ...result, users: users.length };
   const frame: NotificationFrame = {
     type: 'notification',
     id: result.messageId,

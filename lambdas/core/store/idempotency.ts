@@ -1,6 +1,7 @@
 import { GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { Deps } from '../clients.ts';
 import { isConditionFailed } from '../errors.ts';
+import { newMessageId } from '../ids.ts';
 import { epochSeconds, keys } from './keys.ts';
 
 /** What the first attempt of an idempotent operation produced. */
@@ -65,4 +66,20 @@ export async function completeIdempotencyKey(deps: Deps, scope: string, key: str
       ExpressionAttributeValues: { ':done': 'done' },
     }),
   );
+}
+
+/**
+ * The identity of a new message: a fresh id and time, or, when `key` repeats an earlier
+ * attempt, that attempt's. `done` says the earlier attempt finished and nothing is to be redone.
+ */
+export async function claimMessageIdentity(
+  deps: Deps,
+  scope: string,
+  key: string | undefined,
+): Promise<{ result: IdempotentResult; done: boolean }> {
+  const now = deps.now();
+  const fresh = { messageId: newMessageId(now), ts: now };
+  if (!key) return { result: fresh, done: false };
+  const claim = await claimIdempotencyKey(deps, scope, key, fresh);
+  return { result: claim.result, done: claim.state === 'done' };
 }
