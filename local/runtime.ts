@@ -121,7 +121,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
     });
     const fn = (name: FunctionName) => async (event: unknown) => {
       await envReady;
-      const f = loaded.get(name) ?? loadFunction(name, functions[name], { rootDir, log });
+      const f = loaded.get(name) ?? loadFunction(name, functions[name], { rootDir, log: functionLog(name) });
       loaded.set(name, f);
       const invocation = f.then((loadedFn) => loadedFn.invoke(event));
       inFlight.add(invocation);
@@ -131,6 +131,16 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
       );
       return invocation;
     };
+
+    // One line per request: the gateway and the HTTP API log the requests they serve, so their
+    // functions log only failures; queue consumers and schedules log every invoke.
+    const servedByApis = new Set<string>([
+      ...Object.values(websocketApi.routes),
+      ...Object.values(httpApi.routes),
+    ]);
+    servedByApis.add(websocketApi.authorizer.function);
+    const functionLog = (name: FunctionName) =>
+      log && ((line: string) => (servedByApis.has(name) && line.endsWith(' ok') ? undefined : log(line)));
 
     const routes = Object.fromEntries(
       Object.entries(websocketApi.routes).map(([routeKey, name]) => [routeKey, fn(name)]),
