@@ -103,13 +103,18 @@ export const httpApi = {
   },
 } as const satisfies { routes: Record<string, FunctionName> };
 
-/** The single table. Items are keyed `pk`/`sk`; `byUser` finds a user's connections. */
+/**
+ * The single table. Items are keyed `pk`/`sk`; `byUser` finds a user's connections and rooms;
+ * `byLastSeen` finds connections whose `$disconnect` may never have come.
+ */
 export const table = {
   partitionKey: 'pk',
   sortKey: 'sk',
   ttlAttribute: 'expiresAt',
   indexes: {
     byUser: { partitionKey: 'gsi1pk', sortKey: 'gsi1sk' },
+    /** Connections by last-seen time, for the sweeper; sharded `SWEEP#{0..15}`. */
+    byLastSeen: { partitionKey: 'gsi2pk', sortKey: 'gsi2sk' },
   },
 } as const;
 

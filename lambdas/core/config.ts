@@ -39,6 +39,15 @@ const schema = z.object({
   INBOX_MAX: int(1000),
   INBOX_TTL_SECONDS: int(7 * 24 * 3600),
   IDEMPOTENCY_TTL_SECONDS: int(24 * 3600),
+  /** Room history retention. */
+  HISTORY_TTL_SECONDS: int(30 * 24 * 3600),
+  /** Rooms with more members skip `joined`/`left` events (no presence storms). */
+  ROOM_EVENTS_MAX_MEMBERS: int(1000),
+  /** Per user and action: frames per second, and the burst allowed above it. */
+  RATE_LIMIT_PER_SECOND: int(20),
+  RATE_LIMIT_BURST: int(40),
+  /** A connection not seen for this long is checked by the sweeper with GET @connections. */
+  SWEEP_IDLE_SECONDS: int(15 * 60),
 
   DELIVERY_CONCURRENCY: int(32),
   DELIVERY_TIMEOUT_MS: int(3000),

@@ -1,7 +1,7 @@
 import { DeleteCommand, GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { Deps } from '../clients.ts';
 import { isConditionFailed } from '../errors.ts';
-import { byUserIndex, epochSeconds, keys } from './keys.ts';
+import { byUserIndex, epochSeconds, keys, lastSeenShards } from './keys.ts';
 
 /** A live WebSocket connection as stored in the table. */
 export interface ConnectionRecord {
@@ -15,13 +15,16 @@ export interface ConnectionRecord {
   readonly userAgent?: string;
   /** Epoch seconds; DynamoDB TTL removes records whose `$disconnect` never came. */
   readonly expiresAt: number;
+  /** Rooms this connection is subscribed to, so closing it can remove the subscriptions. */
+  readonly rooms: readonly string[];
 }
 
-type NewConnection = Omit<ConnectionRecord, 'expiresAt' | 'lastSeenAt'>;
+type NewConnection = Omit<ConnectionRecord, 'expiresAt' | 'lastSeenAt' | 'rooms'>;
 
 export async function putConnection(deps: Deps, connection: NewConnection): Promise<ConnectionRecord> {
   const record: ConnectionRecord = {
     ...connection,
+    rooms: [],
     lastSeenAt: connection.connectedAt,
     expiresAt: epochSeconds(connection.connectedAt) + deps.config.CONNECTION_TTL_SECONDS,
   };
@@ -32,8 +35,11 @@ export async function putConnection(deps: Deps, connection: NewConnection): Prom
         ...keys.connection(connection.connectionId),
         gsi1pk: keys.userConnections(connection.userId),
         gsi1sk: `CONN#${connection.connectionId}`,
+        ...lastSeenIndexKeys(connection.connectionId, connection.connectedAt),
         type: 'connection',
         ...record,
+        // An empty set cannot be stored; `rooms` appears with the first subscription.
+        rooms: undefined,
       },
     }),
   );
@@ -70,9 +76,12 @@ export async function touchConnection(deps: Deps, connectionId: string): Promise
       new UpdateCommand({
         TableName: deps.config.TABLE_NAME,
         Key: keys.connection(connectionId),
-        UpdateExpression: 'SET lastSeenAt = :now',
+        UpdateExpression: 'SET lastSeenAt = :now, gsi2sk = :sweepKey',
         ConditionExpression: 'attribute_exists(pk)',
-        ExpressionAttributeValues: { ':now': deps.now() },
+        ExpressionAttributeValues: {
+          ':now': deps.now(),
+          ':sweepKey': lastSeenIndexKeys(connectionId, deps.now()).gsi2sk,
+        },
       }),
     );
     return true;
@@ -122,5 +131,19 @@ function toRecord(item: Record<string, unknown>): ConnectionRecord {
     sourceIp: item.sourceIp as string | undefined,
     userAgent: item.userAgent as string | undefined,
     expiresAt: item.expiresAt as number,
+    rooms: item.rooms instanceof Set ? [...(item.rooms as Set<string>)] : [],
   };
+}
+
+/**
+ * Keys of the sparse byLastSeen index: a shard picked from the connection id (so no index
+ * partition runs hot) and the last-seen time, zero-padded so text order is time order.
+ */
+export function lastSeenIndexKeys(
+  connectionId: string,
+  lastSeenAt: number,
+): { gsi2pk: string; gsi2sk: string } {
+  let hash = 0;
+  for (let i = 0; i < connectionId.length; i += 1) hash = (hash * 31 + connectionId.charCodeAt(i)) >>> 0;
+  return { gsi2pk: `SWEEP#${hash % lastSeenShards}`, gsi2sk: String(lastSeenAt).padStart(15, '0') };
 }

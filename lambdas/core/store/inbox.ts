@@ -6,6 +6,7 @@ import {
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import type { Deps } from '../clients.ts';
+import { batchDelete } from './batch.ts';
 import { epochSeconds, keys } from './keys.ts';
 
 /** A direct message or notification waiting for the user's `ack`. */
@@ -124,19 +125,10 @@ async function trimInbox(deps: Deps, userId: string, counterSeen: number): Promi
   const live = all.filter((e) => e.expiresAt > now); // oldest first: sk sorts by message id
   const excess = Math.max(0, live.length - deps.config.INBOX_MAX);
   const doomed = [...expired, ...live.slice(0, excess)];
-  for (let i = 0; i < doomed.length; i += 25) {
-    const chunk = doomed.slice(i, i + 25);
-    let requests: Record<string, unknown>[] | undefined = chunk.map((e) => ({
-      DeleteRequest: { Key: { pk: keys.inboxPartition(userId), sk: e.sk } },
-    }));
-    // BatchWrite may leave items unprocessed under throttling; a few rounds settle them.
-    for (let round = 0; requests?.length && round < 5; round += 1) {
-      const { UnprocessedItems } = await deps.db.send(
-        new BatchWriteCommand({ RequestItems: { [deps.config.TABLE_NAME]: requests as never } }),
-      );
-      requests = UnprocessedItems?.[deps.config.TABLE_NAME] as Record<string, unknown>[] | undefined;
-    }
-  }
+  await batchDelete(
+    deps,
+    doomed.map((e) => ({ pk: keys.inboxPartition(userId), sk: e.sk })),
+  );
   await addToCounter(deps, userId, all.length - doomed.length - counterSeen);
 }
 

@@ -1,0 +1,22 @@
+import { badRequest } from '../errors.ts';
+
+/** A page of a list, with an opaque cursor for the next one (null when there is none). */
+export interface Page<T> {
+  readonly items: T[];
+  readonly cursor: string | null;
+}
+
+/** DynamoDB's LastEvaluatedKey as an opaque, URL-safe cursor. */
+export const encodeCursor = (key: Record<string, unknown> | undefined): string | null =>
+  key ? Buffer.from(JSON.stringify(key)).toString('base64url') : null;
+
+export function decodeCursor(cursor: string | undefined | null): Record<string, unknown> | undefined {
+  if (!cursor) return undefined;
+  try {
+    const key = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
+    if (typeof key === 'object' && key !== null && !Array.isArray(key)) return key;
+  } catch {
+    // fall through
+  }
+  throw badRequest('cursor is not valid');
+}

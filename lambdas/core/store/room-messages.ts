@@ -1,0 +1,116 @@
+import { PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import type { Deps } from '../clients.ts';
+import { isConditionFailed } from '../errors.ts';
+import { epochSeconds, keys, seqKey } from './keys.ts';
+
+/** A message in a room's history. */
+export interface RoomMessage {
+  readonly id: string;
+  readonly room: string;
+  readonly seq: number;
+  readonly from: string;
+  readonly data: unknown;
+  readonly ts: number;
+}
+
+/** The highest seq of this life of the room; 0 before the first message. */
+export async function latestSeq(deps: Deps, roomId: string, epoch: number): Promise<number> {
+  const { Items } = await deps.db.send(
+    new QueryCommand({
+      TableName: deps.config.TABLE_NAME,
+      KeyConditionExpression: 'pk = :pk',
+      ExpressionAttributeValues: { ':pk': keys.roomMessages(roomId, epoch) },
+      ProjectionExpression: 'seq',
+      ScanIndexForward: false,
+      Limit: 1,
+      ConsistentRead: true,
+    }),
+  );
+  return (Items?.[0]?.seq as number | undefined) ?? 0;
+}
+
+/**
+ * Appends a message with the room's next seq. The history itself is the sequence: each
+ * attempt writes `seq = latest + 1` on the condition that the slot is free, and a publisher
+ * that loses the race tries the next slot. So seq values are unique and gap-free without a
+ * transaction and without a counter that a crash could leave ahead of the history.
+ */
+export async function appendRoomMessage(
+  deps: Deps,
+  input: { roomId: string; epoch: number; id: string; from: string; data: unknown; ts: number },
+): Promise<RoomMessage> {
+  let seq = (await latestSeq(deps, input.roomId, input.epoch)) + 1;
+  const expiresAt = epochSeconds(input.ts) + deps.config.HISTORY_TTL_SECONDS;
+  for (;;) {
+    try {
+      await deps.db.send(
+        new PutCommand({
+          TableName: deps.config.TABLE_NAME,
+          Item: {
+            ...keys.roomMessage(input.roomId, input.epoch, seq),
+            type: 'roomMessage',
+            id: input.id,
+            room: input.roomId,
+            seq,
+            from: input.from,
+            // Kept as JSON text: any JSON value round-trips exactly, whatever DynamoDB's types allow.
+            data: JSON.stringify(input.data),
+            ts: input.ts,
+            expiresAt,
+          },
+          ConditionExpression: 'attribute_not_exists(pk)',
+        }),
+      );
+      return { id: input.id, room: input.roomId, seq, from: input.from, data: input.data, ts: input.ts };
+    } catch (error) {
+      if (!isConditionFailed(error)) throw error;
+      seq += 1;
+    }
+  }
+}
+
+/**
+ * Messages after `since` (oldest first), or before `before` (newest first), skipping those
+ * past retention that TTL has not removed yet.
+ */
+export async function listRoomMessages(
+  deps: Deps,
+  input: { roomId: string; epoch: number; since?: number; before?: number; limit: number },
+): Promise<{ messages: RoomMessage[]; more: boolean }> {
+  const ascending = input.since !== undefined;
+  const bound = ascending ? seqKey(input.since ?? 0) : seqKey(input.before ?? Number.MAX_SAFE_INTEGER);
+  const messages: RoomMessage[] = [];
+  let startKey: Record<string, unknown> | undefined;
+  do {
+    const page = await deps.db.send(
+      new QueryCommand({
+        TableName: deps.config.TABLE_NAME,
+        KeyConditionExpression: ascending ? 'pk = :pk AND sk > :bound' : 'pk = :pk AND sk < :bound',
+        FilterExpression: 'expiresAt > :now',
+        ExpressionAttributeValues: {
+          ':pk': keys.roomMessages(input.roomId, input.epoch),
+          ':bound': bound,
+          ':now': epochSeconds(deps.now()),
+        },
+        ScanIndexForward: ascending,
+        Limit: input.limit + 1 - messages.length,
+        ExclusiveStartKey: startKey,
+      }),
+    );
+    for (const item of page.Items ?? []) messages.push(toMessage(item));
+    startKey = page.LastEvaluatedKey;
+  } while (startKey && messages.length <= input.limit);
+  return {
+    messages: messages.slice(0, input.limit),
+    more: messages.length > input.limit || Boolean(startKey),
+  };
+}
+
+const toMessage = (item: Record<string, unknown>): RoomMessage => ({
+  id: item.id as string,
+  room: item.room as string,
+  seq: item.seq as number,
+  from: item.from as string,
+  data: JSON.parse(item.data as string),
+  ts: item.ts as number,
+});

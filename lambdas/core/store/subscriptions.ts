@@ -1,0 +1,127 @@
+import { DeleteCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import type { Deps } from '../clients.ts';
+import { isConditionFailed } from '../errors.ts';
+import { batchDelete } from './batch.ts';
+import { epochSeconds, keys } from './keys.ts';
+
+/** A live subscription: one connection listening to one room. */
+export interface Subscriber {
+  readonly connectionId: string;
+  readonly userId: string;
+}
+
+/**
+ * Subscribes a connection to a room. The room is first added to the connection's record (so
+ * `$disconnect` and pruning find it); a connection whose record is gone is not subscribed.
+ */
+export async function subscribe(deps: Deps, roomId: string, subscriber: Subscriber): Promise<boolean> {
+  try {
+    await deps.db.send(
+      new UpdateCommand({
+        TableName: deps.config.TABLE_NAME,
+        Key: keys.connection(subscriber.connectionId),
+        UpdateExpression: 'ADD rooms :room',
+        ConditionExpression: 'attribute_exists(pk)',
+        ExpressionAttributeValues: { ':room': new Set([roomId]) },
+      }),
+    );
+  } catch (error) {
+    if (isConditionFailed(error)) return false;
+    throw error;
+  }
+  await deps.db.send(
+    new PutCommand({
+      TableName: deps.config.TABLE_NAME,
+      Item: {
+        ...keys.subscription(roomId, subscriber.connectionId),
+        type: 'subscription',
+        roomId,
+        ...subscriber,
+        subscribedAt: deps.now(),
+        // Outlives no connection: API Gateway closes every socket within two hours.
+        expiresAt: epochSeconds(deps.now()) + deps.config.CONNECTION_TTL_SECONDS,
+      },
+    }),
+  );
+  return true;
+}
+
+/** Removes one subscription; `fromConnection: false` when the connection record is gone anyway. */
+export async function unsubscribe(
+  deps: Deps,
+  roomId: string,
+  connectionId: string,
+  fromConnection = true,
+): Promise<boolean> {
+  const { Attributes } = await deps.db.send(
+    new DeleteCommand({
+      TableName: deps.config.TABLE_NAME,
+      Key: keys.subscription(roomId, connectionId),
+      ReturnValues: 'ALL_OLD',
+    }),
+  );
+  if (fromConnection) {
+    try {
+      await deps.db.send(
+        new UpdateCommand({
+          TableName: deps.config.TABLE_NAME,
+          Key: keys.connection(connectionId),
+          UpdateExpression: 'DELETE rooms :room',
+          ConditionExpression: 'attribute_exists(pk)',
+          ExpressionAttributeValues: { ':room': new Set([roomId]) },
+        }),
+      );
+    } catch (error) {
+      if (!isConditionFailed(error)) throw error;
+    }
+  }
+  return Boolean(Attributes);
+}
+
+/**
+ * Calls `onPage` with each page of a room's live subscribers (a paged Query of one partition,
+ * never a Scan). Pages hold up to 1 MB, several thousand subscriptions, so a broadcast to
+ * 10,000 connections costs a few reads.
+ */
+export async function forEachSubscriberPage(
+  deps: Deps,
+  roomId: string,
+  onPage: (subscribers: Subscriber[]) => Promise<void>,
+): Promise<number> {
+  let startKey: Record<string, unknown> | undefined;
+  let reads = 0;
+  do {
+    const page = await deps.db.send(
+      new QueryCommand({
+        TableName: deps.config.TABLE_NAME,
+        KeyConditionExpression: 'pk = :pk',
+        FilterExpression: 'expiresAt > :now',
+        ExpressionAttributeValues: { ':pk': keys.subscriptions(roomId), ':now': epochSeconds(deps.now()) },
+        ProjectionExpression: 'connectionId, userId',
+        ExclusiveStartKey: startKey,
+      }),
+    );
+    reads += 1;
+    await onPage((page.Items ?? []) as Subscriber[]);
+    startKey = page.LastEvaluatedKey;
+  } while (startKey);
+  return reads;
+}
+
+export async function listSubscribers(deps: Deps, roomId: string): Promise<Subscriber[]> {
+  const all: Subscriber[] = [];
+  await forEachSubscriberPage(deps, roomId, async (page) => {
+    all.push(...page);
+  });
+  return all;
+}
+
+/** Removes every subscription of a room (room deleted). */
+export async function deleteAllSubscriptions(deps: Deps, roomId: string): Promise<Subscriber[]> {
+  const removed = await listSubscribers(deps, roomId);
+  await batchDelete(
+    deps,
+    removed.map((s) => keys.subscription(roomId, s.connectionId)),
+  );
+  return removed;
+}
