@@ -36,24 +36,49 @@ const ws = (name: string, uses: readonly Resource[], timeoutSeconds = 10): Funct
 
 const messaging: readonly Resource[] = ['table:read', 'table:write', 'queue:deliveries', 'management'];
 
+const http = (name: string, uses: readonly Resource[]): FunctionSpec => ({
+  entry: `lambdas/http/${name}.ts`,
+  uses,
+});
+
+const tableRw: readonly Resource[] = ['table:read', 'table:write'];
+
 export const functions = {
   authorizer: ws('authorizer', ['table:read', 'table:write', 'jwt'], 5),
   connect: ws('connect', ['table:write']),
-  disconnect: ws('disconnect', ['table:read', 'table:write']),
+  disconnect: ws('disconnect', messaging),
   default: ws('default', []),
   ping: ws('ping', ['table:write']),
   send: ws('send', messaging),
   sync: ws('sync', messaging, 29),
-  ack: ws('ack', ['table:read', 'table:write']),
-  /** Actions whose behaviour lands with the rooms work; they answer UNKNOWN_ACTION for now. */
-  rooms: ws('rooms', []),
-  tickets: { entry: 'lambdas/http/tickets.ts', uses: ['table:write', 'jwt'] },
-  health: {
-    entry: 'lambdas/http/health.ts',
-    uses: ['table:read', 'queue:deliveries', 'queue:notifications'],
-  },
+  ack: ws('ack', tableRw),
+  join: ws('join', messaging, 29),
+  leave: ws('leave', messaging),
+  publish: ws('publish', messaging),
+  history: ws('history', tableRw),
+  read: ws('read', messaging),
+  typing: ws('typing', messaging),
+  status: ws('status', messaging),
+  who: ws('who', tableRw),
+
+  tickets: http('tickets', ['table:write', 'jwt']),
+  health: http('health', ['table:read', 'queue:deliveries', 'queue:notifications']),
+  createRoom: http('create-room', [...tableRw, 'jwt']),
+  getRoom: http('get-room', [...tableRw, 'jwt']),
+  updateRoom: http('update-room', [...tableRw, 'jwt']),
+  deleteRoom: http('delete-room', [...messaging, 'jwt']),
+  putMember: http('put-member', [...messaging, 'jwt']),
+  deleteMember: http('delete-member', [...messaging, 'jwt']),
+  listMembers: http('list-members', [...tableRw, 'jwt']),
+  listRoomOnline: http('list-room-online', [...tableRw, 'jwt']),
+  listRoomMessages: http('list-room-messages', [...tableRw, 'jwt']),
+  getUnread: http('get-unread', [...tableRw, 'jwt']),
+  postMessages: http('post-messages', [...messaging, 'jwt']),
+  listOnline: http('list-online', [...tableRw, 'jwt']),
+
   deliver: { entry: 'lambdas/queue/deliver.ts', timeoutSeconds: 60, uses: messaging },
   notify: { entry: 'lambdas/queue/notify.ts', timeoutSeconds: 60, uses: messaging },
+  sweep: { entry: 'lambdas/schedule/sweep.ts', timeoutSeconds: 300, uses: messaging },
 } as const satisfies Record<string, FunctionSpec>;
 
 export type FunctionName = keyof typeof functions;
@@ -75,14 +100,14 @@ export const websocketApi = {
     send: 'send',
     sync: 'sync',
     ack: 'ack',
-    join: 'rooms',
-    leave: 'rooms',
-    publish: 'rooms',
-    history: 'rooms',
-    read: 'rooms',
-    typing: 'rooms',
-    status: 'rooms',
-    who: 'rooms',
+    join: 'join',
+    leave: 'leave',
+    publish: 'publish',
+    history: 'history',
+    read: 'read',
+    typing: 'typing',
+    status: 'status',
+    who: 'who',
   },
 } as const satisfies {
   routeSelectionExpression: string;
@@ -100,6 +125,18 @@ export const httpApi = {
   routes: {
     'GET /health': 'health',
     'POST /tickets': 'tickets',
+    'POST /rooms': 'createRoom',
+    'GET /rooms/{id}': 'getRoom',
+    'PATCH /rooms/{id}': 'updateRoom',
+    'DELETE /rooms/{id}': 'deleteRoom',
+    'PUT /rooms/{id}/members/{userId}': 'putMember',
+    'DELETE /rooms/{id}/members/{userId}': 'deleteMember',
+    'GET /rooms/{id}/members': 'listMembers',
+    'GET /rooms/{id}/online': 'listRoomOnline',
+    'GET /rooms/{id}/messages': 'listRoomMessages',
+    'GET /me/unread': 'getUnread',
+    'POST /messages': 'postMessages',
+    'GET /online': 'listOnline',
   },
 } as const satisfies { routes: Record<string, FunctionName> };
 
@@ -144,5 +181,8 @@ export interface ScheduleSpec {
   readonly rateMinutes: number;
 }
 
-/** Scheduled functions (the connection sweeper arrives with presence). */
-export const schedules = {} as const satisfies Record<string, ScheduleSpec>;
+/** Scheduled functions. */
+export const schedules = {
+  /** Prunes connections whose `$disconnect` never came (it is best-effort on AWS). */
+  sweep: { function: 'sweep', rateMinutes: 5 },
+} as const satisfies Record<string, ScheduleSpec>;

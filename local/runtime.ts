@@ -46,6 +46,8 @@ export interface LocalRuntimeOptions {
   readonly faults?: Partial<GatewayFaults>;
   /** Overrides the manifest's queue visibility timeout (tests use a second or two). */
   readonly visibilityTimeoutSeconds?: number;
+  /** Runs every schedule at this interval instead of the manifest's rate (tests: a second or less). */
+  readonly scheduleRateMs?: number;
   /** Extra function configuration (config.ts variables), e.g. `{ DELIVERY_INLINE_MAX: '5' }`. */
   readonly functionEnv?: Readonly<Record<string, string>>;
   /** Use these DynamoDB/SQS endpoints (LocalStack) instead of starting our own. */
@@ -202,8 +204,12 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
       });
       stops.push(() => source.stop());
     }
-    for (const spec of Object.values(schedules) as { function: FunctionName; rateMinutes: number }[]) {
-      const schedule = startSchedule({ rateMs: spec.rateMinutes * 60_000, invoke: fn(spec.function), log });
+    for (const [ruleName, spec] of Object.entries(schedules) as [
+      string,
+      { function: FunctionName; rateMinutes: number },
+    ][]) {
+      const rateMs = options.scheduleRateMs ?? spec.rateMinutes * 60_000;
+      const schedule = startSchedule({ rateMs, ruleName, invoke: fn(spec.function), log });
       stops.push(() => schedule.stop());
     }
 

@@ -9,6 +9,6 @@ const anyAction = z.object({ action: z.string() });
  * The room actions (join, leave, publish, history, read, typing, status, who). Their routes
  * exist so the API's route table is complete; the behaviour arrives with rooms and presence.
  */
-export const handler = wsRoute(anyAction, async (frame) => {
+export const notYetAvailable = wsRoute(anyAction, async (frame) => {
   throw new AppError('UNKNOWN_ACTION', `Action "${frame.action}" is not available in this version`);
 });

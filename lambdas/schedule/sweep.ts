@@ -1,0 +1,2 @@
+/** Placeholder until the sweeper lands. */
+export const handler = async (): Promise<void> => undefined;
