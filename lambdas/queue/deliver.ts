@@ -1,6 +1,7 @@
 import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
 import type { SQSEvent, SQSRecord } from 'aws-lambda';
 import { getDeps } from '../core/clients.ts';
+import { deliverToSegment } from '../core/delivery/broadcast.ts';
 import { deliverToConnections } from '../core/delivery/deliver.ts';
 import { deliveryRecord } from '../core/delivery/records.ts';
 import { describeIssues } from '../core/frames.ts';
@@ -11,9 +12,12 @@ import { parseJson } from '../core/ws-route.ts';
 const processor = new BatchProcessor(EventType.SQS);
 
 /**
- * Delivery worker: runs one shard of a fan-out, or a retry handed off by an inline delivery.
- * A record that does not parse goes to the dead-letter queue at once, with the reason; one
- * that fails for a passing cause is reported as a batch item failure and comes back alone.
+ * Delivery worker: runs one shard of a fan-out, a retry handed off by an earlier delivery, or
+ * one scan segment of a broadcast. Records of a batch run in parallel. A record that does not
+ * parse goes to the dead-letter queue at once, with the reason; one that fails for a passing
+ * cause is reported as a batch item failure and comes back alone. Connections that fail after
+ * their retries are handed on as a new record of just those connections, so the ones already
+ * reached are never posted to again.
  */
 async function processRecord(record: SQSRecord): Promise<void> {
   const deps = getDeps();
@@ -28,8 +32,10 @@ async function processRecord(record: SQSRecord): Promise<void> {
       inlineOnly: true,
       attempt: work.attempt,
     });
-  } else {
+  } else if (work.type === 'users') {
     await storeAndDeliver(deps, work.entry, work.userIds);
+  } else {
+    await deliverToSegment(deps, work);
   }
 }
 

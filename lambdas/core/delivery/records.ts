@@ -1,24 +1,45 @@
 import * as z from 'zod/mini';
 import '../schema.ts';
 
+const id = z.string().check(z.minLength(1));
+
 /**
- * Records on the deliveries queue. `connections`: post one frame to these connections (a shard
- * of a large fan-out, or the leftovers of an inline delivery whose retries ran out).
- * `users`: store one inbox entry for each user and deliver it to their connections (a shard of
- * a notification to many users).
+ * Records on the deliveries queue.
+ * - `connections`: post one frame to these connections (a shard of a large fan-out, or the
+ *   connections whose retries ran out in an earlier delivery, never those already reached).
+ * - `users`: store one inbox entry for each user and deliver it to their connections (a shard
+ *   of a notification to many users or to a room's members).
+ * - `scan`: post one frame to every live connection in one parallel-scan segment of the
+ *   byUser index (a `{ "all": true }` notification). `startKey` resumes a segment that an
+ *   earlier worker handed on before its time ran out.
  */
 export const deliveryRecord = z.discriminatedUnion('type', [
   z.object({
     type: z.literal('connections'),
-    frame: z.string().check(z.minLength(1)),
-    connectionIds: z.array(z.string().check(z.minLength(1))).check(z.minLength(1)),
+    frame: id,
+    connectionIds: z.array(id).check(z.minLength(1)),
     attempt: z._default(z.number().check(z.int(), z.gte(0)), 0),
   }),
   z.object({
     type: z.literal('users'),
-    userIds: z.array(z.string().check(z.minLength(1))).check(z.minLength(1)),
+    userIds: z.array(id).check(z.minLength(1)),
     entry: z.object({ messageId: z.string(), frame: z.string(), expiresAt: z.number() }),
   }),
+  z
+    .object({
+      type: z.literal('scan'),
+      frame: id,
+      segment: z.number().check(z.int(), z.gte(0)),
+      totalSegments: z.number().check(z.int(), z.gte(1), z.lte(1_000_000)),
+      startKey: z.optional(z.record(z.string(), z.string())),
+    })
+    .check(
+      z.refine((r) => r.segment < r.totalSegments, {
+        message: 'segment must be less than totalSegments',
+        path: ['segment'],
+      }),
+    ),
 ]);
 
 export type DeliveryRecord = z.infer<typeof deliveryRecord>;
+export type ScanRecord = Extract<DeliveryRecord, { type: 'scan' }>;

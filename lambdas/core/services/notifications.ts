@@ -1,15 +1,18 @@
 import * as z from 'zod/mini';
 import type { Deps } from '../clients.ts';
+import { defaultBroadcastSegments, enqueueBroadcast } from '../delivery/broadcast.ts';
 import { mapWithConcurrency } from '../delivery/concurrency.ts';
 import { chunk, type DeliveryReport, deliverToUsers } from '../delivery/deliver.ts';
 import type { DeliveryRecord } from '../delivery/records.ts';
-import { AppError, badRequest, payloadTooLarge } from '../errors.ts';
+import { badRequest, payloadTooLarge } from '../errors.ts';
 import { dataBytes, describeIssues, type NotificationFrame } from '../frames.ts';
 import { sendRecords } from '../queue.ts';
 import '../schema.ts';
 import { claimMessageIdentity, completeIdempotencyKey } from '../store/idempotency.ts';
 import { type InboxEntry, putInboxEntry } from '../store/inbox.ts';
 import { epochSeconds } from '../store/keys.ts';
+import { listAllMemberIds } from '../store/members.ts';
+import { getRoom } from '../store/rooms.ts';
 
 /** The notifications queue's contract (PROTOCOL.md, "Backend services"). */
 const name = (max: number) => z.string().check(z.minLength(1), z.maxLength(max));
@@ -48,22 +51,47 @@ export function parseNotification(deps: Deps, raw: string | unknown): Notificati
 /** Users per inline batch; a larger target is cut into shards on the deliveries queue. */
 const inlineUsers = 25;
 
+export interface PublishNotificationOptions {
+  /** Parallel-scan segments of a `{ "all": true }` broadcast. @default defaultBroadcastSegments (8) */
+  readonly broadcastSegments?: number;
+}
+
+export interface PublishedNotification {
+  readonly messageId: string;
+  readonly ts: number;
+  /** Users whose inbox holds the notification; 0 for a broadcast, which is not stored. */
+  readonly users: number;
+  /** Scan segments queued, for a broadcast. */
+  readonly segments?: number;
+}
+
 /**
- * Stores the notification in each target user's inbox and delivers it to their connections.
- * With an `id`, a repeat from the same service within 24 hours does nothing.
+ * Publishes a notification from a backend service. With an `id`, a repeat from the same
+ * service within 24 hours does nothing.
+ * - `users`: stored in each user's inbox, then delivered to their connections.
+ * - `room`: the same for every member of the room (members, not live subscribers: a member
+ *   who is offline finds it in the inbox). A room that does not exist is BAD_REQUEST, so the
+ *   record goes to the dead-letter queue with the reason.
+ * - `all`: delivered to every live connection, by parallel-scan segments on the deliveries
+ *   queue. Not stored: there is no registry of all users to keep inboxes for, and a broadcast
+ *   to users who are away is better served by a room everyone is a member of.
  */
 export async function publishNotification(
   deps: Deps,
   request: NotificationRequest,
-): Promise<{ messageId: string; ts: number; users: number }> {
-  if (!('users' in request.target)) {
-    // Room and broadcast targets arrive with rooms; refusing keeps the record for a redrive.
-    throw new AppError('BAD_REQUEST', 'Only target.users is supported by this version');
+  options: PublishNotificationOptions = {},
+): Promise<PublishedNotification> {
+  const { target } = request;
+  let users: string[] = [];
+  if ('users' in target) users = [...new Set(target.users)];
+  else if ('room' in target) {
+    if (!(await getRoom(deps, target.room))) throw badRequest(`room not found: ${target.room}`);
+    users = await listAllMemberIds(deps, target.room);
   }
-  const users = [...new Set(request.target.users)];
   const scope = `${request.from}#notify`;
   const { result, done } = await claimMessageIdentity(deps, scope, request.id);
-  if (done) return { ...result, users: users.length };
+  const segments = 'all' in target ? (options.broadcastSegments ?? defaultBroadcastSegments) : undefined;
+  if (done) return { ...result, users: users.length, segments };
   const frame: NotificationFrame = {
     type: 'notification',
     id: result.messageId,
@@ -71,21 +99,31 @@ export async function publishNotification(
     data: request.data,
     ts: result.ts,
   };
-  const entry: InboxEntry = {
-    messageId: result.messageId,
-    frame: JSON.stringify(frame),
-    expiresAt: epochSeconds(result.ts) + request.ttlSeconds,
-  };
-  if (users.length <= inlineUsers) {
-    await storeAndDeliver(deps, entry, users);
+  if (segments !== undefined) {
+    await enqueueBroadcast(deps, JSON.stringify(frame), segments);
   } else {
-    const shards = chunk(users, inlineUsers).map((userIds) => ({
-      body: JSON.stringify({ type: 'users', userIds, entry } satisfies DeliveryRecord),
-    }));
-    await sendRecords(deps, deps.config.DELIVERIES_QUEUE_URL, shards);
+    const entry: InboxEntry = {
+      messageId: result.messageId,
+      frame: JSON.stringify(frame),
+      expiresAt: epochSeconds(result.ts) + request.ttlSeconds,
+    };
+    await storeForUsers(deps, entry, users);
   }
   if (request.id) await completeIdempotencyKey(deps, scope, request.id);
-  return { ...result, users: users.length };
+  return { ...result, users: users.length, segments };
+}
+
+/** Inline for a few users; above that, shards of users on the deliveries queue. */
+async function storeForUsers(deps: Deps, entry: InboxEntry, users: readonly string[]): Promise<void> {
+  if (users.length === 0) return;
+  if (users.length <= inlineUsers) {
+    await storeAndDeliver(deps, entry, users);
+    return;
+  }
+  const shards = chunk(users, inlineUsers).map((userIds) => ({
+    body: JSON.stringify({ type: 'users', userIds, entry } satisfies DeliveryRecord),
+  }));
+  await sendRecords(deps, deps.config.DELIVERIES_QUEUE_URL, shards);
 }
 
 /** Inbox first (nothing acknowledged is lost), then delivery to whoever is online. */
