@@ -1,4 +1,13 @@
-import { notYetAvailable } from './rooms.ts';
+import { historyFrame } from '../core/room-frames.ts';
+import { readRoomHistory } from '../core/services/room-history.ts';
+import { wsRoute } from '../core/ws-route.ts';
 
-/** Placeholder until the history action lands: answers UNKNOWN_ACTION. */
-export const handler = notYetAvailable;
+/** A page of a room's history, newest first, with the `before` of the next page. */
+export const handler = wsRoute(historyFrame, async (frame, caller, deps) => ({
+  result: await readRoomHistory(deps, {
+    caller,
+    roomId: frame.room,
+    before: frame.before,
+    limit: frame.limit,
+  }),
+}));

@@ -1,4 +1,8 @@
-import { notYetAvailable } from './rooms.ts';
+import { leaveFrame } from '../core/room-frames.ts';
+import { leaveRoom } from '../core/services/rooms.ts';
+import { wsRoute } from '../core/ws-route.ts';
 
-/** Placeholder until the leave action lands: answers UNKNOWN_ACTION. */
-export const handler = notYetAvailable;
+/** Unsubscribes this connection from a room; `member: false` also ends the membership. */
+export const handler = wsRoute(leaveFrame, async (frame, caller, deps) => ({
+  result: await leaveRoom(deps, { caller, roomId: frame.room, member: frame.member }),
+}));

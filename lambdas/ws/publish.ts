@@ -1,4 +1,8 @@
-import { notYetAvailable } from './rooms.ts';
+import { publishFrame } from '../core/room-frames.ts';
+import { publishToRoom } from '../core/services/room-publish.ts';
+import { wsRoute } from '../core/ws-route.ts';
 
-/** Placeholder until the publish action lands: answers UNKNOWN_ACTION. */
-export const handler = notYetAvailable;
+/** Stores a message in the room's history with the next seq and delivers it to every subscriber. */
+export const handler = wsRoute(publishFrame, async (frame, caller, deps) => ({
+  result: await publishToRoom(deps, { caller, roomId: frame.room, data: frame.data, id: frame.id }),
+}));

@@ -1,4 +1,9 @@
-import { notYetAvailable } from './rooms.ts';
+import { typingFrame } from '../core/room-frames.ts';
+import { relayTyping } from '../core/services/room-events.ts';
+import { wsRoute } from '../core/ws-route.ts';
 
-/** Placeholder until the typing action lands: answers UNKNOWN_ACTION. */
-export const handler = notYetAvailable;
+/** Ephemeral typing indicator to the room's other subscribers; the reply (with `ref`) is `{}`. */
+export const handler = wsRoute(typingFrame, async (frame, caller, deps) => {
+  await relayTyping(deps, { caller, roomId: frame.room, state: frame.state });
+  return {};
+});

@@ -8,6 +8,8 @@ import { epochSeconds, keys } from './keys.ts';
 export interface IdempotentResult {
   readonly messageId: string;
   readonly ts: number;
+  /** The room seq a publish was stored with (set when its key completes). */
+  readonly seq?: number;
 }
 
 export type Claim =
@@ -52,18 +54,29 @@ export async function claimIdempotencyKey(
     new GetCommand({ TableName: deps.config.TABLE_NAME, Key, ConsistentRead: true }),
   );
   if (!Item) return claimIdempotencyKey(deps, scope, key, proposed);
-  const result = { messageId: Item.messageId as string, ts: Item.ts as number };
+  const result: IdempotentResult = {
+    messageId: Item.messageId as string,
+    ts: Item.ts as number,
+    ...(typeof Item.seq === 'number' ? { seq: Item.seq } : {}),
+  };
   return { state: Item.status === 'done' ? 'done' : 'pending', result };
 }
 
-export async function completeIdempotencyKey(deps: Deps, scope: string, key: string): Promise<void> {
+/** Marks the key done; `outcome.seq` keeps a publish's room seq for the retries' replies. */
+export async function completeIdempotencyKey(
+  deps: Deps,
+  scope: string,
+  key: string,
+  outcome: { seq?: number } = {},
+): Promise<void> {
+  const withSeq = outcome.seq !== undefined;
   await deps.db.send(
     new UpdateCommand({
       TableName: deps.config.TABLE_NAME,
       Key: keys.idempotency(scope, key),
-      UpdateExpression: 'SET #status = :done',
+      UpdateExpression: withSeq ? 'SET #status = :done, seq = :seq' : 'SET #status = :done',
       ExpressionAttributeNames: { '#status': 'status' },
-      ExpressionAttributeValues: { ':done': 'done' },
+      ExpressionAttributeValues: withSeq ? { ':done': 'done', ':seq': outcome.seq } : { ':done': 'done' },
     }),
   );
 }

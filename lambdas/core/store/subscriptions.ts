@@ -1,4 +1,4 @@
-import { DeleteCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { Deps } from '../clients.ts';
 import { isConditionFailed } from '../errors.ts';
 import { batchDelete } from './batch.ts';
@@ -76,6 +76,18 @@ export async function unsubscribe(
     }
   }
   return Boolean(Attributes);
+}
+
+/** Whether this connection is subscribed to the room (one point read; expired ones count as absent). */
+export async function isSubscribed(deps: Deps, roomId: string, connectionId: string): Promise<boolean> {
+  const { Item } = await deps.db.send(
+    new GetCommand({
+      TableName: deps.config.TABLE_NAME,
+      Key: keys.subscription(roomId, connectionId),
+      ProjectionExpression: 'expiresAt',
+    }),
+  );
+  return Item !== undefined && (Item.expiresAt as number) > epochSeconds(deps.now());
 }
 
 /**

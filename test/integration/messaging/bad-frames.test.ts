@@ -60,9 +60,9 @@ const cases: { name: string; frame: unknown; code: string; ref: string | null }[
     ref: null,
   },
   {
-    name: 'a room action of a later version',
-    frame: { action: 'join', room: 'r', ref: 'b2' },
-    code: 'UNKNOWN_ACTION',
+    name: 'join without a room',
+    frame: { action: 'join', ref: 'b2' },
+    code: 'BAD_REQUEST',
     ref: 'b2',
   },
 ];

@@ -1,0 +1,82 @@
+import type { Deps } from '../clients.ts';
+import { deliverToRoom } from '../delivery/room.ts';
+import { forbidden } from '../errors.ts';
+import type { RoomEventFrame } from '../room-frames.ts';
+import type { Room } from '../store/rooms.ts';
+import { isSubscribed, listSubscribers } from '../store/subscriptions.ts';
+import type { Caller } from '../ws-event.ts';
+import { requireRoom } from './room-access.ts';
+
+/**
+ * Ephemeral room events. Rooms with more than ROOM_EVENTS_MAX_MEMBERS members get none of
+ * joined, left, read or typing: in a live-stream channel with 100,000 viewers each of them
+ * would be a broadcast storm that no client wants to render.
+ */
+export const roomEventsEnabled = (deps: Deps, memberCount: number): boolean =>
+  memberCount <= deps.config.ROOM_EVENTS_MAX_MEMBERS;
+
+/** Sends an event to the room's subscribers except the connection that caused it. */
+export async function emitRoomEvent(
+  deps: Deps,
+  roomId: string,
+  frame: RoomEventFrame,
+  exceptConnectionId: string,
+): Promise<void> {
+  await deliverToRoom(deps, roomId, JSON.stringify(frame), { exceptConnectionId });
+}
+
+/**
+ * Whether the user has a live subscription in the room other than `exceptConnectionId`. The
+ * joined and left events describe users, not connections: a second tab joining does not
+ * announce the user again, and closing one of two tabs does not announce a departure. Only
+ * called for rooms small enough to have events, so reading the subscriber list stays cheap.
+ */
+export async function userHasOtherSubscription(
+  deps: Deps,
+  roomId: string,
+  userId: string,
+  exceptConnectionId?: string,
+): Promise<boolean> {
+  const subscribers = await listSubscribers(deps, roomId);
+  return subscribers.some((s) => s.userId === userId && s.connectionId !== exceptConnectionId);
+}
+
+/** `joined` or `left` for a user, to the room's other subscribers. */
+export async function announceMembership(
+  deps: Deps,
+  room: Pick<Room, 'roomId'>,
+  input: { event: 'joined' | 'left'; userId: string; connectionId: string },
+): Promise<void> {
+  const frame: RoomEventFrame = {
+    type: 'event',
+    event: input.event,
+    room: room.roomId,
+    user: input.userId,
+    ts: deps.now(),
+  };
+  await emitRoomEvent(deps, room.roomId, frame, input.connectionId);
+}
+
+/**
+ * Relays a typing indicator to the room's other subscribers; nothing is stored. Only a
+ * subscribed connection may type: it is the only one that can see the replies it types into,
+ * and refusing (FORBIDDEN) rather than dropping shows a client bug at once.
+ */
+export async function relayTyping(
+  deps: Deps,
+  input: { caller: Caller; roomId: string; state: 'start' | 'stop' },
+): Promise<void> {
+  const room = await requireRoom(deps, input.roomId);
+  if (!(await isSubscribed(deps, room.roomId, input.caller.connectionId)))
+    throw forbidden(`Join room "${room.roomId}" before typing in it`);
+  if (!roomEventsEnabled(deps, room.memberCount)) return;
+  const frame: RoomEventFrame = {
+    type: 'event',
+    event: 'typing',
+    room: room.roomId,
+    user: input.caller.userId,
+    state: input.state,
+    ts: deps.now(),
+  };
+  await emitRoomEvent(deps, room.roomId, frame, input.caller.connectionId);
+}

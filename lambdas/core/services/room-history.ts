@@ -1,0 +1,100 @@
+import type { Deps } from '../clients.ts';
+import { postWithRetry } from '../delivery/post.ts';
+import type { MessageFrame } from '../frames.ts';
+import { historyDefaultLimit } from '../room-frames.ts';
+import { listRoomMessages, type RoomMessage } from '../store/room-messages.ts';
+import type { Caller } from '../ws-event.ts';
+import { requireReader, requireRoom } from './room-access.ts';
+
+/** A room message as it goes on the wire, in `message` frames and in history pages. */
+export const toMessageFrame = (message: RoomMessage, recovered?: true): MessageFrame => ({
+  type: 'message',
+  id: message.id,
+  from: message.from,
+  room: message.room,
+  seq: message.seq,
+  data: message.data,
+  ts: message.ts,
+  ...(recovered ? { recovered } : {}),
+});
+
+/**
+ * A page of the room's history, newest first. `next` is the `before` of the following (older)
+ * page, or null at the start of the room's history (or of what retention kept). Each message
+ * has the fields of a `message` frame without `type`.
+ */
+export async function readRoomHistory(
+  deps: Deps,
+  input: { caller: Caller; roomId: string; before?: number; limit?: number },
+): Promise<{ messages: Omit<MessageFrame, 'type'>[]; next: number | null }> {
+  const room = await requireRoom(deps, input.roomId);
+  await requireReader(deps, room, input.caller);
+  const { messages, more } = await listRoomMessages(deps, {
+    roomId: room.roomId,
+    epoch: room.epoch,
+    before: input.before,
+    limit: input.limit ?? historyDefaultLimit,
+  });
+  const oldest = messages.at(-1);
+  return {
+    messages: messages.map(({ id, from, room: roomId, seq, data, ts }) => ({
+      id,
+      from,
+      room: roomId,
+      seq,
+      data,
+      ts,
+    })),
+    next: more && oldest ? oldest.seq : null,
+  };
+}
+
+/**
+ * At most this many messages are pushed by one `join`: a client that was away for longer
+ * gets `complete: false` and pages the rest with `history` instead of stalling the join.
+ */
+export const recoveryMax = 1000;
+const recoveryPage = 100;
+
+/**
+ * Pushes the messages after `since` up to `latest` to one connection, oldest first, one post
+ * after another so they arrive in order (and before the join's reply). `complete` is false
+ * when the first one is not `since + 1` (retention dropped some), when messages are missing
+ * up to `latest`, or when the recovery stopped early.
+ */
+export async function recoverRoomMessages(
+  deps: Deps,
+  input: { roomId: string; epoch: number; connectionId: string; since: number; latest: number },
+): Promise<{ recovered: number; complete: boolean }> {
+  if (input.since > input.latest) return { recovered: 0, complete: false };
+  let expected = input.since + 1;
+  let complete = true;
+  let recovered = 0;
+  let since = input.since;
+  while (since < input.latest) {
+    if (recovered >= recoveryMax) return { recovered, complete: false };
+    const limit = Math.min(recoveryPage, recoveryMax - recovered);
+    const { messages, more } = await listRoomMessages(deps, {
+      roomId: input.roomId,
+      epoch: input.epoch,
+      since,
+      limit,
+    });
+    for (const message of messages) {
+      if (message.seq > input.latest) return { recovered, complete };
+      if (message.seq !== expected) complete = false;
+      const outcome = await postWithRetry(
+        deps,
+        input.connectionId,
+        JSON.stringify(toMessageFrame(message, true)),
+      );
+      // The client went away or cannot be reached now: it will recover again when it rejoins.
+      if (outcome !== 'ok') return { recovered, complete: false };
+      recovered += 1;
+      expected = message.seq + 1;
+      since = message.seq;
+    }
+    if (!more) break;
+  }
+  return { recovered, complete: complete && since >= input.latest };
+}

@@ -1,0 +1,86 @@
+import type { Deps } from '../clients.ts';
+import { deliverToRoom } from '../delivery/room.ts';
+import { payloadTooLarge } from '../errors.ts';
+import { dataBytes } from '../frames.ts';
+import { newMessageId } from '../ids.ts';
+import { claimIdempotencyKey, completeIdempotencyKey, type IdempotentResult } from '../store/idempotency.ts';
+import { appendRoomMessage } from '../store/room-messages.ts';
+import type { Caller } from '../ws-event.ts';
+import { requireParticipant, requireRoom } from './room-access.ts';
+import { toMessageFrame } from './room-history.ts';
+
+export interface PublishInput {
+  readonly caller: Caller;
+  readonly roomId: string;
+  readonly data: unknown;
+  /** Client idempotency key. */
+  readonly id?: string;
+}
+
+export interface PublishResult {
+  readonly messageId: string;
+  readonly seq: number;
+  readonly ts: number;
+}
+
+/**
+ * Stores a message in the room's history with the room's next seq, then delivers it to every
+ * subscriber, the sender's own connections included (its other tabs see it; the sending tab
+ * drops it by id). History comes first: once a seq is handed out the message is kept, and a
+ * subscriber that missed the delivery sees the gap and recovers it.
+ */
+export async function publishToRoom(deps: Deps, input: PublishInput): Promise<PublishResult> {
+  const limit = deps.config.MAX_DATA_BYTES;
+  if (dataBytes(input.data) > limit) throw payloadTooLarge(limit);
+  const room = await requireRoom(deps, input.roomId);
+  await requireParticipant(deps, room, input.caller);
+
+  const scope = `${input.caller.userId}#publish#${room.roomId}`;
+  const identity = await claimPublishIdentity(deps, scope, input.id);
+  if (identity.seq !== undefined)
+    return { messageId: identity.messageId, seq: identity.seq, ts: identity.ts };
+
+  const message = await appendRoomMessage(deps, {
+    roomId: room.roomId,
+    epoch: room.epoch,
+    id: identity.messageId,
+    from: input.caller.userId,
+    data: input.data,
+    ts: identity.ts,
+  });
+  // Completed before delivery: a retry from here on must not store the message again, and a
+  // lost delivery is what seq gaps and recovery are for.
+  if (input.id) await completeIdempotencyKey(deps, scope, input.id, { seq: message.seq });
+  await deliverToRoom(deps, room.roomId, JSON.stringify(toMessageFrame(message)));
+  return { messageId: message.id, seq: message.seq, ts: message.ts };
+}
+
+/** How long a retry waits, in steps, for an earlier attempt with the same key that still runs. */
+const pendingWaitsMs = [50, 100, 200, 400, 800];
+
+/**
+ * The message's identity, with `seq` set when an earlier attempt with the same key already
+ * stored it. Room history is keyed by seq, not by message id, so redoing a half-finished
+ * attempt could store the message twice: a retry that finds the key pending waits for the
+ * earlier attempt (a client that retried too fast), and redoes the work with the same id only
+ * when that attempt evidently died before storing anything.
+ */
+async function claimPublishIdentity(
+  deps: Deps,
+  scope: string,
+  key: string | undefined,
+): Promise<IdempotentResult> {
+  const now = deps.now();
+  const fresh: IdempotentResult = { messageId: newMessageId(now), ts: now };
+  if (!key) return fresh;
+  let claim = await claimIdempotencyKey(deps, scope, key, fresh);
+  for (const waitMs of pendingWaitsMs) {
+    if (claim.state !== 'pending') break;
+    await new Promise((resolve) => setTimeout(resolve, waitMs));
+    claim = await claimIdempotencyKey(deps, scope, key, fresh);
+  }
+  if (claim.state !== 'done') return { messageId: claim.result.messageId, ts: claim.result.ts };
+  if (claim.result.seq === undefined)
+    throw new Error(`Idempotency key ${scope}#${key} is done without a seq`);
+  return claim.result;
+}

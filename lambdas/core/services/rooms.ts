@@ -1,0 +1,138 @@
+import type { Deps } from '../clients.ts';
+import { AppError, forbidden, notFound, unauthorized } from '../errors.ts';
+import { addMember, getMember, removeMember } from '../store/members.ts';
+import { latestSeq } from '../store/room-messages.ts';
+import { createRoom, getRoom, type Room } from '../store/rooms.ts';
+import { subscribe, unsubscribe } from '../store/subscriptions.ts';
+import type { Caller } from '../ws-event.ts';
+import { isAdmin } from './room-access.ts';
+import { announceMembership, roomEventsEnabled, userHasOtherSubscription } from './room-events.ts';
+import { recoverRoomMessages } from './room-history.ts';
+
+export interface JoinRoomInput {
+  readonly caller: Caller;
+  readonly roomId: string;
+  /** The last seq the client holds; the messages after it are pushed before the reply. */
+  readonly since?: number;
+  /** The room life `since` belongs to. */
+  readonly epoch?: number;
+}
+
+export interface JoinRoomResult {
+  readonly room: string;
+  readonly epoch: number;
+  /** The room's latest seq when the connection was subscribed: later ones arrive live. */
+  readonly seq: number;
+  readonly recovered: number;
+  readonly complete: boolean;
+}
+
+/**
+ * Subscribes the caller's connection to a room, creating it (public, owned by the caller) when
+ * it does not exist and making the caller a member of a public room. The subscription is
+ * written before the latest seq is read: every message after that seq is appended after the
+ * subscription exists, so its publisher delivers it here and nothing falls between recovery
+ * and live delivery (a message may come both ways; clients drop duplicates by id or seq).
+ */
+export async function joinRoom(deps: Deps, input: JoinRoomInput): Promise<JoinRoomResult> {
+  const { caller } = input;
+  const room = await findOrCreateRoom(deps, input.roomId, caller.userId);
+  const added = await admit(deps, room, caller);
+  const events = roomEventsEnabled(deps, room.memberCount + (added ? 1 : 0));
+  // Read before subscribing, so that this connection joining twice does not announce either.
+  const announce = events && !(await userHasOtherSubscription(deps, room.roomId, caller.userId));
+
+  const subscribed = await subscribe(deps, room.roomId, {
+    connectionId: caller.connectionId,
+    userId: caller.userId,
+  });
+  // The connection record is gone: $disconnect or the sweeper removed it, the socket is dead.
+  if (!subscribed) throw unauthorized('This connection is no longer registered; reconnect');
+  const latest = await latestSeq(deps, room.roomId, room.epoch);
+
+  const [recovery] = await Promise.all([
+    recover(deps, input, room, latest),
+    announce
+      ? announceMembership(deps, room, {
+          event: 'joined',
+          userId: caller.userId,
+          connectionId: caller.connectionId,
+        })
+      : undefined,
+  ]);
+  return { room: room.roomId, epoch: room.epoch, seq: latest, ...recovery };
+}
+
+async function recover(deps: Deps, input: JoinRoomInput, room: Room, latest: number) {
+  if (input.since === undefined) return { recovered: 0, complete: true };
+  // Another life of the room: its seq values say nothing about this one.
+  if (input.epoch !== undefined && input.epoch !== room.epoch) return { recovered: 0, complete: false };
+  return recoverRoomMessages(deps, {
+    roomId: room.roomId,
+    epoch: room.epoch,
+    connectionId: input.caller.connectionId,
+    since: input.since,
+    latest,
+  });
+}
+
+async function findOrCreateRoom(deps: Deps, roomId: string, userId: string): Promise<Room> {
+  const room = await getRoom(deps, roomId);
+  if (room) return room;
+  const { room: created } = await createRoom(deps, {
+    roomId,
+    name: roomId,
+    type: 'public',
+    owner: userId,
+    maxMembers: 0,
+  });
+  return created;
+}
+
+/**
+ * Lets the caller in or throws: a private room needs an existing membership (admins may always
+ * enter, without becoming members); a public room makes the caller a member, unless it is full.
+ * True when a membership was added.
+ */
+async function admit(deps: Deps, room: Room, caller: Caller): Promise<boolean> {
+  if (room.type === 'private') {
+    if (isAdmin(caller) || (await getMember(deps, room.roomId, caller.userId))) return false;
+    throw forbidden(`Room "${room.roomId}" is private and you are not a member`);
+  }
+  const role = room.owner === caller.userId ? 'owner' : 'member';
+  const outcome = await addMember(deps, room.roomId, caller.userId, role);
+  if (outcome !== 'full') return outcome === 'added';
+  // A refused slot also means the room was deleted meanwhile.
+  if (!(await getRoom(deps, room.roomId, true))) throw notFound(`Room "${room.roomId}" does not exist`);
+  throw new AppError('ROOM_FULL', `Room "${room.roomId}" is full (${room.maxMembers} members)`, {
+    maxMembers: room.maxMembers,
+  });
+}
+
+/**
+ * Unsubscribes the caller's connection; `member: false` also ends the membership (an owner
+ * leaving stays the owner). Leaving a room one is not in, or one that does not exist, is not an
+ * error. `left` is announced when the user has no other connection subscribed.
+ */
+export async function leaveRoom(
+  deps: Deps,
+  input: { caller: Caller; roomId: string; member?: boolean },
+): Promise<{ room: string }> {
+  const { caller, roomId } = input;
+  const wasSubscribed = await unsubscribe(deps, roomId, caller.connectionId);
+  const endedMembership = input.member === false && (await removeMember(deps, roomId, caller.userId));
+  if (wasSubscribed || endedMembership) {
+    const room = await getRoom(deps, roomId);
+    if (
+      room &&
+      roomEventsEnabled(deps, room.memberCount) &&
+      !(await userHasOtherSubscription(deps, roomId, caller.userId, caller.connectionId))
+    )
+      await announceMembership(deps, room, {
+        event: 'left',
+        userId: caller.userId,
+        connectionId: caller.connectionId,
+      });
+  }
+  return { room: roomId };
+}
