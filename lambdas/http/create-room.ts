@@ -1,7 +1,14 @@
-import { AppError } from '../core/errors.ts';
+import { bodyOf, callerOf } from '../core/http-input.ts';
 import { httpRoute } from '../core/http-route.ts';
+import { createRoomBody } from '../core/http-schemas.ts';
+import { createRoomFor } from '../core/services/room-admin.ts';
 
-/** Placeholder until this route lands. */
-export const handler = httpRoute(async () => {
-  throw new AppError('NOT_FOUND', 'Not implemented yet');
+/**
+ * `POST /rooms`: creates a room owned by the caller (201). A create retried by the owner of the
+ * id answers 200 with the room as stored; an id someone else owns answers BAD_REQUEST.
+ */
+export const handler = httpRoute(async (event, deps) => {
+  const caller = await callerOf(deps, event);
+  const { room, created } = await createRoomFor(deps, caller, bodyOf(event, createRoomBody));
+  return { status: created ? 201 : 200, body: room };
 });

@@ -1,7 +1,15 @@
-import { AppError } from '../core/errors.ts';
+import { callerOf, pathOf } from '../core/http-input.ts';
 import { httpRoute } from '../core/http-route.ts';
+import { memberPath } from '../core/http-schemas.ts';
+import { removeRoomMember } from '../core/services/room-admin.ts';
 
-/** Placeholder until this route lands. */
-export const handler = httpRoute(async () => {
-  throw new AppError('NOT_FOUND', 'Not implemented yet');
+/**
+ * `DELETE /rooms/{id}/members/{userId}`: the owner, an admin or the user leaving; 204, also when
+ * the user was not a member (a retried DELETE is no error).
+ */
+export const handler = httpRoute(async (event, deps) => {
+  const caller = await callerOf(deps, event);
+  const { id, userId } = pathOf(event, memberPath);
+  await removeRoomMember(deps, caller, id, userId);
+  return { status: 204, body: undefined };
 });

@@ -1,7 +1,11 @@
-import { AppError } from '../core/errors.ts';
+import { callerOf, pathOf } from '../core/http-input.ts';
 import { httpRoute } from '../core/http-route.ts';
+import { roomPath } from '../core/http-schemas.ts';
+import { describeRoom } from '../core/services/room-queries.ts';
 
-/** Placeholder until this route lands. */
-export const handler = httpRoute(async () => {
-  throw new AppError('NOT_FOUND', 'Not implemented yet');
+/** `GET /rooms/{id}`: settings and member count, for members (anyone in a public room). */
+export const handler = httpRoute(async (event, deps) => {
+  const caller = await callerOf(deps, event);
+  const { id } = pathOf(event, roomPath);
+  return { body: await describeRoom(deps, caller, id) };
 });

@@ -1,7 +1,11 @@
-import { AppError } from '../core/errors.ts';
+import { callerOf, pathOf, queryOf } from '../core/http-input.ts';
 import { httpRoute } from '../core/http-route.ts';
+import { pageQuery, roomPath } from '../core/http-schemas.ts';
+import { listRoomMembers } from '../core/services/room-queries.ts';
 
-/** Placeholder until this route lands. */
-export const handler = httpRoute(async () => {
-  throw new AppError('NOT_FOUND', 'Not implemented yet');
+/** `GET /rooms/{id}/members?cursor=&limit=`: a page of members, for members and admins. */
+export const handler = httpRoute(async (event, deps) => {
+  const caller = await callerOf(deps, event);
+  const { id } = pathOf(event, roomPath);
+  return { body: await listRoomMembers(deps, caller, id, queryOf(event, pageQuery)) };
 });

@@ -1,7 +1,10 @@
-import { AppError } from '../core/errors.ts';
+import { adminOf, queryOf } from '../core/http-input.ts';
 import { httpRoute } from '../core/http-route.ts';
+import { pageQuery } from '../core/http-schemas.ts';
+import { listOnlineUsers } from '../core/services/online-users.ts';
 
-/** Placeholder until this route lands. */
-export const handler = httpRoute(async () => {
-  throw new AppError('NOT_FOUND', 'Not implemented yet');
+/** `GET /online?cursor=&limit=` (admin): a page of the users with a live connection. */
+export const handler = httpRoute(async (event, deps) => {
+  await adminOf(deps, event);
+  return { body: await listOnlineUsers(deps, queryOf(event, pageQuery)) };
 });

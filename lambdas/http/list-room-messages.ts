@@ -1,7 +1,14 @@
-import { AppError } from '../core/errors.ts';
+import { callerOf, pathOf, queryOf } from '../core/http-input.ts';
 import { httpRoute } from '../core/http-route.ts';
+import { historyQuery, roomPath } from '../core/http-schemas.ts';
+import { listRoomHistory } from '../core/services/room-queries.ts';
 
-/** Placeholder until this route lands. */
-export const handler = httpRoute(async () => {
-  throw new AppError('NOT_FOUND', 'Not implemented yet');
+/**
+ * `GET /rooms/{id}/messages?before=&limit=`: a page of the room's current life, newest first,
+ * as the `history` action answers; members, or anyone in a public room.
+ */
+export const handler = httpRoute(async (event, deps) => {
+  const caller = await callerOf(deps, event);
+  const { id } = pathOf(event, roomPath);
+  return { body: await listRoomHistory(deps, caller, id, queryOf(event, historyQuery)) };
 });

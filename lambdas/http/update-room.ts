@@ -1,7 +1,11 @@
-import { AppError } from '../core/errors.ts';
+import { bodyOf, callerOf, pathOf } from '../core/http-input.ts';
 import { httpRoute } from '../core/http-route.ts';
+import { roomPath, updateRoomBody } from '../core/http-schemas.ts';
+import { updateRoomFor } from '../core/services/room-admin.ts';
 
-/** Placeholder until this route lands. */
-export const handler = httpRoute(async () => {
-  throw new AppError('NOT_FOUND', 'Not implemented yet');
+/** `PATCH /rooms/{id}`: name, type and maxMembers, by the owner or an admin. */
+export const handler = httpRoute(async (event, deps) => {
+  const caller = await callerOf(deps, event);
+  const { id } = pathOf(event, roomPath);
+  return { body: await updateRoomFor(deps, caller, id, bodyOf(event, updateRoomBody)) };
 });

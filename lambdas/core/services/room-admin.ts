@@ -1,0 +1,169 @@
+import { randomBytes } from 'node:crypto';
+import { QueryCommand } from '@aws-sdk/lib-dynamodb';
+import type { Identity } from '../auth/jwt.ts';
+import type { Deps } from '../clients.ts';
+import { mapWithConcurrency } from '../delivery/concurrency.ts';
+import { deliverToConnections } from '../delivery/deliver.ts';
+import { deliverToRoom } from '../delivery/room.ts';
+import { AppError, badRequest, notFound } from '../errors.ts';
+import type { CreateRoomBody, UpdateRoomBody } from '../http-schemas.ts';
+import { batchDelete } from '../store/batch.ts';
+import { listUserConnections } from '../store/connections.ts';
+import { keys } from '../store/keys.ts';
+import { addMember, getMember, type MemberRole, removeMember } from '../store/members.ts';
+import { createRoom, deleteRoomSettings, type Room, updateRoom } from '../store/rooms.ts';
+import { deleteAllSubscriptions, type Subscriber, unsubscribe } from '../store/subscriptions.ts';
+import { loadRoom, type RoomView, requireOwnerOrAdmin, toRoomView } from './room-permissions.ts';
+
+/**
+ * Room administration over the HTTP API: create, update, delete, and membership by the owner
+ * or an admin. The WebSocket `join`/`leave` actions manage membership of the joiner themselves.
+ */
+
+/** 16 URL-safe characters (96 random bits): unguessable, so a private room's id does not leak it. */
+const newRoomId = (): string => randomBytes(12).toString('base64url');
+
+/**
+ * Creates a room owned by the caller, who becomes its first member. An id that is taken answers
+ * BAD_REQUEST (the protocol has no CONFLICT code), except to its owner: a create retried after a
+ * lost response gets the room back (200 instead of 201), and the owner's membership is repaired
+ * if the first attempt stopped between the two writes.
+ */
+export async function createRoomFor(
+  deps: Deps,
+  caller: Identity,
+  input: CreateRoomBody,
+): Promise<{ room: RoomView; created: boolean }> {
+  const roomId = input.id ?? newRoomId();
+  const { room, created } = await createRoom(deps, {
+    roomId,
+    name: input.name,
+    type: input.type,
+    owner: caller.userId,
+    maxMembers: input.maxMembers,
+  });
+  if (!created && room.owner !== caller.userId) throw badRequest(`Room "${roomId}" already exists`);
+  const added = (await addMember(deps, roomId, caller.userId, 'owner')) === 'added';
+  return { room: toRoomView({ ...room, memberCount: room.memberCount + (added ? 1 : 0) }), created };
+}
+
+/** Lowering maxMembers below the member count keeps the members; it refuses new ones. */
+export async function updateRoomFor(
+  deps: Deps,
+  caller: Identity,
+  roomId: string,
+  patch: UpdateRoomBody,
+): Promise<RoomView> {
+  requireOwnerOrAdmin(await loadRoom(deps, roomId), caller);
+  const updated = await updateRoom(deps, roomId, patch);
+  if (!updated) throw notFound(`Room "${roomId}" does not exist`);
+  return toRoomView(updated);
+}
+
+/**
+ * Deletes a room: settings first (so no join can take a member slot any more), then every item
+ * of its partition (members, read cursors), then its live subscriptions, whose connections are
+ * told with a `left` event naming their own user. History is left to TTL: a room created again
+ * gets a new epoch, hence a new history partition, so the old messages are never served.
+ */
+export async function deleteRoomFor(deps: Deps, caller: Identity, roomId: string): Promise<void> {
+  const room = await loadRoom(deps, roomId);
+  requireOwnerOrAdmin(room, caller);
+  await deleteRoomSettings(deps, roomId);
+  await deleteRoomPartition(deps, roomId);
+  const removed = await deleteAllSubscriptions(deps, roomId);
+  await announceRoomDeleted(deps, room, removed);
+}
+
+/** A member as the HTTP API shows it. */
+export interface MemberView {
+  readonly room: string;
+  readonly user: string;
+  readonly role: MemberRole;
+  readonly joinedAt: number;
+}
+
+/** Adds a member (idempotent: `added: false` for one who already was); ROOM_FULL at the limit. */
+export async function putRoomMember(
+  deps: Deps,
+  caller: Identity,
+  roomId: string,
+  userId: string,
+): Promise<{ member: MemberView; added: boolean }> {
+  const room = await loadRoom(deps, roomId);
+  requireOwnerOrAdmin(room, caller);
+  const outcome = await addMember(deps, roomId, userId, 'member');
+  if (outcome === 'full') {
+    throw new AppError('ROOM_FULL', `Room "${roomId}" is full (${room.maxMembers} members)`);
+  }
+  const member = await getMember(deps, roomId, userId);
+  return {
+    member: {
+      room: roomId,
+      user: userId,
+      role: member?.role ?? 'member',
+      joinedAt: member?.joinedAt ?? deps.now(),
+    },
+    added: outcome === 'added',
+  };
+}
+
+/**
+ * Ends a membership (idempotent: a user who was not a member is no error). The owner, an admin
+ * or the user themselves may; the owner cannot be removed, since a room always has one. The
+ * room sees a `left` event (the removed user's own connections too, before they stop
+ * listening), and the user's live subscriptions to the room end.
+ */
+export async function removeRoomMember(
+  deps: Deps,
+  caller: Identity,
+  roomId: string,
+  userId: string,
+): Promise<void> {
+  const room = await loadRoom(deps, roomId);
+  if (caller.userId !== userId) requireOwnerOrAdmin(room, caller);
+  if (userId === room.owner) throw badRequest(`The owner of room "${roomId}" cannot be removed`);
+  const removed = await removeMember(deps, roomId, userId);
+  if (removed && room.memberCount <= deps.config.ROOM_EVENTS_MAX_MEMBERS) {
+    await deliverToRoom(deps, roomId, leftEvent(roomId, userId, deps.now()));
+  }
+  const connectionIds = await listUserConnections(deps, userId);
+  await mapWithConcurrency(connectionIds, 8, (connectionId) => unsubscribe(deps, roomId, connectionId));
+}
+
+const leftEvent = (room: string, user: string, ts: number): string =>
+  JSON.stringify({ type: 'event', event: 'left', room, user, ts });
+
+/** Every item of the room's partition (settings, members, read cursors), page by page. */
+async function deleteRoomPartition(deps: Deps, roomId: string): Promise<void> {
+  let startKey: Record<string, unknown> | undefined;
+  do {
+    const page = await deps.db.send(
+      new QueryCommand({
+        TableName: deps.config.TABLE_NAME,
+        KeyConditionExpression: 'pk = :pk',
+        ExpressionAttributeValues: { ':pk': keys.roomPartition(roomId) },
+        ProjectionExpression: 'pk, sk',
+        ExclusiveStartKey: startKey,
+      }),
+    );
+    await batchDelete(deps, page.Items ?? []);
+    startKey = page.LastEvaluatedKey;
+  } while (startKey);
+}
+
+/**
+ * Tells each former subscriber's connections that their user left the room. Rooms above
+ * ROOM_EVENTS_MAX_MEMBERS are not told, as they see no `joined`/`left` events at all.
+ */
+async function announceRoomDeleted(deps: Deps, room: Room, removed: readonly Subscriber[]): Promise<void> {
+  const limit = deps.config.ROOM_EVENTS_MAX_MEMBERS;
+  if (removed.length === 0 || room.memberCount > limit || removed.length > limit) return;
+  const byUser = new Map<string, string[]>();
+  for (const { userId, connectionId } of removed)
+    byUser.set(userId, [...(byUser.get(userId) ?? []), connectionId]);
+  const ts = deps.now();
+  await mapWithConcurrency([...byUser], 8, ([userId, connectionIds]) =>
+    deliverToConnections(deps, leftEvent(room.roomId, userId, ts), connectionIds),
+  );
+}

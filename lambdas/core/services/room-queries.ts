@@ -1,0 +1,144 @@
+import type { Identity } from '../auth/jwt.ts';
+import type { Deps } from '../clients.ts';
+import { mapWithConcurrency } from '../delivery/concurrency.ts';
+import { badRequest } from '../errors.ts';
+import type { HistoryQuery, PageQuery } from '../http-schemas.ts';
+import { keys } from '../store/keys.ts';
+import { listMembers, listUserRoomIds } from '../store/members.ts';
+import { decodeCursor, encodeCursor, type Page } from '../store/paging.ts';
+import { getPresences, type PresenceStatus } from '../store/presence.ts';
+import { getReadCursor } from '../store/read-cursors.ts';
+import { latestSeq, listRoomMessages, type RoomMessage } from '../store/room-messages.ts';
+import { getRoom } from '../store/rooms.ts';
+import { listSubscribers } from '../store/subscriptions.ts';
+import type { MemberView } from './room-admin.ts';
+import { loadRoom, type RoomView, requireMember, toRoomView } from './room-permissions.ts';
+
+/** Read-only views of rooms for the HTTP API; each checks who is asking first. */
+
+export async function describeRoom(deps: Deps, caller: Identity, roomId: string): Promise<RoomView> {
+  const room = await loadRoom(deps, roomId);
+  await requireMember(deps, room, caller, { publicRoomsOpen: true });
+  return toRoomView(room);
+}
+
+/**
+ * A page of members in user id order. One item more than asked is read, so the cursor is null
+ * exactly when nothing follows (DynamoDB's own cursor can point at an empty last page).
+ */
+export async function listRoomMembers(
+  deps: Deps,
+  caller: Identity,
+  roomId: string,
+  query: PageQuery,
+): Promise<Page<Omit<MemberView, 'room'>>> {
+  const room = await loadRoom(deps, roomId);
+  await requireMember(deps, room, caller, { publicRoomsOpen: false });
+  const start = decodeCursor(query.cursor);
+  // A key from elsewhere would reach DynamoDB and fail there as an internal error.
+  if (start && (start.pk !== keys.roomPartition(roomId) || !String(start.sk).startsWith('MEMBER#'))) {
+    throw badRequest('cursor is not valid');
+  }
+  const page = await listMembers(deps, roomId, { limit: query.limit + 1, cursor: query.cursor });
+  const items = page.items.slice(0, query.limit);
+  const last = items.at(-1);
+  // Below limit + 1 items, DynamoDB gives a cursor only when it stopped at 1 MB.
+  const more = page.items.length > query.limit || page.cursor !== null;
+  const cursor = last ? encodeCursor(keys.member(roomId, last.userId)) : page.cursor;
+  return {
+    items: items.map((m) => ({ user: m.userId, role: m.role, joinedAt: m.joinedAt })),
+    cursor: more ? cursor : null,
+  };
+}
+
+export interface OnlineUser {
+  readonly user: string;
+  readonly status: PresenceStatus;
+  /** The user's connections subscribed to the room. */
+  readonly connections: number;
+}
+
+/**
+ * A page of the room's online users: the distinct users among its live subscribers, in user id
+ * order, with the status they chose ('online' when they never chose one). Subscriptions are
+ * keyed by connection, so a page reads them all (paged Queries of one partition, a few reads even
+ * for thousands of subscribers) and the cursor names the last user returned: a user with several
+ * connections appears once, whatever the page size.
+ */
+export async function listRoomOnline(
+  deps: Deps,
+  caller: Identity,
+  roomId: string,
+  query: PageQuery,
+): Promise<Page<OnlineUser>> {
+  const room = await loadRoom(deps, roomId);
+  await requireMember(deps, room, caller, { publicRoomsOpen: false });
+  const after = afterUserOf(query.cursor);
+  const connections = new Map<string, number>();
+  for (const { userId } of await listSubscribers(deps, roomId)) {
+    if (after === undefined || userId > after) connections.set(userId, (connections.get(userId) ?? 0) + 1);
+  }
+  const users = [...connections.keys()].sort();
+  const page = users.slice(0, query.limit);
+  const presences = await getPresences(deps, page);
+  return {
+    items: page.map((user) => ({
+      user,
+      status: presences.get(user)?.status ?? 'online',
+      connections: connections.get(user) ?? 0,
+    })),
+    cursor: users.length > query.limit ? encodeCursor({ after: page.at(-1) }) : null,
+  };
+}
+
+function afterUserOf(cursor: string | undefined): string | undefined {
+  const key = decodeCursor(cursor);
+  if (key === undefined) return undefined;
+  if (typeof key.after !== 'string') throw badRequest('cursor is not valid');
+  return key.after;
+}
+
+/** A page of this life of the room, newest first; `next` is the `before` of the next page. */
+export async function listRoomHistory(
+  deps: Deps,
+  caller: Identity,
+  roomId: string,
+  query: HistoryQuery,
+): Promise<{ messages: RoomMessage[]; next: number | null }> {
+  const room = await loadRoom(deps, roomId);
+  await requireMember(deps, room, caller, { publicRoomsOpen: true });
+  const { messages, more } = await listRoomMessages(deps, {
+    roomId,
+    epoch: room.epoch,
+    before: query.before,
+    limit: query.limit,
+  });
+  return { messages, next: more ? (messages.at(-1)?.seq ?? null) : null };
+}
+
+export interface UnreadCount {
+  readonly room: string;
+  readonly unread: number;
+  /** The room's latest seq. */
+  readonly seq: number;
+  /** The caller's read cursor. */
+  readonly upTo: number;
+}
+
+/**
+ * Unread counts in every room the caller is a member of, in room id order. Three reads per
+ * room; rooms deleted while a membership item survived a race are skipped.
+ */
+export async function listUnreadCounts(deps: Deps, caller: Identity): Promise<{ rooms: UnreadCount[] }> {
+  const roomIds = await listUserRoomIds(deps, caller.userId);
+  const counts = await mapWithConcurrency(roomIds, 8, async (roomId) => {
+    const room = await getRoom(deps, roomId);
+    if (!room) return undefined;
+    const [seq, upTo] = await Promise.all([
+      latestSeq(deps, roomId, room.epoch),
+      getReadCursor(deps, roomId, caller.userId, room.epoch),
+    ]);
+    return { room: roomId, unread: Math.max(0, seq - upTo), seq, upTo };
+  });
+  return { rooms: counts.filter((c) => c !== undefined) };
+}
