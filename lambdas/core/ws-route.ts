@@ -3,6 +3,7 @@ import { type Deps, getDeps } from './clients.ts';
 import { AppError, isAppError } from './errors.ts';
 import { describeIssues, errorFrame, replyFrame } from './frames.ts';
 import { logger } from './logger.ts';
+import { consumeRateLimit } from './store/rate-limits.ts';
 import { type Caller, callerOf, type WebSocketEvent, type WebSocketResult } from './ws-event.ts';
 
 /** What a route's service call returns: the reply `result`, and optionally a frame for ref-less frames. */
@@ -18,9 +19,17 @@ const ok = (frame?: unknown): WebSocketResult =>
   frame === undefined ? { statusCode: 200 } : { statusCode: 200, body: JSON.stringify(frame) };
 
 /**
- * Wraps a message route: parses and validates the frame, runs the service call and answers
- * with one `reply` or `error` frame (two-way route). A bad frame never writes anything, and
- * never closes the connection.
+ * Actions that are not rate limited. Heartbeats keep a connection alive and cost no write most
+ * of the time (last-seen is written at most once a minute): limiting them would cost a write
+ * each and could make a busy client look dead.
+ */
+const unlimitedActions = new Set(['ping']);
+
+/**
+ * Wraps a message route: parses and validates the frame, counts it against the user's rate
+ * limit for the action, runs the service call and answers with one `reply` or `error` frame
+ * (two-way route). A bad frame never writes anything (not even a rate-limit count), and never
+ * closes the connection.
  */
 export function wsRoute<S extends z.ZodMiniType>(schema: S, run: RouteHandler<z.infer<S>>) {
   // Lambda calls handler(event, context, callback): dependencies cannot ride on a parameter.
@@ -31,13 +40,26 @@ export function wsRoute<S extends z.ZodMiniType>(schema: S, run: RouteHandler<z.
     try {
       const parsed = schema.safeParse(raw);
       if (!parsed.success) throw new AppError('BAD_REQUEST', describeIssues(parsed.error));
-      const outcome = await run(parsed.data, callerOf(event), deps);
+      const caller = callerOf(event);
+      await enforceRateLimit(deps, caller.userId, event.requestContext.routeKey);
+      const outcome = await run(parsed.data, caller, deps);
       if (ref !== null) return ok(replyFrame(ref, outcome.result ?? {}));
       return ok(outcome.unsolicited);
     } catch (error) {
       return ok(toErrorFrame(error, ref, event.requestContext.requestId));
     }
   };
+}
+
+/** Throws RATE_LIMITED, with the wait until the user's window for the action opens again, when it is used up. */
+async function enforceRateLimit(deps: Deps, userId: string, action: string): Promise<void> {
+  if (unlimitedActions.has(action)) return;
+  const retryAfterMs = await consumeRateLimit(deps, userId, action);
+  if (retryAfterMs > 0) {
+    throw new AppError('RATE_LIMITED', `Too many ${action} frames; retry in ${retryAfterMs} ms`, {
+      retryAfterMs,
+    });
+  }
 }
 
 /** Maps any failure to an error frame; unexpected ones are logged with a correlation id. */

@@ -1,2 +1,19 @@
-/** Placeholder until the sweeper lands. */
-export const handler = async (): Promise<void> => undefined;
+import type { Context, ScheduledEvent } from 'aws-lambda';
+import { getDeps } from '../core/clients.ts';
+import { logger } from '../core/logger.ts';
+import { sweepConnections } from '../core/services/sweeper.ts';
+
+/** Time kept back from the function's timeout to finish the pages in hand. */
+const reserveMs = 30_000;
+
+/** EventBridge schedule: prunes connections whose `$disconnect` never came. */
+export const handler = async (_event: ScheduledEvent, context?: Context): Promise<void> => {
+  const deps = getDeps();
+  const remaining = context?.getRemainingTimeInMillis?.();
+  const deadline = remaining === undefined ? undefined : deps.now() + Math.max(0, remaining - reserveMs);
+  const report = await sweepConnections(deps, { deadline });
+  logger.info(
+    `Sweep: checked ${report.checked}, pruned ${report.pruned}, alive ${report.alive}, failed ${report.failed}${report.complete ? '' : ', stopped at deadline'}`,
+    { ...report },
+  );
+};

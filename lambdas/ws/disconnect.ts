@@ -2,8 +2,11 @@ import { getDeps } from '../core/clients.ts';
 import { closeConnection } from '../core/services/connection-lifecycle.ts';
 import type { WebSocketEvent, WebSocketResult } from '../core/ws-event.ts';
 
-/** `$disconnect` (best-effort on AWS: delivery and the record's TTL cover the ones that never come). */
+/** `$disconnect` (best-effort on AWS: delivery, the sweeper and the record's TTL cover the ones that never come). */
 export const handler = async (event: WebSocketEvent): Promise<WebSocketResult> => {
-  await closeConnection(getDeps(), event.requestContext.connectionId);
+  // The socket closed just now, so the user was last seen now, not at the last heartbeat write.
+  await closeConnection(getDeps(), event.requestContext.connectionId, {
+    lastSeen: event.requestContext.requestTimeEpoch,
+  });
   return { statusCode: 200 };
 };

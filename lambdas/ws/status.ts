@@ -1,4 +1,8 @@
-import { notYetAvailable } from './rooms.ts';
+import { statusFrame } from '../core/presence-frames.ts';
+import { setStatus } from '../core/services/presence.ts';
+import { wsRoute } from '../core/ws-route.ts';
 
-/** Placeholder until the status action lands: answers UNKNOWN_ACTION. */
-export const handler = notYetAvailable;
+/** `status`: records the user's chosen presence and announces it to the user's rooms. */
+export const handler = wsRoute(statusFrame, async (frame, caller, deps) => ({
+  result: await setStatus(deps, caller, frame.status),
+}));

@@ -1,4 +1,8 @@
-import { notYetAvailable } from './rooms.ts';
+import { whoFrame } from '../core/presence-frames.ts';
+import { listOnlineUsers } from '../core/services/presence.ts';
+import { wsRoute } from '../core/ws-route.ts';
 
-/** Placeholder until the who action lands: answers UNKNOWN_ACTION. */
-export const handler = notYetAvailable;
+/** `who`: the room's online users with the status each chose. */
+export const handler = wsRoute(whoFrame, async (frame, caller, deps) => ({
+  result: await listOnlineUsers(deps, caller, frame.room),
+}));

@@ -1,10 +1,13 @@
 import type { Deps } from '../clients.ts';
+import { batchDelete } from '../store/batch.ts';
 import {
   type ConnectionRecord,
   deleteConnection,
   putConnection,
   touchConnection,
 } from '../store/connections.ts';
+import { keys } from '../store/keys.ts';
+import { announceDeparture } from './presence.ts';
 
 export interface OpenConnectionInput {
   readonly connectionId: string;
@@ -21,15 +24,35 @@ export async function openConnection(deps: Deps, input: OpenConnectionInput): Pr
   return putConnection(deps, input);
 }
 
+export interface CloseConnectionOptions {
+  /**
+   * When the user was last seen on this connection, for the `offline` announcement.
+   * `$disconnect` knows it is now; delivery and the sweeper find a connection already gone.
+   * @default the record's lastSeenAt
+   */
+  readonly lastSeen?: number;
+}
+
 /**
- * Removes a connection and everything hanging off it. Called on `$disconnect`, and by delivery
- * when API Gateway answers 410, since `$disconnect` is best-effort.
+ * Removes a connection and everything hanging off it (its subscriptions), then tells its rooms
+ * (`left`, and `presence` `offline` when it was the user's last connection). Called on
+ * `$disconnect`, by delivery when API Gateway answers 410 and by the sweeper, since
+ * `$disconnect` is best-effort. The delete returns the record to one caller only, so a
+ * connection closed by several of them at once is announced once.
  */
 export async function closeConnection(
   deps: Deps,
   connectionId: string,
+  options: CloseConnectionOptions = {},
 ): Promise<ConnectionRecord | undefined> {
-  return deleteConnection(deps, connectionId);
+  const closed = await deleteConnection(deps, connectionId);
+  if (!closed) return undefined;
+  await batchDelete(
+    deps,
+    closed.rooms.map((room) => keys.subscription(room, connectionId)),
+  );
+  await announceDeparture(deps, closed, options.lastSeen ?? closed.lastSeenAt);
+  return closed;
 }
 
 /** When this container last wrote each connection's last-seen time. */

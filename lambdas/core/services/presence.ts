@@ -1,0 +1,122 @@
+import type { Deps } from '../clients.ts';
+import { mapWithConcurrency } from '../delivery/concurrency.ts';
+import { deliverToRoom } from '../delivery/room.ts';
+import { forbidden, notFound } from '../errors.ts';
+import { logger } from '../logger.ts';
+import type { LeftEvent, OnlineUser, PresenceEvent } from '../presence-frames.ts';
+import { type ConnectionRecord, getConnection, listUserConnections } from '../store/connections.ts';
+import { getMember } from '../store/members.ts';
+import { getPresences, type PresenceStatus, putPresence } from '../store/presence.ts';
+import { getRoom } from '../store/rooms.ts';
+import { listSubscribers } from '../store/subscriptions.ts';
+import type { Caller } from '../ws-event.ts';
+
+/** Rooms announced to at once; each costs a room read and a subscriber query. */
+const roomConcurrency = 8;
+/** `who` lists at most this many users, so the reply stays within API Gateway's 128 KB message. */
+export const whoMaxUsers = 1000;
+
+/**
+ * Records the status a user chose and announces it to every room any of the user's
+ * connections is subscribed to. The rooms come from the connection records (one Query of the
+ * user's connections and a read of each, a handful for a person's devices), not from the
+ * memberships: a member with no live subscription has nobody there to tell.
+ */
+export async function setStatus(
+  deps: Deps,
+  caller: Caller,
+  status: PresenceStatus,
+): Promise<{ status: PresenceStatus }> {
+  const { updatedAt: ts } = await putPresence(deps, caller.userId, status);
+  const rooms = await roomsOf(deps, await listUserConnections(deps, caller.userId));
+  const event = (room: string): PresenceEvent => ({
+    type: 'event',
+    event: 'presence',
+    room,
+    user: caller.userId,
+    status,
+    ts,
+  });
+  // The caller learns the outcome from its reply; the user's other devices see the event.
+  await announce(deps, [...rooms], (room) => [event(room)], caller.connectionId);
+  return { status };
+}
+
+/**
+ * A room's online users: the distinct users among its live subscribers, with the status each
+ * chose ('online' when they never chose one). Anyone may ask about a public room; a private
+ * room answers only its members (and admins).
+ */
+export async function listOnlineUsers(
+  deps: Deps,
+  caller: Caller,
+  roomId: string,
+): Promise<{ users: OnlineUser[] }> {
+  const room = await getRoom(deps, roomId);
+  if (!room) throw notFound(`Room ${roomId} does not exist`);
+  if (room.type === 'private' && room.owner !== caller.userId && !caller.roles.includes('admin')) {
+    if (!(await getMember(deps, roomId, caller.userId))) throw forbidden(`Room ${roomId} is private`);
+  }
+  const subscribers = await listSubscribers(deps, roomId);
+  const userIds = [...new Set(subscribers.map((s) => s.userId))].sort().slice(0, whoMaxUsers);
+  const chosen = await getPresences(deps, userIds);
+  return { users: userIds.map((user) => ({ user, status: chosen.get(user)?.status ?? 'online' })) };
+}
+
+/**
+ * Tells a closed connection's rooms what its closing changed: `left` in each room where the
+ * user has no other connection subscribed, and `presence` `offline` (with `lastSeen`) when it
+ * was the user's last connection. Best-effort, like the events themselves: a failure is logged.
+ */
+export async function announceDeparture(
+  deps: Deps,
+  closed: ConnectionRecord,
+  lastSeen: number,
+): Promise<void> {
+  if (closed.rooms.length === 0) return;
+  // The byUser index may still show the deleted record for a moment.
+  const others = (await listUserConnections(deps, closed.userId)).filter((id) => id !== closed.connectionId);
+  const stillIn = await roomsOf(deps, others);
+  const offline = others.length === 0;
+  const ts = deps.now();
+  const user = closed.userId;
+  await announce(
+    deps,
+    closed.rooms.filter((room) => !stillIn.has(room)),
+    (room): (LeftEvent | PresenceEvent)[] => [
+      { type: 'event', event: 'left', room, user, ts },
+      ...(offline
+        ? [{ type: 'event', event: 'presence', room, user, status: 'offline', lastSeen, ts } as const]
+        : []),
+    ],
+  );
+}
+
+/** The rooms the given connections are subscribed to. */
+async function roomsOf(deps: Deps, connectionIds: readonly string[]): Promise<Set<string>> {
+  const records = await mapWithConcurrency(connectionIds, roomConcurrency, (id) => getConnection(deps, id));
+  return new Set(records.flatMap((r) => r?.rooms ?? []));
+}
+
+/**
+ * Delivers each room its frames, except in rooms above ROOM_EVENTS_MAX_MEMBERS, where one
+ * user's comings and goings would cost a post to every subscriber (presence storms).
+ */
+async function announce(
+  deps: Deps,
+  roomIds: readonly string[],
+  framesFor: (roomId: string) => readonly object[],
+  exceptConnectionId?: string,
+): Promise<void> {
+  await mapWithConcurrency(roomIds, roomConcurrency, async (roomId) => {
+    try {
+      const room = await getRoom(deps, roomId);
+      if (!room || room.memberCount > deps.config.ROOM_EVENTS_MAX_MEMBERS) return;
+      for (const frame of framesFor(roomId)) {
+        await deliverToRoom(deps, roomId, JSON.stringify(frame), { exceptConnectionId });
+      }
+    } catch (error) {
+      logger.warn('Presence announcement failed', { roomId, error: error as Error });
+    }
+  });
+}

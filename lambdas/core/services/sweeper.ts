@@ -1,0 +1,88 @@
+import { GetConnectionCommand } from '@aws-sdk/client-apigatewaymanagementapi';
+import type { Deps } from '../clients.ts';
+import { mapWithConcurrency } from '../delivery/concurrency.ts';
+import { classify } from '../delivery/post.ts';
+import { logger } from '../logger.ts';
+import { touchConnection } from '../store/connections.ts';
+import { forEachIdleConnectionPage, type IdleConnection } from '../store/idle-connections.ts';
+import { epochSeconds, lastSeenShards } from '../store/keys.ts';
+import { closeConnection } from './connection-lifecycle.ts';
+
+export interface SweepReport {
+  /** Idle connections looked at. */
+  checked: number;
+  /** Closed: API Gateway no longer knew them (410), or their record had expired. */
+  pruned: number;
+  /** Still open; their last-seen moved to now so the next run skips them. */
+  alive: number;
+  /** Could not be checked (throttled, 5xx, table errors); the next run tries again. */
+  failed: number;
+  /** False when the run stopped at its deadline with shards left unread. */
+  complete: boolean;
+}
+
+export interface SweepOptions {
+  /** Epoch ms after which no new page is read (the Lambda's remaining time). */
+  readonly deadline?: number;
+}
+
+/** Shards read at once, and connections checked at once within a page. */
+const shardConcurrency = 4;
+const checkConcurrency = 8;
+
+/**
+ * Finds connections whose `$disconnect` may never have come: those not seen for
+ * SWEEP_IDLE_SECONDS, shard by shard of the byLastSeen index. Each is asked about with
+ * `GET @connections`; the gone ones are closed (which removes their subscriptions and announces
+ * `left`/`offline`). A connection still in `$connect` also answers 410, but it cannot be idle:
+ * its last-seen is its connection time, so SWEEP_IDLE_SECONDS above API Gateway's 29 s
+ * integration timeout keeps it out of reach.
+ */
+export async function sweepConnections(deps: Deps, options: SweepOptions = {}): Promise<SweepReport> {
+  const report: SweepReport = { checked: 0, pruned: 0, alive: 0, failed: 0, complete: true };
+  const horizon = deps.now() - deps.config.SWEEP_IDLE_SECONDS * 1000;
+  const keepGoing = () => options.deadline === undefined || deps.now() < options.deadline;
+  const shards = Array.from({ length: lastSeenShards }, (_, shard) => shard);
+  await mapWithConcurrency(shards, shardConcurrency, async (shard) => {
+    const done = await forEachIdleConnectionPage(
+      deps,
+      shard,
+      horizon,
+      async (page) => {
+        await mapWithConcurrency(page, checkConcurrency, (c) => checkConnection(deps, c, report));
+      },
+      keepGoing,
+    );
+    if (!done) report.complete = false;
+  });
+  return report;
+}
+
+async function checkConnection(deps: Deps, connection: IdleConnection, report: SweepReport): Promise<void> {
+  const { connectionId } = connection;
+  report.checked += 1;
+  try {
+    // Past its expiry the socket is past API Gateway's two-hour cap: no need to ask.
+    if (connection.expiresAt <= epochSeconds(deps.now()) || !(await isOpen(deps, connectionId))) {
+      await closeConnection(deps, connectionId);
+      report.pruned += 1;
+      return;
+    }
+    await touchConnection(deps, connectionId);
+    report.alive += 1;
+  } catch (error) {
+    report.failed += 1;
+    logger.warn('Sweeper could not check a connection', { connectionId, error: error as Error });
+  }
+}
+
+/** Asks API Gateway; only a 410 means gone, any other failure is thrown (checked next run). */
+async function isOpen(deps: Deps, connectionId: string): Promise<boolean> {
+  try {
+    await deps.management.send(new GetConnectionCommand({ ConnectionId: connectionId }));
+    return true;
+  } catch (error) {
+    if (classify(error) === 'gone') return false;
+    throw error;
+  }
+}

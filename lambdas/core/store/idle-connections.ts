@@ -1,0 +1,47 @@
+import { QueryCommand } from '@aws-sdk/lib-dynamodb';
+import type { Deps } from '../clients.ts';
+import { lastSeenIndexKeys } from './connections.ts';
+import { byLastSeenIndex } from './keys.ts';
+
+/** A connection not seen for a while, as the byLastSeen index shows it. */
+export interface IdleConnection {
+  readonly connectionId: string;
+  readonly lastSeenAt: number;
+  /** Epoch seconds. */
+  readonly expiresAt: number;
+}
+
+/**
+ * Calls `onPage` with each page of one byLastSeen shard's connections last seen before
+ * `seenBefore` (epoch ms), oldest first. `onPage` may refresh or delete what it is given: a
+ * refreshed connection moves past the range and the next page starts after the last key.
+ * Returns false when `keepGoing` stopped it before the last page.
+ */
+export async function forEachIdleConnectionPage(
+  deps: Deps,
+  shard: number,
+  seenBefore: number,
+  onPage: (connections: IdleConnection[]) => Promise<void>,
+  keepGoing: () => boolean = () => true,
+): Promise<boolean> {
+  // The sort key depends on the time only; any connection id gives the same one.
+  const { gsi2sk: before } = lastSeenIndexKeys('', seenBefore);
+  let startKey: Record<string, unknown> | undefined;
+  do {
+    if (!keepGoing()) return false;
+    const page = await deps.db.send(
+      new QueryCommand({
+        TableName: deps.config.TABLE_NAME,
+        IndexName: byLastSeenIndex,
+        KeyConditionExpression: 'gsi2pk = :shard AND gsi2sk < :before',
+        ExpressionAttributeValues: { ':shard': `SWEEP#${shard}`, ':before': before },
+        ProjectionExpression: 'connectionId, lastSeenAt, expiresAt',
+        Limit: 200,
+        ExclusiveStartKey: startKey,
+      }),
+    );
+    await onPage((page.Items ?? []) as IdleConnection[]);
+    startKey = page.LastEvaluatedKey;
+  } while (startKey);
+  return true;
+}

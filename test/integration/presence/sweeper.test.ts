@@ -1,0 +1,72 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startTestRuntime, type TestRuntime } from '../../helpers/runtime.ts';
+import type { Frame, TestSocket } from '../../helpers/socket.ts';
+import { eventually, itemsWithPrefix } from '../../helpers/table.ts';
+
+let rt: TestRuntime;
+
+beforeAll(async () => {
+  // Connections idle for a second are checked, by a sweep every 300 ms.
+  rt = await startTestRuntime({ scheduleRateMs: 300, functionEnv: { SWEEP_IDLE_SECONDS: '1' } });
+});
+afterAll(() => rt?.stop());
+
+const join = async (socket: TestSocket, room: string) => {
+  expect(await socket.request({ action: 'join', room })).toMatchObject({ type: 'reply' });
+};
+
+const isEvent = (event: string, user: string, room: string) => (f: Frame) =>
+  f.type === 'event' && f.event === event && f.user === user && f.room === room;
+
+const connectionsOf = async (userId: string) =>
+  (await itemsWithPrefix(rt.db, rt.endpoints.tableName, 'CONN#')).filter((i) => i.userId === userId);
+
+const subscribersOf = async (room: string) =>
+  (await itemsWithPrefix(rt.db, rt.endpoints.tableName, `SUBS#${room}`)).map((i) => i.userId);
+
+describe('Schedule: sweep', () => {
+  it('prunes a connection whose $disconnect was lost, with its subscriptions, and announces it', async () => {
+    const ghost = await rt.connect('ghost');
+    const watcher = await rt.connect('watcher');
+    await join(ghost, 'hall');
+    await join(watcher, 'hall');
+    expect(await connectionsOf('ghost')).toHaveLength(1);
+
+    rt.gateway.setFaults({ dropDisconnect: 1 });
+    await ghost.close();
+    rt.gateway.setFaults({ dropDisconnect: 0 });
+    // The record outlived the socket; only the sweeper can find out.
+    expect(await connectionsOf('ghost')).toHaveLength(1);
+
+    expect(await eventually(async () => (await connectionsOf('ghost')).length === 0, 15_000)).toBe(true);
+    // The subscriptions go right after the record.
+    expect(await eventually(async () => (await subscribersOf('hall')).join() === 'watcher')).toBe(true);
+    expect(await watcher.waitFor(isEvent('left', 'ghost', 'hall'), 5000)).toBeDefined();
+    expect(await watcher.waitFor(isEvent('presence', 'ghost', 'hall'), 5000)).toMatchObject({
+      status: 'offline',
+    });
+    const who = await watcher.request({ action: 'who', room: 'hall' });
+    expect(who.result).toEqual({ users: [{ user: 'watcher', status: 'online' }] });
+    await watcher.close();
+  });
+
+  it('keeps a live connection that has been idle past the horizon, and checks it with GET @connections', async () => {
+    const idle = await rt.connect('idler');
+    await join(idle, 'nook');
+    const [record] = await connectionsOf('idler');
+    const checksBefore = rt.gateway.stats().gets200 ?? 0;
+
+    // Past the one-second horizon, the sweeper asks API Gateway and moves last-seen on.
+    const refreshed = await eventually(async () => {
+      const [now] = await connectionsOf('idler');
+      return (now?.lastSeenAt as number) > (record?.lastSeenAt as number);
+    }, 15_000);
+    expect(refreshed).toBe(true);
+    expect(rt.gateway.stats().gets200 ?? 0).toBeGreaterThan(checksBefore);
+    expect(await connectionsOf('idler')).toHaveLength(1);
+    expect((await idle.request({ action: 'who', room: 'nook' })).result).toEqual({
+      users: [{ user: 'idler', status: 'online' }],
+    });
+    await idle.close();
+  });
+});
