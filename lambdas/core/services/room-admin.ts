@@ -69,8 +69,9 @@ export async function updateRoomFor(
 export async function deleteRoomFor(deps: Deps, caller: Identity, roomId: string): Promise<void> {
   const room = await loadRoom(deps, roomId);
   requireOwnerOrAdmin(room, caller);
+  const startedAt = deps.now();
   await deleteRoomSettings(deps, roomId);
-  await deleteRoomPartition(deps, roomId);
+  await deleteRoomPartition(deps, roomId, startedAt);
   const removed = await deleteAllSubscriptions(deps, roomId);
   await announceRoomDeleted(deps, room, removed);
 }
@@ -134,8 +135,12 @@ export async function removeRoomMember(
 const leftEvent = (room: string, user: string, ts: number): string =>
   JSON.stringify({ type: 'event', event: 'left', room, user, ts });
 
-/** Every item of the room's partition (settings, members, read cursors), page by page. */
-async function deleteRoomPartition(deps: Deps, roomId: string): Promise<void> {
+/**
+ * Every item of the room's partition (members, read cursors), page by page. A `join` racing the
+ * deletion may already have started the room's next life: its settings and the members who
+ * joined after the deletion began are kept.
+ */
+async function deleteRoomPartition(deps: Deps, roomId: string, startedAt: number): Promise<void> {
   let startKey: Record<string, unknown> | undefined;
   do {
     const page = await deps.db.send(
@@ -143,11 +148,17 @@ async function deleteRoomPartition(deps: Deps, roomId: string): Promise<void> {
         TableName: deps.config.TABLE_NAME,
         KeyConditionExpression: 'pk = :pk',
         ExpressionAttributeValues: { ':pk': keys.roomPartition(roomId) },
-        ProjectionExpression: 'pk, sk',
+        ProjectionExpression: 'pk, sk, joinedAt',
         ExclusiveStartKey: startKey,
       }),
     );
-    await batchDelete(deps, page.Items ?? []);
+    const stale = (page.Items ?? []).filter(
+      (item) => item.sk !== 'META' && !(typeof item.joinedAt === 'number' && item.joinedAt >= startedAt),
+    );
+    await batchDelete(
+      deps,
+      stale.map(({ pk, sk }) => ({ pk, sk })),
+    );
     startKey = page.LastEvaluatedKey;
   } while (startKey);
 }
