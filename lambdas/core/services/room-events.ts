@@ -1,6 +1,7 @@
 import type { Deps } from '../clients.ts';
 import { deliverToRoom } from '../delivery/room.ts';
 import { forbidden } from '../errors.ts';
+import { logger } from '../logger.ts';
 import type { RoomEventFrame } from '../room-frames.ts';
 import type { Room } from '../store/rooms.ts';
 import { isSubscribed, listSubscribers } from '../store/subscriptions.ts';
@@ -15,14 +16,22 @@ import { requireRoom } from './room-access.ts';
 export const roomEventsEnabled = (deps: Deps, memberCount: number): boolean =>
   memberCount <= deps.config.ROOM_EVENTS_MAX_MEMBERS;
 
-/** Sends an event to the room's subscribers except the connection that caused it. */
+/**
+ * Sends an event to the room's subscribers except the connection that caused it. Best-effort:
+ * the action that caused it (a join, a receipt) has happened by now, and failing it over an
+ * ephemeral event would make the client retry what already succeeded. Failures are logged.
+ */
 export async function emitRoomEvent(
   deps: Deps,
   roomId: string,
   frame: RoomEventFrame,
   exceptConnectionId: string,
 ): Promise<void> {
-  await deliverToRoom(deps, roomId, JSON.stringify(frame), { exceptConnectionId });
+  try {
+    await deliverToRoom(deps, roomId, JSON.stringify(frame), { exceptConnectionId });
+  } catch (error) {
+    logger.warn('Room event not delivered', { roomId, event: frame.event, error: error as Error });
+  }
 }
 
 /**

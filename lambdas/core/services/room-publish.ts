@@ -3,6 +3,7 @@ import { deliverToRoom } from '../delivery/room.ts';
 import { payloadTooLarge } from '../errors.ts';
 import { dataBytes } from '../frames.ts';
 import { newMessageId } from '../ids.ts';
+import { logger } from '../logger.ts';
 import { claimIdempotencyKey, completeIdempotencyKey, type IdempotentResult } from '../store/idempotency.ts';
 import { appendRoomMessage } from '../store/room-messages.ts';
 import type { Caller } from '../ws-event.ts';
@@ -51,7 +52,17 @@ export async function publishToRoom(deps: Deps, input: PublishInput): Promise<Pu
   // Completed before delivery: a retry from here on must not store the message again, and a
   // lost delivery is what seq gaps and recovery are for.
   if (input.id) await completeIdempotencyKey(deps, scope, input.id, { seq: message.seq });
-  await deliverToRoom(deps, room.roomId, JSON.stringify(toMessageFrame(message)));
+  try {
+    await deliverToRoom(deps, room.roomId, JSON.stringify(toMessageFrame(message)));
+  } catch (error) {
+    // Stored with its seq all the same: answering an error would invite a retry that, without
+    // an id, stores the message twice; subscribers see the gap and recover it instead.
+    logger.error('Room delivery failed after the message was stored', {
+      roomId: room.roomId,
+      seq: message.seq,
+      error: error as Error,
+    });
+  }
   return { messageId: message.id, seq: message.seq, ts: message.ts };
 }
 

@@ -5,7 +5,7 @@ import { latestSeq } from '../store/room-messages.ts';
 import { createRoom, getRoom, type Room } from '../store/rooms.ts';
 import { subscribe, unsubscribe } from '../store/subscriptions.ts';
 import type { Caller } from '../ws-event.ts';
-import { isAdmin } from './room-access.ts';
+import { isOwnerOrAdmin } from './room-access.ts';
 import { announceMembership, roomEventsEnabled, userHasOtherSubscription } from './room-events.ts';
 import { recoverRoomMessages } from './room-history.ts';
 
@@ -90,13 +90,14 @@ async function findOrCreateRoom(deps: Deps, roomId: string, userId: string): Pro
 }
 
 /**
- * Lets the caller in or throws: a private room needs an existing membership (admins may always
- * enter, without becoming members); a public room makes the caller a member, unless it is full.
+ * Lets the caller in or throws: a private room needs an existing membership (its owner and
+ * admins may always enter, without becoming members); a public room makes the caller a member,
+ * unless it is full.
  * True when a membership was added.
  */
 async function admit(deps: Deps, room: Room, caller: Caller): Promise<boolean> {
   if (room.type === 'private') {
-    if (isAdmin(caller) || (await getMember(deps, room.roomId, caller.userId))) return false;
+    if (isOwnerOrAdmin(room, caller) || (await getMember(deps, room.roomId, caller.userId))) return false;
     throw forbidden(`Room "${room.roomId}" is private and you are not a member`);
   }
   const role = room.owner === caller.userId ? 'owner' : 'member';

@@ -74,8 +74,12 @@ describe('Rooms: join and leave', () => {
     await Promise.all([carol.close(), publisher.close()]);
   });
 
-  it('lets an admin into a private room without making them a member', async () => {
+  it('lets the owner and an admin into a private room without making them members', async () => {
     await seedRoom(rt, { roomId: 'backstage', type: 'private', owner: 'olga' });
+    const owner = await rt.connect('olga');
+    expect(await ok(owner, { action: 'join', room: 'backstage' })).toMatchObject({ room: 'backstage' });
+    expect(await item('ROOM#backstage', 'MEMBER#olga')).toBeUndefined();
+    await owner.close();
     const admin = await TestSocket.open(
       `${rt.endpoints.websocket}?token=${await rt.token('root', ['admin'])}`,
     );
