@@ -1,8 +1,15 @@
-import { rm } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 
-/** Removes the synthesized cloud assemblies (bundles included) that infrastructure tests leave. */
-export async function teardown(): Promise<void> {
-  await rm(path.join(tmpdir(), 'wavelet-synth'), { recursive: true, force: true });
+/**
+ * Gives this run its own folder for synthesized cloud assemblies (bundles included), which
+ * the infrastructure tests write, and removes it afterwards. Workers inherit the variable.
+ */
+export async function setup(): Promise<() => Promise<void>> {
+  const root = await mkdtemp(path.join(tmpdir(), 'wavelet-synth-'));
+  process.env.WAVELET_SYNTH_ROOT = root;
+  return async () => {
+    await rm(root, { recursive: true, force: true });
+  };
 }

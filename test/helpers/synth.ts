@@ -32,8 +32,8 @@ export function synthStack(options: SynthOptions = {}): Template {
   return Template.fromStack(new MessagingStack(app, `Wavelet-${stage}`, { stage, ...props }));
 }
 
-/** Where synth output goes; `test/global-setup.ts` removes it after the run. */
-export const synthRoot = path.join(tmpdir(), 'wavelet-synth');
+/** Where synth output goes: this run's folder, which `test/global-setup.ts` removes afterwards. */
+const synthRoot = process.env.WAVELET_SYNTH_ROOT ?? path.join(tmpdir(), 'wavelet-synth');
 
 function newOutdir(): string {
   mkdirSync(synthRoot, { recursive: true });
