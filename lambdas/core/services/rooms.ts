@@ -39,7 +39,8 @@ export async function joinRoom(deps: Deps, input: JoinRoomInput): Promise<JoinRo
   const room = await findOrCreateRoom(deps, input.roomId, caller.userId);
   const added = await admit(deps, room, caller);
   const events = roomEventsEnabled(deps, room.memberCount + (added ? 1 : 0));
-  // Read before subscribing, so that this connection joining twice does not announce either.
+  // Read before subscribing: a connection that joins again finds itself and is not announced
+  // twice. A dead connection whose $disconnect was lost also counts until the sweeper prunes it.
   const announce = events && !(await userHasOtherSubscription(deps, room.roomId, caller.userId));
 
   const subscribed = await subscribe(deps, room.roomId, {
