@@ -1,73 +1,134 @@
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { measureBundles } from './bundles.ts';
+import { benchFanout, type FanoutFigures } from './fanout.ts';
 import { pingBareServer, pingThroughRuntime } from './ping.ts';
 import { round } from './stats.ts';
 
 /**
  * `npm run bench`: each case against a baseline measured in the same run, since these
- * machines are noisy. Prints tables and writes `bench/results/latest.json`.
- * BENCH_DURATION_MS (default 5000) sets the length of each ping run.
+ * machines are noisy. Prints tables and writes `bench/results/latest.json` (merged with what an
+ * earlier run wrote, so running one group keeps the others' figures).
+ * `npm run bench -- fanout` (or `ping`, `bundles`) runs only those groups.
+ * BENCH_DURATION_MS (default 5000) sets the length of each ping run; BENCH_FANOUT_SIZES
+ * (default `1000,10000`) the subscriber counts of the fan-out cases.
  */
 const rootDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const durationMs = Number(process.env.BENCH_DURATION_MS ?? 5000);
 const ping = { connections: 10, warmupMs: 1000, durationMs };
+const groups = process.argv.slice(2);
+const wants = (group: string) => groups.length === 0 || groups.includes(group);
+const results: Record<string, unknown> = {};
 
 process.stdout.write(
   `machine: ${os.cpus().length} x ${os.cpus()[0]?.model ?? 'cpu'}, node ${process.version}\n\n`,
 );
 
-process.stdout.write(`ping round trips, ${ping.connections} connections, ${durationMs} ms each\n`);
-const bare = await pingBareServer(ping);
-const emulated = await pingThroughRuntime(ping);
-const ratio = emulated.perSecond / bare.perSecond;
-console.table({
-  'bare ws echo (baseline)': {
-    'round trips/s': round(bare.perSecond, 0),
-    'p50 ms': round(bare.p50, 3),
-    'p99 ms': round(bare.p99, 3),
-  },
-  'local runtime (ping route)': {
-    'round trips/s': round(emulated.perSecond, 0),
-    'p50 ms': round(emulated.p50, 3),
-    'p99 ms': round(emulated.p99, 3),
-  },
-});
-process.stdout.write(
-  `ratio: ${(ratio * 100).toFixed(1)}% of the bare server's rate (target >= 30%), p99 ${round(emulated.p99, 2)} ms (target < 10 ms)\n\n`,
-);
+if (wants('ping')) {
+  process.stdout.write(`ping round trips, ${ping.connections} connections, ${durationMs} ms each\n`);
+  const bare = await pingBareServer(ping);
+  const emulated = await pingThroughRuntime(ping);
+  const ratio = emulated.perSecond / bare.perSecond;
+  console.table({
+    'bare ws echo (baseline)': {
+      'round trips/s': round(bare.perSecond, 0),
+      'p50 ms': round(bare.p50, 3),
+      'p99 ms': round(bare.p99, 3),
+    },
+    'local runtime (ping route)': {
+      'round trips/s': round(emulated.perSecond, 0),
+      'p50 ms': round(emulated.p50, 3),
+      'p99 ms': round(emulated.p99, 3),
+    },
+  });
+  process.stdout.write(
+    `ratio: ${(ratio * 100).toFixed(1)}% of the bare server's rate (target >= 30%), p99 ${round(emulated.p99, 2)} ms (target < 10 ms)\n\n`,
+  );
+  results.ping = { ...ping, bare, emulated, ratio };
+}
 
-process.stdout.write(
-  'Lambda bundles (esbuild, minified ESM): AWS SDK bundled vs external; module load in a fresh process, median of 5\n',
-);
-const bundles = await measureBundles(rootDir, 5);
-console.table(
-  Object.fromEntries(
-    bundles.map((b) => [
-      b.name,
-      {
-        'bundled KB': round(b.bundledBytes / 1024, 0),
-        'bundled load ms': round(b.bundledLoadMs, 1),
-        'external KB': round(b.externalBytes / 1024, 0),
-        'external load ms': round(b.externalLoadMs, 1),
-      },
-    ]),
-  ),
-);
-const slowest = Math.max(...bundles.map((b) => b.bundledLoadMs));
-process.stdout.write(`slowest bundled load: ${round(slowest, 1)} ms (target < 100 ms)\n`);
+if (wants('bundles')) {
+  process.stdout.write(
+    'Lambda bundles (esbuild, minified ESM): AWS SDK bundled vs external; module load in a fresh process, median of 5\n',
+  );
+  const bundles = await measureBundles(rootDir, 5);
+  console.table(
+    Object.fromEntries(
+      bundles.map((b) => [
+        b.name,
+        {
+          'bundled KB': round(b.bundledBytes / 1024, 0),
+          'bundled load ms': round(b.bundledLoadMs, 1),
+          'external KB': round(b.externalBytes / 1024, 0),
+          'external load ms': round(b.externalLoadMs, 1),
+        },
+      ]),
+    ),
+  );
+  const slowest = Math.max(...bundles.map((b) => b.bundledLoadMs));
+  process.stdout.write(`slowest bundled load: ${round(slowest, 1)} ms (target < 100 ms)\n\n`);
+  results.bundles = bundles;
+}
+
+if (wants('fanout')) {
+  const sizes = (process.env.BENCH_FANOUT_SIZES ?? '1000,10000').split(',').map(Number);
+  process.stdout.write(
+    `fan-out: one publish to a room of N subscriber sockets (clients in a child process), against N raw PostToConnection calls\n`,
+  );
+  const fanout = await benchFanout({ sizes });
+  printFanout(fanout);
+  results.fanout = fanout;
+}
 
 await mkdir(path.join(rootDir, 'bench', 'results'), { recursive: true });
-const results = {
-  at: new Date().toISOString(),
-  machine: { cpus: os.cpus().length, model: os.cpus()[0]?.model, node: process.version },
-  ping: { ...ping, bare, emulated, ratio },
-  bundles,
-};
+const file = path.join(rootDir, 'bench', 'results', 'latest.json');
+const previous = await readFile(file, 'utf8').then(
+  (text) => JSON.parse(text) as Record<string, unknown>,
+  () => ({}),
+);
 await writeFile(
-  path.join(rootDir, 'bench', 'results', 'latest.json'),
-  `${JSON.stringify(results, null, 2)}\n`,
+  file,
+  `${JSON.stringify(
+    {
+      ...previous,
+      ...results,
+      at: new Date().toISOString(),
+      machine: { cpus: os.cpus().length, model: os.cpus()[0]?.model, node: process.version },
+    },
+    null,
+    2,
+  )}\n`,
 );
 process.stdout.write('results written to bench/results/latest.json\n');
+
+function printFanout(figures: readonly FanoutFigures[]): void {
+  console.table(
+    Object.fromEntries(
+      figures.map((f) => [
+        `${f.subscribers} subscribers`,
+        {
+          'publish to last ms': round(f.ms, 0),
+          'deliveries/s': round(f.deliveriesPerSecond, 0),
+          'baseline ms': round(f.baseline.ms, 0),
+          'baseline/s': round(f.baseline.perSecond, 0),
+          'rate vs baseline': `${round(f.ratio * 100, 0)}%`,
+          'posts/recipient': round(f.postsPerRecipient, 3),
+          duplicates: f.duplicates,
+          'DynamoDB reads': f.dynamodb.reads,
+          'DynamoDB writes': f.dynamodb.writes,
+          'reads % recipients': round(f.readsPerRecipientPct, 3),
+          'SQS calls (handlers/endpoint)': `${f.sqs.handlers}/${f.sqs.endpoint}`,
+        },
+      ]),
+    ),
+  );
+  for (const f of figures) {
+    const target = f.subscribers <= 1000 ? 1000 : 5000;
+    process.stdout.write(
+      `${f.subscribers}: ${round(f.ms, 0)} ms (target < ${target} ms), ${round(f.perThousandDeliveries.dynamodb, 2)} DynamoDB and ${round(f.perThousandDeliveries.sqs, 2)} SQS calls per 1,000 deliveries\n`,
+    );
+  }
+  process.stdout.write('\n');
+}

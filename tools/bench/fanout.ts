@@ -1,0 +1,249 @@
+import { type ChildProcess, fork } from 'node:child_process';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { PostToConnectionCommand } from '@aws-sdk/client-apigatewaymanagementapi';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import WebSocket from 'ws';
+import { createDeps, observeSdkCalls } from '../../lambdas/core/clients.ts';
+import { mapWithConcurrency } from '../../lambdas/core/delivery/concurrency.ts';
+import { localDefaults } from '../../local/defaults.ts';
+import { type LocalRuntime, startLocalRuntime } from '../../local/runtime.ts';
+import { signToken } from '../sign-token.ts';
+import type { ChildMessage, ParentMessage } from './fanout-clients.ts';
+import { listConnections, type SeededConnection, seedSubscriptions } from './subscribers.ts';
+
+export interface FanoutOptions {
+  /** Subscriber counts, one case each; the child opens as many sockets as the largest. */
+  readonly sizes: readonly number[];
+  /** Concurrent posts of the baseline: the delivery client's socket pool. @default 64 */
+  readonly baselineConcurrency?: number;
+}
+
+export interface FanoutFigures {
+  readonly subscribers: number;
+  /** Publish frame sent to the last subscriber's receipt. */
+  readonly ms: number;
+  readonly deliveriesPerSecond: number;
+  /** Sockets that got the message, and frames received (more frames than sockets: duplicates). */
+  readonly delivered: number;
+  readonly duplicates: number;
+  /** PostToConnection calls the gateway answered, per recipient. */
+  readonly postsPerRecipient: number;
+  /** Calls the handlers' SDK clients made for this one publish. */
+  readonly dynamodb: { readonly reads: number; readonly writes: number };
+  readonly sqs: { readonly handlers: number; readonly endpoint: number };
+  /** Every call the handlers' clients made, by service and command. */
+  readonly calls: Readonly<Record<string, number>>;
+  /** Read calls as a share of recipients (target < 2%). */
+  readonly readsPerRecipientPct: number;
+  readonly perThousandDeliveries: { readonly dynamodb: number; readonly sqs: number };
+  /** The same number of raw PostToConnection calls, same sockets, no handler in between. */
+  readonly baseline: { readonly ms: number; readonly perSecond: number; readonly concurrency: number };
+  /** Fan-out rate over baseline rate. */
+  readonly ratio: number;
+}
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const readCommands = new Set(['GetItemCommand', 'QueryCommand', 'ScanCommand', 'BatchGetItemCommand']);
+const now = () => performance.timeOrigin + performance.now();
+
+/**
+ * Fan-out through the local runtime: one `publish` to a room of N subscribers, timed from the
+ * publish frame to the last subscriber's receipt. Subscribers are real sockets held by a child
+ * process; their subscriptions are seeded (the items `join` writes). Calls are counted at the
+ * handlers' SDK clients (`observeSdkCalls`), posts at the gateway, SQS requests at the endpoint.
+ */
+export async function benchFanout(options: FanoutOptions): Promise<FanoutFigures[]> {
+  const concurrency = options.baselineConcurrency ?? 64;
+  const largest = Math.max(...options.sizes);
+  const rt = await startLocalRuntime({
+    wsPort: 0,
+    httpPort: 0,
+    // Presence events per join are a fan-out of their own; this measures the publish alone.
+    functionEnv: { ROOM_EVENTS_MAX_MEMBERS: '1' },
+  });
+  const db = DynamoDBDocumentClient.from(
+    new DynamoDBClient({
+      endpoint: rt.endpoints.dynamodb,
+      region: localDefaults.region,
+      credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+    }),
+  );
+  const clients = startClients();
+  const publisher = await Publisher.open(rt);
+  try {
+    const opened = await clients.ask({
+      type: 'open',
+      url: rt.endpoints.websocket,
+      secret: localDefaults.jwtSecret,
+      count: largest,
+      batch: 250,
+    });
+    process.stdout.write(`  ${opened.type === 'opened' ? opened.count : 0} sockets open\n`);
+    const connections = (await listConnections(db, rt.endpoints.tableName)).filter((c) =>
+      c.userId.startsWith('bench-'),
+    );
+    const setUp = async (room: string, size: number) => {
+      await publisher.request({ action: 'join', room });
+      await publisher.request({ action: 'leave', room }); // stays a member, stops receiving
+      await seedSubscriptions(db, rt.endpoints.tableName, room, connections.slice(0, size));
+    };
+    // Warm-up: loads the publish and deliver functions and fills the connection pools.
+    await setUp('warmup', 200);
+    await publishAndWait(rt, clients, publisher, 'warmup', 200);
+
+    const figures: FanoutFigures[] = [];
+    for (const size of options.sizes) {
+      await setUp(`fanout-${size}`, size);
+      const baseline = await rawPosts(clients, connections.slice(0, size), concurrency);
+      const run = await publishAndWait(rt, clients, publisher, `fanout-${size}`, size);
+      figures.push({ ...run, baseline, ratio: run.deliveriesPerSecond / baseline.perSecond });
+    }
+    return figures;
+  } finally {
+    publisher.close();
+    clients.close();
+    db.destroy();
+    await rt.stop();
+  }
+}
+
+type Run = Omit<FanoutFigures, 'baseline' | 'ratio'>;
+
+async function publishAndWait(
+  rt: LocalRuntime,
+  clients: Clients,
+  publisher: Publisher,
+  room: string,
+  size: number,
+): Promise<Run> {
+  const calls = { reads: 0, writes: 0, sqs: 0 };
+  const byCommand: Record<string, number> = {};
+  observeSdkCalls((service, command) => {
+    const name = `${service}.${command.replace(/Command$/, '')}`;
+    byCommand[name] = (byCommand[name] ?? 0) + 1;
+    if (service === 'DynamoDB') calls[readCommands.has(command) ? 'reads' : 'writes'] += 1;
+    else if (service === 'SQS') calls.sqs += 1;
+  });
+  const before = { sqs: total(rt.sqsStats()), posts: rt.gateway.stats().posts ?? 0 };
+  const startedAt = now();
+  const reply = await publisher.request({ action: 'publish', room, data: { n: size } });
+  if (reply.type !== 'reply') throw new Error(`publish failed: ${JSON.stringify(reply)}`);
+  // The message id is the server's, known from the reply; the clients keep every id they see.
+  const { messageId } = reply.result as { messageId: string };
+  const got = await clients.ask({ type: 'expect', id: messageId, count: size, timeoutMs: 60_000 });
+  observeSdkCalls(undefined);
+  if (got.type !== 'received') throw new Error('clients did not report');
+  const ms = got.lastAt - startedAt;
+  const posts = (rt.gateway.stats().posts ?? 0) - before.posts;
+  const sqsEndpoint = total(rt.sqsStats()) - before.sqs;
+  return {
+    subscribers: size,
+    ms,
+    deliveriesPerSecond: got.sockets / (ms / 1000),
+    delivered: got.sockets,
+    duplicates: got.frames - got.sockets,
+    postsPerRecipient: posts / size,
+    dynamodb: { reads: calls.reads, writes: calls.writes },
+    sqs: { handlers: calls.sqs, endpoint: sqsEndpoint },
+    calls: byCommand,
+    readsPerRecipientPct: (calls.reads / size) * 100,
+    perThousandDeliveries: {
+      dynamodb: ((calls.reads + calls.writes) / got.sockets) * 1000,
+      sqs: (sqsEndpoint / got.sockets) * 1000,
+    },
+  };
+}
+
+/** The baseline: raw PostToConnection calls to the same sockets, with a client built as the handlers' is. */
+async function rawPosts(
+  clients: Clients,
+  connections: readonly SeededConnection[],
+  concurrency: number,
+): Promise<FanoutFigures['baseline']> {
+  const { management } = createDeps();
+  const id = `baseline-${connections.length}-${Date.now()}`;
+  const frame = JSON.stringify({ type: 'message', id, from: 'bench', room: 'baseline', data: {}, ts: 0 });
+  let startedAt = 0;
+  const got = await clients.ask({ type: 'expect', id, count: connections.length, timeoutMs: 60_000 }, () => {
+    startedAt = now();
+    void mapWithConcurrency(connections, concurrency, (c) =>
+      management.send(new PostToConnectionCommand({ ConnectionId: c.connectionId, Data: frame })),
+    );
+  });
+  management.destroy();
+  if (got.type !== 'received') throw new Error('clients did not report');
+  const ms = got.lastAt - startedAt;
+  return { ms, perSecond: got.sockets / (ms / 1000), concurrency };
+}
+
+const total = (stats: Record<string, number>) => Object.values(stats).reduce((a, b) => a + b, 0);
+
+interface Clients {
+  /** Sends a message; resolves with the child's next answer past `armed` (calling `onArmed` then). */
+  ask(message: ParentMessage, onArmed?: () => void): Promise<ChildMessage>;
+  close(): void;
+}
+
+function startClients(): Clients {
+  const child: ChildProcess = fork(path.join(here, 'fanout-clients.ts'), [], {
+    execArgv: ['--import', 'tsx'],
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  });
+  return {
+    ask: (message, onArmed) =>
+      new Promise((resolve, reject) => {
+        const onMessage = (answer: ChildMessage) => {
+          if (answer.type === 'armed') return onArmed?.();
+          child.off('message', onMessage);
+          child.off('exit', onExit);
+          resolve(answer);
+        };
+        const onExit = (code: number | null) => reject(new Error(`fan-out clients exited with ${code}`));
+        child.on('message', onMessage);
+        child.once('exit', onExit);
+        child.send(message);
+      }),
+    close: () => {
+      if (child.connected) child.send({ type: 'close' } satisfies ParentMessage);
+    },
+  };
+}
+
+/** The publishing connection, in this process: one socket, requests matched by `ref`. */
+class Publisher {
+  private counter = 0;
+  private readonly waiting = new Map<string, (frame: Record<string, unknown>) => void>();
+
+  private constructor(private readonly ws: WebSocket) {
+    ws.on('message', (data) => {
+      const frame = JSON.parse(String(data)) as Record<string, unknown>;
+      const done = this.waiting.get(frame.ref as string);
+      this.waiting.delete(frame.ref as string);
+      done?.(frame);
+    });
+  }
+
+  static async open(rt: LocalRuntime): Promise<Publisher> {
+    const token = await signToken('publisher', { secret: localDefaults.jwtSecret });
+    const ws = new WebSocket(`${rt.endpoints.websocket}?token=${token}`, { perMessageDeflate: false });
+    await new Promise((resolve, reject) => {
+      ws.once('open', resolve);
+      ws.once('error', reject);
+    });
+    return new Publisher(ws);
+  }
+
+  request(frame: Record<string, unknown>): Promise<Record<string, unknown>> {
+    this.counter += 1;
+    const ref = `b${this.counter}`;
+    const reply = new Promise<Record<string, unknown>>((resolve) => this.waiting.set(ref, resolve));
+    this.ws.send(JSON.stringify({ ...frame, ref }));
+    return reply;
+  }
+
+  close(): void {
+    this.ws.terminate();
+  }
+}
