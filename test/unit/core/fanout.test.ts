@@ -1,0 +1,142 @@
+import { describe, expect, it } from 'vitest';
+import type { Deps } from '../../../lambdas/core/clients.ts';
+import { getConfig } from '../../../lambdas/core/config.ts';
+import { deliverToSegment } from '../../../lambdas/core/delivery/broadcast.ts';
+import { deliveryRecord, type ScanRecord } from '../../../lambdas/core/delivery/records.ts';
+import { publishNotification } from '../../../lambdas/core/services/notifications.ts';
+
+interface Sent {
+  readonly name: string;
+  readonly input: Record<string, unknown>;
+}
+
+/** Fake clients: the table answers from `pages` (Scan) and `items` (Get); every call is recorded. */
+function fakeDeps(options: { pages?: Record<string, unknown>[]; clock?: () => number } = {}) {
+  const calls: Sent[] = [];
+  const pages = [...(options.pages ?? [])];
+  const record = (command: { constructor: { name: string }; input: Record<string, unknown> }) => {
+    calls.push({ name: command.constructor.name, input: command.input });
+  };
+  const deps = {
+    config: { ...getConfig(), DELIVERIES_QUEUE_URL: 'deliveries', TABLE_NAME: 'table' },
+    db: {
+      send: async (command: never) => {
+        record(command);
+        const { name } = (command as { constructor: { name: string } }).constructor;
+        if (name === 'ScanCommand') return pages.shift() ?? { Items: [] };
+        return {};
+      },
+    },
+    sqs: {
+      send: async (command: never) => {
+        record(command);
+        return { Failed: [] };
+      },
+    },
+    management: {
+      send: async (command: never) => {
+        record(command);
+        return {};
+      },
+    },
+    now: options.clock ?? Date.now,
+  } as unknown as Deps;
+  return { deps, calls };
+}
+
+const scanRecord: ScanRecord = {
+  type: 'scan',
+  frame: '{"type":"notification"}',
+  segment: 2,
+  totalSegments: 8,
+};
+const posted = (calls: Sent[]) =>
+  calls.filter((c) => c.name === 'PostToConnectionCommand').map((c) => c.input.ConnectionId);
+
+describe('Schema: deliveryRecord', () => {
+  it('accepts a scan segment record', () => {
+    expect(deliveryRecord.safeParse(scanRecord).success).toBe(true);
+  });
+
+  it('rejects a segment outside the scan', () => {
+    const parsed = deliveryRecord.safeParse({ ...scanRecord, segment: 8 });
+    expect(parsed.success).toBe(false);
+  });
+});
+
+describe('Function: deliverToSegment', () => {
+  it('scans its segment of the byUser index for live connections and posts to each once', async () => {
+    const { deps, calls } = fakeDeps({
+      pages: [
+        { Items: [{ connectionId: 'a' }, { connectionId: 'b' }], LastEvaluatedKey: { pk: 'CONN#b' } },
+        { Items: [{ connectionId: 'c' }] },
+      ],
+    });
+    const report = await deliverToSegment(deps, scanRecord);
+    expect(report).toMatchObject({ delivered: 3, pages: 2, continued: false });
+    expect(posted(calls).sort()).toEqual(['a', 'b', 'c']);
+    const scans = calls.filter((c) => c.name === 'ScanCommand').map((c) => c.input);
+    expect(scans[0]).toMatchObject({
+      IndexName: 'byUser',
+      Segment: 2,
+      TotalSegments: 8,
+      FilterExpression: '#type = :connection AND expiresAt > :now',
+    });
+    expect(scans[1]).toMatchObject({ ExclusiveStartKey: { pk: 'CONN#b' } });
+  });
+
+  it('queues the rest of its segment as a new record when its time budget runs out', async () => {
+    let t = 0;
+    const { deps, calls } = fakeDeps({
+      clock: () => t,
+      pages: [
+        { Items: [{ connectionId: 'a' }], LastEvaluatedKey: { pk: 'CONN#a' } },
+        { Items: [{ connectionId: 'b' }] },
+      ],
+    });
+    const management = deps.management as unknown as { send: (c: never) => Promise<unknown> };
+    const post = management.send;
+    management.send = async (command) => {
+      t += 1000; // each post takes a second
+      return post(command);
+    };
+    const report = await deliverToSegment(deps, scanRecord, 500);
+    expect(report).toMatchObject({ delivered: 1, continued: true });
+    expect(posted(calls)).toEqual(['a']);
+    const batch = calls.find((c) => c.name === 'SendMessageBatchCommand');
+    const entries = batch?.input.Entries as { MessageBody: string }[];
+    expect(entries.map((e) => JSON.parse(e.MessageBody))).toEqual([
+      { ...scanRecord, startKey: { pk: 'CONN#a' } },
+    ]);
+  });
+});
+
+describe('Function: publishNotification', () => {
+  it('queues one scan record per segment for a notification to everyone, storing nothing', async () => {
+    const { deps, calls } = fakeDeps();
+    const result = await publishNotification(
+      deps,
+      { target: { all: true }, data: 'hi', from: 'ops', ttlSeconds: 60 },
+      { broadcastSegments: 4 },
+    );
+    expect(result).toMatchObject({ users: 0, segments: 4 });
+    const entries = calls.find((c) => c.name === 'SendMessageBatchCommand')?.input.Entries as {
+      MessageBody: string;
+    }[];
+    expect(entries.map((e) => JSON.parse(e.MessageBody))).toMatchObject(
+      [0, 1, 2, 3].map((segment) => ({
+        type: 'scan',
+        segment,
+        totalSegments: 4,
+      })),
+    );
+    expect(calls.filter((c) => c.name === 'PutCommand')).toHaveLength(0);
+  });
+
+  it('refuses a notification to a room that does not exist', async () => {
+    const { deps } = fakeDeps();
+    await expect(
+      publishNotification(deps, { target: { room: 'nowhere' }, data: 1, from: 'ops', ttlSeconds: 60 }),
+    ).rejects.toMatchObject({ code: 'BAD_REQUEST', message: 'room not found: nowhere' });
+  });
+});
