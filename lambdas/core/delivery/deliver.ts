@@ -66,12 +66,14 @@ export async function deliverToConnections(
     if (outcome === 'ok') report.delivered += 1;
     else if (outcome === 'gone') {
       report.gone += 1;
-      await closeConnection(deps, connectionId);
+      await pruneConnection(deps, connectionId);
     } else if (outcome === 'retryable') retryLater.push(connectionId);
     else report.rejected += 1;
   });
   if (report.rejected > 0) logger.warn('Posts rejected by API Gateway', { rejected: report.rejected });
 
+  // Only the connections whose retries ran out go back to the queue: one that was reached is
+  // never posted to again, so a normal run delivers each message once per connection.
   if (retryLater.length > 0) {
     const attempt = (options.attempt ?? 0) + 1;
     if (attempt > maxHandOffs) {
@@ -87,6 +89,19 @@ export async function deliverToConnections(
     }
   }
   return report;
+}
+
+/**
+ * Removes a connection API Gateway no longer knows. Best effort: a failure here must not fail
+ * the delivery, or its queue record would come back and post again to every connection it
+ * already reached; the sweeper and TTL remove what is left.
+ */
+async function pruneConnection(deps: Deps, connectionId: string): Promise<void> {
+  try {
+    await closeConnection(deps, connectionId);
+  } catch (error) {
+    logger.warn('Could not remove a gone connection', { connectionId, error });
+  }
 }
 
 /** Delivers to every connection of each user (all their devices and tabs). */
