@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { Deps } from '../../../lambdas/core/clients.ts';
 import { getConfig } from '../../../lambdas/core/config.ts';
 import { deliverToSegment } from '../../../lambdas/core/delivery/broadcast.ts';
+import { deliverToConnections } from '../../../lambdas/core/delivery/deliver.ts';
 import { deliveryRecord, type ScanRecord } from '../../../lambdas/core/delivery/records.ts';
 import { publishNotification } from '../../../lambdas/core/services/notifications.ts';
 
@@ -138,5 +139,48 @@ describe('Function: publishNotification', () => {
     await expect(
       publishNotification(deps, { target: { room: 'nowhere' }, data: 1, from: 'ops', ttlSeconds: 60 }),
     ).rejects.toMatchObject({ code: 'BAD_REQUEST', message: 'room not found: nowhere' });
+  });
+});
+
+const sdkError = (name: string, status: number) =>
+  Object.assign(new Error(name), { name, $metadata: { httpStatusCode: status } });
+
+describe('Function: deliverToConnections', () => {
+  it('hands on only the connections whose retries ran out, never those already reached', async () => {
+    const { deps, calls } = fakeDeps();
+    const withoutRetries = { ...deps, config: { ...deps.config, DELIVERY_RETRIES: 0 } } as Deps;
+    const management = deps.management as unknown as { send: (c: never) => Promise<unknown> };
+    const post = management.send;
+    management.send = async (command) => {
+      await post(command);
+      if ((command as { input: { ConnectionId: string } }).input.ConnectionId === 'busy')
+        throw sdkError('LimitExceededException', 429);
+      return {};
+    };
+    const report = await deliverToConnections(withoutRetries, 'frame', ['a', 'busy', 'b'], {
+      inlineOnly: true,
+    });
+    expect(report).toMatchObject({ delivered: 2, handedOff: 1 });
+    const entries = calls.find((c) => c.name === 'SendMessageBatchCommand')?.input.Entries as {
+      MessageBody: string;
+    }[];
+    expect(entries.map((e) => JSON.parse(e.MessageBody))).toEqual([
+      { type: 'connections', frame: 'frame', connectionIds: ['busy'], attempt: 1 },
+    ]);
+  });
+
+  it('finishes the delivery when removing a gone connection fails', async () => {
+    const { deps } = fakeDeps();
+    const management = deps.management as unknown as { send: (c: never) => Promise<unknown> };
+    management.send = async (command) => {
+      if ((command as { input: { ConnectionId: string } }).input.ConnectionId === 'gone')
+        throw sdkError('GoneException', 410);
+      return {};
+    };
+    (deps.db as unknown as { send: () => Promise<never> }).send = async () => {
+      throw new Error('table unavailable');
+    };
+    const report = await deliverToConnections(deps, 'frame', ['a', 'gone'], { inlineOnly: true });
+    expect(report).toMatchObject({ delivered: 1, gone: 1 });
   });
 });
