@@ -178,6 +178,19 @@ async function rawPosts(
   return { ms, perSecond: got.sockets / (ms / 1000), concurrency };
 }
 
+/** {@link benchFanout} in a child process (see fanout-process.ts); resolves with its figures. */
+export function benchFanoutInChild(options: FanoutOptions): Promise<FanoutFigures[]> {
+  return new Promise((resolve, reject) => {
+    const child = fork(path.join(here, 'fanout-process.ts'), [JSON.stringify(options)], {
+      execArgv: ['--import', 'tsx'],
+      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+    });
+    child.once('message', (figures) => resolve(figures as FanoutFigures[]));
+    child.once('error', reject);
+    child.once('exit', (code) => code !== 0 && reject(new Error(`fan-out benchmark exited with ${code}`)));
+  });
+}
+
 const total = (stats: Record<string, number>) => Object.values(stats).reduce((a, b) => a + b, 0);
 
 interface Clients {

@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { measureBundles } from './bundles.ts';
-import { benchFanout, type FanoutFigures } from './fanout.ts';
+import { benchFanoutInChild, type FanoutFigures } from './fanout.ts';
 import { pingBareServer, pingThroughRuntime } from './ping.ts';
 import { round } from './stats.ts';
 
@@ -77,7 +77,7 @@ if (wants('fanout')) {
   process.stdout.write(
     `fan-out: one publish to a room of N subscriber sockets (clients in a child process), against N raw PostToConnection calls\n`,
   );
-  const fanout = await benchFanout({ sizes });
+  const fanout = await benchFanoutInChild({ sizes });
   printFanout(fanout);
   results.fanout = fanout;
 }
