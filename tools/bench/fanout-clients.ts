@@ -8,7 +8,7 @@ import { signToken } from '../sign-token.ts';
  * - `open {url, secret, count, batch}`: opens `count` sockets (user `bench-{i}`, no
  *   compression), `batch` handshakes at a time; answers `opened`.
  * - `expect {id, count, timeoutMs}`: answers `armed`, then `received` once `count` sockets got
- *   the `message` frame with that id (or the time ran out), with arrival times and duplicates.
+ *   the `message` (or `notification`) frame with that id (or the time ran out), with arrival times and duplicates.
  *   Every message frame is kept by id, so `expect` may come after the frames did.
  * - `close`: exits.
  */
@@ -41,8 +41,8 @@ const reply = (message: ChildMessage) => process.send?.(message);
 
 function onFrame(ws: WebSocket, data: WebSocket.RawData): void {
   const text = String(data);
-  // Cheap pre-check: only message frames are counted.
-  if (!text.startsWith('{"type":"message"')) return;
+  // Cheap pre-check: only message and notification frames are counted.
+  if (!text.startsWith('{"type":"message"') && !text.startsWith('{"type":"notification"')) return;
   const { id } = JSON.parse(text) as { id: string };
   const at = now();
   let entry = seen.get(id);

@@ -5,8 +5,9 @@ import { PostToConnectionCommand } from '@aws-sdk/client-apigatewaymanagementapi
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import WebSocket from 'ws';
-import { createDeps, observeSdkCalls } from '../../lambdas/core/clients.ts';
+import { createDeps, getDeps, observeSdkCalls } from '../../lambdas/core/clients.ts';
 import { mapWithConcurrency } from '../../lambdas/core/delivery/concurrency.ts';
+import { parseNotification, publishNotification } from '../../lambdas/core/services/notifications.ts';
 import { localDefaults } from '../../local/defaults.ts';
 import { type LocalRuntime, startLocalRuntime } from '../../local/runtime.ts';
 import { signToken } from '../sign-token.ts';
@@ -18,9 +19,14 @@ export interface FanoutOptions {
   readonly sizes: readonly number[];
   /** Concurrent posts of the baseline: the delivery client's socket pool. @default 64 */
   readonly baselineConcurrency?: number;
+  /** Also a `{ "all": true }` notification to every socket (parallel-scan path). @default true */
+  readonly broadcast?: boolean;
 }
 
 export interface FanoutFigures {
+  /** `room`: one publish to a room's subscribers; `all`: a `{ "all": true }` notification. */
+  readonly case: 'room' | 'all';
+  /** Recipients (room subscribers, or every connection for `all`). */
   readonly subscribers: number;
   /** Publish frame sent to the last subscriber's receipt. */
   readonly ms: number;
@@ -91,14 +97,22 @@ export async function benchFanout(options: FanoutOptions): Promise<FanoutFigures
     };
     // Warm-up: loads the publish and deliver functions and fills the connection pools.
     await setUp('warmup', 200);
-    await publishAndWait(rt, clients, publisher, 'warmup', 200);
+    await measure(rt, clients, 200, publish(publisher, 'warmup'));
 
     const figures: FanoutFigures[] = [];
     for (const size of options.sizes) {
       await setUp(`fanout-${size}`, size);
       const baseline = await rawPosts(clients, connections.slice(0, size), concurrency);
-      const run = await publishAndWait(rt, clients, publisher, `fanout-${size}`, size);
+      const run = await measure(rt, clients, size, publish(publisher, `fanout-${size}`));
       figures.push({ ...run, baseline, ratio: run.deliveriesPerSecond / baseline.perSecond });
+    }
+    if (options.broadcast ?? true) {
+      // Every connection is a child's socket once the publisher is gone.
+      publisher.close();
+      await new Promise((resolve) => setTimeout(resolve, 500));
+      const baseline = figures.find((f) => f.subscribers === largest)?.baseline;
+      const run = { ...(await measure(rt, clients, largest, broadcast)), case: 'all' as const };
+      if (baseline) figures.push({ ...run, baseline, ratio: run.deliveriesPerSecond / baseline.perSecond });
     }
     return figures;
   } finally {
@@ -111,12 +125,29 @@ export async function benchFanout(options: FanoutOptions): Promise<FanoutFigures
 
 type Run = Omit<FanoutFigures, 'baseline' | 'ratio'>;
 
-async function publishAndWait(
+/** One `publish` from the publisher's socket. */
+const publish = (publisher: Publisher, room: string) => async () => {
+  const reply = await publisher.request({ action: 'publish', room, data: { room } });
+  if (reply.type !== 'reply') throw new Error(`publish failed: ${JSON.stringify(reply)}`);
+  return (reply.result as { messageId: string }).messageId;
+};
+
+/** A `{ "all": true }` notification, through the service the notifications consumer calls. */
+const broadcast = async () => {
+  const deps = getDeps();
+  const request = parseNotification(deps, { target: { all: true }, data: { all: true }, from: 'bench' });
+  return (await publishNotification(deps, request)).messageId;
+};
+
+/**
+ * Counts calls while `trigger` starts a fan-out (resolving with the message id the clients will
+ * see) until `size` sockets have it; the clock starts before `trigger`.
+ */
+async function measure(
   rt: LocalRuntime,
   clients: Clients,
-  publisher: Publisher,
-  room: string,
   size: number,
+  trigger: () => Promise<string>,
 ): Promise<Run> {
   const calls = { reads: 0, writes: 0, sqs: 0 };
   const byCommand: Record<string, number> = {};
@@ -128,10 +159,8 @@ async function publishAndWait(
   });
   const before = { sqs: total(rt.sqsStats()), posts: rt.gateway.stats().posts ?? 0 };
   const startedAt = now();
-  const reply = await publisher.request({ action: 'publish', room, data: { n: size } });
-  if (reply.type !== 'reply') throw new Error(`publish failed: ${JSON.stringify(reply)}`);
-  // The message id is the server's, known from the reply; the clients keep every id they see.
-  const { messageId } = reply.result as { messageId: string };
+  // The message id is the server's, known once the trigger returns; the clients keep every id.
+  const messageId = await trigger();
   const got = await clients.ask({ type: 'expect', id: messageId, count: size, timeoutMs: 60_000 });
   observeSdkCalls(undefined);
   if (got.type !== 'received') throw new Error('clients did not report');
@@ -139,6 +168,7 @@ async function publishAndWait(
   const posts = (rt.gateway.stats().posts ?? 0) - before.posts;
   const sqsEndpoint = total(rt.sqsStats()) - before.sqs;
   return {
+    case: 'room',
     subscribers: size,
     ms,
     deliveriesPerSecond: got.sockets / (ms / 1000),
