@@ -21,7 +21,6 @@ export async function startTestRuntime(options: LocalRuntimeOptions = {}): Promi
   const runtime = await startLocalRuntime({
     wsPort: 0,
     httpPort: 0,
-    visibilityTimeoutSeconds: 1,
     ...options,
   });
   const region = localDefaults.region;
