@@ -38,7 +38,7 @@ export async function startDynamoDb(options: StartDynamoDbOptions = {}): Promise
     deleteTableMs: 0,
     updateTableMs: 0,
   });
-  const { port, origin } = await listen(server, options.port ?? 0, host);
+  const { origin } = await listen(server, options.port ?? 0, host);
   return {
     endpoint: `http://${origin}`,
     close: () =>

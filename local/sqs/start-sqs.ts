@@ -63,7 +63,7 @@ export async function startSqs(options: StartSqsOptions = {}): Promise<LocalSqs>
         send(res, 500, {}, JSON.stringify({ __type: 'InternalFailure', message: String(error) }));
     });
   });
-  const { port, origin } = await listen(server, options.port ?? 0, host);
+  const { origin } = await listen(server, options.port ?? 0, host);
   const endpoint = `http://${origin}`;
   store = new QueueStore(endpoint);
 
