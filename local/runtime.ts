@@ -15,6 +15,7 @@ import { startHttpApi } from './http-api/index.ts';
 import { type LocalFunction, loadFunction } from './lambda/index.ts';
 import { startSchedule } from './schedules/index.ts';
 import { createQueues, startSqs } from './sqs/index.ts';
+import { startChatPage } from './web/index.ts';
 
 /** What `npm start` prints and writes to `.local/endpoints.json`. */
 export interface LocalEndpoints {
@@ -163,11 +164,22 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
     });
     stops.push(() => gateway.close());
 
+    // The chat page and its development token endpoint are local-only routes beside the manifest's.
+    const chatPage = startChatPage({
+      rootDir,
+      jwtSecret: options.jwtSecret ?? localDefaults.jwtSecret,
+      websocketUrl: gateway.url,
+      log,
+    });
+    stops.push(() => chatPage.close());
     const http = await startHttpApi({
       port: options.httpPort ?? localDefaults.httpPort,
       host,
-      routes: Object.fromEntries(Object.entries(httpApi.routes).map(([key, name]) => [key, fn(name)])),
-      staticDir: path.join(rootDir, 'web'),
+      routes: {
+        ...chatPage.routes,
+        ...Object.fromEntries(Object.entries(httpApi.routes).map(([key, name]) => [key, fn(name)])),
+      },
+      staticDir: chatPage.staticDir,
       log,
     });
     stops.push(() => http.close());

@@ -1,0 +1,85 @@
+import path from 'node:path';
+import type { BuildContext } from 'esbuild';
+
+/** Options of {@link createPageBundle}. */
+export interface PageBundleOptions {
+  /** The page's entry module, e.g. `web/main.ts`. */
+  readonly entryPoint: string;
+}
+
+/** The result of one build: the script, or esbuild's messages when it failed. */
+export type PageBuild =
+  | { readonly ok: true; readonly code: string }
+  | { readonly ok: false; readonly errors: string };
+
+/** The chat page's script, bundled with the client SDK in memory. */
+export interface PageBundle {
+  /** Builds (incrementally after the first time), so edits to `web/` or `client/` show on reload. */
+  build(): Promise<PageBuild>;
+  dispose(): Promise<void>;
+}
+
+/**
+ * Bundles the page's TypeScript and the SDK it imports with esbuild, in memory: no build step and
+ * nothing written to disk, so parallel test runtimes never share an output folder. esbuild loads
+ * on the first build, so runtimes that never serve the page pay nothing for it.
+ */
+export function createPageBundle(options: PageBundleOptions): PageBundle {
+  let context: Promise<BuildContext> | undefined;
+  let running: Promise<PageBuild> | undefined;
+
+  const open = async () => {
+    const esbuild = await import('esbuild');
+    return esbuild.context({
+      entryPoints: [options.entryPoint],
+      absWorkingDir: path.dirname(options.entryPoint),
+      bundle: true,
+      write: false,
+      format: 'esm',
+      platform: 'browser',
+      target: 'es2022',
+      sourcemap: 'inline',
+      logLevel: 'silent',
+    });
+  };
+
+  const run = async (): Promise<PageBuild> => {
+    // A failed start (esbuild missing) is retried on the next request rather than remembered.
+    context ??= open().catch((error: unknown) => {
+      context = undefined;
+      throw error;
+    });
+    try {
+      const result = await (await context).rebuild();
+      const output = result.outputFiles?.[0];
+      if (!output) return { ok: false, errors: 'esbuild produced no output' };
+      return { ok: true, code: output.text };
+    } catch (error) {
+      return { ok: false, errors: describeBuildError(error) };
+    }
+  };
+
+  return {
+    // Requests arriving during a build share it rather than queueing rebuilds.
+    build: () => {
+      running ??= run().finally(() => {
+        running = undefined;
+      });
+      return running;
+    },
+    dispose: async () => {
+      const pending = context;
+      context = undefined;
+      if (pending) await (await pending.catch(() => undefined))?.dispose();
+    },
+  };
+}
+
+function describeBuildError(error: unknown): string {
+  const errors = (error as { errors?: { text: string; location?: { file: string; line: number } | null }[] })
+    .errors;
+  if (!Array.isArray(errors)) return error instanceof Error ? error.message : String(error);
+  return errors
+    .map((e) => (e.location ? `${e.location.file}:${e.location.line}: ${e.text}` : e.text))
+    .join('\n');
+}
