@@ -1,7 +1,8 @@
-import { DeleteCommand, GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { Deps } from '../clients.ts';
 import { isConditionFailed } from '../errors.ts';
 import { byUserIndex, epochSeconds, keys, lastSeenShards } from './keys.ts';
+import { queryAll } from './query-pages.ts';
 
 /** A live WebSocket connection as stored in the table. */
 export interface ConnectionRecord {
@@ -93,28 +94,15 @@ export async function touchConnection(deps: Deps, connectionId: string): Promise
 
 /** Every live connection of a user (all devices and tabs), by the byUser index. */
 export async function listUserConnections(deps: Deps, userId: string): Promise<string[]> {
-  const ids: string[] = [];
-  let startKey: Record<string, unknown> | undefined;
-  do {
-    const page = await deps.db.send(
-      new QueryCommand({
-        TableName: deps.config.TABLE_NAME,
-        IndexName: byUserIndex,
-        KeyConditionExpression: 'gsi1pk = :user',
-        // TTL deletes late: a record past its expiry is a connection that is gone.
-        FilterExpression: 'expiresAt > :now',
-        ExpressionAttributeValues: {
-          ':user': keys.userConnections(userId),
-          ':now': epochSeconds(deps.now()),
-        },
-        ProjectionExpression: 'connectionId',
-        ExclusiveStartKey: startKey,
-      }),
-    );
-    for (const item of page.Items ?? []) ids.push(item.connectionId as string);
-    startKey = page.LastEvaluatedKey;
-  } while (startKey);
-  return ids;
+  const items = await queryAll(deps, {
+    IndexName: byUserIndex,
+    KeyConditionExpression: 'gsi1pk = :user',
+    // TTL deletes late: a record past its expiry is a connection that is gone.
+    FilterExpression: 'expiresAt > :now',
+    ExpressionAttributeValues: { ':user': keys.userConnections(userId), ':now': epochSeconds(deps.now()) },
+    ProjectionExpression: 'connectionId',
+  });
+  return items.map((item) => item.connectionId as string);
 }
 
 const isExpired = (expiresAt: unknown, nowMs: number): boolean =>

@@ -1,12 +1,8 @@
-import {
-  DeleteCommand,
-  PutCommand,
-  QueryCommand,
-  UpdateCommand,
-} from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { Deps } from '../clients.ts';
 import { batchDelete } from './batch.ts';
 import { epochSeconds, keys } from './keys.ts';
+import { queryAll } from './query-pages.ts';
 
 /** A direct message or notification waiting for the user's `ack`. */
 export interface InboxEntry {
@@ -103,21 +99,11 @@ export async function deleteInboxEntries(
  * expired entries and then the oldest until INBOX_MAX remain, and corrects the counter.
  */
 async function trimInbox(deps: Deps, userId: string, counterSeen: number): Promise<void> {
-  const all: { sk: string; expiresAt: number }[] = [];
-  let startKey: Record<string, unknown> | undefined;
-  do {
-    const page = await deps.db.send(
-      new QueryCommand({
-        TableName: deps.config.TABLE_NAME,
-        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :msg)',
-        ExpressionAttributeValues: { ':pk': keys.inboxPartition(userId), ':msg': 'MSG#' },
-        ProjectionExpression: 'sk, expiresAt',
-        ExclusiveStartKey: startKey,
-      }),
-    );
-    for (const item of page.Items ?? []) all.push({ sk: item.sk, expiresAt: item.expiresAt });
-    startKey = page.LastEvaluatedKey;
-  } while (startKey);
+  const all = (await queryAll(deps, {
+    KeyConditionExpression: 'pk = :pk AND begins_with(sk, :msg)',
+    ExpressionAttributeValues: { ':pk': keys.inboxPartition(userId), ':msg': 'MSG#' },
+    ProjectionExpression: 'sk, expiresAt',
+  })) as { sk: string; expiresAt: number }[];
 
   const now = epochSeconds(deps.now());
   const expired = all.filter((e) => e.expiresAt <= now);

@@ -3,6 +3,7 @@ import type { Deps } from '../clients.ts';
 import { isConditionFailed } from '../errors.ts';
 import { byUserIndex, keys } from './keys.ts';
 import { decodeCursor, encodeCursor, type Page } from './paging.ts';
+import { queryAll } from './query-pages.ts';
 import { releaseMemberSlot, reserveMemberSlot } from './rooms.ts';
 
 export type MemberRole = 'owner' | 'member';
@@ -105,23 +106,13 @@ export async function listAllMemberIds(deps: Deps, roomId: string): Promise<stri
 
 /** The rooms a user is a member of, by the byUser index. */
 export async function listUserRoomIds(deps: Deps, userId: string): Promise<string[]> {
-  const ids: string[] = [];
-  let startKey: Record<string, unknown> | undefined;
-  do {
-    const page = await deps.db.send(
-      new QueryCommand({
-        TableName: deps.config.TABLE_NAME,
-        IndexName: byUserIndex,
-        KeyConditionExpression: 'gsi1pk = :user',
-        ExpressionAttributeValues: { ':user': keys.userRooms(userId) },
-        ProjectionExpression: 'roomId',
-        ExclusiveStartKey: startKey,
-      }),
-    );
-    for (const item of page.Items ?? []) ids.push(item.roomId as string);
-    startKey = page.LastEvaluatedKey;
-  } while (startKey);
-  return ids;
+  const items = await queryAll(deps, {
+    IndexName: byUserIndex,
+    KeyConditionExpression: 'gsi1pk = :user',
+    ExpressionAttributeValues: { ':user': keys.userRooms(userId) },
+    ProjectionExpression: 'roomId',
+  });
+  return items.map((item) => item.roomId as string);
 }
 
 const toMember = (item: Record<string, unknown>): Member => ({

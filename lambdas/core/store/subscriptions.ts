@@ -1,8 +1,9 @@
-import { DeleteCommand, GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { Deps } from '../clients.ts';
 import { isConditionFailed } from '../errors.ts';
 import { batchDelete } from './batch.ts';
 import { epochSeconds, keys } from './keys.ts';
+import { queryPages } from './query-pages.ts';
 
 /** A live subscription: one connection listening to one room. */
 export interface Subscriber {
@@ -100,23 +101,17 @@ export async function forEachSubscriberPage(
   roomId: string,
   onPage: (subscribers: Subscriber[]) => Promise<void>,
 ): Promise<number> {
-  let startKey: Record<string, unknown> | undefined;
   let reads = 0;
-  do {
-    const page = await deps.db.send(
-      new QueryCommand({
-        TableName: deps.config.TABLE_NAME,
-        KeyConditionExpression: 'pk = :pk',
-        FilterExpression: 'expiresAt > :now',
-        ExpressionAttributeValues: { ':pk': keys.subscriptions(roomId), ':now': epochSeconds(deps.now()) },
-        ProjectionExpression: 'connectionId, userId',
-        ExclusiveStartKey: startKey,
-      }),
-    );
+  const pages = queryPages(deps, {
+    KeyConditionExpression: 'pk = :pk',
+    FilterExpression: 'expiresAt > :now',
+    ExpressionAttributeValues: { ':pk': keys.subscriptions(roomId), ':now': epochSeconds(deps.now()) },
+    ProjectionExpression: 'connectionId, userId',
+  });
+  for await (const page of pages) {
     reads += 1;
-    await onPage((page.Items ?? []) as Subscriber[]);
-    startKey = page.LastEvaluatedKey;
-  } while (startKey);
+    await onPage(page as unknown as Subscriber[]);
+  }
   return reads;
 }
 

@@ -1,0 +1,27 @@
+import { QueryCommand, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
+import type { Deps } from '../clients.ts';
+
+/** A Query of the table without its name and start key, which `queryPages` fills in. */
+export type TableQuery = Omit<QueryCommandInput, 'TableName' | 'ExclusiveStartKey'>;
+
+/**
+ * Yields the items of each page of a Query until DynamoDB reports no more. A page holds up to
+ * 1 MB, so a caller that acts per page (a fan-out) never holds a whole partition at once.
+ */
+export async function* queryPages(deps: Deps, query: TableQuery): AsyncGenerator<Record<string, unknown>[]> {
+  let startKey: Record<string, unknown> | undefined;
+  do {
+    const page = await deps.db.send(
+      new QueryCommand({ ...query, TableName: deps.config.TABLE_NAME, ExclusiveStartKey: startKey }),
+    );
+    yield page.Items ?? [];
+    startKey = page.LastEvaluatedKey;
+  } while (startKey);
+}
+
+/** Every item a Query finds, across all its pages. */
+export async function queryAll(deps: Deps, query: TableQuery): Promise<Record<string, unknown>[]> {
+  const items: Record<string, unknown>[] = [];
+  for await (const page of queryPages(deps, query)) items.push(...page);
+  return items;
+}
