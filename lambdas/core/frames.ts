@@ -1,14 +1,12 @@
 import * as z from 'zod/mini';
 import './schema.ts';
+import { bounded, idempotencyKey, ref } from './schema-fields.ts';
 
 /**
  * Client frames (PROTOCOL.md, "Frames: client to server"). Each schema validates one action;
  * unknown fields are ignored so that older servers accept newer clients.
  */
-const bounded = (min: number, max: number) => z.string().check(z.minLength(min), z.maxLength(max));
-const ref = z.optional(bounded(0, 64));
 const userId = bounded(1, 128);
-const idempotencyKey = z.optional(bounded(1, 64));
 const json = z.unknown().check(z.refine((v) => v !== undefined, { message: 'data is required' }));
 
 export const pingFrame = z.object({ action: z.literal('ping'), ref });

@@ -1,14 +1,12 @@
 import * as z from 'zod/mini';
 import './schema.ts';
+import { bounded, roomIdOf } from './schema-fields.ts';
 
 /**
  * Bodies, path parameters and query strings of the HTTP API (PROTOCOL.md, "HTTP API"). Unknown
  * body fields are ignored, as for frames, so that older servers accept newer clients.
  */
-const bounded = (min: number, max: number) => z.string().check(z.minLength(min), z.maxLength(max));
-/** Room ids end up in table keys and log lines: a short, printable, delimiter-free alphabet. */
-export const roomIdPattern = /^[A-Za-z0-9_.:-]{1,128}$/;
-const roomId = z.string().check(z.regex(roomIdPattern, 'room id must be 1 to 128 of A-Z a-z 0-9 _ . : -'));
+const roomId = roomIdOf('room id');
 /** User ids are JWT subjects (`auth0|123`, UUIDs): any text, bounded. */
 const userId = bounded(1, 128);
 const roomName = bounded(1, 200);

@@ -1,17 +1,13 @@
 import * as z from 'zod/mini';
 import './schema.ts';
+import { ref, roomIdOf } from './schema-fields.ts';
 import type { PresenceStatus } from './store/presence.ts';
 
 /**
  * Presence frames (PROTOCOL.md): `status` and `who` from the client, and the `presence` and
  * `left` events the server sends about a user.
  */
-const bounded = (min: number, max: number) => z.string().check(z.minLength(min), z.maxLength(max));
-const ref = z.optional(bounded(0, 64));
-/** The same alphabet as room-frames.ts: room ids end up in table keys and log lines. */
-const roomId = z
-  .string()
-  .check(z.regex(/^[A-Za-z0-9_.:-]{1,128}$/, 'room must be 1 to 128 of A-Z a-z 0-9 _ . : -'));
+const roomId = roomIdOf('room');
 
 export const statusFrame = z.object({
   action: z.literal('status'),

@@ -1,18 +1,13 @@
 import * as z from 'zod/mini';
 import './schema.ts';
+import { idempotencyKey, ref, roomIdOf } from './schema-fields.ts';
 
 /**
  * The room actions' client frames (PROTOCOL.md, "Frames: client to server"). As in frames.ts,
  * unknown fields are ignored so that older servers accept newer clients.
  */
-const bounded = (min: number, max: number) => z.string().check(z.minLength(min), z.maxLength(max));
-const ref = z.optional(bounded(0, 64));
-const idempotencyKey = z.optional(bounded(1, 64));
 const json = z.unknown().check(z.refine((v) => v !== undefined, { message: 'data is required' }));
-/** Room ids end up in table keys and log lines: a short, printable, delimiter-free alphabet. */
-const roomId = z
-  .string()
-  .check(z.regex(/^[A-Za-z0-9_.:-]{1,128}$/, 'room must be 1 to 128 of A-Z a-z 0-9 _ . : -'));
+const roomId = roomIdOf('room');
 const seq = z.number().check(z.int(), z.gte(0));
 
 /** History pages are bounded so that one reply stays well under API Gateway's frame limit. */
