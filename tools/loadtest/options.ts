@@ -1,0 +1,164 @@
+import { parseArgs } from 'node:util';
+import { localDefaults } from '../../local/defaults.ts';
+
+export const scenarios = ['echo', 'direct', 'room', 'notify', 'idle'] as const;
+export type Scenario = (typeof scenarios)[number];
+
+/** Every option of `npm run loadtest`, resolved (defaults applied, durations in ms). */
+export interface LoadTestOptions {
+  readonly scenario: Scenario;
+  /** WebSocket URL; from `.local/endpoints.json` when not given. */
+  readonly url?: string;
+  readonly connections: number;
+  /** New connections per second. */
+  readonly ramp: number;
+  /** Length of the sending phase, which starts once every connection is set up. */
+  readonly durationMs: number;
+  /** Messages per second, over all senders. */
+  readonly rate: number;
+  /** Bytes of `data` in each message. */
+  readonly size: number;
+  readonly rooms: number;
+  /** Publishers per room. */
+  readonly publishers: number;
+  readonly heartbeatMs: number;
+  /** Longest wait after the sending phase for deliveries still under way. */
+  readonly drainMs: number;
+  readonly processes: number;
+  readonly tokenSecret: string;
+  readonly tokenCmd?: string;
+  readonly ticketsUrl?: string;
+  readonly queueUrl?: string;
+  readonly sqsEndpoint?: string;
+  readonly region: string;
+  readonly userPrefix?: string;
+  readonly out?: string;
+  readonly chart?: string;
+  /** Event-loop lag p99 (ms) above which the generator says it is the bottleneck. */
+  readonly lagWarnMs: number;
+  readonly help: boolean;
+}
+
+/** Messages per second by scenario when `--rate` is not given (a publish reaches a whole room). */
+export const defaultRates: Record<Scenario, number> = {
+  echo: 200,
+  direct: 100,
+  room: 10,
+  notify: 50,
+  idle: 0,
+};
+
+export const usage = `npm run loadtest -- [options]
+
+  --scenario S        echo | direct | room | notify | idle                (echo)
+  --url URL           ws:// or wss:// endpoint      (.local/endpoints.json, else ws://127.0.0.1:8080)
+  --connections N     sockets to open                                      (100)
+  --ramp N            new connections per second                           (200)
+  --duration D        sending phase after set-up: 30s, 5m, 1500ms          (30s)
+  --rate N            messages per second, all senders together
+                      (echo 200, direct 100, room 10 publishes, notify 50)
+  --size N            bytes of data in each message                        (64)
+  --rooms N           room scenario: rooms                    (connections / 100, at least 1)
+  --publishers N      room scenario: publishers per room                   (1)
+  --heartbeat D       ping interval on every connection                    (60s)
+  --drain D           longest wait for deliveries after sending            (20s)
+  --processes N       split connections over N child processes             (1)
+  --token-secret S    sign HS256 dev tokens         (JWT_SECRET, else the local dev secret)
+  --token-cmd CMD     run CMD per user for a token ({user} replaced, also $LOADTEST_USER)
+  --tickets-url URL   exchange each token for a ticket at POST URL (e.g. https://…/tickets)
+  --queue-url URL     notify: notifications queue   (.local/endpoints.json)
+  --sqs-endpoint URL  notify: SQS endpoint          (.local/endpoints.json; AWS default if a --queue-url is given)
+  --region R          notify: region                                       (us-east-1)
+  --user-prefix P     user ids are P0, P1, …                              (lt-<run id>-)
+  --lag-warn D        event-loop lag p99 that marks the generator as the bottleneck (50ms)
+  --out FILE          JSON report
+  --chart FILE        HTML chart of latency over time (self-contained)
+`;
+
+/** Parses `30s`, `5m`, `1h`, `250ms` or a plain number of seconds into milliseconds. */
+export function parseDuration(text: string): number {
+  const match = /^(\d+(?:\.\d+)?)(ms|s|m|h)?$/.exec(text.trim());
+  if (!match) throw new Error(`not a duration: ${text}`);
+  const factor = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 }[match[2] ?? 's'] ?? 1000;
+  return Math.round(Number(match[1]) * factor);
+}
+
+function positive(name: string, text: string, allowZero = false): number {
+  const value = Number(text);
+  if (!Number.isFinite(value) || value < 0 || (!allowZero && value === 0)) {
+    throw new Error(`--${name} must be a ${allowZero ? 'non-negative' : 'positive'} number, not ${text}`);
+  }
+  return value;
+}
+
+/** Reads the command line into options, applying every default. Throws on a bad value. */
+export function parseOptions(argv: readonly string[], env: NodeJS.ProcessEnv = {}): LoadTestOptions {
+  const str = { type: 'string' } as const;
+  const { values } = parseArgs({
+    args: [...argv],
+    options: {
+      scenario: str,
+      url: str,
+      connections: str,
+      ramp: str,
+      duration: str,
+      rate: str,
+      size: str,
+      rooms: str,
+      publishers: str,
+      heartbeat: str,
+      drain: str,
+      processes: str,
+      'token-secret': str,
+      'token-cmd': str,
+      'tickets-url': str,
+      'queue-url': str,
+      'sqs-endpoint': str,
+      region: str,
+      'user-prefix': str,
+      'lag-warn': str,
+      out: str,
+      chart: str,
+      help: { type: 'boolean', short: 'h', default: false },
+    },
+  });
+  const scenario = (values.scenario ?? 'echo') as Scenario;
+  if (!scenarios.includes(scenario)) throw new Error(`--scenario must be one of ${scenarios.join(', ')}`);
+  const connections = Math.floor(positive('connections', values.connections ?? '100'));
+  const processes = Math.floor(positive('processes', values.processes ?? '1'));
+  const rooms = Math.floor(
+    positive('rooms', values.rooms ?? String(Math.max(1, Math.floor(connections / 100)))),
+  );
+  const publishers = Math.floor(positive('publishers', values.publishers ?? '1'));
+  if (scenario === 'direct' && connections % 2 !== 0)
+    throw new Error('--scenario direct needs an even --connections');
+  if (scenario === 'room' && publishers * rooms > connections) {
+    throw new Error('--publishers times --rooms cannot exceed --connections');
+  }
+  if (processes > connections) throw new Error('--processes cannot exceed --connections');
+  return {
+    scenario,
+    url: values.url,
+    connections,
+    ramp: positive('ramp', values.ramp ?? '200'),
+    durationMs: parseDuration(values.duration ?? '30s'),
+    rate: values.rate === undefined ? defaultRates[scenario] : positive('rate', values.rate, true),
+    size: Math.floor(positive('size', values.size ?? '64', true)),
+    rooms,
+    publishers,
+    heartbeatMs: parseDuration(values.heartbeat ?? '60s'),
+    drainMs: parseDuration(values.drain ?? '20s'),
+    processes,
+    tokenSecret: values['token-secret'] ?? env.JWT_SECRET ?? localDefaults.jwtSecret,
+    tokenCmd: values['token-cmd'],
+    ticketsUrl: values['tickets-url'],
+    queueUrl: values['queue-url'],
+    sqsEndpoint: values['sqs-endpoint'],
+    region: values.region ?? env.AWS_REGION ?? 'us-east-1',
+    userPrefix: values['user-prefix'],
+    out: values.out,
+    chart: values.chart,
+    lagWarnMs: parseDuration(values['lag-warn'] ?? '50ms'),
+    help: values.help ?? false,
+  };
+}
