@@ -7,7 +7,8 @@
  * With `precisionBits` p (default 8) a value below 2^p has a bucket of its own (exact); above
  * it, each power-of-two range [2^m, 2^(m+1)) is cut into 2^(p-1) equal buckets. A percentile is
  * answered with the middle of its bucket, so it is within 1 / 2^p of the true order statistic
- * (0.39% at p = 8), and never outside the recorded min and max, which are kept exactly.
+ * (0.39% at p = 8), and never outside the recorded min and max, which are kept exactly (and
+ * answered for the first and last rank).
  */
 export interface HistogramSnapshot {
   readonly precisionBits: number;
@@ -55,6 +56,9 @@ export class Histogram {
   valueAt(q: number): number {
     if (this.count === 0) return 0;
     const rank = Math.max(1, Math.ceil(Math.min(1, Math.max(0, q)) * this.count));
+    // The extremes are kept exactly.
+    if (rank === this.count) return this.max;
+    if (rank === 1) return this.min;
     let seen = 0;
     for (let i = 0; i < this.counts.length; i++) {
       seen += this.counts[i] ?? 0;
