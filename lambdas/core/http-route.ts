@@ -2,6 +2,7 @@ import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from '
 import { type Deps, getDeps } from './clients.ts';
 import { httpStatusOf, isAppError } from './errors.ts';
 import { logger } from './logger.ts';
+import { count, flushMetrics } from './metrics.ts';
 
 export interface HttpOutcome {
   readonly status?: number;
@@ -28,14 +29,18 @@ export function httpRoute(run: HttpHandler) {
       const outcome = await run(event, deps);
       return json(outcome.status ?? 200, outcome.body);
     } catch (error) {
+      count('HttpErrors');
       if (isAppError(error)) {
         return json(httpStatusOf[error.code], { error: { code: error.code, message: error.message } });
       }
       const correlationId = event.requestContext.requestId;
+      count('InternalErrors');
       logger.error('Unexpected failure', { correlationId, error: error as Error });
       return json(500, {
         error: { code: 'INTERNAL', message: `Internal error (correlation id ${correlationId})` },
       });
+    } finally {
+      flushMetrics();
     }
   };
 }

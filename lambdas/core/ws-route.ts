@@ -3,6 +3,7 @@ import { type Deps, getDeps } from './clients.ts';
 import { AppError, isAppError } from './errors.ts';
 import { describeIssues, errorFrame, replyFrame } from './frames.ts';
 import { logger } from './logger.ts';
+import { count, flushMetrics } from './metrics.ts';
 import { consumeRateLimit } from './store/rate-limits.ts';
 import { type Caller, callerOf, type WebSocketEvent, type WebSocketResult } from './ws-event.ts';
 
@@ -47,6 +48,8 @@ export function wsRoute<S extends z.ZodMiniType>(schema: S, run: RouteHandler<z.
       return ok(outcome.unsolicited);
     } catch (error) {
       return ok(toErrorFrame(error, ref, event.requestContext.requestId));
+    } finally {
+      flushMetrics();
     }
   };
 }
@@ -64,7 +67,12 @@ async function enforceRateLimit(deps: Deps, userId: string, action: string): Pro
 
 /** Maps any failure to an error frame; unexpected ones are logged with a correlation id. */
 export function toErrorFrame(error: unknown, ref: string | null, correlationId: string) {
-  if (isAppError(error)) return errorFrame(ref, error.code, error.message, rateLimitExtra(error));
+  count('FrameErrors');
+  if (isAppError(error)) {
+    if (error.code === 'RATE_LIMITED') count('RateLimited');
+    return errorFrame(ref, error.code, error.message, rateLimitExtra(error));
+  }
+  count('InternalErrors');
   logger.error('Unexpected failure', { correlationId, error: error as Error });
   return errorFrame(ref, 'INTERNAL', `Internal error (correlation id ${correlationId})`);
 }

@@ -5,6 +5,7 @@ import { deliverToSegment } from '../core/delivery/broadcast.ts';
 import { deliverToConnections } from '../core/delivery/deliver.ts';
 import { deliveryRecord } from '../core/delivery/records.ts';
 import { describeIssues } from '../core/frames.ts';
+import { flushMetrics } from '../core/metrics.ts';
 import { deadLetter } from '../core/services/dead-letters.ts';
 import { storeAndDeliver } from '../core/services/notifications.ts';
 import { parseJson } from '../core/ws-route.ts';
@@ -39,5 +40,10 @@ async function processRecord(record: SQSRecord): Promise<void> {
   }
 }
 
-export const handler = async (event: SQSEvent, context: unknown) =>
-  processPartialResponse(event, processRecord, processor, { context: context as never });
+export const handler = async (event: SQSEvent, context: unknown) => {
+  try {
+    return await processPartialResponse(event, processRecord, processor, { context: context as never });
+  } finally {
+    flushMetrics();
+  }
+};

@@ -2,6 +2,7 @@ import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-p
 import type { SQSEvent, SQSRecord } from 'aws-lambda';
 import { getDeps } from '../core/clients.ts';
 import { isAppError } from '../core/errors.ts';
+import { flushMetrics } from '../core/metrics.ts';
 import { deadLetter } from '../core/services/dead-letters.ts';
 import { parseNotification, publishNotification } from '../core/services/notifications.ts';
 
@@ -22,5 +23,10 @@ async function processRecord(record: SQSRecord): Promise<void> {
   }
 }
 
-export const handler = async (event: SQSEvent, context: unknown) =>
-  processPartialResponse(event, processRecord, processor, { context: context as never });
+export const handler = async (event: SQSEvent, context: unknown) => {
+  try {
+    return await processPartialResponse(event, processRecord, processor, { context: context as never });
+  } finally {
+    flushMetrics();
+  }
+};

@@ -1,6 +1,7 @@
 import type { Context, ScheduledEvent } from 'aws-lambda';
 import { getDeps } from '../core/clients.ts';
 import { logger } from '../core/logger.ts';
+import { count, flushMetrics } from '../core/metrics.ts';
 import { sweepConnections } from '../core/services/sweeper.ts';
 
 /** Time kept back from the function's timeout to finish the pages in hand. */
@@ -12,6 +13,8 @@ export const handler = async (_event: ScheduledEvent, context?: Context): Promis
   const remaining = context?.getRemainingTimeInMillis?.();
   const deadline = remaining === undefined ? undefined : deps.now() + Math.max(0, remaining - reserveMs);
   const report = await sweepConnections(deps, { deadline });
+  count('ConnectionsSwept', report.pruned);
+  flushMetrics();
   logger.info(
     `Sweep: checked ${report.checked}, pruned ${report.pruned}, alive ${report.alive}, failed ${report.failed}${report.complete ? '' : ', stopped at deadline'}`,
     { ...report },

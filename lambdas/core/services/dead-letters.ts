@@ -1,6 +1,7 @@
 import { SendMessageCommand } from '@aws-sdk/client-sqs';
 import type { Deps } from '../clients.ts';
 import { logger } from '../logger.ts';
+import { count } from '../metrics.ts';
 
 /**
  * Moves a record that can never succeed straight to a dead-letter queue, with the reason as a
@@ -13,6 +14,7 @@ export async function deadLetter(
   record: { body: string; messageId: string },
   reason: string,
 ): Promise<void> {
+  count('DeadLettered');
   logger.warn('Record moved to the dead-letter queue', { messageId: record.messageId, reason });
   await deps.sqs.send(
     new SendMessageCommand({
