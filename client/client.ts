@@ -1,0 +1,528 @@
+import { AckBatcher, maxIdsPerAck } from './acks.ts';
+import { Connection, type ConnectionState } from './connection.ts';
+import { subjectOf } from './credentials.ts';
+import { Emitter } from './emitter.ts';
+import { WaveletError } from './errors.ts';
+import type {
+  HistoryPage,
+  JoinResult,
+  MembershipEvent,
+  MessageFrame,
+  NotificationFrame,
+  OnlineUser,
+  PresenceEvent,
+  PresenceStatus,
+  PublishResult,
+  ReadEvent,
+  SendResult,
+  TypingEvent,
+} from './frames.ts';
+import { Heartbeat } from './heartbeat.ts';
+import { newIdempotencyKey } from './ids.ts';
+import { type ResolvedOptions, resolveOptions, type WaveletClientOptions } from './options.ts';
+import { RecentIds } from './recent-ids.ts';
+import { type OutgoingFrame, type RequestOptions, Requests } from './requests.ts';
+import { type GapEvent, RoomTracker } from './room-tracker.ts';
+
+/** The client's events and what their listeners receive. */
+export interface WaveletEvents {
+  /** A direct or room message; each id once, each room in seq order. */
+  message: MessageFrame;
+  notification: NotificationFrame;
+  joined: MembershipEvent;
+  left: MembershipEvent;
+  presence: PresenceEvent;
+  typing: TypingEvent;
+  read: ReadEvent;
+  state: ConnectionState;
+  gap: GapEvent;
+  /** Non-fatal problems: a failed connection attempt, an error frame without a ref, a failed ack. */
+  error: WaveletError;
+}
+
+const roomEvents = new Set(['joined', 'left', 'presence', 'typing', 'read']);
+/** Inbox pages fetched after one open; the rest waits for the next connection. */
+const maxSyncPages = 50;
+const syncPageSize = 100;
+
+/**
+ * A wavelet client for browsers and Node: one logical connection that reconnects by itself,
+ * syncs the inbox after every open, acknowledges what it delivered, drops duplicates, re-joins
+ * its rooms and recovers what it missed, queues frames while away, and sends heartbeats.
+ *
+ * @example Browser
+ * ```ts
+ * import { WaveletClient } from 'wavelet/client';
+ *
+ * const client = new WaveletClient({
+ *   url: 'wss://abc123.execute-api.eu-west-1.amazonaws.com/prod',
+ *   ticket: async () => (await (await fetch('/api/ticket', { method: 'POST' })).json()).ticket,
+ * });
+ * client.on('message', (m) => console.log(m.from, m.data));
+ * await client.connect();
+ * await client.join('general');
+ * await client.publish('general', { text: 'hello' });
+ * ```
+ *
+ * @example Node
+ * ```ts
+ * import WebSocket from 'ws';
+ * const client = new WaveletClient({ url: 'ws://127.0.0.1:8080', token: process.env.TOKEN, WebSocket });
+ * await client.connect();
+ * await client.send('bob', { text: 'hi' });
+ * ```
+ */
+export class WaveletClient {
+  private readonly options: ResolvedOptions;
+  private readonly events = new Emitter<WaveletEvents>();
+  private readonly connection: Connection;
+  private readonly requests: Requests;
+  private readonly heartbeat: Heartbeat;
+  private readonly acks: AckBatcher;
+  private readonly seen: RecentIds;
+  private readonly rooms = new Map<string, RoomTracker>();
+  private waiters: { resolve: () => void; reject: (error: WaveletError) => void }[] = [];
+  private closedByUser = false;
+  private knownUserId?: string;
+
+  constructor(options: WaveletClientOptions) {
+    this.options = resolveOptions(options);
+    this.knownUserId =
+      options.userId ?? (typeof options.token === 'string' ? subjectOf(options.token) : undefined);
+    this.seen = new RecentIds(this.options.dedupeWindow);
+    this.connection = new Connection(this.options, {
+      opened: () => this.opened(),
+      frame: (text) => this.received(text),
+      lost: () => this.lost(),
+      state: (state) => this.events.emit('state', state),
+      error: (error) => this.events.emit('error', error),
+      gaveUp: (error) => this.gaveUp(error),
+      token: (token) => {
+        this.knownUserId = options.userId ?? subjectOf(token) ?? this.knownUserId;
+      },
+    });
+    this.requests = new Requests({
+      write: (text) => this.connection.write(text),
+      requestTimeoutMs: this.options.requestTimeoutMs,
+      maxQueuedFrames: this.options.maxQueuedFrames,
+      rateLimitRetries: this.options.rateLimitRetries,
+    });
+    this.heartbeat = new Heartbeat(
+      this.options.heartbeatMs,
+      () =>
+        this.request({ action: 'ping' }, { internal: true, resend: false }, this.options.heartbeatTimeoutMs),
+      () => this.connection.drop('heartbeat timeout'),
+    );
+    this.acks = new AckBatcher((ids) =>
+      this.request({ action: 'ack', ids }, { internal: true, resend: false }),
+    );
+  }
+
+  /** The connection state: `closed` before `connect()` and after `close()`. */
+  get state(): ConnectionState {
+    return this.connection.state;
+  }
+
+  /** The user's id: the `userId` option, else the `sub` of the token when one is used. */
+  get userId(): string | undefined {
+    return this.knownUserId;
+  }
+
+  /**
+   * Connects; resolves once the socket is open and the inbox `sync` went out. A failed attempt
+   * is retried with backoff (each reported as an `error` event); rejects only when
+   * `reconnect.maxAttempts` attempts failed or `close()` was called meanwhile.
+   *
+   * @example
+   * ```ts
+   * await client.connect();
+   * ```
+   */
+  connect(): Promise<void> {
+    this.closedByUser = false;
+    if (this.connection.state === 'open') return Promise.resolve();
+    const opened = new Promise<void>((resolve, reject) => this.waiters.push({ resolve, reject }));
+    this.connection.start();
+    return opened;
+  }
+
+  /**
+   * Closes the connection for good (no reconnect); pending and queued requests reject with
+   * `CLOSED`. `connect()` may be called again later.
+   *
+   * @example
+   * ```ts
+   * window.addEventListener('pagehide', () => void client.close());
+   * ```
+   */
+  async close(): Promise<void> {
+    this.closedByUser = true;
+    this.heartbeat.stop();
+    this.acks.clear();
+    const error = new WaveletError('CLOSED', 'The client was closed');
+    this.requests.rejectAll(error);
+    this.settleWaiters(error);
+    await this.connection.stop();
+  }
+
+  /**
+   * Adds a listener; returns a function that removes it.
+   *
+   * @example
+   * ```ts
+   * const stop = client.on('gap', (gap) => {
+   *   if ('complete' in gap) reloadRoom(gap.room); // some messages could not be recovered
+   * });
+   * stop();
+   * ```
+   */
+  on<E extends keyof WaveletEvents>(event: E, listener: (payload: WaveletEvents[E]) => void): () => void {
+    return this.events.on(event, listener);
+  }
+
+  /**
+   * Removes a listener added with `on`.
+   *
+   * @example
+   * ```ts
+   * client.off('message', onMessage);
+   * ```
+   */
+  off<E extends keyof WaveletEvents>(event: E, listener: (payload: WaveletEvents[E]) => void): void {
+    this.events.off(event, listener);
+  }
+
+  /**
+   * Sends a direct message to every connection of user `to` (stored in their inbox until
+   * acknowledged). The idempotency `id` is generated when not given and kept on every resend,
+   * so a message resent after a reconnect is delivered once.
+   *
+   * @example
+   * ```ts
+   * const { messageId } = await client.send('bob', { text: 'lunch?' });
+   * ```
+   */
+  send(to: string, data: unknown, options: { id?: string } = {}): Promise<SendResult> {
+    const id = options.id ?? newIdempotencyKey();
+    return this.request<SendResult>({ action: 'send', to, data, id });
+  }
+
+  /**
+   * Publishes to a room (stored in its history with the next `seq`). Like `send`, it carries an
+   * idempotency `id`, generated when not given. The message also comes back as a `message`
+   * event, as it does to the user's other tabs, so every view shows the room in seq order.
+   *
+   * @example
+   * ```ts
+   * const { seq } = await client.publish('general', { text: 'hello' });
+   * ```
+   */
+  publish(room: string, data: unknown, options: { id?: string } = {}): Promise<PublishResult> {
+    const id = options.id ?? newIdempotencyKey();
+    return this.request<PublishResult>({ action: 'publish', room, data, id });
+  }
+
+  /**
+   * Subscribes to a room (creating a public room that does not exist). The room is remembered:
+   * after a reconnect it is joined again with `since` (the last seq delivered) and `epoch`, so
+   * the messages missed meanwhile arrive, in order, before new ones. The first join starts at the
+   * room's present; load older messages with `history`.
+   *
+   * @example
+   * ```ts
+   * const { seq } = await client.join('general');
+   * const { messages } = await client.history('general', { before: seq + 1, limit: 50 });
+   * ```
+   */
+  async join(room: string): Promise<JoinResult> {
+    let tracker = this.rooms.get(room);
+    if (!tracker) {
+      tracker = this.trackRoom(room);
+      this.rooms.set(room, tracker);
+    }
+    const t = tracker;
+    t.joinsInFlight += 1;
+    try {
+      const result = await this.request<JoinResult>(() => ({ action: 'join', room, ...t.joinFields() }));
+      t.joinsInFlight -= 1;
+      t.joined(result);
+      return result;
+    } catch (error) {
+      t.joinsInFlight -= 1;
+      if (t.lastSeq === undefined && t.joinsInFlight === 0 && this.rooms.get(room) === t) {
+        this.rooms.delete(room);
+        t.leave();
+      }
+      throw error;
+    }
+  }
+
+  /**
+   * Unsubscribes from a room and forgets it (no re-join); `{ member: false }` also ends the
+   * membership.
+   *
+   * @example
+   * ```ts
+   * await client.leave('general', { member: false });
+   * ```
+   */
+  leave(room: string, options: { member?: boolean } = {}): Promise<{ room: string }> {
+    this.rooms.get(room)?.leave();
+    this.rooms.delete(room);
+    const frame: OutgoingFrame = { action: 'leave', room };
+    if (options.member !== undefined) frame.member = options.member;
+    return this.request<{ room: string }>(frame);
+  }
+
+  /**
+   * A page of room history, newest first; pass `next` as `before` for the following page.
+   *
+   * @example
+   * ```ts
+   * const page = await client.history('general', { limit: 50 });
+   * if (page.next !== null) await client.history('general', { before: page.next });
+   * ```
+   */
+  history(room: string, options: { before?: number; limit?: number } = {}): Promise<HistoryPage> {
+    return this.request<HistoryPage>({ action: 'history', room, ...options });
+  }
+
+  /**
+   * A read receipt: the room sees a `read` event; resolves with the user's unread count.
+   *
+   * @example
+   * ```ts
+   * await client.read('general', lastSeenSeq);
+   * ```
+   */
+  read(room: string, upTo: number): Promise<{ unread: number }> {
+    return this.request<{ unread: number }>({ action: 'read', room, upTo });
+  }
+
+  /**
+   * Tells the room's other subscribers that the user is typing. Ephemeral: dropped, not queued,
+   * when there is no open connection.
+   *
+   * @example
+   * ```ts
+   * input.addEventListener('input', () => client.typing('general', 'start'));
+   * ```
+   */
+  typing(room: string, state: 'start' | 'stop'): void {
+    this.connection.write(JSON.stringify({ action: 'typing', room, state }));
+  }
+
+  /**
+   * Sets the user's presence status (kept by the server and announced to the user's rooms).
+   *
+   * @example
+   * ```ts
+   * await client.setStatus('away');
+   * ```
+   */
+  setStatus(status: PresenceStatus): Promise<{ status: string }> {
+    return this.request<{ status: string }>({ action: 'status', status });
+  }
+
+  /**
+   * The room's online users.
+   *
+   * @example
+   * ```ts
+   * const { users } = await client.who('general'); // [{ user: 'bob', status: 'away' }]
+   * ```
+   */
+  who(room: string): Promise<{ users: OnlineUser[] }> {
+    return this.request<{ users: OnlineUser[] }>({ action: 'who', room });
+  }
+
+  /**
+   * A round trip to the server; resolves with the server's time.
+   *
+   * @example
+   * ```ts
+   * const { ts } = await client.ping();
+   * ```
+   */
+  ping(): Promise<{ ts: number }> {
+    return this.request<{ ts: number }>({ action: 'ping' });
+  }
+
+  /**
+   * Acknowledges direct messages and notifications (at most 100 ids a frame, split as needed),
+   * so they leave the inbox. Only needed with `autoAck: false`.
+   *
+   * @example
+   * ```ts
+   * client.on('message', async (m) => {
+   *   if (m.to) await client.ack([m.id]);
+   * });
+   * ```
+   */
+  async ack(ids: readonly string[]): Promise<{ acked: number }> {
+    let acked = 0;
+    for (let i = 0; i < ids.length; i += maxIdsPerAck) {
+      const result = await this.request<{ acked: number }>({
+        action: 'ack',
+        ids: ids.slice(i, i + maxIdsPerAck),
+      });
+      acked += result.acked;
+    }
+    return { acked };
+  }
+
+  private request<T>(
+    frame: OutgoingFrame | (() => OutgoingFrame),
+    options: RequestOptions = {},
+    timeoutMs?: number,
+  ): Promise<T> {
+    if (this.closedByUser) return Promise.reject(new WaveletError('CLOSED', 'The client was closed'));
+    const build = typeof frame === 'function' ? frame : () => frame;
+    return this.requests.request<T>(build, { ...options, timeoutMs });
+  }
+
+  private trackRoom(room: string): RoomTracker {
+    return new RoomTracker(room, {
+      deliver: (message) => this.events.emit('message', message),
+      gap: (event) => this.events.emit('gap', event),
+      history: (r, before, limit) =>
+        this.request<HistoryPage>(
+          { action: 'history', room: r, before, limit },
+          { internal: true, resend: false },
+        ),
+      historyFailed: (error) => !(error instanceof WaveletError && error.code === 'CLOSED'),
+    });
+  }
+
+  private opened(): void {
+    this.heartbeat.start();
+    void this.syncInbox();
+    for (const tracker of this.rooms.values()) {
+      // A room whose join is still queued is joined by that frame.
+      if (tracker.lastSeq !== undefined && tracker.joinsInFlight === 0) this.rejoin(tracker);
+    }
+    this.requests.flush();
+    this.settleWaiters();
+  }
+
+  private lost(): void {
+    this.heartbeat.stop();
+    this.acks.clear();
+    this.requests.connectionLost();
+  }
+
+  private gaveUp(error: WaveletError): void {
+    this.heartbeat.stop();
+    this.events.emit('error', error);
+    this.requests.rejectAll(error);
+    this.settleWaiters(error);
+  }
+
+  private settleWaiters(error?: WaveletError): void {
+    const waiters = this.waiters;
+    this.waiters = [];
+    for (const w of waiters) {
+      if (error) w.reject(error);
+      else w.resolve();
+    }
+  }
+
+  /** Pushes the inbox page by page, acknowledging each page before asking for the next. */
+  private async syncInbox(): Promise<void> {
+    const autoAck = this.options.autoAck;
+    try {
+      for (let page = 0; page < maxSyncPages; page++) {
+        const result = await this.request<{ delivered: number; more: boolean }>(
+          { action: 'sync', limit: syncPageSize },
+          { internal: true, resend: false },
+        );
+        if (page === 0) this.connection.markHealthy();
+        if (!autoAck) return;
+        await this.acks.flush();
+        // Without acks the next page would be this one again.
+        if (!result.more || result.delivered === 0) return;
+      }
+    } catch (error) {
+      if (error instanceof WaveletError && error.code !== 'CLOSED') this.events.emit('error', error);
+    }
+  }
+
+  private rejoin(tracker: RoomTracker): void {
+    tracker.joinsInFlight += 1;
+    this.request<JoinResult>(
+      { action: 'join', room: tracker.room, ...tracker.joinFields() },
+      { internal: true, resend: false },
+    ).then(
+      (result) => {
+        tracker.joinsInFlight -= 1;
+        tracker.joined(result);
+      },
+      (error: unknown) => {
+        tracker.joinsInFlight -= 1;
+        // A dropped connection re-joins on the next open; a refusal (the room was deleted, or
+        // made private without us) ends the subscription.
+        if (error instanceof WaveletError && error.code === 'CLOSED') return;
+        if (error instanceof WaveletError) this.events.emit('error', error);
+        if (this.rooms.get(tracker.room) === tracker) this.rooms.delete(tracker.room);
+        tracker.leave();
+      },
+    );
+  }
+
+  private received(text: string): void {
+    let frame: Record<string, unknown>;
+    try {
+      frame = JSON.parse(text) as Record<string, unknown>;
+    } catch {
+      this.events.emit(
+        'error',
+        new WaveletError('INTERNAL', `Unreadable frame from the server: ${text.slice(0, 100)}`),
+      );
+      return;
+    }
+    switch (frame.type) {
+      case 'reply':
+      case 'error':
+        if (!this.requests.handleAnswer(frame as { type: string }) && frame.type === 'error')
+          this.events.emit('error', errorOf(frame));
+        return;
+      case 'message':
+        this.receivedMessage(frame as unknown as MessageFrame);
+        return;
+      case 'notification':
+        this.receivedInboxFrame(frame as unknown as NotificationFrame, 'notification');
+        return;
+      case 'event':
+        if (typeof frame.event === 'string' && roomEvents.has(frame.event))
+          this.events.emit(frame.event as 'joined', frame as unknown as MembershipEvent);
+        return;
+      case 'pong':
+        return;
+      default:
+        // API Gateway's own frames: {"message": "Internal server error", ...} or "Forbidden".
+        if (typeof frame.message === 'string')
+          this.events.emit('error', new WaveletError('INTERNAL', `Gateway: ${frame.message}`));
+    }
+  }
+
+  private receivedMessage(message: MessageFrame): void {
+    if (message.room !== undefined && message.seq !== undefined) {
+      this.rooms.get(message.room)?.receive(message);
+      return;
+    }
+    this.receivedInboxFrame(message, 'message');
+  }
+
+  /** A direct message or notification: delivered once, acknowledged every time it comes. */
+  private receivedInboxFrame<E extends 'message' | 'notification'>(frame: WaveletEvents[E], event: E): void {
+    if (this.seen.add(frame.id)) this.events.emit(event, frame);
+    if (this.options.autoAck) this.acks.add(frame.id);
+  }
+}
+
+function errorOf(frame: Record<string, unknown>): WaveletError {
+  const code = typeof frame.code === 'string' ? frame.code : 'INTERNAL';
+  return new WaveletError(code, typeof frame.message === 'string' ? frame.message : code, {
+    retryAfterMs: typeof frame.retryAfterMs === 'number' ? frame.retryAfterMs : undefined,
+  });
+}

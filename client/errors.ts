@@ -1,0 +1,55 @@
+/** Error codes the server sends (PROTOCOL.md, "Error codes"). */
+export type ServerErrorCode =
+  | 'BAD_REQUEST'
+  | 'UNKNOWN_ACTION'
+  | 'UNAUTHORIZED'
+  | 'FORBIDDEN'
+  | 'NOT_FOUND'
+  | 'ROOM_FULL'
+  | 'RATE_LIMITED'
+  | 'PAYLOAD_TOO_LARGE'
+  | 'INTERNAL';
+
+/**
+ * Error codes the SDK itself raises:
+ * - `TIMEOUT`: no reply within `requestTimeoutMs` of the frame going out on an open socket;
+ * - `QUEUE_FULL`: the outgoing queue already holds `maxQueuedFrames` frames;
+ * - `CLOSED`: `close()` was called before the request was answered;
+ * - `CONNECTION_FAILED`: `reconnect.maxAttempts` connection attempts failed in a row;
+ * - `AUTH_FAILED`: the ticket or token function threw (the error is the `cause`).
+ */
+export type ClientErrorCode = 'TIMEOUT' | 'QUEUE_FULL' | 'CLOSED' | 'CONNECTION_FAILED' | 'AUTH_FAILED';
+
+export type WaveletErrorCode = ServerErrorCode | ClientErrorCode;
+
+/**
+ * The one error type the SDK rejects with and emits. `code` is the protocol's error code, or
+ * one of the SDK's own ({@link ClientErrorCode}).
+ *
+ * @example
+ * ```ts
+ * try {
+ *   await client.publish('general', { text: 'hi' });
+ * } catch (error) {
+ *   if (error instanceof WaveletError && error.code === 'FORBIDDEN') showJoinPrompt();
+ *   else throw error;
+ * }
+ * ```
+ */
+export class WaveletError extends Error {
+  /** A protocol error code, or one of the SDK's own. */
+  readonly code: WaveletErrorCode | (string & {});
+  /** For `RATE_LIMITED`: how long the server asked to wait, in ms. */
+  readonly retryAfterMs?: number;
+
+  constructor(
+    code: WaveletErrorCode | (string & {}),
+    message: string,
+    options: { retryAfterMs?: number; cause?: unknown } = {},
+  ) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    this.name = 'WaveletError';
+    this.code = code;
+    if (options.retryAfterMs !== undefined) this.retryAfterMs = options.retryAfterMs;
+  }
+}

@@ -1,0 +1,105 @@
+import { type BackoffOptions, defaultBackoff } from './backoff.ts';
+
+/**
+ * What the client needs of a WebSocket: the browser's `WebSocket` and Node's `ws` both fit.
+ * The client also sets `onopen`, `onmessage`, `onclose` and `onerror`, which both have.
+ */
+export interface WebSocketLike {
+  readonly readyState: number;
+  send(data: string): void;
+  close(code?: number, reason?: string): void;
+}
+
+/** A WebSocket class: `globalThis.WebSocket` in browsers, the default export of `ws` in Node. */
+export type WebSocketConstructor = new (url: string) => WebSocketLike;
+
+/**
+ * Options of {@link WaveletClient}. Give `ticket` (preferred) or `token`.
+ *
+ * @example
+ * ```ts
+ * const options: WaveletClientOptions = {
+ *   url: 'wss://abc123.execute-api.eu-west-1.amazonaws.com/prod',
+ *   ticket: () => fetch('/api/tickets', { method: 'POST' }).then((r) => r.json()).then((b) => b.ticket),
+ *   device: 'laptop',
+ * };
+ * ```
+ */
+export interface WaveletClientOptions {
+  /** `ws://127.0.0.1:8080` locally, `wss://{api}.execute-api.{region}.amazonaws.com/{stage}` on AWS. */
+  readonly url: string;
+  /**
+   * Fetches a fresh single-use ticket (`POST /tickets`). Called before every connection attempt,
+   * reconnects included, so an expired ticket or the gateway's two-hour cap never strands the client.
+   */
+  readonly ticket?: () => Promise<string>;
+  /** A JWT sent as `?token=`, or a function giving one (called before every attempt). */
+  readonly token?: string | (() => Promise<string>);
+  /** A label for this connection (`?device=`). */
+  readonly device?: string;
+  /** The user's id, when the app knows it; otherwise decoded from a token's `sub` when possible. */
+  readonly userId?: string;
+  /** @default globalThis.WebSocket; pass `ws`'s default export in Node. */
+  readonly WebSocket?: WebSocketConstructor;
+  /** How long a request waits for its reply once sent on an open socket. @default 10000 */
+  readonly requestTimeoutMs?: number;
+  /**
+   * Interval of `ping` heartbeats, which keep API Gateway's 10-minute idle timeout away and prove
+   * the socket alive; 0 turns them off. @default 30000
+   */
+  readonly heartbeatMs?: number;
+  /** A heartbeat unanswered this long marks the socket dead: it is dropped and replaced. @default 10000 */
+  readonly heartbeatTimeoutMs?: number;
+  /** Reconnect pacing (exponential, full jitter). @default { initialDelayMs: 1000, maxDelayMs: 30000, maxAttempts: Infinity } */
+  readonly reconnect?: BackoffOptions;
+  /** Frames that may wait for a connection; more reject with `QUEUE_FULL`. @default 1000 */
+  readonly maxQueuedFrames?: number;
+  /** Acknowledge delivered direct messages and notifications automatically. @default true */
+  readonly autoAck?: boolean;
+  /** Times a request answered `RATE_LIMITED` is retried after the server's `retryAfterMs`. @default 5 */
+  readonly rateLimitRetries?: number;
+  /** How many recent message ids are remembered to drop duplicates. @default 10000 */
+  readonly dedupeWindow?: number;
+}
+
+/** The options with every default applied. */
+export interface ResolvedOptions {
+  readonly url: string;
+  readonly ticket?: () => Promise<string>;
+  readonly token?: string | (() => Promise<string>);
+  readonly device?: string;
+  readonly WebSocket: WebSocketConstructor;
+  readonly requestTimeoutMs: number;
+  readonly heartbeatMs: number;
+  readonly heartbeatTimeoutMs: number;
+  readonly reconnect: Required<BackoffOptions>;
+  readonly maxQueuedFrames: number;
+  readonly autoAck: boolean;
+  readonly rateLimitRetries: number;
+  readonly dedupeWindow: number;
+}
+
+export function resolveOptions(options: WaveletClientOptions): ResolvedOptions {
+  const WebSocketClass = options.WebSocket ?? (globalThis as { WebSocket?: WebSocketConstructor }).WebSocket;
+  if (!WebSocketClass)
+    throw new TypeError('No WebSocket available: pass the `ws` package as the WebSocket option');
+  if (!options.ticket && !options.token) throw new TypeError('Give a ticket function or a token');
+  return {
+    url: options.url,
+    ticket: options.ticket,
+    token: options.token,
+    device: options.device,
+    WebSocket: WebSocketClass,
+    requestTimeoutMs: options.requestTimeoutMs ?? 10_000,
+    heartbeatMs: options.heartbeatMs ?? 30_000,
+    heartbeatTimeoutMs: options.heartbeatTimeoutMs ?? 10_000,
+    reconnect: { ...defaultBackoff, ...definedOnly(options.reconnect ?? {}) },
+    maxQueuedFrames: options.maxQueuedFrames ?? 1000,
+    autoAck: options.autoAck ?? true,
+    rateLimitRetries: options.rateLimitRetries ?? 5,
+    dedupeWindow: options.dedupeWindow ?? 10_000,
+  };
+}
+
+const definedOnly = <T extends object>(value: T): Partial<T> =>
+  Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as Partial<T>;
