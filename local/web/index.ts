@@ -17,7 +17,7 @@ export interface ChatPageOptions {
 
 /** The local-only routes behind the chat page, added to the HTTP API emulator. */
 export interface ChatPage {
-  /** `POST /dev/token`, `GET /dev/config` and `GET /app.js`; `web/` serves the rest as files. */
+  /** `POST /dev/token`, `GET /dev/config`, `GET /app.js(.map)`; `web/` serves the rest as files. */
   readonly routes: Readonly<Record<string, HttpRouteHandler>>;
   /** `web/`: `index.html` and `style.css`. */
   readonly staticDir: string;
@@ -53,6 +53,13 @@ export function startChatPage(options: ChatPageOptions): ChatPage {
         body: JSON.stringify({ websocket: options.websocketUrl }),
       }),
       'GET /app.js': script,
+      // The map of the latest build; browsers fetch it only with their developer tools open.
+      'GET /app.js.map': async () => {
+        const built = await bundle.build();
+        return built.ok
+          ? { statusCode: 200, headers: { 'content-type': 'application/json' }, body: built.map }
+          : { statusCode: 404, body: '' };
+      },
     },
     close: () => bundle.dispose(),
   };

@@ -9,7 +9,7 @@ export interface PageBundleOptions {
 
 /** The result of one build: the script, or esbuild's messages when it failed. */
 export type PageBuild =
-  | { readonly ok: true; readonly code: string }
+  | { readonly ok: true; readonly code: string; readonly map: string }
   | { readonly ok: false; readonly errors: string };
 
 /** The chat page's script, bundled with the client SDK in memory. */
@@ -35,10 +35,12 @@ export function createPageBundle(options: PageBundleOptions): PageBundle {
       absWorkingDir: path.dirname(options.entryPoint),
       bundle: true,
       write: false,
+      // Never written (write: false); it names the script and its map, served as /app.js(.map).
+      outfile: path.join(path.dirname(options.entryPoint), 'app.js'),
       format: 'esm',
       platform: 'browser',
       target: 'es2022',
-      sourcemap: 'inline',
+      sourcemap: 'linked',
       logLevel: 'silent',
     });
   };
@@ -51,9 +53,10 @@ export function createPageBundle(options: PageBundleOptions): PageBundle {
     });
     try {
       const result = await (await context).rebuild();
-      const output = result.outputFiles?.[0];
-      if (!output) return { ok: false, errors: 'esbuild produced no output' };
-      return { ok: true, code: output.text };
+      const code = result.outputFiles?.find((f) => f.path.endsWith('.js'));
+      const map = result.outputFiles?.find((f) => f.path.endsWith('.js.map'));
+      if (!code || !map) return { ok: false, errors: 'esbuild produced no output' };
+      return { ok: true, code: code.text, map: map.text };
     } catch (error) {
       return { ok: false, errors: describeBuildError(error) };
     }

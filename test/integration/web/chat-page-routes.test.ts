@@ -1,6 +1,10 @@
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { decodeJwt } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { httpApi } from '../../../lib/manifest.ts';
+import { createPageBundle } from '../../../local/web/page-bundle.ts';
 import { startTestRuntime, type TestRuntime } from '../../helpers/runtime.ts';
 import { TestSocket } from '../../helpers/socket.ts';
 
@@ -77,5 +81,42 @@ describe('The chat page files', () => {
 
     const config = await fetch(`${rt.endpoints.http}/dev/config`);
     expect(await config.json()).toEqual({ websocket: rt.endpoints.websocket });
+  });
+});
+
+describe('Route: GET /app.js', () => {
+  it('serves the page script bundled with the SDK, and its source map', async () => {
+    const script = await fetch(`${rt.endpoints.http}/app.js`);
+    expect([script.status, script.headers.get('content-type')]).toEqual([
+      200,
+      'text/javascript; charset=utf-8',
+    ]);
+    const code = await script.text();
+    expect(code).toContain('var WaveletClient = class');
+    expect(code).not.toMatch(/^import /m);
+    expect(code.trimEnd().endsWith('//# sourceMappingURL=app.js.map')).toBe(true);
+
+    const map = (await (await fetch(`${rt.endpoints.http}/app.js.map`)).json()) as { sources: string[] };
+    expect(map.sources).toEqual(expect.arrayContaining(['../client/client.ts', 'main.ts']));
+  });
+});
+
+describe('Function: createPageBundle', () => {
+  it('rebuilds on every request, so edits show, and reports a broken file with its line', async () => {
+    const dir = await mkdtemp(path.join(tmpdir(), 'wavelet-page-'));
+    const entryPoint = path.join(dir, 'main.ts');
+    const bundle = createPageBundle({ entryPoint });
+    try {
+      await writeFile(entryPoint, "document.title = 'first';\n");
+      expect(await bundle.build()).toMatchObject({ ok: true, code: expect.stringContaining('"first"') });
+      await writeFile(entryPoint, "document.title = 'second';\n");
+      expect(await bundle.build()).toMatchObject({ ok: true, code: expect.stringContaining('"second"') });
+      await writeFile(entryPoint, 'const broken = ;\n');
+      const failed = await bundle.build();
+      expect(failed).toMatchObject({ ok: false, errors: expect.stringContaining('main.ts:1:') });
+    } finally {
+      await bundle.dispose();
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 });

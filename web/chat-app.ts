@@ -1,0 +1,206 @@
+import type {
+  ConnectionState,
+  MembershipEvent,
+  MessageFrame,
+  NotificationFrame,
+  PresenceEvent,
+  ReadEvent,
+  TypingEvent,
+  WaveletClient,
+} from '../client/index.ts';
+import { type ChatModel, type Conversation, textOf } from './chat-model.ts';
+import type { HttpApi } from './http-api.ts';
+import type { Session } from './session.ts';
+
+/** A typing indicator lapses this long after its last `start`, in case the `stop` never comes. */
+const typingLapseMs = 6000;
+/** The first history page of a room. */
+const historyPageSize = 50;
+
+/**
+ * Keeps the model in step with the server: the user's rooms (from `GET /me/unread`, refreshed on
+ * every reconnect), live frames from the SDK, history pages, `who`, and read receipts for the
+ * room in view. The SDK itself re-joins rooms after a reconnect and pushes what was missed, and
+ * syncs the inbox, so recovered messages arrive here as ordinary `message` events.
+ */
+export class ChatApp {
+  private readonly joined = new Set<string>();
+  private connectedBefore = false;
+
+  constructor(
+    readonly client: WaveletClient,
+    readonly model: ChatModel,
+    private readonly session: Session,
+    private readonly api: HttpApi,
+    private readonly notify: (text: string) => void,
+  ) {
+    client.on('message', (m) => this.onMessage(m));
+    client.on('notification', (n) => this.onNotification(n));
+    client.on('joined', (e) => this.onMembership(e));
+    client.on('left', (e) => this.onMembership(e));
+    client.on('presence', (e) => this.onPresence(e));
+    client.on('typing', (e) => this.onTyping(e));
+    client.on('read', (e) => this.onRead(e));
+    client.on('gap', (g) => this.onGap(g.room, 'complete' in g && g.complete === false));
+    client.on('state', (s) => this.onState(s));
+    client.on('error', (error) => this.notify(error.message));
+    document.addEventListener('visibilitychange', () => this.markRead());
+  }
+
+  async start(): Promise<void> {
+    await this.client.connect();
+  }
+
+  /** Opens a conversation: its history and who is online the first time, then marks it read. */
+  async open(c: Conversation): Promise<void> {
+    this.model.current = c;
+    if (c.kind === 'dm') c.unseen = 0;
+    this.model.changed();
+    if (c.kind !== 'room') return;
+    await this.joinRoom(c.id);
+    if (!c.historyLoaded) await this.loadHistory(c);
+    await this.refreshOnline(c);
+    this.markRead();
+  }
+
+  /** Subscribes to a room once; the SDK keeps the subscription across reconnects. */
+  async joinRoom(room: string): Promise<Conversation> {
+    const c = this.model.get('room', room);
+    if (!this.joined.has(room)) {
+      const result = await this.client.join(room);
+      this.joined.add(room);
+      c.latestSeq = Math.max(c.latestSeq, result.seq);
+      this.model.changed();
+    }
+    return c;
+  }
+
+  /** The next older page of a room's history (newest first from the server). */
+  async loadHistory(c: Conversation, before?: number): Promise<void> {
+    const page = await this.client.history(c.id, { before, limit: historyPageSize });
+    for (const m of page.messages)
+      c.add({ id: m.id, from: m.from, text: textOf(m.data), ts: m.ts, seq: m.seq });
+    c.olderBefore = page.next;
+    c.historyLoaded = true;
+    this.model.changed();
+  }
+
+  /** Marks the room in view read up to its latest message, when the page is actually visible. */
+  markRead(): void {
+    const c = this.model.current;
+    if (c?.kind !== 'room' || document.visibilityState !== 'visible') return;
+    if (c.latestSeq <= c.readUpTo || this.client.state !== 'open') return;
+    const upTo = c.latestSeq;
+    c.readUpTo = upTo;
+    this.model.changed();
+    this.client.read(c.id, upTo).catch((error: Error) => this.notify(`read: ${error.message}`));
+  }
+
+  /** The user's rooms with their unread counts; each is joined so its messages arrive live. */
+  private async loadRooms(): Promise<void> {
+    const rooms = await this.api.unread(await this.session.token());
+    for (const r of rooms) {
+      const c = this.model.get('room', r.room);
+      c.latestSeq = Math.max(c.latestSeq, r.seq);
+      c.readUpTo = Math.max(c.readUpTo, r.upTo);
+    }
+    this.model.changed();
+    await Promise.all(rooms.map((r) => this.joinRoom(r.room).catch((e: Error) => this.notify(e.message))));
+  }
+
+  private async refreshOnline(c: Conversation): Promise<void> {
+    const { users } = await this.client.who(c.id);
+    c.online.clear();
+    for (const u of users) c.online.set(u.user, u.status);
+    this.model.changed();
+  }
+
+  private onState(state: ConnectionState): void {
+    const badge = document.getElementById('connection');
+    if (badge) {
+      badge.dataset.state = state;
+      badge.textContent = state;
+    }
+    if (state !== 'open') return;
+    // Failed attempts were reported while away; being back makes them stale.
+    this.notify('');
+    // Every (re)connect: rooms joined elsewhere meanwhile, and the open room's online list,
+    // whose joined/left events were missed while away.
+    const first = !this.connectedBefore;
+    this.connectedBefore = true;
+    this.loadRooms().catch((e: Error) => this.notify(`rooms: ${e.message}`));
+    const c = this.model.current;
+    if (!first && c?.kind === 'room') this.refreshOnline(c).catch((e: Error) => this.notify(e.message));
+  }
+
+  private onMessage(m: MessageFrame): void {
+    const me = this.model.me;
+    const c =
+      m.room !== undefined
+        ? this.model.get('room', m.room)
+        : this.model.get('dm', m.from === me ? (m.to ?? me) : m.from);
+    const added = c.add({ id: m.id, from: m.from, text: textOf(m.data), ts: m.ts, seq: m.seq });
+    c.typing.delete(m.from);
+    if (added && c.kind === 'dm' && !this.inView(c)) c.unseen += 1;
+    this.model.changed();
+    if (this.inView(c)) this.markRead();
+  }
+
+  private onNotification(n: NotificationFrame): void {
+    const c = this.model.get('dm', n.from);
+    if (
+      c.add({ id: n.id, from: n.from, text: textOf(n.data), ts: n.ts, notification: true }) &&
+      !this.inView(c)
+    ) {
+      c.unseen += 1;
+    }
+    this.model.changed();
+  }
+
+  private onMembership(e: MembershipEvent): void {
+    const c = this.model.find('room', e.room);
+    if (!c) return;
+    if (e.event === 'joined') c.online.set(e.user, c.online.get(e.user) ?? 'online');
+    else c.online.delete(e.user);
+    this.model.changed();
+  }
+
+  private onPresence(e: PresenceEvent): void {
+    const c = this.model.find('room', e.room);
+    if (!c) return;
+    if (e.status === 'offline') c.online.delete(e.user);
+    else c.online.set(e.user, e.status);
+    this.model.changed();
+  }
+
+  private onTyping(e: TypingEvent): void {
+    const c = this.model.find('room', e.room);
+    if (!c) return;
+    if (e.state === 'start') {
+      c.typing.set(e.user, Date.now() + typingLapseMs);
+      setTimeout(() => this.model.changed(), typingLapseMs + 50);
+    } else c.typing.delete(e.user);
+    this.model.changed();
+  }
+
+  private onRead(e: ReadEvent): void {
+    const c = this.model.find('room', e.room);
+    if (!c) return;
+    // The user's own receipt comes from another tab or device: this one has read that far too.
+    if (e.user === this.model.me) c.readUpTo = Math.max(c.readUpTo, e.upTo);
+    else c.readBy.set(e.user, Math.max(c.readBy.get(e.user) ?? 0, e.upTo));
+    this.model.changed();
+  }
+
+  /** A recovery that could not be completed: reload the room's view from its history. */
+  private onGap(room: string, incomplete: boolean): void {
+    const c = this.model.find('room', room);
+    if (!c || !incomplete) return;
+    c.lines.length = 0;
+    this.loadHistory(c).catch((e: Error) => this.notify(`history: ${e.message}`));
+  }
+
+  private inView(c: Conversation): boolean {
+    return this.model.current === c && document.visibilityState === 'visible';
+  }
+}

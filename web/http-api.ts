@@ -1,0 +1,94 @@
+/** What the local runtime tells the page at `GET /dev/config`. */
+export interface PageConfig {
+  /** The WebSocket URL, e.g. `ws://127.0.0.1:8080`. */
+  readonly websocket: string;
+}
+
+/** One room of `GET /me/unread`. */
+export interface UnreadRoom {
+  readonly room: string;
+  readonly unread: number;
+  /** The room's latest seq. */
+  readonly seq: number;
+  /** The caller's read cursor. */
+  readonly upTo: number;
+}
+
+/** An HTTP API answer other than 2xx, with the protocol's error code when there is one. */
+export class HttpApiError extends Error {
+  override readonly name = 'HttpApiError';
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+/**
+ * The HTTP calls the page makes, on the origin that served it (the local runtime's HTTP API).
+ * `devToken` and `config` are local-only routes of the runtime; the rest are PROTOCOL.md's.
+ */
+export class HttpApi {
+  constructor(private readonly base = '') {}
+
+  config(): Promise<PageConfig> {
+    return this.request('GET', '/dev/config');
+  }
+
+  devToken(user: string): Promise<{ token: string; user: string; expiresAt: number }> {
+    return this.request('POST', '/dev/token', { body: { user } });
+  }
+
+  async ticket(token: string): Promise<string> {
+    const { ticket } = await this.request<{ ticket: string }>('POST', '/tickets', { token });
+    return ticket;
+  }
+
+  async unread(token: string): Promise<UnreadRoom[]> {
+    const { rooms } = await this.request<{ rooms: UnreadRoom[] }>('GET', '/me/unread', { token });
+    return rooms;
+  }
+
+  createRoom(
+    token: string,
+    room: { id: string; name: string; type: 'public' | 'private' },
+  ): Promise<unknown> {
+    return this.request('POST', '/rooms', { token, body: room });
+  }
+
+  private async request<T>(
+    method: string,
+    path: string,
+    options: { token?: string; body?: unknown } = {},
+  ): Promise<T> {
+    const headers: Record<string, string> = {};
+    if (options.token) headers.authorization = `Bearer ${options.token}`;
+    if (options.body !== undefined) headers['content-type'] = 'application/json';
+    const response = await fetch(`${this.base}${path}`, {
+      method,
+      headers,
+      body: options.body === undefined ? undefined : JSON.stringify(options.body),
+    });
+    const text = await response.text();
+    const parsed = text ? safeJson(text) : undefined;
+    if (!response.ok) {
+      const error = (parsed as { error?: { code?: string; message?: string } } | undefined)?.error;
+      throw new HttpApiError(
+        response.status,
+        error?.code ?? `HTTP_${response.status}`,
+        error?.message ?? `${method} ${path} answered ${response.status}`,
+      );
+    }
+    return parsed as T;
+  }
+}
+
+function safeJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+}
