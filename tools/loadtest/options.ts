@@ -12,6 +12,8 @@ export interface LoadTestOptions {
   readonly connections: number;
   /** New connections per second. */
   readonly ramp: number;
+  /** Handshakes under way at once, at most (per process). */
+  readonly maxConnecting: number;
   /** Length of the sending phase, which starts once every connection is set up. */
   readonly durationMs: number;
   /** Messages per second, over all senders. */
@@ -54,13 +56,14 @@ export const usage = `npm run loadtest -- [options]
   --url URL           ws:// or wss:// endpoint      (.local/endpoints.json, else ws://127.0.0.1:8080)
   --connections N     sockets to open                                      (100)
   --ramp N            new connections per second                           (200)
+  --max-connecting N  handshakes under way at once, per process (a slow server slows the ramp) (64)
   --duration D        sending phase after set-up: 30s, 5m, 1500ms          (30s)
   --rate N            messages per second, all senders together
                       (echo 200, direct 100, room 10 publishes, notify 50)
   --size N            bytes of data in each message                        (64)
   --rooms N           room scenario: rooms                    (connections / 100, at least 1)
   --publishers N      room scenario: publishers per room                   (1)
-  --heartbeat D       ping interval on every connection                    (60s)
+  --heartbeat D       ping interval on every connection (the SDK's default) (30s)
   --drain D           longest wait for deliveries after sending            (20s)
   --processes N       split connections over N child processes             (1)
   --token-secret S    sign HS256 dev tokens         (JWT_SECRET, else the local dev secret)
@@ -101,6 +104,7 @@ export function parseOptions(argv: readonly string[], env: NodeJS.ProcessEnv = {
       url: str,
       connections: str,
       ramp: str,
+      'max-connecting': str,
       duration: str,
       rate: str,
       size: str,
@@ -141,12 +145,13 @@ export function parseOptions(argv: readonly string[], env: NodeJS.ProcessEnv = {
     url: values.url,
     connections,
     ramp: positive('ramp', values.ramp ?? '200'),
+    maxConnecting: Math.floor(positive('max-connecting', values['max-connecting'] ?? '64')),
     durationMs: parseDuration(values.duration ?? '30s'),
     rate: values.rate === undefined ? defaultRates[scenario] : positive('rate', values.rate, true),
     size: Math.floor(positive('size', values.size ?? '64', true)),
     rooms,
     publishers,
-    heartbeatMs: parseDuration(values.heartbeat ?? '60s'),
+    heartbeatMs: parseDuration(values.heartbeat ?? '30s'),
     drainMs: parseDuration(values.drain ?? '20s'),
     processes,
     tokenSecret: values['token-secret'] ?? env.JWT_SECRET ?? localDefaults.jwtSecret,

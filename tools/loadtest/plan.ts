@@ -17,6 +17,7 @@ export interface WorkerPlan {
   readonly rooms: readonly RoomPlan[];
   readonly userPrefix: string;
   readonly ramp: number;
+  readonly maxConnecting: number;
   readonly rate: number;
   readonly size: number;
   readonly durationMs: number;
@@ -83,6 +84,7 @@ export function planWorkers(options: LoadTestOptions, context: PlanContext): Wor
     rooms: share.rooms,
     userPrefix: context.userPrefix,
     ramp: (options.ramp * share.connections.length) / options.connections,
+    maxConnecting: options.maxConnecting,
     rate: (options.rate * senders(share)) / totalSenders,
     size: options.size,
     durationMs: options.durationMs,

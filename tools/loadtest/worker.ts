@@ -42,7 +42,6 @@ export type ServerFrame = Record<string, unknown>;
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, Math.max(0, ms)));
 const setupTimeoutMs = 30_000;
-const maxHandshakesInFlight = 256;
 
 /**
  * Runs one process's share of a load test: opens its connections at the ramp rate (sync, and
@@ -147,7 +146,7 @@ export class LoadWorker {
     const all: Promise<void>[] = [];
     for (const [k, c] of order.entries()) {
       await sleep(started + (k * 1000) / this.plan.ramp - nowMs());
-      while (inFlight >= maxHandshakesInFlight) await sleep(5);
+      while (inFlight >= this.plan.maxConnecting) await sleep(5);
       const room = roomOf.get(c.index);
       inFlight += 1;
       const job = this.setupConnection(c, await credentials(c.userId).catch(() => undefined), room, () =>

@@ -67,7 +67,7 @@ describe('Function: parseOptions', () => {
       size: 64,
       rooms: 1,
       publishers: 1,
-      heartbeatMs: 60_000,
+      heartbeatMs: 30_000,
       drainMs: 20_000,
       processes: 1,
       tokenSecret: 'wavelet-local-development-secret',
