@@ -3,17 +3,24 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { measureBundles } from './bundles.ts';
+import type { CallsFigures } from './calls.ts';
+import type { DeliveryFigures } from './delivery.ts';
+import type { DirectFigures } from './direct.ts';
 import { benchFanoutInChild, type FanoutFigures } from './fanout.ts';
+import { runInChild } from './in-child.ts';
 import { pingBareServer, pingThroughRuntime } from './ping.ts';
+import { printCalls, printDelivery, printDirect } from './print.ts';
 import { round } from './stats.ts';
 
 /**
  * `npm run bench`: each case against a baseline measured in the same run, since these
  * machines are noisy. Prints tables and writes `bench/results/latest.json` (merged with what an
  * earlier run wrote, so running one group keeps the others' figures).
- * `npm run bench -- fanout` (or `ping`, `bundles`) runs only those groups.
- * BENCH_DURATION_MS (default 5000) sets the length of each ping run; BENCH_FANOUT_SIZES
- * (default `1000,10000`) the subscriber counts of the fan-out cases.
+ * `npm run bench -- direct fanout` (groups: `ping`, `direct`, `delivery`, `calls`, `bundles`,
+ * `fanout`) runs only those groups. BENCH_DURATION_MS (default 5000) sets the length of each
+ * ping run and of the direct-message steady run; BENCH_FANOUT_SIZES (default `100,1000,10000`)
+ * the subscriber counts of the fan-out cases; BENCH_DELIVERY_CONNECTIONS (default 1000) the
+ * recipients of each delivery case.
  */
 const rootDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const durationMs = Number(process.env.BENCH_DURATION_MS ?? 5000);
@@ -49,6 +56,35 @@ if (wants('ping')) {
   results.ping = { ...ping, bare, emulated, ratio };
 }
 
+if (wants('direct')) {
+  process.stdout.write(
+    'direct messages: senders -> receivers (20 users each, clients in a child process), send frame to receipt\n',
+  );
+  const direct = await runInChild<DirectFigures>('direct.ts', 'benchDirect', { durationMs });
+  printDirect(direct);
+  results.direct = direct;
+}
+
+if (wants('delivery')) {
+  const connections = Number(process.env.BENCH_DELIVERY_CONNECTIONS ?? 1000);
+  process.stdout.write(
+    `delivery throughput: ${connections} posts per case to open sockets, management API latency injected\n`,
+  );
+  const delivery = await runInChild<DeliveryFigures>('delivery.ts', 'benchDelivery', {
+    connections,
+    latenciesMs: [5, 20],
+  });
+  printDelivery(delivery);
+  results.delivery = delivery;
+}
+
+if (wants('calls')) {
+  process.stdout.write('AWS calls per operation (local runtime, real sockets, one operation at a time)\n');
+  const calls = await runInChild<CallsFigures>('calls.ts', 'benchCalls', {});
+  printCalls(calls);
+  results.calls = calls;
+}
+
 if (wants('bundles')) {
   process.stdout.write(
     'Lambda bundles (esbuild, minified ESM): AWS SDK bundled vs external; module load in a fresh process, median of 5\n',
@@ -73,7 +109,7 @@ if (wants('bundles')) {
 }
 
 if (wants('fanout')) {
-  const sizes = (process.env.BENCH_FANOUT_SIZES ?? '1000,10000').split(',').map(Number);
+  const sizes = (process.env.BENCH_FANOUT_SIZES ?? '100,1000,10000').split(',').map(Number);
   process.stdout.write(
     'fan-out: one publish to a room of N subscriber sockets, and one { "all": true } notification to every socket (clients in a child process), against N raw PostToConnection calls\n',
   );

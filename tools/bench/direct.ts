@@ -1,0 +1,120 @@
+import { localDefaults } from '../../local/defaults.ts';
+import { startLocalRuntime } from '../../local/runtime.ts';
+import type { DirectChildMessage, DirectParentMessage, DirectRun } from './direct-clients.ts';
+import { startIpcChild } from './ipc-child.ts';
+import { startRelay } from './relay.ts';
+
+export interface DirectOptions {
+  /** Steady rate of the latency case, messages per second. @default 200 */
+  readonly rate?: number;
+  /** Length of the latency case. @default 5000 */
+  readonly durationMs?: number;
+  /** Offered rates tried in turn for the highest sustainable one. */
+  readonly steps?: readonly number[];
+  /** Length of each step. @default 2000 */
+  readonly stepMs?: number;
+  /** A step is sustained when all its messages arrive within 1 s of its end and p99 is under this. @default 50 */
+  readonly maxP99Ms?: number;
+  /** Sender and receiver sockets (users). @default 20 each */
+  readonly senders?: number;
+  readonly receivers?: number;
+}
+
+/** One target (our runtime or the bare relay): the steady case and the rate search. */
+export interface DirectTarget {
+  readonly steady: DirectRun;
+  readonly steps: readonly (DirectRun & { readonly sustained: boolean })[];
+  /** Highest offered rate that was sustained (0 if none); `capped` when the last step passed too. */
+  readonly maxSustained: number;
+  readonly capped: boolean;
+}
+
+export interface DirectFigures {
+  readonly rate: number;
+  readonly durationMs: number;
+  readonly senders: number;
+  readonly receivers: number;
+  readonly maxP99Ms: number;
+  readonly baseline: DirectTarget;
+  readonly runtime: DirectTarget;
+  /** Runtime over baseline: sustained rate ratio, and p99 at the steady rate. */
+  readonly rateRatio: number;
+}
+
+const defaultSteps = [200, 400, 600, 800, 1200, 1600, 2400, 3200, 4800, 6400];
+
+/**
+ * Direct messages through the local runtime (`send` route: rate limit, idempotency, inbox
+ * write, connection lookup, post), timed from the frame leaving the sender to its receipt, at a
+ * steady rate and then at rising rates, against a bare `ws` relay (see relay.ts). Clients run in
+ * a child process. The per-user rate limit is raised so that it does not cap the offered load
+ * (it still makes its DynamoDB write per frame).
+ */
+export async function benchDirect(options: DirectOptions = {}): Promise<DirectFigures> {
+  const settings = {
+    rate: options.rate ?? 200,
+    durationMs: options.durationMs ?? 5000,
+    senders: options.senders ?? 20,
+    receivers: options.receivers ?? 20,
+    maxP99Ms: options.maxP99Ms ?? 50,
+  };
+  const steps = options.steps ?? defaultSteps;
+  const stepMs = options.stepMs ?? 2000;
+
+  const relay = await startRelay();
+  const baseline = await measureTarget(relay.url, undefined).finally(() => relay.close());
+
+  const rt = await startLocalRuntime({
+    wsPort: 0,
+    httpPort: 0,
+    functionEnv: { RATE_LIMIT_PER_SECOND: '100000', RATE_LIMIT_BURST: '200000' },
+  });
+  const runtime = await measureTarget(rt.endpoints.websocket, localDefaults.jwtSecret).finally(() =>
+    rt.stop(),
+  );
+  return { ...settings, baseline, runtime, rateRatio: runtime.maxSustained / baseline.maxSustained };
+
+  async function measureTarget(url: string, secret: string | undefined): Promise<DirectTarget> {
+    const clients = startIpcChild<DirectParentMessage, DirectChildMessage>('direct-clients.ts');
+    try {
+      await clients.ask({
+        type: 'open',
+        url,
+        secret,
+        senders: settings.senders,
+        receivers: settings.receivers,
+      });
+      const runAt = async (rate: number, durationMs: number) => {
+        const answer = await clients.ask({ type: 'run', rate, durationMs, graceMs: 1000 });
+        if (answer.type !== 'ran') throw new Error('direct clients did not run');
+        const { type: _, ...figures } = answer;
+        return figures;
+      };
+      // Warm-up, gently first: a burst into functions still loading would pile up at cold start.
+      await runAt(Math.max(10, settings.rate / 10), 2000);
+      await runAt(settings.rate, 1000);
+      const steady = await runAt(settings.rate, settings.durationMs);
+      const tried: (DirectRun & { sustained: boolean })[] = [];
+      for (const rate of steps) {
+        const run = await runAt(rate, stepMs);
+        const sustained = run.received >= run.sent && run.p99 < settings.maxP99Ms;
+        tried.push({ ...run, sustained });
+        process.stdout.write(
+          `  ${secret ? 'runtime' : 'relay'} ${rate}/s: ${run.received}/${run.sent} received, p99 ${Number(run.p99).toFixed(1)} ms${sustained ? '' : ' (not sustained)'}\n`,
+        );
+        if (!sustained) break;
+        // Let a backlog of the step drain before the next one.
+        await new Promise((resolve) => setTimeout(resolve, 300));
+      }
+      const passed = tried.filter((t) => t.sustained);
+      return {
+        steady,
+        steps: tried,
+        maxSustained: passed.at(-1)?.rate ?? 0,
+        capped: passed.length === tried.length,
+      };
+    } finally {
+      clients.close();
+    }
+  }
+}
