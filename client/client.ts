@@ -1,4 +1,4 @@
-import { AckBatcher, maxIdsPerAck } from './acks.ts';
+import { maxIdsPerAck } from './acks.ts';
 import { Connection, type ConnectionState } from './connection.ts';
 import { subjectOf } from './credentials.ts';
 import { Emitter } from './emitter.ts';
@@ -19,10 +19,11 @@ import type {
 } from './frames.ts';
 import { Heartbeat } from './heartbeat.ts';
 import { newIdempotencyKey } from './ids.ts';
+import { Inbox } from './inbox.ts';
 import { type ResolvedOptions, resolveOptions, type WaveletClientOptions } from './options.ts';
-import { RecentIds } from './recent-ids.ts';
 import { type OutgoingFrame, type RequestOptions, Requests } from './requests.ts';
-import { type GapEvent, RoomTracker } from './room-tracker.ts';
+import type { GapEvent } from './room-tracker.ts';
+import { Rooms } from './rooms.ts';
 
 /** The client's events and what their listeners receive. */
 export interface WaveletEvents {
@@ -41,9 +42,6 @@ export interface WaveletEvents {
 }
 
 const roomEvents = new Set(['joined', 'left', 'presence', 'typing', 'read']);
-/** Inbox pages fetched after one open; the rest waits for the next connection. */
-const maxSyncPages = 50;
-const syncPageSize = 100;
 
 /**
  * A wavelet client for browsers and Node: one logical connection that reconnects by itself,
@@ -78,9 +76,8 @@ export class WaveletClient {
   private readonly connection: Connection;
   private readonly requests: Requests;
   private readonly heartbeat: Heartbeat;
-  private readonly acks: AckBatcher;
-  private readonly seen: RecentIds;
-  private readonly rooms = new Map<string, RoomTracker>();
+  private readonly inbox: Inbox;
+  private readonly rooms: Rooms;
   private waiters: { resolve: () => void; reject: (error: WaveletError) => void }[] = [];
   private closedByUser = false;
   private knownUserId?: string;
@@ -89,7 +86,6 @@ export class WaveletClient {
     this.options = resolveOptions(options);
     this.knownUserId =
       options.userId ?? (typeof options.token === 'string' ? subjectOf(options.token) : undefined);
-    this.seen = new RecentIds(this.options.dedupeWindow);
     this.connection = new Connection(this.options, {
       opened: () => this.opened(),
       frame: (text) => this.received(text),
@@ -113,9 +109,23 @@ export class WaveletClient {
         this.request({ action: 'ping' }, { internal: true, resend: false }, this.options.heartbeatTimeoutMs),
       () => this.connection.drop('heartbeat timeout'),
     );
-    this.acks = new AckBatcher((ids) =>
-      this.request({ action: 'ack', ids }, { internal: true, resend: false }),
-    );
+    this.inbox = new Inbox({
+      request: (frame, requestOptions) => this.request(frame, requestOptions),
+      deliver: (frame) =>
+        frame.type === 'message'
+          ? this.events.emit('message', frame)
+          : this.events.emit('notification', frame),
+      error: (error) => this.events.emit('error', error),
+      synced: () => this.connection.markHealthy(),
+      autoAck: this.options.autoAck,
+      dedupeWindow: this.options.dedupeWindow,
+    });
+    this.rooms = new Rooms({
+      request: (frame, requestOptions) => this.request(frame, requestOptions),
+      deliver: (message) => this.events.emit('message', message),
+      gap: (event) => this.events.emit('gap', event),
+      error: (error) => this.events.emit('error', error),
+    });
   }
 
   /** The connection state: `closed` before `connect()` and after `close()`. */
@@ -158,8 +168,8 @@ export class WaveletClient {
   async close(): Promise<void> {
     this.closedByUser = true;
     this.heartbeat.stop();
-    this.acks.clear();
-    const error = new WaveletError('CLOSED', 'The client was closed');
+    this.inbox.connectionLost();
+    const error = closedError();
     this.requests.rejectAll(error);
     this.settleWaiters(error);
     await this.connection.stop();
@@ -234,27 +244,9 @@ export class WaveletClient {
    * const { messages } = await client.history('general', { before: seq + 1, limit: 50 });
    * ```
    */
-  async join(room: string): Promise<JoinResult> {
-    let tracker = this.rooms.get(room);
-    if (!tracker) {
-      tracker = this.trackRoom(room);
-      this.rooms.set(room, tracker);
-    }
-    const t = tracker;
-    t.joinsInFlight += 1;
-    try {
-      const result = await this.request<JoinResult>(() => ({ action: 'join', room, ...t.joinFields() }));
-      t.joinsInFlight -= 1;
-      t.joined(result);
-      return result;
-    } catch (error) {
-      t.joinsInFlight -= 1;
-      if (t.lastSeq === undefined && t.joinsInFlight === 0 && this.rooms.get(room) === t) {
-        this.rooms.delete(room);
-        t.leave();
-      }
-      throw error;
-    }
+  join(room: string): Promise<JoinResult> {
+    if (this.closedByUser) return Promise.reject(closedError());
+    return this.rooms.join(room);
   }
 
   /**
@@ -267,8 +259,7 @@ export class WaveletClient {
    * ```
    */
   leave(room: string, options: { member?: boolean } = {}): Promise<{ room: string }> {
-    this.rooms.get(room)?.leave();
-    this.rooms.delete(room);
+    this.rooms.leave(room);
     const frame: OutgoingFrame = { action: 'leave', room };
     if (options.member !== undefined) frame.member = options.member;
     return this.request<{ room: string }>(frame);
@@ -376,38 +367,26 @@ export class WaveletClient {
     options: RequestOptions = {},
     timeoutMs?: number,
   ): Promise<T> {
-    if (this.closedByUser) return Promise.reject(new WaveletError('CLOSED', 'The client was closed'));
+    if (this.closedByUser) return Promise.reject(closedError());
     const build = typeof frame === 'function' ? frame : () => frame;
-    return this.requests.request<T>(build, { ...options, timeoutMs });
-  }
-
-  private trackRoom(room: string): RoomTracker {
-    return new RoomTracker(room, {
-      deliver: (message) => this.events.emit('message', message),
-      gap: (event) => this.events.emit('gap', event),
-      history: (r, before, limit) =>
-        this.request<HistoryPage>(
-          { action: 'history', room: r, before, limit },
-          { internal: true, resend: false },
-        ),
-      historyFailed: (error) => !(error instanceof WaveletError && error.code === 'CLOSED'),
-    });
+    const answer = this.requests.request<T>(build, { ...options, timeoutMs });
+    // An unanswered request hints at a dead socket: check now rather than at the next heartbeat.
+    if (!options.internal) answer.catch((error) => isTimeout(error) && this.heartbeat.probe());
+    return answer;
   }
 
   private opened(): void {
     this.heartbeat.start();
-    void this.syncInbox();
-    for (const tracker of this.rooms.values()) {
-      // A room whose join is still queued is joined by that frame.
-      if (tracker.lastSeq !== undefined && tracker.joinsInFlight === 0) this.rejoin(tracker);
-    }
+    // Sync first: API Gateway could not post anything while $connect ran.
+    void this.inbox.sync();
+    this.rooms.rejoinAll();
     this.requests.flush();
     this.settleWaiters();
   }
 
   private lost(): void {
     this.heartbeat.stop();
-    this.acks.clear();
+    this.inbox.connectionLost();
     this.requests.connectionLost();
   }
 
@@ -427,48 +406,6 @@ export class WaveletClient {
     }
   }
 
-  /** Pushes the inbox page by page, acknowledging each page before asking for the next. */
-  private async syncInbox(): Promise<void> {
-    const autoAck = this.options.autoAck;
-    try {
-      for (let page = 0; page < maxSyncPages; page++) {
-        const result = await this.request<{ delivered: number; more: boolean }>(
-          { action: 'sync', limit: syncPageSize },
-          { internal: true, resend: false },
-        );
-        if (page === 0) this.connection.markHealthy();
-        if (!autoAck) return;
-        await this.acks.flush();
-        // Without acks the next page would be this one again.
-        if (!result.more || result.delivered === 0) return;
-      }
-    } catch (error) {
-      if (error instanceof WaveletError && error.code !== 'CLOSED') this.events.emit('error', error);
-    }
-  }
-
-  private rejoin(tracker: RoomTracker): void {
-    tracker.joinsInFlight += 1;
-    this.request<JoinResult>(
-      { action: 'join', room: tracker.room, ...tracker.joinFields() },
-      { internal: true, resend: false },
-    ).then(
-      (result) => {
-        tracker.joinsInFlight -= 1;
-        tracker.joined(result);
-      },
-      (error: unknown) => {
-        tracker.joinsInFlight -= 1;
-        // A dropped connection re-joins on the next open; a refusal (the room was deleted, or
-        // made private without us) ends the subscription.
-        if (error instanceof WaveletError && error.code === 'CLOSED') return;
-        if (error instanceof WaveletError) this.events.emit('error', error);
-        if (this.rooms.get(tracker.room) === tracker) this.rooms.delete(tracker.room);
-        tracker.leave();
-      },
-    );
-  }
-
   private received(text: string): void {
     let frame: Record<string, unknown>;
     try {
@@ -486,11 +423,15 @@ export class WaveletClient {
         if (!this.requests.handleAnswer(frame as { type: string }) && frame.type === 'error')
           this.events.emit('error', errorOf(frame));
         return;
-      case 'message':
-        this.receivedMessage(frame as unknown as MessageFrame);
+      case 'message': {
+        const message = frame as unknown as MessageFrame;
+        // Room messages are ordered and deduplicated by seq; direct ones by id.
+        if (message.room !== undefined && message.seq !== undefined) this.rooms.receive(message);
+        else this.inbox.receive(message);
         return;
+      }
       case 'notification':
-        this.receivedInboxFrame(frame as unknown as NotificationFrame, 'notification');
+        this.inbox.receive(frame as unknown as NotificationFrame);
         return;
       case 'event':
         if (typeof frame.event === 'string' && roomEvents.has(frame.event))
@@ -504,21 +445,10 @@ export class WaveletClient {
           this.events.emit('error', new WaveletError('INTERNAL', `Gateway: ${frame.message}`));
     }
   }
-
-  private receivedMessage(message: MessageFrame): void {
-    if (message.room !== undefined && message.seq !== undefined) {
-      this.rooms.get(message.room)?.receive(message);
-      return;
-    }
-    this.receivedInboxFrame(message, 'message');
-  }
-
-  /** A direct message or notification: delivered once, acknowledged every time it comes. */
-  private receivedInboxFrame<E extends 'message' | 'notification'>(frame: WaveletEvents[E], event: E): void {
-    if (this.seen.add(frame.id)) this.events.emit(event, frame);
-    if (this.options.autoAck) this.acks.add(frame.id);
-  }
 }
+
+const isTimeout = (error: unknown) => error instanceof WaveletError && error.code === 'TIMEOUT';
+const closedError = () => new WaveletError('CLOSED', 'The client was closed');
 
 function errorOf(frame: Record<string, unknown>): WaveletError {
   const code = typeof frame.code === 'string' ? frame.code : 'INTERNAL';

@@ -61,6 +61,7 @@ export class Connection {
     if (this.running) return;
     this.running = true;
     this.failures = 0;
+    this.everOpened = false;
     globalEvents()?.addEventListener('online', this.onOnline);
     this.setState(this.everOpened ? 'reconnecting' : 'connecting');
     void this.attempt();

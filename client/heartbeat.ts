@@ -9,6 +9,8 @@ import { WaveletError } from './errors.ts';
 export class Heartbeat {
   private timer?: ReturnType<typeof setTimeout>;
   private generation = 0;
+  private running = false;
+  private inFlight = false;
 
   constructor(
     private readonly intervalMs: number,
@@ -18,28 +20,46 @@ export class Heartbeat {
 
   start(): void {
     this.stop();
-    if (this.intervalMs <= 0) return;
-    this.schedule(this.generation);
+    this.running = true;
+    if (this.intervalMs > 0) this.schedule(this.generation);
   }
 
   stop(): void {
     this.generation += 1;
+    this.running = false;
+    this.inFlight = false;
     clearTimeout(this.timer);
     this.timer = undefined;
   }
 
+  /** Pings now (unless a ping is already out): a request went unanswered, the socket may be dead. */
+  probe(): void {
+    if (!this.running || this.inFlight) return;
+    clearTimeout(this.timer);
+    this.beat(this.generation);
+  }
+
   private schedule(generation: number): void {
-    this.timer = setTimeout(() => {
-      this.ping().then(
-        () => {
-          if (generation === this.generation) this.schedule(generation);
-        },
-        (error: unknown) => {
-          if (generation !== this.generation) return;
-          if (error instanceof WaveletError && error.code === 'TIMEOUT') this.onDead();
-          else this.schedule(generation);
-        },
-      );
-    }, this.intervalMs);
+    this.timer = setTimeout(() => this.beat(generation), this.intervalMs);
+  }
+
+  private beat(generation: number): void {
+    this.inFlight = true;
+    this.ping().then(
+      () => this.answered(generation),
+      (error: unknown) => {
+        if (generation !== this.generation) return;
+        if (error instanceof WaveletError && error.code === 'TIMEOUT') {
+          this.inFlight = false;
+          this.onDead();
+        } else this.answered(generation);
+      },
+    );
+  }
+
+  private answered(generation: number): void {
+    if (generation !== this.generation) return;
+    this.inFlight = false;
+    if (this.intervalMs > 0) this.schedule(generation);
   }
 }

@@ -99,6 +99,11 @@ export class RoomTracker {
     this.held.clear();
   }
 
+  /** A join failed while the room stays joined: recover any hole with `history` instead. */
+  resume(): void {
+    if (this.joinsInFlight === 0) this.startRecovery();
+  }
+
   /** Where the current hole ends (exclusive), or undefined when there is none. */
   private holeEnd(): number | undefined {
     if (this.lastSeq === undefined) return undefined;

@@ -1,0 +1,67 @@
+import { AckBatcher } from './acks.ts';
+import { WaveletError } from './errors.ts';
+import type { MessageFrame, NotificationFrame } from './frames.ts';
+import { RecentIds } from './recent-ids.ts';
+import type { OutgoingFrame, RequestOptions } from './requests.ts';
+
+/** Inbox pages fetched after one open; anything beyond waits for the next connection. */
+const maxSyncPages = 50;
+const syncPageSize = 100;
+const internal: RequestOptions = { internal: true, resend: false };
+
+export interface InboxDeps {
+  readonly request: <T>(frame: OutgoingFrame, options: RequestOptions) => Promise<T>;
+  readonly deliver: (frame: MessageFrame | NotificationFrame) => void;
+  readonly error: (error: WaveletError) => void;
+  /** The first sync was answered: the connection works end to end. */
+  readonly synced: () => void;
+  readonly autoAck: boolean;
+  readonly dedupeWindow: number;
+}
+
+/**
+ * Direct messages and notifications: the user's inbox on the server, which keeps each until
+ * an `ack` names it. The client syncs it after every open, passes each id on once, and
+ * acknowledges every copy it receives (a duplicate too: its earlier ack may have been lost).
+ */
+export class Inbox {
+  private readonly seen: RecentIds;
+  private readonly acks: AckBatcher;
+
+  constructor(private readonly deps: InboxDeps) {
+    this.seen = new RecentIds(deps.dedupeWindow);
+    this.acks = new AckBatcher((ids) => deps.request({ action: 'ack', ids }, internal));
+  }
+
+  receive(frame: MessageFrame | NotificationFrame): void {
+    if (this.seen.add(frame.id)) this.deps.deliver(frame);
+    if (this.deps.autoAck) this.acks.add(frame.id);
+  }
+
+  /**
+   * Pushes the inbox page by page (the server posts a page's messages before its reply),
+   * acknowledging each page before asking for the next, which would otherwise be the same page.
+   */
+  async sync(): Promise<void> {
+    try {
+      for (let page = 0; page < maxSyncPages; page++) {
+        const result = await this.deps.request<{ delivered: number; more: boolean }>(
+          { action: 'sync', limit: syncPageSize },
+          internal,
+        );
+        if (page === 0) this.deps.synced();
+        if (!this.deps.autoAck) return;
+        await this.acks.flush();
+        if (!result.more || result.delivered === 0) return;
+      }
+    } catch (error) {
+      // A dropped connection syncs again on the next open.
+      if (error instanceof WaveletError && error.code !== 'CLOSED') this.deps.error(error);
+    }
+  }
+
+  /** The connection is gone: waiting acks are forgotten (the next sync brings those messages again). */
+  connectionLost(): void {
+    this.acks.clear();
+  }
+}
