@@ -24,7 +24,7 @@ const historyPageSize = 50;
  * syncs the inbox, so recovered messages arrive here as ordinary `message` events.
  */
 export class ChatApp {
-  private readonly joined = new Set<string>();
+  private readonly joins = new Map<string, Promise<void>>();
   private connectedBefore = false;
 
   constructor(
@@ -63,15 +63,22 @@ export class ChatApp {
     this.markRead();
   }
 
-  /** Subscribes to a room once; the SDK keeps the subscription across reconnects. */
+  /**
+   * Subscribes to a room once (opening a room while the room list joins it shares one `join`);
+   * the SDK keeps the subscription across reconnects. A failed join is tried again next time.
+   */
   async joinRoom(room: string): Promise<Conversation> {
     const c = this.model.get('room', room);
-    if (!this.joined.has(room)) {
-      const result = await this.client.join(room);
-      this.joined.add(room);
-      c.latestSeq = Math.max(c.latestSeq, result.seq);
-      this.model.changed();
+    let joining = this.joins.get(room);
+    if (!joining) {
+      joining = this.client.join(room).then((result) => {
+        c.latestSeq = Math.max(c.latestSeq, result.seq);
+        this.model.changed();
+      });
+      this.joins.set(room, joining);
+      joining.catch(() => this.joins.delete(room));
     }
+    await joining;
     return c;
   }
 

@@ -94,6 +94,9 @@ export class ChatView {
     const switched = this.shownKey !== c.key;
     const box = this.messages;
     const atBottom = box.scrollHeight - box.scrollTop - box.clientHeight < stickyPx;
+    // Older lines put above keep what the reader was looking at in place.
+    const fromBottom = box.scrollHeight - box.scrollTop;
+    const prepended = !switched && box.firstElementChild?.getAttribute('data-id') !== c.lines[0]?.id;
     this.title.textContent = c.kind === 'room' ? `# ${c.id}` : `@ ${c.id}`;
     this.online.replaceChildren(
       ...[...c.online].map(([user, status]) =>
@@ -106,6 +109,7 @@ export class ChatView {
     this.seen.textContent = seenLine(c, this.model.me);
     this.typing.textContent = typingLine(c.typingUsers(Date.now()).filter((u) => u !== this.model.me));
     if (switched || atBottom) box.scrollTop = box.scrollHeight;
+    else if (prepended) box.scrollTop = box.scrollHeight - fromBottom;
     this.shownKey = c.key;
   }
 
