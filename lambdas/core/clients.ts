@@ -6,13 +6,17 @@ import { SQSClient } from '@aws-sdk/client-sqs';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
 import { type Config, getConfig } from './config.ts';
+import { createHttpPoster, type Poster } from './delivery/poster.ts';
 
 /** Everything a service needs from the outside world; tests pass their own. */
 export interface Deps {
   readonly config: Config;
   readonly db: DynamoDBDocumentClient;
   readonly sqs: SQSClient;
+  /** GetConnection and DeleteConnection (rare); posts go through `posts`. */
   readonly management: ApiGatewayManagementApiClient;
+  /** PostToConnection, the one call per recipient: signed and sent without the SDK's stack. */
+  readonly posts: Poster;
   readonly now: () => number;
 }
 
@@ -64,7 +68,21 @@ export function createDeps(config: Config = getConfig()): Deps {
     requestHandler: keepAlive(config.DELIVERY_TIMEOUT_MS),
   });
   management.middlewareStack.add(reportCalls('ApiGatewayManagementApi'), observerStep);
-  return { config, db, sqs, management, now: Date.now };
+  // Region and credentials as the SDK client resolves them: the default provider chain, memoized
+  // and refreshed before temporary credentials expire.
+  const poster = createHttpPoster({
+    endpoint: config.MANAGEMENT_ENDPOINT,
+    region: () => management.config.region(),
+    credentials: () => management.config.credentials(),
+    timeoutMs: config.DELIVERY_TIMEOUT_MS,
+  });
+  const posts: Poster = {
+    post: (connectionId, frame) => {
+      callObserver?.('ApiGatewayManagementApi', 'PostToConnectionCommand');
+      return poster.post(connectionId, frame);
+    },
+  };
+  return { config, db, sqs, management, posts, now: Date.now };
 }
 
 let defaults: Deps | undefined;

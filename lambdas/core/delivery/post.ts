@@ -1,4 +1,3 @@
-import { PostToConnectionCommand } from '@aws-sdk/client-apigatewaymanagementapi';
 import type { Deps } from '../clients.ts';
 
 /** `gone`: API Gateway no longer knows the connection (410). `retryable`: ran out of retries. */
@@ -11,28 +10,26 @@ export type PostOutcome = 'ok' | 'gone' | 'retryable' | 'rejected';
 export async function postWithRetry(deps: Deps, connectionId: string, frame: string): Promise<PostOutcome> {
   const { DELIVERY_RETRIES, DELIVERY_BACKOFF_MS } = deps.config;
   for (let attempt = 0; ; attempt += 1) {
-    const outcome = await postOnce(deps, connectionId, frame);
+    const outcome = await deps.posts.post(connectionId, frame);
     if (outcome !== 'retryable' || attempt >= DELIVERY_RETRIES) return outcome;
     await sleep(Math.random() * DELIVERY_BACKOFF_MS * 2 ** attempt);
   }
 }
 
-async function postOnce(deps: Deps, connectionId: string, frame: string): Promise<PostOutcome> {
-  try {
-    await deps.management.send(new PostToConnectionCommand({ ConnectionId: connectionId, Data: frame }));
-    return 'ok';
-  } catch (error) {
-    return classify(error);
-  }
-}
-
-/** Maps an SDK error to what delivery does next. */
+/** Maps an SDK error of the management API to what delivery does next. */
 export function classify(error: unknown): PostOutcome {
   const e = error as { name?: string; $metadata?: { httpStatusCode?: number } };
-  const status = e.$metadata?.httpStatusCode;
-  if (e.name === 'GoneException' || status === 410) return 'gone';
+  return outcomeOf(e.$metadata?.httpStatusCode, e.name);
+}
+
+/**
+ * Maps a failed call's status and error type (`x-amzn-ErrorType`, the SDK error's name) to
+ * what delivery does next; `undefined` status means no response at all.
+ */
+export function outcomeOf(status: number | undefined, errorType?: string): PostOutcome {
+  if (errorType === 'GoneException' || status === 410) return 'gone';
   if (status === 429 || (status !== undefined && status >= 500)) return 'retryable';
-  if (e.name === 'LimitExceededException' || e.name === 'ThrottlingException') return 'retryable';
+  if (errorType === 'LimitExceededException' || errorType === 'ThrottlingException') return 'retryable';
   // No response at all: timeout, reset socket, refused connection.
   if (status === undefined) return 'retryable';
   return 'rejected';

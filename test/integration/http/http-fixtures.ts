@@ -12,6 +12,7 @@ export function storeOf(rt: TestRuntime): Deps {
     db: rt.db,
     sqs: rt.sqs,
     management: undefined as never,
+    posts: undefined as never,
     now: Date.now,
   };
 }

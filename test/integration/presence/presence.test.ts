@@ -28,6 +28,7 @@ const storeOf = (runtime: TestRuntime): Deps => ({
   db: runtime.db,
   sqs: runtime.sqs,
   management: undefined as never,
+  posts: undefined as never,
   now: Date.now,
 });
 

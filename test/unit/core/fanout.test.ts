@@ -3,6 +3,7 @@ import type { Deps } from '../../../lambdas/core/clients.ts';
 import { getConfig } from '../../../lambdas/core/config.ts';
 import { deliverToSegment } from '../../../lambdas/core/delivery/broadcast.ts';
 import { deliverToConnections } from '../../../lambdas/core/delivery/deliver.ts';
+import type { PostOutcome } from '../../../lambdas/core/delivery/post.ts';
 import { deliveryRecord, type ScanRecord } from '../../../lambdas/core/delivery/records.ts';
 import { publishNotification } from '../../../lambdas/core/services/notifications.ts';
 
@@ -11,8 +12,19 @@ interface Sent {
   readonly input: Record<string, unknown>;
 }
 
-/** Fake clients: the table answers from `pages` (Scan) and `items` (Get); every call is recorded. */
-function fakeDeps(options: { pages?: Record<string, unknown>[]; clock?: () => number } = {}) {
+interface FakeOptions {
+  /** Scan pages, in order. */
+  pages?: Record<string, unknown>[];
+  clock?: () => number;
+  /** What the gateway answers a post to this connection. @default 'ok' */
+  outcome?: (connectionId: string) => PostOutcome;
+}
+
+/**
+ * Fake clients: the table answers Scans from `pages`; posts answer `outcome`; every call and
+ * post (as `PostToConnection`) is recorded.
+ */
+function fakeDeps(options: FakeOptions = {}) {
   const calls: Sent[] = [];
   const pages = [...(options.pages ?? [])];
   const record = (command: { constructor: { name: string }; input: Record<string, unknown> }) => {
@@ -34,10 +46,10 @@ function fakeDeps(options: { pages?: Record<string, unknown>[]; clock?: () => nu
         return { Failed: [] };
       },
     },
-    management: {
-      send: async (command: never) => {
-        record(command);
-        return {};
+    posts: {
+      post: async (connectionId: string, frame: string) => {
+        calls.push({ name: 'PostToConnection', input: { ConnectionId: connectionId, Data: frame } });
+        return options.outcome?.(connectionId) ?? 'ok';
       },
     },
     now: options.clock ?? Date.now,
@@ -52,7 +64,7 @@ const scanRecord: ScanRecord = {
   totalSegments: 8,
 };
 const posted = (calls: Sent[]) =>
-  calls.filter((c) => c.name === 'PostToConnectionCommand').map((c) => c.input.ConnectionId);
+  calls.filter((c) => c.name === 'PostToConnection').map((c) => c.input.ConnectionId);
 
 describe('Schema: deliveryRecord', () => {
   it('accepts a scan segment record', () => {
@@ -94,13 +106,11 @@ describe('Function: deliverToSegment', () => {
         { Items: [{ connectionId: 'a' }], LastEvaluatedKey: { pk: 'CONN#a' } },
         { Items: [{ connectionId: 'b' }] },
       ],
+      outcome: () => {
+        t += 1000; // each post takes a second
+        return 'ok';
+      },
     });
-    const management = deps.management as unknown as { send: (c: never) => Promise<unknown> };
-    const post = management.send;
-    management.send = async (command) => {
-      t += 1000; // each post takes a second
-      return post(command);
-    };
     const report = await deliverToSegment(deps, scanRecord, 500);
     expect(report).toMatchObject({ delivered: 1, continued: true });
     expect(posted(calls)).toEqual(['a']);
@@ -142,21 +152,10 @@ describe('Function: publishNotification', () => {
   });
 });
 
-const sdkError = (name: string, status: number) =>
-  Object.assign(new Error(name), { name, $metadata: { httpStatusCode: status } });
-
 describe('Function: deliverToConnections', () => {
   it('hands on only the connections whose retries ran out, never those already reached', async () => {
-    const { deps, calls } = fakeDeps();
+    const { deps, calls } = fakeDeps({ outcome: (id) => (id === 'busy' ? 'retryable' : 'ok') });
     const withoutRetries = { ...deps, config: { ...deps.config, DELIVERY_RETRIES: 0 } } as Deps;
-    const management = deps.management as unknown as { send: (c: never) => Promise<unknown> };
-    const post = management.send;
-    management.send = async (command) => {
-      await post(command);
-      if ((command as { input: { ConnectionId: string } }).input.ConnectionId === 'busy')
-        throw sdkError('LimitExceededException', 429);
-      return {};
-    };
     const report = await deliverToConnections(withoutRetries, 'frame', ['a', 'busy', 'b'], {
       inlineOnly: true,
     });
@@ -170,13 +169,7 @@ describe('Function: deliverToConnections', () => {
   });
 
   it('finishes the delivery when removing a gone connection fails', async () => {
-    const { deps } = fakeDeps();
-    const management = deps.management as unknown as { send: (c: never) => Promise<unknown> };
-    management.send = async (command) => {
-      if ((command as { input: { ConnectionId: string } }).input.ConnectionId === 'gone')
-        throw sdkError('GoneException', 410);
-      return {};
-    };
+    const { deps } = fakeDeps({ outcome: (id) => (id === 'gone' ? 'gone' : 'ok') });
     (deps.db as unknown as { send: () => Promise<never> }).send = async () => {
       throw new Error('table unavailable');
     };

@@ -1,4 +1,3 @@
-import type { PostToConnectionCommand } from '@aws-sdk/client-apigatewaymanagementapi';
 import type { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { describe, expect, it } from 'vitest';
 import type { Deps } from '../../../lambdas/core/clients.ts';
@@ -30,15 +29,11 @@ function fakeRoom(seqs: number[], options: { goneAfter?: number } = {}) {
         return { Items: page, LastEvaluatedKey: more ? { sk: page.at(-1)?.sk } : undefined };
       },
     },
-    management: {
-      send: async (command: PostToConnectionCommand) => {
-        if (options.goneAfter !== undefined && posted.length >= options.goneAfter)
-          throw Object.assign(new Error('gone'), {
-            name: 'GoneException',
-            $metadata: { httpStatusCode: 410 },
-          });
-        posted.push(JSON.parse(String(command.input.Data)).seq);
-        return {};
+    posts: {
+      post: async (_connectionId: string, frame: string) => {
+        if (options.goneAfter !== undefined && posted.length >= options.goneAfter) return 'gone';
+        posted.push(JSON.parse(frame).seq);
+        return 'ok';
       },
     },
   } as unknown as Deps;
