@@ -40,12 +40,16 @@ function newOutdir(): string {
   return mkdtempSync(path.join(synthRoot, 'out-'));
 }
 
-let bundled: Template | undefined;
+let defaultStack: Template | undefined;
 
-/** The default `dev` stack, bundled; synthesized once per process (so once per test file). */
+/**
+ * The default `dev` stack; synthesized once per process (so once per test file). Functions are
+ * not bundled here (31 esbuild runs would dominate the suite): `test/infra/bundles.test.ts`
+ * builds every entry with the same options in one esbuild run.
+ */
 export function synthDefaultStack(): Template {
-  bundled ??= synthStack({ bundle: true });
-  return bundled;
+  defaultStack ??= synthStack();
+  return defaultStack;
 }
 
 /** CloudFormation JSON, untyped as `Template.findResources` returns it. */

@@ -8,7 +8,8 @@ const jwtUsers = Object.entries(functions)
   .filter(([, spec]) => (spec.uses as readonly string[]).includes('jwt'))
   .map(([name]) => name);
 
-describe('Stack: MessagingStack options', () => {
+// Each case synthesizes a whole stack of 31 functions: seconds on a quiet machine, more on a busy one.
+describe('Stack: MessagingStack options', { timeout: 90_000 }, () => {
   it('retains the table, the secret and the logs in prod', () => {
     const template = synthStack({ stage: 'prod' });
     template.hasResource('AWS::DynamoDB::Table', { DeletionPolicy: 'Retain' });
