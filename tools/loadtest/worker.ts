@@ -356,10 +356,13 @@ export class LoadWorker {
     const data = readData(frame.data);
     if (!data) return;
     this.counters.received += 1;
-    if (typeof frame.room === 'string' && typeof frame.seq === 'number') {
+    // A connection whose join failed (or timed out, yet went through) is outside the audience:
+    // what it receives is unexpected, not a duplicate at someone else's position.
+    const inAudience = frame.room === undefined || frame.room === c.room;
+    if (inAudience && typeof frame.room === 'string' && typeof frame.seq === 'number') {
       this.seqLedger.receive(frame.room, c.index, frame.seq);
     }
-    const position = typeof frame.room === 'string' ? c.position : 0;
+    const position = !inAudience ? -1 : typeof frame.room === 'string' ? c.position : 0;
     if (this.ledger.receive(data.key, position) === 'first') this.recordLatency(now - data.sentAt);
   }
 
