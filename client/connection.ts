@@ -129,7 +129,7 @@ export class Connection {
     const generation = ++this.generation;
     let url: string;
     try {
-      const target = await connectUrl(this.options);
+      const target = await withTimeout(connectUrl(this.options), this.options.requestTimeoutMs);
       if (target.token !== undefined) this.handlers.token(target.token);
       url = target.url;
     } catch (error) {
@@ -227,6 +227,15 @@ export class Connection {
     this.state = state;
     this.handlers.state(state);
   }
+}
+
+/** A ticket request that hangs (a half-open network) must not stall reconnecting for good. */
+function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new WaveletError('AUTH_FAILED', `No credentials within ${ms} ms`)), ms);
+  });
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
 }
 
 function toWaveletError(error: unknown): WaveletError {

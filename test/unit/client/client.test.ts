@@ -176,6 +176,25 @@ describe('Class: WaveletClient', () => {
       expect(FakeSocket.last().url).toContain('ticket=fresh');
     });
 
+    it('counts a ticket function that hangs past requestTimeoutMs as a failed attempt', async () => {
+      vi.spyOn(Math, 'random').mockReturnValue(0);
+      let calls = 0;
+      const { client, errors } = newClient({
+        requestTimeoutMs: 500,
+        ticket: () => {
+          calls += 1;
+          return calls === 1 ? new Promise<string>(() => undefined) : Promise.resolve('fresh');
+        },
+      });
+      void client.connect();
+      await tick(499);
+      expect(FakeSocket.instances).toHaveLength(0);
+      await tick(1);
+      expect(errors[0]).toMatchObject({ code: 'AUTH_FAILED' });
+      await tick(1);
+      expect(FakeSocket.last().url).toContain('ticket=fresh');
+    });
+
     it('retries at once when the browser reports the network is back', async () => {
       const window = new EventTarget();
       vi.stubGlobal('addEventListener', window.addEventListener.bind(window));
