@@ -1,4 +1,6 @@
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { observeSdkCalls } from '../../lambdas/core/clients.ts';
 import { websocketApi } from '../../lib/manifest.ts';
 import { localDefaults } from '../../local/defaults.ts';
@@ -7,6 +9,9 @@ import { type LocalRuntime, startLocalRuntime } from '../../local/runtime.ts';
 import { signToken } from '../sign-token.ts';
 import { BenchSocket } from './bench-socket.ts';
 import { type MeteredOperation, startDynamoDbMeter } from './dynamodb-meter.ts';
+import { startIpcChild } from './ipc-child.ts';
+import type { SocketsAnswer, SocketsAsk } from './sockets-child.ts';
+import { listConnections, seedSubscriptions } from './subscribers.ts';
 
 /** The AWS calls one operation causes, end to end (every function it sets off). */
 export interface OperationCalls {
@@ -41,8 +46,14 @@ export interface OperationCalls {
   readonly messages: { readonly fromClients: number; readonly toClients: number };
 }
 
+export interface CallsOptions {
+  /** Subscribers of the large room, sockets in a child process. @default 1000 */
+  readonly largeRoom?: number;
+}
+
 export interface CallsFigures {
   readonly roomSize: number;
+  readonly largeRoom: number;
   readonly operations: readonly OperationCalls[];
 }
 
@@ -57,7 +68,7 @@ const routeFunctions: Record<string, string> = websocketApi.routes;
  * runtime's request log, and WebSocket messages at the clients. Each operation is followed until
  * everything it set off has finished.
  */
-export async function benchCalls(): Promise<CallsFigures> {
+export async function benchCalls(options: CallsOptions = {}): Promise<CallsFigures> {
   const dynamodb = await startDynamoDb({ port: 0 });
   const meter = await startDynamoDbMeter(dynamodb.endpoint);
   const lines: { at: number; line: string }[] = [];
@@ -81,7 +92,13 @@ export async function benchCalls(): Promise<CallsFigures> {
     return socket;
   };
   const roomSize = 10;
+  const largeRoom = options.largeRoom ?? 1000;
+  const crowd = startIpcChild<SocketsAsk, SocketsAnswer>('sockets-child.ts');
   const operations: OperationCalls[] = [];
+  const crowdFrames = async () => {
+    const answer = await crowd.ask({ type: 'count' });
+    return answer.type === 'counted' ? answer.frames : 0;
+  };
 
   /** Runs `action`, waits until it has set off nothing more for a while, and records its calls. */
   const measure = async (operation: string, action: () => Promise<unknown>, producerSends = 0) => {
@@ -90,12 +107,12 @@ export async function benchCalls(): Promise<CallsFigures> {
     for (const key of Object.keys(sqsCalls)) delete sqsCalls[key];
     const firstLine = lines.length;
     const postsBefore = rt.gateway.stats().posts ?? 0;
-    const framesBefore = countFrames(sockets);
+    const framesBefore = countFrames(sockets, await crowdFrames());
     await action();
     await settle(lines);
     if (process.env.BENCH_VERBOSE)
       process.stdout.write(`  ${operation}: ${lines.length - firstLine} log lines\n`);
-    const frames = countFrames(sockets);
+    const frames = countFrames(sockets, await crowdFrames());
     operations.push(
       summarize(operation, {
         metered: meter.take(),
@@ -128,10 +145,8 @@ export async function benchCalls(): Promise<CallsFigures> {
       messageId = (reply.result as { messageId: string }).messageId;
       await second.waitFor((f) => f.type === 'message' && f.id === messageId);
     });
-    await measure('sync + ack', async () => {
-      await second.request({ action: 'sync' });
-      await second.request({ action: 'ack', ids: [messageId] });
-    });
+    await measure('sync (one message waiting)', () => second.request({ action: 'sync' }));
+    await measure('ack (one message)', () => second.request({ action: 'ack', ids: [messageId] }));
     await measure(`join (the ${roomSize}th subscriber)`, () =>
       (members[roomSize - 1] as BenchSocket).request({ action: 'join', room: 'ten' }),
     );
@@ -161,9 +176,53 @@ export async function benchCalls(): Promise<CallsFigures> {
       1,
     );
     await measure('disconnect', () => guest?.close() ?? Promise.resolve());
-    return { roomSize, operations };
+
+    // The large cases: sockets held by a child process, subscriptions seeded as `join` writes them.
+    await crowd.ask({
+      type: 'open',
+      url: rt.endpoints.websocket,
+      secret: localDefaults.jwtSecret,
+      prefix: 'crowd-',
+      count: largeRoom,
+      batch: 100,
+    });
+    const seeder = DynamoDBDocumentClient.from(
+      new DynamoDBClient({
+        endpoint: dynamodb.endpoint,
+        region: localDefaults.region,
+        credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+      }),
+    );
+    const everyone = await listConnections(seeder, rt.endpoints.tableName);
+    await first.request({ action: 'join', room: 'large' });
+    await first.request({ action: 'leave', room: 'large' }); // stays a member, stops receiving
+    const crowdConnections = everyone.filter((c) => c.userId.startsWith('crowd-'));
+    await seedSubscriptions(seeder, rt.endpoints.tableName, 'large', crowdConnections);
+    seeder.destroy();
+    const postsReach = async (count: number) => {
+      const deadline = Date.now() + 60_000;
+      while ((rt.gateway.stats().posts ?? 0) < count && Date.now() < deadline) {
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+    };
+    await measure(`publish to a room of ${largeRoom.toLocaleString('en-US')}`, async () => {
+      const before = rt.gateway.stats().posts ?? 0;
+      await first.request({ action: 'publish', room: 'large', data: { text: 'hello crowd' } });
+      await postsReach(before + crowdConnections.length);
+    });
+    await measure(
+      `notify all (${everyone.length.toLocaleString('en-US')} connections)`,
+      async () => {
+        const before = rt.gateway.stats().posts ?? 0;
+        await notify(producer, rt, { target: { all: true }, data: { n: 3 }, from: 'bench' });
+        await postsReach(before + everyone.length);
+      },
+      1,
+    );
+    return { roomSize, largeRoom, operations };
   } finally {
     observeSdkCalls(undefined);
+    crowd.close();
     for (const socket of sockets) await socket.close().catch(() => undefined);
     producer.destroy();
     await rt.stop();
@@ -190,10 +249,11 @@ async function settle(lines: readonly { at: number }[]): Promise<void> {
   }
 }
 
-function countFrames(sockets: readonly BenchSocket[]): { sent: number; received: number } {
+/** Frames the clients sent and received: the sockets here, and `elsewhere` received by the child's. */
+function countFrames(sockets: readonly BenchSocket[], elsewhere: number): { sent: number; received: number } {
   return sockets.reduce((n, s) => ({ sent: n.sent + s.sent, received: n.received + s.frames.length }), {
     sent: 0,
-    received: 0,
+    received: elsewhere,
   });
 }
 

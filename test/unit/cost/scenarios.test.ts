@@ -1,0 +1,134 @@
+import { describe, expect, it } from 'vitest';
+import type { OperationCalls } from '../../../tools/bench/calls.ts';
+import { assumptions } from '../../../tools/cost/assumptions.ts';
+import { prices } from '../../../tools/cost/prices.ts';
+import { buildScenarios, usageOf } from '../../../tools/cost/scenarios.ts';
+
+/** A measured operation with the given figures and nothing else. */
+function op(
+  operation: string,
+  figures: {
+    lambda?: Record<string, number>;
+    reads?: number;
+    writes?: number;
+    readUnits?: number;
+    writeUnits?: number;
+    sqs?: number;
+    posts?: number;
+    messages?: [number, number];
+  },
+): OperationCalls {
+  const [fromClients, toClients] = figures.messages ?? [0, 0];
+  return {
+    operation,
+    lambda: figures.lambda ?? {},
+    dynamodb: {
+      reads: figures.reads ?? 0,
+      writes: figures.writes ?? 0,
+      readItems: 0,
+      writeItems: 0,
+      readUnits: figures.readUnits ?? 0,
+      writeUnits: figures.writeUnits ?? 0,
+      indexWriteUnits: 0,
+      byOperation: {},
+    },
+    sqs: { handlers: {}, producer: 0, consumerBatches: 0, billed: figures.sqs ?? 0 },
+    posts: figures.posts ?? 0,
+    messages: { fromClients, toClients },
+  };
+}
+
+const measured: OperationCalls[] = [
+  op('connect', { lambda: { authorizer: 1, connect: 1 }, writes: 1, writeUnits: 3 }),
+  op('disconnect', { lambda: { disconnect: 1 }, writes: 1, writeUnits: 3 }),
+  op('ping (heartbeat, first of the minute)', {
+    lambda: { ping: 1 },
+    writes: 1,
+    writeUnits: 4,
+    messages: [1, 1],
+  }),
+  op('ping (heartbeat, within the minute)', { lambda: { ping: 1 }, messages: [1, 1] }),
+  op('send a direct message', {
+    lambda: { send: 1 },
+    reads: 1,
+    readUnits: 0.5,
+    writes: 3,
+    writeUnits: 3,
+    posts: 1,
+    messages: [1, 2],
+  }),
+  op('ack (one message)', { lambda: { ack: 1 }, writes: 3, writeUnits: 3, messages: [1, 1] }),
+  op('publish to a room of 10', {
+    lambda: { publish: 1 },
+    reads: 3,
+    readUnits: 1,
+    writes: 2,
+    writeUnits: 2,
+    posts: 10,
+    messages: [1, 11],
+  }),
+  op('publish to a room of 1,000', {
+    lambda: { publish: 1, deliver: 1 },
+    reads: 3,
+    readUnits: 18,
+    writes: 2,
+    writeUnits: 2,
+    sqs: 3,
+    posts: 1000,
+    messages: [1, 1001],
+  }),
+  op('notify all (1,000 connections)', {
+    lambda: { notify: 1, deliver: 1 },
+    reads: 8,
+    readUnits: 32,
+    sqs: 6,
+    posts: 1000,
+    messages: [0, 1000],
+  }),
+];
+
+describe('Function: usageOf', () => {
+  it('counts billed messages both ways, invocations, request units and an estimated duration', () => {
+    const usage = usageOf(measured[4] as OperationCalls, assumptions, prices);
+    expect(usage.wsMessages).toBe(3);
+    expect(usage.lambdaRequests).toBe(1);
+    expect(usage.readUnits).toBe(0.5);
+    expect(usage.writeUnits).toBe(3);
+    // 3 ms + 4 DynamoDB calls x 5 ms + 1 post x 12 ms / 32 in flight = 23.375 ms, billed as 24 ms of 256 MB
+    expect(usage.lambdaGbSeconds).toBeCloseTo(0.024 * 0.25, 12);
+  });
+});
+
+describe('Function: buildScenarios', () => {
+  const scenarios = Object.fromEntries(buildScenarios(measured, assumptions, prices).map((s) => [s.name, s]));
+
+  it('spreads connect and disconnect over the session and adds the minute heartbeats', () => {
+    const minute = scenarios.connection?.usage;
+    expect(minute?.connectionMinutes).toBe(1);
+    // (2 + 1 invocations) / 30 minutes + 2 pings
+    expect(minute?.lambdaRequests).toBeCloseTo(3 / 30 + 2, 12);
+    // (3 + 3 WRU) / 30 + one last-seen write of 4 WRU
+    expect(minute?.writeUnits).toBeCloseTo(6 / 30 + 4, 12);
+    expect(minute?.wsMessages).toBe(4);
+  });
+
+  it('prices a direct message as its send and its ack', () => {
+    const direct = scenarios.direct?.usage;
+    expect(direct?.wsMessages).toBe(5);
+    expect(direct?.lambdaRequests).toBe(2);
+    expect(direct?.writeUnits).toBe(6);
+    expect(scenarios.direct?.appSync.operations).toBe(2);
+  });
+
+  it('divides a room publish by the deliveries it made', () => {
+    expect(scenarios['room of 10']?.usage.wsMessages).toBeCloseTo(1.2, 12);
+    expect(scenarios['room of 10']?.appSync.operations).toBeCloseTo(1.1, 12);
+    expect(scenarios['room of 1,000']?.usage.readUnits).toBeCloseTo(0.018, 12);
+    expect(scenarios['room of 1,000']?.usage.sqsRequests).toBeCloseTo(0.003, 12);
+    expect(scenarios.broadcast?.usage.readUnits).toBeCloseTo(0.032, 12);
+  });
+
+  it('refuses to price what was not measured', () => {
+    expect(() => buildScenarios(measured.slice(0, 6), assumptions, prices)).toThrow(/npm run bench -- calls/);
+  });
+});

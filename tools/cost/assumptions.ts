@@ -1,0 +1,33 @@
+/**
+ * What the cost model assumes where the benchmarks cannot measure (the local runtime is not
+ * AWS: its DynamoDB and management API run on the same two cores). Each is printed with the
+ * table; change them here.
+ */
+export const assumptions = {
+  /** Memory of every function (lib/manifest.ts default; no function overrides it), arm64. */
+  memoryMb: 256,
+  /** Lambda duration, estimated from the calls an invocation makes (warm containers, no cold starts). */
+  duration: {
+    /** The handler's own work per invocation (parse, validate, build frames). */
+    invocationMs: 3,
+    /** One DynamoDB call, in sequence (single-digit ms on AWS). */
+    dynamoDbCallMs: 5,
+    /** One SQS send from a handler. */
+    sqsCallMs: 8,
+    /** One PostToConnection; posts run DELIVERY_CONCURRENCY (32) at a time. */
+    postMs: 12,
+    postsInFlight: 32,
+  },
+  /** Every frame is under 5 KB: one API Gateway message (32 KB increments), one AppSync operation (5 KB), one SQS chunk. */
+  frameBytes: 1024,
+  /** A connection lasts this long on average: connect and disconnect are spread over its minutes. */
+  sessionMinutes: 30,
+  /** The SDK's heartbeat: a `ping` every 30 s (client/options.ts `heartbeatMs`). */
+  pingsPerMinute: 2,
+  /** Direct messages: one `ack` frame per message (the SDK batches acks only within 20 ms). */
+  acksPerDirectMessage: 1,
+  /** AppSync Events: operations per connection besides messages (connect, two subscribes). */
+  appSyncOperationsPerSession: 3,
+} as const;
+
+export type Assumptions = typeof assumptions;

@@ -1,0 +1,57 @@
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { CallsFigures } from '../bench/calls.ts';
+import { runInChild } from '../bench/in-child.ts';
+import { assumptions } from './assumptions.ts';
+import { appSyncCostOf, costOf } from './model.ts';
+import { prices } from './prices.ts';
+import { buildScenarios } from './scenarios.ts';
+import { costTable, usageTable } from './tables.ts';
+
+/**
+ * `npm run cost`: AWS cost per million connection-minutes and per million delivered messages,
+ * from the AWS calls per operation that `npm run bench -- calls` measured (read from
+ * `bench/results/latest.json`, measured now if absent), the list prices in prices.ts and the
+ * assumptions in assumptions.ts; next to what the same traffic costs on AppSync Events.
+ * `npm run cost -- --markdown` prints the tables as Markdown (for the README).
+ */
+const rootDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+const file = path.join(rootDir, 'bench', 'results', 'latest.json');
+const markdown = process.argv.includes('--markdown');
+
+const results = await readFile(file, 'utf8').then(
+  (text) => JSON.parse(text) as Record<string, unknown>,
+  () => ({}) as Record<string, unknown>,
+);
+let calls = results.calls as CallsFigures | undefined;
+if (!calls) {
+  process.stdout.write(
+    'no call counts in bench/results/latest.json: measuring them (npm run bench -- calls)\n',
+  );
+  calls = await runInChild<CallsFigures>('calls.ts', 'benchCalls', {});
+  await mkdir(path.dirname(file), { recursive: true });
+  await writeFile(file, `${JSON.stringify({ ...results, calls }, null, 2)}\n`);
+}
+
+const scenarios = buildScenarios(calls.operations, assumptions, prices);
+const rows = scenarios.map((s) => ({
+  scenario: s,
+  cost: costOf(s.usage, prices),
+  appSync: appSyncCostOf(s.appSync, prices),
+}));
+
+process.stdout.write(
+  `AWS cost per million units, ${prices.region} list prices checked ${prices.checked} (prices change: see tools/cost/prices.ts)\n` +
+    `call counts measured ${String(results.at ?? 'now')}\n\n`,
+);
+process.stdout.write(`${costTable(rows, markdown)}\n\n`);
+process.stdout.write('usage per unit (the numbers behind the table)\n\n');
+process.stdout.write(`${usageTable(scenarios, markdown)}\n\n`);
+process.stdout.write(
+  `assumptions (tools/cost/assumptions.ts): ${assumptions.memoryMb} MB arm64 functions; duration estimated as ` +
+    `${assumptions.duration.invocationMs} ms per invocation + ${assumptions.duration.dynamoDbCallMs} ms per DynamoDB call + ` +
+    `${assumptions.duration.sqsCallMs} ms per SQS send + ${assumptions.duration.postMs} ms per post at ${assumptions.duration.postsInFlight} in flight; ` +
+    `frames of ${assumptions.frameBytes} bytes; sessions of ${assumptions.sessionMinutes} minutes; ${assumptions.pingsPerMinute} pings a minute; ` +
+    `${assumptions.acksPerDirectMessage} ack per direct message; no free tier, no cold starts, no data transfer, no CloudWatch\n`,
+);

@@ -1,0 +1,124 @@
+import type { OperationCalls } from '../bench/calls.ts';
+import type { Assumptions } from './assumptions.ts';
+import { type AppSyncUsage, gbSeconds, increments, noUsage, scale, sum, type Usage } from './model.ts';
+import type { Prices } from './prices.ts';
+
+/** One row of the cost table: the usage of one unit of work, on both services. */
+export interface Scenario {
+  readonly name: string;
+  /** `connection-minute` or `delivered message`. */
+  readonly unit: string;
+  readonly usage: Usage;
+  readonly appSync: AppSyncUsage;
+  /** Which measured operations it is built from, and how. */
+  readonly basis: string;
+}
+
+/** The usage of one measured operation: billed messages, invocations, estimated duration, request units. */
+export function usageOf(op: OperationCalls, assumptions: Assumptions, prices: Prices): Usage {
+  const d = assumptions.duration;
+  const invocations = Object.values(op.lambda).reduce((a, b) => a + b, 0);
+  const sqsSends = Object.values(op.sqs.handlers).reduce((a, b) => a + b, 0);
+  const ms =
+    invocations * d.invocationMs +
+    (op.dynamodb.reads + op.dynamodb.writes) * d.dynamoDbCallMs +
+    sqsSends * d.sqsCallMs +
+    (op.posts * d.postMs) / d.postsInFlight;
+  const frame = increments(assumptions.frameBytes, prices.apiGatewayWebSocket.messageIncrementBytes);
+  return {
+    wsMessages: (op.messages.fromClients + op.messages.toClients) * frame,
+    connectionMinutes: 0,
+    lambdaRequests: invocations,
+    lambdaGbSeconds: gbSeconds(ms, assumptions.memoryMb),
+    readUnits: op.dynamodb.readUnits,
+    writeUnits: op.dynamodb.writeUnits,
+    sqsRequests: op.sqs.billed * increments(assumptions.frameBytes, prices.sqsStandard.requestChunkBytes),
+  };
+}
+
+/** Finds a measured operation by the start of its name. */
+function find(operations: readonly OperationCalls[], prefix: string): OperationCalls {
+  const op = operations.find((o) => o.operation.startsWith(prefix));
+  if (!op) throw new Error(`no measured operation "${prefix}…": run npm run bench -- calls`);
+  return op;
+}
+
+/**
+ * The scenarios of the cost table, from the measured operations: a connection-minute, and a
+ * delivered message (one frame reaching one connection) sent directly, to a room of 10, to a room
+ * of 1,000, and to everyone.
+ */
+export function buildScenarios(
+  operations: readonly OperationCalls[],
+  assumptions: Assumptions,
+  prices: Prices,
+): Scenario[] {
+  const use = (prefix: string) => usageOf(find(operations, prefix), assumptions, prices);
+  const perSession = 1 / assumptions.sessionMinutes;
+  const appSyncOps = (frames: number) =>
+    frames * increments(assumptions.frameBytes, prices.appSyncEvents.operationIncrementBytes);
+
+  const connectionMinute = sum(
+    { ...noUsage, connectionMinutes: 1 },
+    scale(sum(use('connect'), use('disconnect')), perSession),
+    use('ping (heartbeat, first'),
+    scale(use('ping (heartbeat, within'), assumptions.pingsPerMinute - 1),
+  );
+  const direct = sum(use('send a direct message'), scale(use('ack'), assumptions.acksPerDirectMessage));
+  const perDelivery = (op: OperationCalls) => ({
+    usage: scale(usageOf(op, assumptions, prices), 1 / op.posts),
+    posts: op.posts,
+    name: op.operation,
+  });
+  const publishes = operations
+    .filter((o) => o.operation.startsWith('publish to a room of'))
+    .sort((a, b) => a.posts - b.posts);
+  const largest = publishes.at(-1);
+  if (!largest || publishes.length < 2)
+    throw new Error('no large-room publish measured: run npm run bench -- calls');
+  const room10 = perDelivery(find(operations, 'publish to a room of 10'));
+  const roomLarge = perDelivery(largest);
+  const all = perDelivery(find(operations, 'notify all'));
+  const roomOps = (posts: number) => ({ operations: appSyncOps((1 + posts) / posts), connectionMinutes: 0 });
+
+  return [
+    {
+      name: 'connection',
+      unit: 'connection-minute',
+      usage: connectionMinute,
+      appSync: {
+        operations: appSyncOps(assumptions.appSyncOperationsPerSession * perSession),
+        connectionMinutes: 1,
+      },
+      basis: `1 minute + (connect + disconnect) / ${assumptions.sessionMinutes} + ${assumptions.pingsPerMinute} pings (one writes last-seen)`,
+    },
+    {
+      name: 'direct',
+      unit: 'delivered message',
+      usage: direct,
+      appSync: { operations: appSyncOps(2), connectionMinutes: 0 },
+      basis: 'send + ack, one recipient connection',
+    },
+    {
+      name: 'room of 10',
+      unit: 'delivered message',
+      usage: room10.usage,
+      appSync: roomOps(room10.posts),
+      basis: `${room10.name} / ${room10.posts} deliveries`,
+    },
+    {
+      name: `room of ${roomLarge.posts.toLocaleString('en-US')}`,
+      unit: 'delivered message',
+      usage: roomLarge.usage,
+      appSync: roomOps(roomLarge.posts),
+      basis: `${roomLarge.name} / ${roomLarge.posts} deliveries`,
+    },
+    {
+      name: 'broadcast',
+      unit: 'delivered message',
+      usage: all.usage,
+      appSync: roomOps(all.posts),
+      basis: `${all.name} / ${all.posts} deliveries`,
+    },
+  ];
+}
