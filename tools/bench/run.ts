@@ -72,7 +72,8 @@ if (wants('delivery')) {
   );
   const delivery = await runInChild<DeliveryFigures>('delivery.ts', 'benchDelivery', {
     connections,
-    latenciesMs: [5, 20],
+    // 100 ms needs little CPU per second: it shows whether concurrency, not CPU, holds the rate back.
+    latenciesMs: [5, 20, 100],
   });
   printDelivery(delivery);
   results.delivery = delivery;
