@@ -32,7 +32,7 @@ export function clientFor(
     url: rt.endpoints.websocket,
     ticket: tickets.fetchTicket,
     userId: user,
-    WebSocket: WebSocket as unknown as WaveletClientOptions['WebSocket'],
+    WebSocket,
     reconnect: { initialDelayMs: 50, maxDelayMs: 500 },
     ...options,
   });
