@@ -18,10 +18,7 @@ beforeAll(async () => {
 afterAll(() => rt?.stop());
 
 /** Records every event of the given kinds. */
-function record<E extends keyof WaveletEvents>(
-  client: { on: typeof import('../../../client/index.ts').WaveletClient.prototype.on },
-  ...events: E[]
-) {
+function record<E extends keyof WaveletEvents>(client: WaveletClient, ...events: E[]) {
   const seen: { event: E; payload: WaveletEvents[E] }[] = [];
   for (const event of events) client.on(event, (payload) => seen.push({ event, payload }));
   return {
