@@ -1,7 +1,9 @@
 import { type ChildProcess, fork } from 'node:child_process';
+import { mkdir, writeFile } from 'node:fs/promises';
+import { Session } from 'node:inspector/promises';
 import path from 'node:path';
+import { performance as nodePerformance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
-import { PostToConnectionCommand } from '@aws-sdk/client-apigatewaymanagementapi';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import WebSocket from 'ws';
@@ -17,7 +19,7 @@ import { listConnections, type SeededConnection, seedSubscriptions } from './sub
 export interface FanoutOptions {
   /** Subscriber counts, one case each; the child opens as many sockets as the largest. */
   readonly sizes: readonly number[];
-  /** Concurrent posts of the baseline: the delivery client's socket pool. @default 64 */
+  /** Concurrent posts of the baseline: the delivery poster's socket pool. @default 64 */
   readonly baselineConcurrency?: number;
   /** Also a `{ "all": true }` notification to every socket (parallel-scan path). @default true */
   readonly broadcast?: boolean;
@@ -30,6 +32,13 @@ export interface FanoutFigures {
   readonly subscribers: number;
   /** Publish frame sent to the last subscriber's receipt. */
   readonly ms: number;
+  /**
+   * CPU time the runtime process (gateway, handlers, SQS endpoint, dynalite) used meanwhile:
+   * less noisy than `ms` on a shared machine, and what a leaner path saves.
+   */
+  readonly runtimeCpuMs: number;
+  /** Share of the time the runtime's event loop was busy rather than waiting for I/O (0 to 1). */
+  readonly loopUtilization: number;
   readonly deliveriesPerSecond: number;
   /** Sockets that got the message, and frames received (more frames than sockets: duplicates). */
   readonly delivered: number;
@@ -84,7 +93,9 @@ export async function benchFanout(options: FanoutOptions): Promise<FanoutFigures
       url: rt.endpoints.websocket,
       secret: localDefaults.jwtSecret,
       count: largest,
-      batch: 250,
+      // Handshakes in flight: more makes the runtime's event loop late enough on a busy machine to
+      // time out its own 1 s DynamoDB connects (a 502 on $connect).
+      batch: 100,
     });
     process.stdout.write(`  ${opened.type === 'opened' ? opened.count : 0} sockets open\n`);
     const connections = (await listConnections(db, rt.endpoints.tableName)).filter((c) =>
@@ -104,6 +115,7 @@ export async function benchFanout(options: FanoutOptions): Promise<FanoutFigures
       await setUp(`fanout-${size}`, size);
       const baseline = await rawPosts(clients, connections.slice(0, size), concurrency);
       const run = await measure(rt, clients, size, publish(publisher, `fanout-${size}`));
+      report(run);
       figures.push({ ...run, baseline, ratio: run.deliveriesPerSecond / baseline.perSecond });
     }
     if (options.broadcast ?? true) {
@@ -112,6 +124,7 @@ export async function benchFanout(options: FanoutOptions): Promise<FanoutFigures
       await new Promise((resolve) => setTimeout(resolve, 500));
       const baseline = figures.find((f) => f.subscribers === largest)?.baseline;
       const run = { ...(await measure(rt, clients, largest, broadcast)), case: 'all' as const };
+      report(run);
       if (baseline) figures.push({ ...run, baseline, ratio: run.deliveriesPerSecond / baseline.perSecond });
     }
     return figures;
@@ -124,6 +137,12 @@ export async function benchFanout(options: FanoutOptions): Promise<FanoutFigures
 }
 
 type Run = Omit<FanoutFigures, 'baseline' | 'ratio'>;
+
+/** One line per case as it finishes; the CPU figure is the runtime process's own. */
+const report = (run: Run) =>
+  process.stdout.write(
+    `  ${run.case} ${run.subscribers}: ${Math.round(run.ms)} ms, runtime CPU ${Math.round(run.runtimeCpuMs)} ms (${(run.runtimeCpuMs / run.delivered).toFixed(3)} ms per delivery), event loop busy ${Math.round(run.loopUtilization * 100)}%\n`,
+  );
 
 /** One `publish` from the publisher's socket. */
 const publish = (publisher: Publisher, room: string) => async () => {
@@ -158,11 +177,17 @@ async function measure(
     else if (service === 'SQS') calls.sqs += 1;
   });
   const before = { sqs: total(rt.sqsStats()), posts: rt.gateway.stats().posts ?? 0 };
+  const profiler = await startProfile();
+  const cpuBefore = process.cpuUsage();
+  const loopBefore = nodePerformance.eventLoopUtilization();
   const startedAt = now();
   // The message id is the server's, known once the trigger returns; the clients keep every id.
   const messageId = await trigger();
   const got = await clients.ask({ type: 'expect', id: messageId, count: size, timeoutMs: 60_000 });
   observeSdkCalls(undefined);
+  const cpu = process.cpuUsage(cpuBefore);
+  const loop = nodePerformance.eventLoopUtilization(loopBefore);
+  await profiler?.stop(`${size}`);
   if (got.type !== 'received') throw new Error('clients did not report');
   const ms = got.lastAt - startedAt;
   const posts = (rt.gateway.stats().posts ?? 0) - before.posts;
@@ -171,6 +196,8 @@ async function measure(
     case: 'room',
     subscribers: size,
     ms,
+    runtimeCpuMs: (cpu.user + cpu.system) / 1000,
+    loopUtilization: loop.utilization,
     deliveriesPerSecond: got.sockets / (ms / 1000),
     delivered: got.sockets,
     duplicates: got.frames - got.sockets,
@@ -186,23 +213,20 @@ async function measure(
   };
 }
 
-/** The baseline: raw PostToConnection calls to the same sockets, with a client built as the handlers' is. */
+/** The baseline: raw PostToConnection calls to the same sockets, through a poster built as the handlers' is. */
 async function rawPosts(
   clients: Clients,
   connections: readonly SeededConnection[],
   concurrency: number,
 ): Promise<FanoutFigures['baseline']> {
-  const { management } = createDeps();
+  const { posts } = createDeps();
   const id = `baseline-${connections.length}-${Date.now()}`;
   const frame = JSON.stringify({ type: 'message', id, from: 'bench', room: 'baseline', data: {}, ts: 0 });
   let startedAt = 0;
   const got = await clients.ask({ type: 'expect', id, count: connections.length, timeoutMs: 60_000 }, () => {
     startedAt = now();
-    void mapWithConcurrency(connections, concurrency, (c) =>
-      management.send(new PostToConnectionCommand({ ConnectionId: c.connectionId, Data: frame })),
-    );
+    void mapWithConcurrency(connections, concurrency, (c) => posts.post(c.connectionId, frame));
   });
-  management.destroy();
   if (got.type !== 'received') throw new Error('clients did not report');
   const ms = got.lastAt - startedAt;
   return { ms, perSecond: got.sockets / (ms / 1000), concurrency };
@@ -219,6 +243,27 @@ export function benchFanoutInChild(options: FanoutOptions): Promise<FanoutFigure
     child.once('error', reject);
     child.once('exit', (code) => code !== 0 && reject(new Error(`fan-out benchmark exited with ${code}`)));
   });
+}
+
+/**
+ * With BENCH_CPU_PROFILE set to a folder, profiles the runtime process during each measured
+ * fan-out and writes `fanout-{size}-{time}.cpuprofile` there (open in Chrome DevTools).
+ */
+async function startProfile(): Promise<{ stop(label: string): Promise<void> } | undefined> {
+  const dir = process.env.BENCH_CPU_PROFILE;
+  if (!dir) return undefined;
+  const session = new Session();
+  session.connect();
+  await session.post('Profiler.enable');
+  await session.post('Profiler.start');
+  return {
+    stop: async (label) => {
+      const { profile } = await session.post('Profiler.stop');
+      session.disconnect();
+      await mkdir(dir, { recursive: true });
+      await writeFile(path.join(dir, `fanout-${label}-${Date.now()}.cpuprofile`), JSON.stringify(profile));
+    },
+  };
 }
 
 const total = (stats: Record<string, number>) => Object.values(stats).reduce((a, b) => a + b, 0);

@@ -1,4 +1,4 @@
-import { createHash, createHmac } from 'node:crypto';
+import { createHmac, hash } from 'node:crypto';
 
 /** The credentials a signature needs; what the SDK's default provider chain resolves. */
 export interface SigningCredentials {
@@ -32,6 +32,8 @@ export interface SignableRequest {
  */
 export class SigV4Signer {
   private cachedKey: { scope: string; secret: string; key: Buffer } | undefined;
+  private cachedDate = { second: Number.NaN, longDate: '' };
+  private cachedPath = { prefix: '', canonical: '' };
 
   constructor(
     private readonly region: string,
@@ -40,12 +42,9 @@ export class SigV4Signer {
 
   /** The request's headers plus `x-amz-date`, `x-amz-content-sha256`, the token and `authorization`. */
   sign(request: SignableRequest, credentials: SigningCredentials, date = new Date()): Record<string, string> {
-    const longDate = date
-      .toISOString()
-      .replace(/[-:]/g, '')
-      .replace(/\.\d{3}/, '');
+    const longDate = this.longDate(date);
     const scope = `${longDate.slice(0, 8)}/${this.region}/${this.service}/aws4_request`;
-    const payloadHash = sha256Hex(request.body);
+    const payloadHash = hash('sha256', request.body, 'hex');
     const headers: Record<string, string> = {
       ...request.headers,
       'x-amz-date': longDate,
@@ -56,13 +55,42 @@ export class SigV4Signer {
     const signedHeaders = names.join(';');
     let canonicalHeaders = '';
     for (const name of names) canonicalHeaders += `${name}:${canonicalValue(headers[name] as string)}\n`;
-    const canonicalRequest = `${request.method}\n${canonicalPath(request.path)}\n\n${canonicalHeaders}\n${signedHeaders}\n${payloadHash}`;
-    const stringToSign = `AWS4-HMAC-SHA256\n${longDate}\n${scope}\n${sha256Hex(canonicalRequest)}`;
+    const canonicalRequest = `${request.method}\n${this.canonicalPath(request.path)}\n\n${canonicalHeaders}\n${signedHeaders}\n${payloadHash}`;
+    const stringToSign = `AWS4-HMAC-SHA256\n${longDate}\n${scope}\n${hash('sha256', canonicalRequest, 'hex')}`;
     const signature = createHmac('sha256', this.signingKey(scope, credentials.secretAccessKey))
       .update(stringToSign)
       .digest('hex');
     headers.authorization = `AWS4-HMAC-SHA256 Credential=${credentials.accessKeyId}/${scope}, SignedHeaders=${signedHeaders}, Signature=${signature}`;
     return headers;
+  }
+
+  /** `20261123T180232Z`; formatted once per second, since every post in that second shares it. */
+  private longDate(date: Date): string {
+    const second = Math.floor(date.getTime() / 1000);
+    if (second !== this.cachedDate.second) {
+      const longDate = date
+        .toISOString()
+        .replace(/[-:]/g, '')
+        .replace(/\.\d{3}/, '');
+      this.cachedDate = { second, longDate };
+    }
+    return this.cachedDate.longDate;
+  }
+
+  /**
+   * The path escaped once more, as the SDK's signer does for every service but S3. Posts share
+   * everything up to the connection id, so that part is escaped once and kept.
+   */
+  private canonicalPath(path: string): string {
+    const slash = path.lastIndexOf('/');
+    const prefix = path.slice(0, slash + 1);
+    if (prefix !== this.cachedPath.prefix || prefix.includes('.')) {
+      this.cachedPath = { prefix, canonical: canonicalPath(prefix) };
+    }
+    const last = path.slice(slash + 1);
+    if (last === '' || last === '.' || last === '..') return canonicalPath(path);
+    const base = this.cachedPath.canonical;
+    return `${base}${base.endsWith('/') ? '' : '/'}${escapeUri(last)}`;
   }
 
   /** Derived once per day, region and secret (the secret changes when credentials rotate). */
@@ -94,5 +122,3 @@ function canonicalPath(path: string): string {
 }
 
 const canonicalValue = (value: string) => value.trim().replace(/\s+/g, ' ');
-
-const sha256Hex = (data: string) => createHash('sha256').update(data).digest('hex');
