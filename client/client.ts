@@ -407,10 +407,8 @@ export class WaveletClient {
   }
 
   private received(text: string): void {
-    let frame: Record<string, unknown>;
-    try {
-      frame = JSON.parse(text) as Record<string, unknown>;
-    } catch {
+    const frame = parseObject(text);
+    if (!frame) {
       this.events.emit(
         'error',
         new WaveletError('INTERNAL', `Unreadable frame from the server: ${text.slice(0, 100)}`),
@@ -449,6 +447,15 @@ export class WaveletClient {
 
 const isTimeout = (error: unknown) => error instanceof WaveletError && error.code === 'TIMEOUT';
 const closedError = () => new WaveletError('CLOSED', 'The client was closed');
+
+function parseObject(text: string): Record<string, unknown> | undefined {
+  try {
+    const value: unknown = JSON.parse(text);
+    return typeof value === 'object' && value !== null ? (value as Record<string, unknown>) : undefined;
+  } catch {
+    return undefined;
+  }
+}
 
 function errorOf(frame: Record<string, unknown>): WaveletError {
   const code = typeof frame.code === 'string' ? frame.code : 'INTERNAL';

@@ -437,6 +437,17 @@ describe('Class: WaveletClient', () => {
     expect(errors).toEqual([expect.objectContaining({ code: 'BAD_REQUEST', message: 'room: invalid' })]);
   });
 
+  it('reports a frame that is not a JSON object as an error event and carries on', async () => {
+    const { client, errors, messages } = newClient();
+    void client.connect();
+    const socket = await openSocket();
+    socket.onmessage?.({ data: 'null' });
+    socket.onmessage?.({ data: 'not json' });
+    socket.receive(direct('after'));
+    expect(errors.map((e) => e.code)).toEqual(['INTERNAL', 'INTERNAL']);
+    expect(messages.map((m) => m.id)).toEqual(['after']);
+  });
+
   it('passes room events on by their event name', async () => {
     const { client } = newClient();
     const typing: unknown[] = [];
