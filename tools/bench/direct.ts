@@ -3,6 +3,7 @@ import { startLocalRuntime } from '../../local/runtime.ts';
 import type { DirectChildMessage, DirectParentMessage, DirectRun } from './direct-clients.ts';
 import { startIpcChild } from './ipc-child.ts';
 import { startRelay } from './relay.ts';
+import { round } from './stats.ts';
 
 export interface DirectOptions {
   /** Steady rate of the latency case, messages per second. @default 200 */
@@ -41,7 +42,7 @@ export interface DirectFigures {
   readonly rateRatio: number;
 }
 
-const defaultSteps = [200, 400, 600, 800, 1200, 1600, 2400, 3200, 4800, 6400];
+const defaultSteps = [25, 50, 100, 150, 200, 300, 400, 600, 800, 1200, 1600, 2400, 3200, 4800, 6400];
 
 /**
  * Direct messages through the local runtime (`send` route: rate limit, idempotency, inbox
@@ -94,17 +95,19 @@ export async function benchDirect(options: DirectOptions = {}): Promise<DirectFi
       await runAt(Math.max(10, settings.rate / 10), 2000);
       await runAt(settings.rate, 1000);
       const steady = await runAt(settings.rate, settings.durationMs);
+      // An overloaded run leaves a backlog (and failing requests) behind: let it drain first.
+      await new Promise((resolve) => setTimeout(resolve, 2000));
       const tried: (DirectRun & { sustained: boolean })[] = [];
       for (const rate of steps) {
         const run = await runAt(rate, stepMs);
         const sustained = run.received >= run.sent && run.p99 < settings.maxP99Ms;
         tried.push({ ...run, sustained });
         process.stdout.write(
-          `  ${secret ? 'runtime' : 'relay'} ${rate}/s: ${run.received}/${run.sent} received, p99 ${Number(run.p99).toFixed(1)} ms${sustained ? '' : ' (not sustained)'}\n`,
+          `  ${secret ? 'runtime' : 'relay'} ${rate}/s: ${run.received}/${run.sent} received, p99 ${round(run.p99, 1)} ms${sustained ? '' : ' (not sustained)'}\n`,
         );
         if (!sustained) break;
         // Let a backlog of the step drain before the next one.
-        await new Promise((resolve) => setTimeout(resolve, 300));
+        await new Promise((resolve) => setTimeout(resolve, 500));
       }
       const passed = tried.filter((t) => t.sustained);
       return {

@@ -5,4 +5,6 @@ export function percentile(sorted: readonly number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.max(0, rank - 1))] as number;
 }
 
-export const round = (n: number, digits = 2): number => Number(n.toFixed(digits));
+/** `n` rounded to `digits` decimals; NaN for a missing figure (JSON turns NaN into null). */
+export const round = (n: number | null | undefined, digits = 2): number =>
+  typeof n === 'number' && Number.isFinite(n) ? Number(n.toFixed(digits)) : Number.NaN;
