@@ -1,6 +1,7 @@
 import { mkdir } from 'node:fs/promises';
 import dynalite from 'dynalite';
 import { listen } from '../listen.ts';
+import { fixDynaliteMemory } from './dynalite-memory.ts';
 
 /** Options of {@link startDynamoDb}. */
 export interface StartDynamoDbOptions {
@@ -32,6 +33,7 @@ export interface LocalDynamoDb {
 export async function startDynamoDb(options: StartDynamoDbOptions = {}): Promise<LocalDynamoDb> {
   const host = options.host ?? '127.0.0.1';
   if (options.dataDir) await mkdir(options.dataDir, { recursive: true });
+  fixDynaliteMemory();
   const server = dynalite({
     path: options.dataDir,
     createTableMs: 0,
