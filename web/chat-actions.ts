@@ -10,8 +10,9 @@ const typingIdleMs = 4000;
 
 /**
  * What the user does: join or create a room, start a direct conversation, write (with typing
- * indicators), page back through history, go back to the list on a phone, sign out. Sends show
- * at once as pending lines; the SDK queues them while reconnecting and they settle on the reply.
+ * indicators), set a status, page back through history, go back to the list on a phone, sign
+ * out. Sends show at once as pending lines; the SDK queues them while reconnecting and they
+ * settle on the reply.
  */
 export function bindActions(app: ChatApp, session: Session, api: HttpApi, notify: (text: string) => void) {
   const { client, model } = app;
@@ -92,6 +93,18 @@ export function bindActions(app: ChatApp, session: Session, api: HttpApi, notify
         notify(`not sent: ${error.message}`);
       })
       .finally(() => model.changed());
+  });
+
+  // The server announces the change to the user's rooms; `who` shows it to newcomers.
+  const status = byId<HTMLSelectElement>('status');
+  status.hidden = false;
+  status.addEventListener('change', () => {
+    const chosen = status.value as 'online' | 'away' | 'busy';
+    client.setStatus(chosen).then(() => {
+      model.status = chosen;
+      for (const c of model.list('room')) if (c.online.has(model.me)) c.online.set(model.me, chosen);
+      model.changed();
+    }, fail('status'));
   });
 
   byId('older').addEventListener('click', () => {

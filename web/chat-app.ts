@@ -119,6 +119,8 @@ export class ChatApp {
     const { users } = await this.client.who(c.id);
     c.online.clear();
     for (const u of users) c.online.set(u.user, u.status);
+    // The status is the server's (kept across reconnects and reloads), not the page's default.
+    this.model.status = c.online.get(this.model.me) ?? this.model.status;
     this.model.changed();
   }
 

@@ -92,6 +92,8 @@ function byPosition(a: ChatLine, b: ChatLine): number {
 export class ChatModel {
   readonly conversations = new Map<string, Conversation>();
   current: Conversation | undefined;
+  /** This user's status as the server last told it (`who`), or as last set. */
+  status: string | undefined;
   private readonly listeners = new Set<() => void>();
 
   constructor(readonly me: string) {}

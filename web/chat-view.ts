@@ -22,6 +22,7 @@ export class ChatView {
   private readonly composer = byId<HTMLFormElement>('composer');
   private readonly older = byId<HTMLButtonElement>('older');
   private readonly back = byId<HTMLButtonElement>('back');
+  private readonly status = byId<HTMLSelectElement>('status');
 
   constructor(
     private readonly model: ChatModel,
@@ -49,6 +50,7 @@ export class ChatView {
       .reduce((sum, c) => sum + c.unread, 0);
     document.title = elsewhere > 0 ? `(${elsewhere}) wavelet chat` : 'wavelet chat';
     this.back.textContent = elsewhere > 0 ? `← ${elsewhere}` : '←';
+    if (this.model.status) this.status.value = this.model.status;
   }
 
   private renderList(

@@ -49,6 +49,8 @@ const lines = (page: Page) => page.locator('#messages li .text').allTextContents
 const badge = (page: Page, key: string) => page.locator(`button[data-key="${key}"] .badge`).textContent();
 const state = (page: Page) => page.locator('#connection').getAttribute('data-state');
 
+const markup = '<b>bold?</b> <img src="x" onerror="window.pwned = 1">';
+
 async function joinRoom(page: Page, room: string): Promise<void> {
   await page.locator('#join-room input[name="room"]').fill(room);
   await page.locator('#join-room button[type="submit"]').click();
@@ -73,6 +75,16 @@ describe.skipIf(!hasChromium)('The chat page in Chromium', () => {
     await eventually(() => bob.locator('#typing').textContent()).toBe('alice is typing…');
     await alice.locator('#composer button[type="submit"]').click();
     await eventually(() => lines(bob)).toEqual(['hello bob']);
+    // User content is text, never markup.
+    await write(alice, markup);
+    await eventually(() => lines(bob)).toEqual(['hello bob', markup]);
+    expect(await bob.locator('#messages b, #messages img').count()).toBe(0);
+    expect(await bob.evaluate(() => (window as { pwned?: number }).pwned)).toBeUndefined();
+    // A status shows in the room's online list of the others.
+    await bob.locator('#status').selectOption('away');
+    await eventually(() => alice.locator('#online li[data-status="away"]').allTextContents()).toEqual([
+      'bob',
+    ]);
     // Bob has the room in view, so he marks it read and Alice sees the receipt.
     await eventually(() => alice.locator('#seen').textContent()).toBe('Seen by bob');
     await eventually(() => bob.locator('#typing').textContent()).toBe('');
@@ -116,7 +128,7 @@ describe.skipIf(!hasChromium)('The chat page in Chromium', () => {
     await eventually(() => badge(bob, 'room:lobby')).toBe('1');
     await eventually(() => badge(bob, 'dm:alice')).toBe('1');
     await bob.locator('button[data-key="room:lobby"]').click();
-    await eventually(() => lines(bob)).toEqual(['hello bob', 'while you were away']);
+    await eventually(() => lines(bob)).toEqual(['hello bob', markup, 'while you were away']);
     await eventually(() => badge(bob, 'room:lobby')).toBe('');
     await bob.locator('#back').click();
     await bob.locator('button[data-key="dm:alice"]').click();
@@ -127,6 +139,9 @@ describe.skipIf(!hasChromium)('The chat page in Chromium', () => {
     await eventually(() => badge(bob, 'room:lobby')).toBe('');
     await bob.locator('button[data-key="dm:alice"]').click();
     await eventually(() => lines(bob)).toEqual(['psst, bob', 'did you get this?']);
+    await bob.locator('#back').click();
+    await bob.locator('button[data-key="room:lobby"]').click();
+    await eventually(() => bob.locator('#status').inputValue()).toBe('away');
     // Alice sees Bob online in the room again.
     await alice.locator('button[data-key="room:lobby"]').click();
     await eventually(() => alice.locator('#online li').allTextContents()).toEqual(['alice', 'bob']);
