@@ -1,4 +1,11 @@
-/** Reconnect pacing (`reconnect` in the client options). */
+/**
+ * Reconnect pacing (`reconnect` in the client options).
+ *
+ * @example
+ * ```ts
+ * new WaveletClient({ url, ticket, reconnect: { initialDelayMs: 250, maxDelayMs: 5000, maxAttempts: 20 } });
+ * ```
+ */
 export interface BackoffOptions {
   /** Ceiling of the first delay. @default 1000 */
   readonly initialDelayMs?: number;

@@ -25,7 +25,15 @@ import { type OutgoingFrame, type RequestOptions, Requests } from './requests.ts
 import type { GapEvent } from './room-tracker.ts';
 import { Rooms } from './rooms.ts';
 
-/** The client's events and what their listeners receive. */
+/**
+ * The client's events and what their listeners receive.
+ *
+ * @example
+ * ```ts
+ * const onError = (error: WaveletEvents['error']) => console.warn(error.code, error.message);
+ * client.on('error', onError);
+ * ```
+ */
 export interface WaveletEvents {
   /** A direct or room message; each id once, each room in seq order. */
   message: MessageFrame;
@@ -128,12 +136,26 @@ export class WaveletClient {
     });
   }
 
-  /** The connection state: `closed` before `connect()` and after `close()`. */
+  /**
+   * The connection state: `closed` before `connect()` and after `close()`.
+   *
+   * @example
+   * ```ts
+   * if (client.state !== 'open') showOfflineBanner();
+   * ```
+   */
   get state(): ConnectionState {
     return this.connection.state;
   }
 
-  /** The user's id: the `userId` option, else the `sub` of the token when one is used. */
+  /**
+   * The user's id: the `userId` option, else the `sub` of the token when one is used.
+   *
+   * @example
+   * ```ts
+   * const mine = (m: MessageFrame) => m.from === client.userId;
+   * ```
+   */
   get userId(): string | undefined {
     return this.knownUserId;
   }

@@ -3,7 +3,17 @@ import { connectUrl } from './credentials.ts';
 import { WaveletError } from './errors.ts';
 import type { ResolvedOptions, WebSocketLike } from './options.ts';
 
-/** The client's connection state, reported by the `state` event. */
+/**
+ * The client's connection state, reported by the `state` event: `closed` before `connect()`
+ * and after `close()`, `connecting` until the first open, `reconnecting` between sockets.
+ *
+ * @example
+ * ```ts
+ * client.on('state', (state: ConnectionState) => {
+ *   banner.hidden = state === 'open';
+ * });
+ * ```
+ */
 export type ConnectionState = 'connecting' | 'open' | 'reconnecting' | 'closed';
 
 /** The event handlers both the browser's WebSocket and `ws` offer. */

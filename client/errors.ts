@@ -1,4 +1,11 @@
-/** Error codes the server sends (PROTOCOL.md, "Error codes"). */
+/**
+ * Error codes the server sends (PROTOCOL.md, "Error codes").
+ *
+ * @example
+ * ```ts
+ * const retryable: ServerErrorCode[] = ['RATE_LIMITED', 'INTERNAL'];
+ * ```
+ */
 export type ServerErrorCode =
   | 'BAD_REQUEST'
   | 'UNKNOWN_ACTION'
@@ -16,10 +23,25 @@ export type ServerErrorCode =
  * - `QUEUE_FULL`: the outgoing queue already holds `maxQueuedFrames` frames;
  * - `CLOSED`: `close()` was called before the request was answered;
  * - `CONNECTION_FAILED`: `reconnect.maxAttempts` connection attempts failed in a row;
- * - `AUTH_FAILED`: the ticket or token function threw (the error is the `cause`).
+ * - `AUTH_FAILED`: the ticket or token function threw or hung (the error is the `cause`).
+ *
+ * @example
+ * ```ts
+ * client.on('error', (e) => {
+ *   if (e.code === ('AUTH_FAILED' satisfies ClientErrorCode)) redirectToLogin();
+ * });
+ * ```
  */
 export type ClientErrorCode = 'TIMEOUT' | 'QUEUE_FULL' | 'CLOSED' | 'CONNECTION_FAILED' | 'AUTH_FAILED';
 
+/**
+ * Every code a {@link WaveletError} may carry.
+ *
+ * @example
+ * ```ts
+ * const messages: Partial<Record<WaveletErrorCode, string>> = { FORBIDDEN: 'This room is private' };
+ * ```
+ */
 export type WaveletErrorCode = ServerErrorCode | ClientErrorCode;
 
 /**

@@ -3,6 +3,11 @@ import { type BackoffOptions, defaultBackoff } from './backoff.ts';
 /**
  * What the client needs of a WebSocket: the browser's `WebSocket` and Node's `ws` both fit.
  * The client also sets `onopen`, `onmessage`, `onclose` and `onerror`, which both have.
+ *
+ * @example
+ * ```ts
+ * const socket: WebSocketLike = new WebSocket('wss://example.test/prod?ticket=t');
+ * ```
  */
 export interface WebSocketLike {
   readonly readyState: number;
@@ -10,7 +15,15 @@ export interface WebSocketLike {
   close(code?: number, reason?: string): void;
 }
 
-/** A WebSocket class: `globalThis.WebSocket` in browsers, the default export of `ws` in Node. */
+/**
+ * A WebSocket class: `globalThis.WebSocket` in browsers, the default export of `ws` in Node.
+ *
+ * @example
+ * ```ts
+ * import WebSocket from 'ws';
+ * const WebSocketClass: WebSocketConstructor = WebSocket;
+ * ```
+ */
 export type WebSocketConstructor = new (url: string) => WebSocketLike;
 
 /**

@@ -6,6 +6,13 @@ import type { HistoryPage, JoinResult, MessageFrame } from './frames.ts';
  * `toSeq` could not be recovered (`expired`: no longer kept; `failed`: the server refused the
  * history), or the room was deleted and created again (`epoch`), so the app should reload the
  * room's history rather than trust its view.
+ *
+ * @example
+ * ```ts
+ * client.on('gap', (gap: GapEvent) => {
+ *   if ('complete' in gap) reloadHistory(gap.room);
+ * });
+ * ```
  */
 export type GapEvent =
   | { readonly room: string; readonly expectedSeq: number; readonly receivedSeq: number }
