@@ -13,7 +13,11 @@ export const dollars = (perUnit: number): string => {
   if (perMillion === 0) return '$0';
   return `$${perMillion >= 1 ? perMillion.toFixed(2) : Number(perMillion.toPrecision(3)).toString()}`;
 };
-const amount = (n: number, digits = 3) => Number(n.toFixed(digits)).toLocaleString('en-US');
+/** Three significant digits below 1, three decimals at most above. */
+const amount = (n: number) =>
+  (Math.abs(n) < 1 ? Number(n.toPrecision(3)) : Number(n.toFixed(3))).toLocaleString('en-US', {
+    maximumSignificantDigits: 6,
+  });
 
 /** The cost table: dollars per million units by service, and the AppSync Events figure beside it. */
 export function costTable(rows: readonly CostRow[], markdown: boolean): string {
@@ -49,11 +53,11 @@ export function usageTable(scenarios: readonly Scenario[], markdown: boolean): s
     scenarios.map((s) => [
       s.name,
       amount(s.usage.wsMessages),
-      amount(s.usage.lambdaRequests, 4),
-      amount(s.usage.lambdaGbSeconds, 5),
+      amount(s.usage.lambdaRequests),
+      amount(s.usage.lambdaGbSeconds),
       amount(s.usage.readUnits),
       amount(s.usage.writeUnits),
-      amount(s.usage.sqsRequests, 4),
+      amount(s.usage.sqsRequests),
       amount(s.appSync.operations),
       s.basis,
     ]),
