@@ -51,7 +51,10 @@ export class ChatApp {
     await this.client.connect();
   }
 
-  /** Opens a conversation: its history and who is online the first time, then marks it read. */
+  /**
+   * Opens a conversation. A room is joined and its history loaded the first time; its online list
+   * is fetched each time, and it is marked read.
+   */
   async open(c: Conversation): Promise<void> {
     this.model.current = c;
     if (c.kind === 'dm') c.unseen = 0;
