@@ -4,7 +4,7 @@ import { startTestRuntime, type TestRuntime } from '../../helpers/runtime.ts';
 import { sleep } from '../../helpers/socket.ts';
 import { clientEnv, clientFor, connectionIdsOf, dropConnections, eventually } from './client-fixtures.ts';
 
-const idleTimeoutMs = 1500;
+const idleTimeoutMs = 2000;
 let rt: TestRuntime;
 beforeAll(async () => {
   rt = await startTestRuntime({ functionEnv: clientEnv, limits: { idleTimeoutMs } });
@@ -68,7 +68,8 @@ describe('Class: WaveletClient, across dropped connections', () => {
     expect(got.states).toContain('reconnecting');
     expect(alice.ticketCalls()).toBeGreaterThanOrEqual(got.opens());
     await Promise.all([alice.client.close(), bob.client.close()]);
-  }, 60_000);
+    // Seconds on a quiet machine; the limit leaves room for a shared, busy one.
+  }, 180_000);
 
   it('keeps the connection open past the idle timeout with heartbeats shorter than it', async () => {
     const alice = clientFor(rt, 'idle-kept', { heartbeatMs: 300 });
@@ -94,15 +95,16 @@ describe('Class: WaveletClient, across dropped connections', () => {
 
     await eventually(() => got.states.includes('reconnecting'), idleTimeoutMs * 4, 'the idle timeout');
     // Sent while alice is away or just back: the inbox and the re-join bring them.
-    for (let i = 1; i <= 10; i++) {
-      await bob.client.send('idle-alice', { i });
-      await bob.client.publish('idle', { i });
-    }
-    await eventually(() => got.direct.length === 10 && got.room.length === 11, 10_000, 'the missed messages');
-    expect(got.direct).toEqual(range(1, 11));
-    expect(got.room.map((r) => r.i)).toEqual(range(0, 11));
+    await Promise.all(
+      range(1, 6).flatMap((i) => [bob.client.send('idle-alice', { i }), bob.client.publish('idle', { i })]),
+    );
+    await eventually(() => got.direct.length === 5 && got.room.length === 6, 20_000, 'the missed messages');
+    expect([...got.direct].sort((a, b) => a - b)).toEqual(range(1, 6));
+    // The room in seq order; the publishes raced each other, so their order is the server's.
+    expect(got.room.map((r) => r.seq)).toEqual(range(got.room[0]!.seq, got.room[0]!.seq + 6));
+    expect([...got.room.map((r) => r.i)].sort((a, b) => a - b)).toEqual(range(0, 6));
     expect(got.opens()).toBeGreaterThanOrEqual(2);
     expect(alice.ticketCalls()).toBeGreaterThanOrEqual(2);
     await Promise.all([alice.client.close(), bob.client.close()]);
-  });
+  }, 60_000);
 });
