@@ -28,6 +28,32 @@ const ping = { connections: 10, warmupMs: 1000, durationMs };
 const groups = process.argv.slice(2);
 const wants = (group: string) => groups.length === 0 || groups.includes(group);
 const results: Record<string, unknown> = {};
+const file = path.join(rootDir, 'bench', 'results', 'latest.json');
+
+/**
+ * Merges this run's results into `bench/results/latest.json`. Called after every group, so a
+ * group that fails later keeps the figures of those before it.
+ */
+async function save(): Promise<void> {
+  await mkdir(path.dirname(file), { recursive: true });
+  const previous = await readFile(file, 'utf8').then(
+    (text) => JSON.parse(text) as Record<string, unknown>,
+    () => ({}),
+  );
+  await writeFile(
+    file,
+    `${JSON.stringify(
+      {
+        ...previous,
+        ...results,
+        at: new Date().toISOString(),
+        machine: { cpus: os.cpus().length, model: os.cpus()[0]?.model, node: process.version },
+      },
+      null,
+      2,
+    )}\n`,
+  );
+}
 
 process.stdout.write(
   `machine: ${os.cpus().length} x ${os.cpus()[0]?.model ?? 'cpu'}, node ${process.version}\n\n`,
@@ -54,6 +80,7 @@ if (wants('ping')) {
     `ratio: ${(ratio * 100).toFixed(1)}% of the bare server's rate (target >= 30%), p99 ${round(emulated.p99, 2)} ms (target < 10 ms)\n\n`,
   );
   results.ping = { ...ping, bare, emulated, ratio };
+  await save();
 }
 
 if (wants('direct')) {
@@ -63,6 +90,7 @@ if (wants('direct')) {
   const direct = await runInChild<DirectFigures>('direct.ts', 'benchDirect', { durationMs });
   printDirect(direct);
   results.direct = direct;
+  await save();
 }
 
 if (wants('delivery')) {
@@ -77,6 +105,7 @@ if (wants('delivery')) {
   });
   printDelivery(delivery);
   results.delivery = delivery;
+  await save();
 }
 
 if (wants('calls')) {
@@ -84,13 +113,14 @@ if (wants('calls')) {
   const calls = await runInChild<CallsFigures>('calls.ts', 'benchCalls', {});
   printCalls(calls);
   results.calls = calls;
+  await save();
 }
 
 if (wants('bundles')) {
   process.stdout.write(
-    'Lambda bundles (esbuild, minified ESM): AWS SDK bundled vs external; module load in a fresh process, median of 5\n',
+    'Lambda bundles (esbuild, minified ESM): AWS SDK bundled vs external; module load in a fresh process, median of 3 (external: smallest, send, largest)\n',
   );
-  const bundles = await measureBundles(rootDir, 5);
+  const bundles = await measureBundles(rootDir, 3);
   console.table(
     Object.fromEntries(
       bundles.map((b) => [
@@ -107,6 +137,7 @@ if (wants('bundles')) {
   const slowest = Math.max(...bundles.map((b) => b.bundledLoadMs));
   process.stdout.write(`slowest bundled load: ${round(slowest, 1)} ms (target < 100 ms)\n\n`);
   results.bundles = bundles;
+  await save();
 }
 
 if (wants('fanout')) {
@@ -117,27 +148,10 @@ if (wants('fanout')) {
   const fanout = await benchFanoutInChild({ sizes });
   printFanout(fanout);
   results.fanout = fanout;
+  await save();
 }
 
-await mkdir(path.join(rootDir, 'bench', 'results'), { recursive: true });
-const file = path.join(rootDir, 'bench', 'results', 'latest.json');
-const previous = await readFile(file, 'utf8').then(
-  (text) => JSON.parse(text) as Record<string, unknown>,
-  () => ({}),
-);
-await writeFile(
-  file,
-  `${JSON.stringify(
-    {
-      ...previous,
-      ...results,
-      at: new Date().toISOString(),
-      machine: { cpus: os.cpus().length, model: os.cpus()[0]?.model, node: process.version },
-    },
-    null,
-    2,
-  )}\n`,
-);
+await save();
 process.stdout.write('results written to bench/results/latest.json\n');
 
 function printFanout(figures: readonly FanoutFigures[]): void {
