@@ -1,5 +1,17 @@
 import { WaveletError } from './errors.ts';
 
+/**
+ * API Gateway closes the connection on a frame over 32 KB: such a frame would be resent after
+ * every reconnect and close each new connection in turn, so it is refused before it goes out.
+ * Room for the `ref` is kept.
+ */
+export const maxFrameBytes = 32 * 1024 - 100;
+
+/** UTF-8 length, without encoding when even three bytes a character would fit. */
+function utf8Bytes(text: string): number {
+  return text.length * 3 <= maxFrameBytes ? text.length : new TextEncoder().encode(text).length;
+}
+
 /** A frame as the client builds it; `ref` is added when it goes out. */
 export type OutgoingFrame = Record<string, unknown> & { action: string };
 
@@ -62,6 +74,16 @@ export class Requests {
         reject,
         rateLimitRetries: 0,
       };
+      const bytes = utf8Bytes(JSON.stringify(build()));
+      if (bytes > maxFrameBytes) {
+        reject(
+          new WaveletError(
+            'PAYLOAD_TOO_LARGE',
+            `The frame is ${bytes} bytes; API Gateway takes at most 32 KB (keep data under the server's limit, 16 KB by default)`,
+          ),
+        );
+        return;
+      }
       if (this.trySend(pending)) return;
       if (pending.internal) {
         reject(new WaveletError('CLOSED', 'Not connected'));

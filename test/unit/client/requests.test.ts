@@ -95,6 +95,18 @@ describe('Class: Requests', () => {
     await expect(Promise.all(queued)).resolves.toEqual([1, 2, 3]);
   });
 
+  it("refuses a frame over API Gateway's 32 KB frame limit before it goes out", async () => {
+    const { wire, requests } = setup();
+    const big = 'é'.repeat(17_000); // 34,000 bytes of UTF-8 in 17,000 characters
+    const error = await rejection(requests.request(() => ({ action: 'send', to: 'b', data: big })));
+    expect(error).toMatchObject({ code: 'PAYLOAD_TOO_LARGE' });
+    expect(wire.sent).toHaveLength(0);
+    const fits = requests.request(() => ({ action: 'send', to: 'b', data: 'x'.repeat(30_000) }));
+    expect(wire.sent).toHaveLength(1);
+    requests.handleAnswer({ type: 'reply', ref: wire.sent[0]?.ref, result: {} });
+    await fits;
+  });
+
   it('resends unanswered frames after a reconnect, unchanged but for a new ref, in their order', async () => {
     const { wire, requests, reply } = setup();
     const a = requests.request(() => ({ action: 'send', to: 'b', data: 'a', id: 'ka' }));
