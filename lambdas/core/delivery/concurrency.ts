@@ -19,3 +19,40 @@ export async function mapWithConcurrency<T, R>(
   await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
   return results;
 }
+
+/** Runs work with at most a fixed number of calls in flight; see {@link limitConcurrency}. */
+export type Limiter = <R>(work: () => Promise<R>) => Promise<R>;
+
+/**
+ * A limiter shared by many callers: past `limit` calls in flight, work waits its turn (first
+ * come, first served) before it starts, so nothing is built for it until a slot is free.
+ */
+export function limitConcurrency(limit: number): Limiter {
+  let active = 0;
+  const waiting: (() => void)[] = [];
+  let head = 0;
+  const release = (): void => {
+    const next = waiting[head];
+    if (next === undefined) {
+      active -= 1;
+      return;
+    }
+    waiting[head] = undefined as never;
+    head += 1;
+    // Compacted now and then rather than shifted per call, which copies the whole queue.
+    if (head > 1024 && head * 2 > waiting.length) {
+      waiting.splice(0, head);
+      head = 0;
+    }
+    next();
+  };
+  return async (work) => {
+    if (active < limit) active += 1;
+    else await new Promise<void>((resolve) => waiting.push(resolve));
+    try {
+      return await work();
+    } finally {
+      release();
+    }
+  };
+}

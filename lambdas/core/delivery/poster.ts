@@ -1,5 +1,6 @@
 import { Agent as HttpAgent, request as httpRequest, type IncomingMessage } from 'node:http';
 import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
+import { limitConcurrency } from './concurrency.ts';
 import { outcomeOf, type PostOutcome } from './post.ts';
 import { escapeUri, type SigningCredentials, SigV4Signer } from './sigv4.ts';
 
@@ -18,7 +19,7 @@ export interface HttpPosterOptions {
   readonly credentials: () => Promise<SigningCredentials>;
   /** Longest a post may wait for its socket to connect or its response; then it is `retryable`. */
   readonly timeoutMs: number;
-  /** Keep-alive connections to the endpoint. @default 64 */
+  /** Keep-alive connections to the endpoint, and posts in flight (the rest wait). @default 64 */
   readonly maxSockets?: number;
 }
 
@@ -41,12 +42,17 @@ export function createHttpPoster(options: HttpPosterOptions): Poster {
   const url = new URL(options.endpoint);
   const secure = url.protocol === 'https:';
   const send = secure ? httpsRequest : httpRequest;
-  const agentOptions = { keepAlive: true, maxSockets: options.maxSockets ?? 64 };
+  const maxSockets = options.maxSockets ?? 64;
+  const agentOptions = { keepAlive: true, maxSockets };
   const agent = secure ? new HttpsAgent(agentOptions) : new HttpAgent(agentOptions);
   const stagePath = url.pathname.replace(/\/+$/, '');
   let signer: Promise<SigV4Signer> | undefined;
+  // Posts beyond the pool wait here as (id, frame) rather than as signed requests in the
+  // agent's queue: a worker has hundreds of posts pending at once, and requests built early
+  // outlive many garbage collections; a post is also signed and timed only once it can go.
+  const inFlight = limitConcurrency(maxSockets);
 
-  const post = async (connectionId: string, frame: string): Promise<PostOutcome> => {
+  const postNow = async (connectionId: string, frame: string): Promise<PostOutcome> => {
     signer ??= options.region().then((region) => new SigV4Signer(region, 'execute-api'));
     const path = `${stagePath}/@connections/${escapeUri(connectionId)}`;
     let headers: Record<string, string>;
@@ -102,5 +108,5 @@ export function createHttpPoster(options: HttpPosterOptions): Poster {
       req.end(frame);
     });
   };
-  return { post };
+  return { post: (connectionId, frame) => inFlight(() => postNow(connectionId, frame)) };
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { mapWithConcurrency } from '../../../lambdas/core/delivery/concurrency.ts';
+import { limitConcurrency, mapWithConcurrency } from '../../../lambdas/core/delivery/concurrency.ts';
 import { chunk } from '../../../lambdas/core/delivery/deliver.ts';
 import { classify } from '../../../lambdas/core/delivery/post.ts';
 
@@ -36,6 +36,41 @@ describe('Function: mapWithConcurrency', () => {
     });
     expect(out).toEqual([50, 10, 40, 20, 30, 0]);
     expect(peak).toBe(2);
+  });
+});
+
+describe('Function: limitConcurrency', () => {
+  it('starts waiting work in arrival order as slots free up, never more than the limit at once', async () => {
+    const limit = limitConcurrency(2);
+    const started: number[] = [];
+    const finish: (() => void)[] = [];
+    let running = 0;
+    let peak = 0;
+    const calls = [0, 1, 2, 3, 4].map((n) =>
+      limit(async () => {
+        started.push(n);
+        running += 1;
+        peak = Math.max(peak, running);
+        await new Promise<void>((resolve) => finish.push(resolve));
+        running -= 1;
+        return n;
+      }),
+    );
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(started).toEqual([0, 1]);
+    while (finish.length > 0) {
+      finish.shift()?.();
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+    expect(await Promise.all(calls)).toEqual([0, 1, 2, 3, 4]);
+    expect(started).toEqual([0, 1, 2, 3, 4]);
+    expect(peak).toBe(2);
+  });
+
+  it('frees the slot of work that fails', async () => {
+    const limit = limitConcurrency(1);
+    await expect(limit(async () => Promise.reject(new Error('boom')))).rejects.toThrow('boom');
+    expect(await limit(async () => 'next')).toBe('next');
   });
 });
 
