@@ -19,6 +19,7 @@ import type {
 } from './frames.ts';
 import { Heartbeat } from './heartbeat.ts';
 import { newIdempotencyKey } from './ids.ts';
+import { routeFrame } from './inbound.ts';
 import { Inbox } from './inbox.ts';
 import { type ResolvedOptions, resolveOptions, type WaveletClientOptions } from './options.ts';
 import { type OutgoingFrame, type RequestOptions, Requests } from './requests.ts';
@@ -48,8 +49,6 @@ export interface WaveletEvents {
   /** Non-fatal problems: a failed connection attempt, an error frame without a ref, a failed ack. */
   error: WaveletError;
 }
-
-const roomEvents = new Set(['joined', 'left', 'presence', 'typing', 'read']);
 
 /**
  * A wavelet client for browsers and Node: one logical connection that reconnects by itself,
@@ -429,59 +428,26 @@ export class WaveletClient {
   }
 
   private received(text: string): void {
-    const frame = parseObject(text);
-    if (!frame) {
-      this.events.emit(
-        'error',
-        new WaveletError('INTERNAL', `Unreadable frame from the server: ${text.slice(0, 100)}`),
-      );
-      return;
-    }
-    switch (frame.type) {
-      case 'reply':
-      case 'error':
-        if (!this.requests.handleAnswer(frame as { type: string }) && frame.type === 'error')
-          this.events.emit('error', errorOf(frame));
-        return;
-      case 'message': {
-        const message = frame as unknown as MessageFrame;
-        // Room messages are ordered and deduplicated by seq; direct ones by id.
-        if (message.room !== undefined && message.seq !== undefined) this.rooms.receive(message);
-        else this.inbox.receive(message);
-        return;
-      }
-      case 'notification':
-        this.inbox.receive(frame as unknown as NotificationFrame);
-        return;
-      case 'event':
-        if (typeof frame.event === 'string' && roomEvents.has(frame.event))
-          this.events.emit(frame.event as 'joined', frame as unknown as MembershipEvent);
-        return;
-      case 'pong':
-        return;
-      default:
-        // API Gateway's own frames: {"message": "Internal server error", ...} or "Forbidden".
-        if (typeof frame.message === 'string')
-          this.events.emit('error', new WaveletError('INTERNAL', `Gateway: ${frame.message}`));
-    }
+    routeFrame(text, {
+      answer: (frame) => this.requests.handleAnswer(frame),
+      roomMessage: (message) => this.rooms.receive(message),
+      inboxFrame: (frame) => this.inbox.receive(frame),
+      roomEvent: (event) => {
+        switch (event.event) {
+          case 'presence':
+            return this.events.emit('presence', event);
+          case 'typing':
+            return this.events.emit('typing', event);
+          case 'read':
+            return this.events.emit('read', event);
+          default:
+            return this.events.emit(event.event, event);
+        }
+      },
+      error: (error) => this.events.emit('error', error),
+    });
   }
 }
 
 const isTimeout = (error: unknown) => error instanceof WaveletError && error.code === 'TIMEOUT';
 const closedError = () => new WaveletError('CLOSED', 'The client was closed');
-
-function parseObject(text: string): Record<string, unknown> | undefined {
-  try {
-    const value: unknown = JSON.parse(text);
-    return typeof value === 'object' && value !== null ? (value as Record<string, unknown>) : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
-function errorOf(frame: Record<string, unknown>): WaveletError {
-  const code = typeof frame.code === 'string' ? frame.code : 'INTERNAL';
-  return new WaveletError(code, typeof frame.message === 'string' ? frame.message : code, {
-    retryAfterMs: typeof frame.retryAfterMs === 'number' ? frame.retryAfterMs : undefined,
-  });
-}
