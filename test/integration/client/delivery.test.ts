@@ -97,6 +97,18 @@ describe('Class: WaveletClient, against the local runtime', () => {
     await Promise.all([alice.close(), bob.close()]);
   });
 
+  it('connects with a token, as a server or tool would, and knows the user from it', async () => {
+    const token = await rt.token('token-user');
+    const { client } = clientFor(rt, 'ignored', { ticket: undefined, token, userId: undefined });
+    expect(client.userId).toBe('token-user');
+    await client.connect();
+    expect(await client.send('token-user', 'to myself')).toEqual({
+      messageId: expect.any(String),
+      ts: expect.any(Number),
+    });
+    await client.close();
+  });
+
   it('rejects with the protocol error code', async () => {
     const alice = clientFor(rt, 'err-alice').client;
     await alice.connect();
