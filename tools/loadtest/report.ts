@@ -53,7 +53,7 @@ export interface LoadTestReport {
   readonly errors: { byCode: Tally; rateLimited: number; closeCodes: Tally; handshake: Tally };
   readonly generator: { processes: readonly GeneratorLoad[]; bottleneck: boolean };
   readonly warnings: readonly string[];
-  /** No lost or duplicated delivery, no failed or dropped connection. */
+  /** No lost or duplicated delivery, no failed or dropped connection, no refused send, no error frame. */
   readonly ok: boolean;
   readonly series: readonly SeriesPoint[];
   readonly latencyHistogramUs: HistogramSnapshot;
@@ -135,7 +135,9 @@ export function buildReport(input: ReportInput): LoadTestReport {
       (m.seq?.lost ?? 0) === 0 &&
       (m.seq?.duplicated ?? 0) === 0 &&
       c.failed === 0 &&
-      c.closedEarly === 0,
+      c.closedEarly === 0 &&
+      m.rejected === 0 &&
+      Object.keys(m.errors).length === 0,
     series: input.series,
     latencyHistogramUs: m.latencyUs,
   };

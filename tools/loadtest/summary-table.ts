@@ -49,7 +49,7 @@ export function formatSummary(r: LoadTestReport): string {
           `#${g.worker}: lag p99 ${g.lagP99Ms} ms (max ${g.lagMaxMs}), CPU ${g.cpuPercent}%, RSS ${g.rssMb} MB`,
       )
       .join('; ')}`,
-    `result       ${r.ok ? 'OK: nothing lost, nothing duplicated, every connection held' : 'NOT OK'}`,
+    `result       ${r.ok ? 'OK: nothing lost or duplicated, no errors, every connection held' : 'NOT OK'}`,
   );
   for (const w of r.warnings) lines.push(`warning      ${w}`);
   return `${lines.join('\n')}\n`;
