@@ -9,7 +9,7 @@ import type {
 } from '../../../client/index.ts';
 import { startTestRuntime, type TestRuntime } from '../../helpers/runtime.ts';
 import { sleep } from '../../helpers/socket.ts';
-import { clientEnv, clientFor, eventually } from './client-fixtures.ts';
+import { clientEnv, clientFor, eventually, ticketFetcher } from './client-fixtures.ts';
 
 let rt: TestRuntime;
 beforeAll(async () => {
@@ -106,6 +106,23 @@ describe('Class: WaveletClient, against the local runtime', () => {
       messageId: expect.any(String),
       ts: expect.any(Number),
     });
+    await client.close();
+  });
+
+  it('retries with a fresh ticket when the handshake refuses one', async () => {
+    const real = ticketFetcher(rt, 'retry-user');
+    let calls = 0;
+    const { client } = clientFor(rt, 'retry-user', {
+      ticket: async () => {
+        calls += 1;
+        return calls === 1 ? 'not-a-ticket' : real.fetchTicket();
+      },
+    });
+    const errors: string[] = [];
+    client.on('error', (e) => errors.push(e.code));
+    await client.connect();
+    expect(calls).toBe(2);
+    expect(errors).toEqual(['CONNECTION_FAILED']);
     await client.close();
   });
 
