@@ -73,7 +73,7 @@ export class Connection {
     this.failures = 0;
     this.everOpened = false;
     globalEvents()?.addEventListener('online', this.onOnline);
-    this.setState(this.everOpened ? 'reconnecting' : 'connecting');
+    this.setState('connecting');
     void this.attempt();
   }
 

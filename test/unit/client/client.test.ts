@@ -429,6 +429,25 @@ describe('Class: WaveletClient', () => {
     });
   });
 
+  it('connects again after close(), as connecting, and joins the remembered rooms again', async () => {
+    const { client, states } = newClient();
+    void client.connect();
+    const first = await openSocket();
+    const joined = client.join('general');
+    first.reply('join', { room: 'general', epoch: 1, seq: 7, recovered: 0, complete: true });
+    await joined;
+    await client.close();
+    const again = client.connect();
+    await tick();
+    const second = FakeSocket.last();
+    second.open();
+    await again;
+    expect(states).toEqual(['connecting', 'open', 'closed', 'connecting', 'open']);
+    expect(second.ofAction('join')).toEqual([
+      expect.objectContaining({ room: 'general', since: 7, epoch: 1 }),
+    ]);
+  });
+
   it('reports an error frame that answers no request as an error event', async () => {
     const { client, errors } = newClient();
     void client.connect();
