@@ -17,8 +17,18 @@ export interface HttpPosterOptions {
   readonly region: () => Promise<string>;
   /** Called per post; must cache and refresh (the SDK client's memoized `config.credentials`). */
   readonly credentials: () => Promise<SigningCredentials>;
-  /** Longest a post may wait for its socket to connect or its response; then it is `retryable`. */
+  /**
+   * Longest a post may go without progress while connecting or sending; then it is
+   * `retryable` (it never reached the gateway, so a retry cannot duplicate it).
+   */
   readonly timeoutMs: number;
+  /**
+   * Longest a post that was sent in full may wait for its answer; then it is `retryable`
+   * too, and may arrive twice (clients drop duplicates by `id`). Generous because the gateway
+   * may have delivered it: on a starved machine the local runtime answers late, and the SDK
+   * client this replaces waited for every answer. @default 15000
+   */
+  readonly answerTimeoutMs?: number;
   /** Keep-alive connections to the endpoint, and posts in flight (the rest wait). @default 64 */
   readonly maxSockets?: number;
 }
@@ -31,7 +41,7 @@ export interface HttpPosterOptions {
  * recipients is seconds; this path costs a small fraction of that. GetConnection and
  * DeleteConnection are rare and stay on the SDK client.
  *
- * Outcomes map as {@link classify} maps SDK errors: 2xx `ok`, 410 `gone`, 429, 5xx, a reset
+ * Outcomes map as `classify` (post.ts) maps SDK errors: 2xx `ok`, 410 `gone`, 429, 5xx, a reset
  * socket or a timeout `retryable`, any other refusal (403, 413) `rejected`.
  *
  * @example
@@ -43,6 +53,7 @@ export function createHttpPoster(options: HttpPosterOptions): Poster {
   const secure = url.protocol === 'https:';
   const send = secure ? httpsRequest : httpRequest;
   const maxSockets = options.maxSockets ?? 64;
+  const answerTimeoutMs = options.answerTimeoutMs ?? 15_000;
   const agentOptions = { keepAlive: true, maxSockets };
   const agent = secure ? new HttpsAgent(agentOptions) : new HttpAgent(agentOptions);
   const stagePath = url.pathname.replace(/\/+$/, '');
@@ -96,11 +107,23 @@ export function createHttpPoster(options: HttpPosterOptions): Poster {
         if (status >= 200 && status < 300) resolve('ok');
         else resolve(outcomeOf(status, typeof errorType === 'string' ? errorType.split(':')[0] : undefined));
       });
+      let extended = false;
+      const giveUp = (): void => {
+        if (!answered) req.destroy(new Error('PostToConnection timed out'));
+      };
       // Timers run before I/O in each turn of the event loop, so on a busy loop the timeout can
       // fire while the answer already waits on the socket; one turn later tells them apart.
       req.on('timeout', () =>
         setImmediate(() => {
-          if (!answered) req.destroy(new Error(`PostToConnection timed out after ${options.timeoutMs} ms`));
+          if (answered || extended) return;
+          // Sent in full: the gateway may have delivered it, so wait longer before giving up.
+          if (req.writableFinished && req.socket?.connecting === false) {
+            extended = true;
+            const rest = Math.max(answerTimeoutMs - options.timeoutMs, 0);
+            setTimeout(() => setImmediate(giveUp), rest).unref();
+            return;
+          }
+          giveUp();
         }),
       );
       // A reset, refused or timed-out call: no status, so `retryable`.

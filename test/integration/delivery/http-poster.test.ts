@@ -150,10 +150,18 @@ describe('Function: createHttpPoster', () => {
     expect(await poster(server.endpoint).post('c1', 'frame')).toBe(outcome);
   });
 
-  it('gives up a call that gets no answer within the timeout, as retryable', async () => {
+  it('gives up a sent call whose answer does not come within the answer timeout, as retryable', async () => {
     // Without the timeout this post would wait forever and the test would time out.
     const server = await startServer(() => undefined);
-    expect(await poster(server.endpoint, { timeoutMs: 200 }).post('c1', 'frame')).toBe('retryable');
+    const posts = poster(server.endpoint, { timeoutMs: 100, answerTimeoutMs: 300 });
+    expect(await posts.post('c1', 'frame')).toBe('retryable');
+    expect(server.received).toHaveLength(1);
+  });
+
+  it('waits past the send timeout for the answer to a call sent in full, so it is not posted twice', async () => {
+    const server = await startServer((_req, res) => setTimeout(() => res.writeHead(200).end(), 300));
+    const posts = poster(server.endpoint, { timeoutMs: 100, answerTimeoutMs: 5000 });
+    expect(await posts.post('c1', 'frame')).toBe('ok');
     expect(server.received).toHaveLength(1);
   });
 
