@@ -25,7 +25,9 @@ const results = await readFile(file, 'utf8').then(
   () => ({}) as Record<string, unknown>,
 );
 let calls = results.calls as CallsFigures | undefined;
+let measuredAt = String(results.at ?? 'unknown');
 if (!calls) {
+  measuredAt = new Date().toISOString();
   process.stdout.write(
     'no call counts in bench/results/latest.json: measuring them (npm run bench -- calls)\n',
   );
@@ -43,7 +45,7 @@ const rows = scenarios.map((s) => ({
 
 process.stdout.write(
   `AWS cost per million units, ${prices.region} list prices checked ${prices.checked} (prices change: see tools/cost/prices.ts)\n` +
-    `call counts measured ${String(results.at ?? 'now')}\n\n`,
+    `call counts measured ${measuredAt}\n\n`,
 );
 process.stdout.write(`${costTable(rows, markdown)}\n\n`);
 process.stdout.write('usage per unit (the numbers behind the table)\n\n');
