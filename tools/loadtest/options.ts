@@ -48,9 +48,9 @@ export interface LoadTestOptions {
  */
 export const defaultRates: Record<Scenario, number> = {
   echo: 200,
-  direct: 50,
+  direct: 20,
   room: 2,
-  notify: 20,
+  notify: 10,
   idle: 0,
 };
 
@@ -63,7 +63,7 @@ export const usage = `npm run loadtest -- [options]
   --max-connecting N  handshakes under way at once, per process (a slow server slows the ramp) (64)
   --duration D        sending phase after set-up: 30s, 5m, 1500ms          (30s)
   --rate N            messages per second, all senders together
-                      (echo 200, direct 50, room 2 publishes, notify 20)
+                      (echo 200, direct 20, room 2 publishes, notify 10)
   --size N            bytes of data in each message                        (64)
   --rooms N           room scenario: rooms                    (connections / 100, at least 1)
   --publishers N      room scenario: publishers per room                   (1)
