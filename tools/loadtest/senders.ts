@@ -164,10 +164,13 @@ function notifySender(worker: LoadWorker): Sender {
       }
       counter += 1;
       const key = `${worker.plan.worker}.${counter}`;
+      // The id is the idempotency key a careful service sets: a record the queue delivers again
+      // after a failed attempt is then stored and delivered once.
       const body = {
         target: { users: [user.userId] },
         data: makeData(key, worker.plan.size),
         from: 'loadtest',
+        id: `${worker.plan.userPrefix}${key}`,
       };
       worker.ledger.expect(key, 1);
       inFlight += 1;
