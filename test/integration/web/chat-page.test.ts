@@ -109,9 +109,12 @@ describe.skipIf(!hasChromium)('The chat page in Chromium', () => {
     const bobConnections = (await listUserConnections(storeOf(rt), 'bob')).filter((id) => live.has(id));
     expect(bobConnections).toHaveLength(1);
     const [bobConnection] = bobConnections;
-    const killed = await fetch(`${rt.endpoints.management}/@connections/${bobConnection}`, {
-      method: 'DELETE',
-    });
+    const killed = await fetch(
+      `${rt.endpoints.management}/@connections/${encodeURIComponent(bobConnection ?? '')}`,
+      {
+        method: 'DELETE',
+      },
+    );
     expect(killed.status).toBe(204);
     await eventually(() => state(bob)).toBe('reconnecting');
     await alice.locator('button[data-key="room:lobby"]').click();
