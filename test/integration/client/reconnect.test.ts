@@ -98,7 +98,12 @@ describe('Class: WaveletClient, across dropped connections', () => {
     await Promise.all(
       range(1, 6).flatMap((i) => [bob.client.send('idle-alice', { i }), bob.client.publish('idle', { i })]),
     );
-    await eventually(() => got.direct.length === 5 && got.room.length === 6, 20_000, 'the missed messages');
+    // A busy machine may take a while to reconnect; what counts is that nothing is lost.
+    await eventually(
+      () => got.direct.length === 5 && got.room.length === 6,
+      60_000,
+      () => `the missed messages: direct ${JSON.stringify(got.direct)}, room ${JSON.stringify(got.room)}`,
+    );
     expect([...got.direct].sort((a, b) => a - b)).toEqual(range(1, 6));
     // The room in seq order; the publishes raced each other, so their order is the server's.
     expect(got.room.map((r) => r.seq)).toEqual(range(got.room[0]!.seq, got.room[0]!.seq + 6));
@@ -106,5 +111,5 @@ describe('Class: WaveletClient, across dropped connections', () => {
     expect(got.opens()).toBeGreaterThanOrEqual(2);
     expect(alice.ticketCalls()).toBeGreaterThanOrEqual(2);
     await Promise.all([alice.client.close(), bob.client.close()]);
-  }, 60_000);
+  }, 120_000);
 });
