@@ -200,6 +200,9 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
       POWERTOOLS_DEV: 'true',
       POWERTOOLS_LOG_LEVEL: process.env.POWERTOOLS_LOG_LEVEL ?? 'WARN',
       POWERTOOLS_METRICS_DISABLED: 'true',
+      // Every handler, the table and the gateway share this process: a busy second must not
+      // fail the SDK calls queued behind it (on Lambda a container runs one request at a time).
+      SDK_CONNECTION_TIMEOUT_MS: '10000',
       ...options.functionEnv,
     });
     ready();

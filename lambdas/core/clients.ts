@@ -20,11 +20,17 @@ export interface Deps {
   readonly now: () => number;
 }
 
-const keepAlive = (requestTimeout?: number) =>
+/**
+ * Keep-alive sockets for the SDK clients. The SDK starts the connection timer when a request is
+ * made, not when it gets a socket, so a request queued behind a busy pool can time out without
+ * ever connecting: SDK_CONNECTION_TIMEOUT_MS leaves room for that where one process runs many
+ * requests at once (the local runtime), and stays short on Lambda (one request at a time).
+ */
+const keepAlive = (connectionTimeout: number, requestTimeout?: number) =>
   new NodeHttpHandler({
     httpAgent: new HttpAgent({ keepAlive: true, maxSockets: 64 }),
     httpsAgent: new Agent({ keepAlive: true, maxSockets: 64 }),
-    connectionTimeout: 1000,
+    connectionTimeout,
     requestTimeout,
   });
 
@@ -61,20 +67,20 @@ const withoutResponseLog = (stack: { remove(name: string): boolean }) => stack.r
 
 /** Builds the SDK clients; endpoints come from the standard AWS_ENDPOINT_URL_* variables. */
 export function createDeps(config: Config = getConfig()): Deps {
-  const dynamodb = new DynamoDBClient({ requestHandler: keepAlive() });
+  const dynamodb = new DynamoDBClient({ requestHandler: keepAlive(config.SDK_CONNECTION_TIMEOUT_MS) });
   dynamodb.middlewareStack.add(reportCalls('DynamoDB'), observerStep);
   withoutResponseLog(dynamodb.middlewareStack);
   const db = DynamoDBDocumentClient.from(dynamodb, {
     marshallOptions: { removeUndefinedValues: true },
   });
-  const sqs = new SQSClient({ requestHandler: keepAlive() });
+  const sqs = new SQSClient({ requestHandler: keepAlive(config.SDK_CONNECTION_TIMEOUT_MS) });
   sqs.middlewareStack.add(reportCalls('SQS'), observerStep);
   withoutResponseLog(sqs.middlewareStack);
   // Retries are ours (delivery/post.ts): backoff with jitter, then hand-off to the queue.
   const management = new ApiGatewayManagementApiClient({
     endpoint: config.MANAGEMENT_ENDPOINT,
     maxAttempts: 1,
-    requestHandler: keepAlive(config.DELIVERY_TIMEOUT_MS),
+    requestHandler: keepAlive(config.SDK_CONNECTION_TIMEOUT_MS, config.DELIVERY_TIMEOUT_MS),
   });
   management.middlewareStack.add(reportCalls('ApiGatewayManagementApi'), observerStep);
   // Region and credentials as the SDK client resolves them: the default provider chain, memoized

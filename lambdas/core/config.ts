@@ -49,6 +49,9 @@ const schema = z.object({
   /** A connection not seen for this long is checked by the sweeper with GET @connections. */
   SWEEP_IDLE_SECONDS: int(15 * 60),
 
+  /** How long an SDK call may wait to connect (see clients.ts); the local runtime sets more. */
+  SDK_CONNECTION_TIMEOUT_MS: int(1000),
+
   DELIVERY_CONCURRENCY: int(32),
   DELIVERY_TIMEOUT_MS: int(3000),
   DELIVERY_RETRIES: int(3, 0),
