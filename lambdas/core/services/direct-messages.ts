@@ -1,8 +1,9 @@
 import type { Deps } from '../clients.ts';
-import { deliverToUsers } from '../delivery/deliver.ts';
+import { deliverToConnections } from '../delivery/deliver.ts';
 import { postWithRetry } from '../delivery/post.ts';
 import { payloadTooLarge } from '../errors.ts';
 import { dataBytes, type MessageFrame } from '../frames.ts';
+import { listUserConnections } from '../store/connections.ts';
 import { claimMessageIdentity, completeIdempotencyKey } from '../store/idempotency.ts';
 import { deleteInboxEntries, listInbox, putInboxEntry } from '../store/inbox.ts';
 import { epochSeconds } from '../store/keys.ts';
@@ -40,8 +41,13 @@ export async function sendDirectMessage(
   };
   const body = JSON.stringify(frame);
   const expiresAt = epochSeconds(result.ts) + deps.config.INBOX_TTL_SECONDS;
-  await putInboxEntry(deps, input.to, { messageId: result.messageId, frame: body, expiresAt });
-  await deliverToUsers(deps, body, [input.to]);
+  // The recipient's connections are read while the inbox entry is written (one round trip
+  // fewer); posting waits for the entry, so a delivered message is always a stored one.
+  const [, connectionIds] = await Promise.all([
+    putInboxEntry(deps, input.to, { messageId: result.messageId, frame: body, expiresAt }),
+    listUserConnections(deps, input.to),
+  ]);
+  await deliverToConnections(deps, body, connectionIds);
   if (input.id) await completeIdempotencyKey(deps, `${input.from}#send`, input.id);
   return result;
 }

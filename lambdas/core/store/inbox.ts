@@ -20,22 +20,26 @@ export interface InboxEntry {
  */
 export async function putInboxEntry(deps: Deps, userId: string, entry: InboxEntry): Promise<void> {
   const { TABLE_NAME: TableName, INBOX_MAX } = deps.config;
-  await deps.db.send(
-    new PutCommand({
-      TableName,
-      Item: { ...keys.inboxMessage(userId, entry.messageId), type: 'inbox', ...entry },
-    }),
-  );
-  const { Attributes } = await deps.db.send(
-    new UpdateCommand({
-      TableName,
-      Key: keys.inboxMeta(userId),
-      UpdateExpression: 'ADD #count :one',
-      ExpressionAttributeNames: { '#count': 'count' },
-      ExpressionAttributeValues: { ':one': 1 },
-      ReturnValues: 'UPDATED_NEW',
-    }),
-  );
+  // The entry and its count are written at once (one round trip, not two): the counter only
+  // tells when to count for real, and a trim corrects it.
+  const [, { Attributes }] = await Promise.all([
+    deps.db.send(
+      new PutCommand({
+        TableName,
+        Item: { ...keys.inboxMessage(userId, entry.messageId), type: 'inbox', ...entry },
+      }),
+    ),
+    deps.db.send(
+      new UpdateCommand({
+        TableName,
+        Key: keys.inboxMeta(userId),
+        UpdateExpression: 'ADD #count :one',
+        ExpressionAttributeNames: { '#count': 'count' },
+        ExpressionAttributeValues: { ':one': 1 },
+        ReturnValues: 'UPDATED_NEW',
+      }),
+    ),
+  ]);
   if ((Attributes?.count as number) > INBOX_MAX) await trimInbox(deps, userId, Attributes?.count as number);
 }
 

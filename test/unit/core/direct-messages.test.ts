@@ -1,0 +1,53 @@
+import { describe, expect, it } from 'vitest';
+import type { Deps } from '../../../lambdas/core/clients.ts';
+import { getConfig } from '../../../lambdas/core/config.ts';
+import { sendDirectMessage } from '../../../lambdas/core/services/direct-messages.ts';
+
+/** Fake clients that log when each call starts and ends; the inbox write answers last. */
+function fakeDeps(options: { failPut?: boolean } = {}) {
+  const log: string[] = [];
+  const deps = {
+    config: { ...getConfig(), TABLE_NAME: 'table' },
+    db: {
+      send: async (command: { constructor: { name: string } }) => {
+        const name = command.constructor.name;
+        log.push(`start ${name}`);
+        if (name === 'PutCommand') {
+          await new Promise((resolve) => setTimeout(resolve, 20));
+          if (options.failPut) throw new Error('table unavailable');
+        }
+        log.push(`end ${name}`);
+        if (name === 'QueryCommand') return { Items: [{ connectionId: 'c1' }, { connectionId: 'c2' }] };
+        if (name === 'UpdateCommand') return { Attributes: { count: 1 } };
+        return {};
+      },
+    },
+    posts: {
+      post: async (connectionId: string) => {
+        log.push(`post ${connectionId}`);
+        return 'ok';
+      },
+    },
+    now: Date.now,
+  } as unknown as Deps;
+  return { deps, log };
+}
+
+describe('Method: sendDirectMessage', () => {
+  it('posts only once the inbox entry is stored, having read the connections meanwhile', async () => {
+    const { deps, log } = fakeDeps();
+    await sendDirectMessage(deps, { from: 'alice', to: 'bob', data: 'hi' });
+    const firstPost = log.indexOf('post c1');
+    expect(firstPost).toBeGreaterThan(log.indexOf('end PutCommand'));
+    expect(log.indexOf('start QueryCommand')).toBeLessThan(log.indexOf('end PutCommand'));
+    expect(log.filter((l) => l.startsWith('post'))).toEqual(['post c1', 'post c2']);
+  });
+
+  it('posts nothing when the inbox entry cannot be stored', async () => {
+    const { deps, log } = fakeDeps({ failPut: true });
+    await expect(sendDirectMessage(deps, { from: 'alice', to: 'bob', data: 'hi' })).rejects.toThrow(
+      'table unavailable',
+    );
+    expect(log.filter((l) => l.startsWith('post'))).toEqual([]);
+  });
+});
