@@ -3,6 +3,7 @@ import { deliverToConnections } from '../delivery/deliver.ts';
 import { postWithRetry } from '../delivery/post.ts';
 import { payloadTooLarge } from '../errors.ts';
 import { dataBytes, type MessageFrame } from '../frames.ts';
+import { logger } from '../logger.ts';
 import { listUserConnections } from '../store/connections.ts';
 import { claimMessageIdentity, completeIdempotencyKey } from '../store/idempotency.ts';
 import { deleteInboxEntries, listInbox, putInboxEntry } from '../store/inbox.ts';
@@ -43,11 +44,19 @@ export async function sendDirectMessage(
   const expiresAt = epochSeconds(result.ts) + deps.config.INBOX_TTL_SECONDS;
   // The recipient's connections are read while the inbox entry is written (one round trip
   // fewer); posting waits for the entry, so a delivered message is always a stored one.
-  const [, connectionIds] = await Promise.all([
-    putInboxEntry(deps, input.to, { messageId: result.messageId, frame: body, expiresAt }),
-    listUserConnections(deps, input.to),
-  ]);
-  await deliverToConnections(deps, body, connectionIds);
+  const recipients = listUserConnections(deps, input.to);
+  recipients.catch(() => undefined); // awaited below; a failed put must not leave it unhandled
+  await putInboxEntry(deps, input.to, { messageId: result.messageId, frame: body, expiresAt });
+  try {
+    await deliverToConnections(deps, body, await recipients);
+  } catch (error) {
+    // Stored all the same, and the inbox delivers it on the next sync: answering an error here
+    // would invite a retry that, without an id, stores the message twice.
+    logger.error('Direct delivery failed after the message was stored', {
+      messageId: result.messageId,
+      error: error as Error,
+    });
+  }
   if (input.id) await completeIdempotencyKey(deps, `${input.from}#send`, input.id);
   return result;
 }

@@ -4,7 +4,7 @@ import { getConfig } from '../../../lambdas/core/config.ts';
 import { sendDirectMessage } from '../../../lambdas/core/services/direct-messages.ts';
 
 /** Fake clients that log when each call starts and ends; the inbox write answers last. */
-function fakeDeps(options: { failPut?: boolean } = {}) {
+function fakeDeps(options: { failPut?: boolean; failQuery?: boolean } = {}) {
   const log: string[] = [];
   const deps = {
     config: { ...getConfig(), TABLE_NAME: 'table' },
@@ -16,6 +16,7 @@ function fakeDeps(options: { failPut?: boolean } = {}) {
           await new Promise((resolve) => setTimeout(resolve, 20));
           if (options.failPut) throw new Error('table unavailable');
         }
+        if (name === 'QueryCommand' && options.failQuery) throw new Error('index unavailable');
         log.push(`end ${name}`);
         if (name === 'QueryCommand') return { Items: [{ connectionId: 'c1' }, { connectionId: 'c2' }] };
         if (name === 'UpdateCommand') return { Attributes: { count: 1 } };
@@ -41,6 +42,14 @@ describe('Method: sendDirectMessage', () => {
     expect(firstPost).toBeGreaterThan(log.indexOf('end PutCommand'));
     expect(log.indexOf('start QueryCommand')).toBeLessThan(log.indexOf('end PutCommand'));
     expect(log.filter((l) => l.startsWith('post'))).toEqual(['post c1', 'post c2']);
+  });
+
+  it('answers with the stored message when reading the connections fails, leaving it to sync', async () => {
+    const { deps, log } = fakeDeps({ failQuery: true });
+    const result = await sendDirectMessage(deps, { from: 'alice', to: 'bob', data: 'hi' });
+    expect(result.messageId).toEqual(expect.any(String));
+    expect(log).toContain('end PutCommand');
+    expect(log.filter((l) => l.startsWith('post'))).toEqual([]);
   });
 
   it('posts nothing when the inbox entry cannot be stored', async () => {
