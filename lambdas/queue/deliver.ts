@@ -1,16 +1,13 @@
-import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
-import type { SQSEvent, SQSRecord } from 'aws-lambda';
+import type { SQSRecord } from 'aws-lambda';
 import { getDeps } from '../core/clients.ts';
 import { deliverToSegment } from '../core/delivery/broadcast.ts';
 import { deliverToConnections } from '../core/delivery/deliver.ts';
 import { deliveryRecord } from '../core/delivery/records.ts';
 import { describeIssues } from '../core/frames.ts';
-import { flushMetrics } from '../core/metrics.ts';
 import { deadLetter } from '../core/services/dead-letters.ts';
 import { storeAndDeliver } from '../core/services/notifications.ts';
+import { sqsBatchHandler } from '../core/sqs-batch.ts';
 import { parseJson } from '../core/ws-route.ts';
-
-const processor = new BatchProcessor(EventType.SQS);
 
 /**
  * Delivery worker: runs one shard of a fan-out, a retry handed off by an earlier delivery, or
@@ -40,10 +37,4 @@ async function processRecord(record: SQSRecord): Promise<void> {
   }
 }
 
-export const handler = async (event: SQSEvent, context: unknown) => {
-  try {
-    return await processPartialResponse(event, processRecord, processor, { context: context as never });
-  } finally {
-    flushMetrics();
-  }
-};
+export const handler = sqsBatchHandler(processRecord);

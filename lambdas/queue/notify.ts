@@ -1,12 +1,9 @@
-import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
-import type { SQSEvent, SQSRecord } from 'aws-lambda';
+import type { SQSRecord } from 'aws-lambda';
 import { getDeps } from '../core/clients.ts';
 import { isAppError } from '../core/errors.ts';
-import { flushMetrics } from '../core/metrics.ts';
 import { deadLetter } from '../core/services/dead-letters.ts';
 import { parseNotification, publishNotification } from '../core/services/notifications.ts';
-
-const processor = new BatchProcessor(EventType.SQS);
+import { sqsBatchHandler } from '../core/sqs-batch.ts';
 
 /**
  * Consumer of the notifications queue. A record that fails validation goes to the dead-letter
@@ -23,10 +20,4 @@ async function processRecord(record: SQSRecord): Promise<void> {
   }
 }
 
-export const handler = async (event: SQSEvent, context: unknown) => {
-  try {
-    return await processPartialResponse(event, processRecord, processor, { context: context as never });
-  } finally {
-    flushMetrics();
-  }
-};
+export const handler = sqsBatchHandler(processRecord);
