@@ -9,7 +9,7 @@ import {
   type WebSocketGatewayOptions,
 } from './apigw-websocket/index.ts';
 import { localDefaults } from './defaults.ts';
-import { createTables, startDynamoDb } from './dynamodb/index.ts';
+import { createTables, startDynamoDbProcess } from './dynamodb/index.ts';
 import { startSqsEventSource } from './event-sources/index.ts';
 import { startHttpApi } from './http-api/index.ts';
 import { type LocalFunction, loadFunction } from './lambda/index.ts';
@@ -64,15 +64,17 @@ export interface LocalRuntime {
   readonly gateway: WebSocketGateway;
   /** Calls to the local SQS endpoint by operation (empty when SQS is external). */
   sqsStats(): Record<string, number>;
+  /** Process id of the local DynamoDB, which runs in a child process (absent when external). */
+  readonly dynamodbPid?: number;
   stop(): Promise<void>;
 }
 
 const rootDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
 /**
- * Starts the whole backend offline: DynamoDB (dynalite), SQS, the WebSocket API with its
- * management API, the HTTP API, the queue event sources and the schedules, all running the
- * same handler code that deploys. Handlers reach the local services only through the standard
+ * Starts the whole backend offline: DynamoDB (dynalite, in a child process so that it runs on
+ * another core), SQS, the WebSocket API with its management API, the HTTP API, the queue event
+ * sources and the schedules, all running the same handler code that deploys. Handlers reach the local services only through the standard
  * `AWS_ENDPOINT_URL_*` variables, so it is one runtime per process.
  */
 export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Promise<LocalRuntime> {
@@ -89,7 +91,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
   try {
     const dynamodb = options.external?.dynamodb
       ? { endpoint: options.external.dynamodb }
-      : await startDynamoDb({ port: 0, host, dataDir: options.dataDir }).then((d) => {
+      : await startDynamoDbProcess({ port: 0, host, dataDir: options.dataDir }).then((d) => {
           stops.push(() => d.close());
           return d;
         });
@@ -249,7 +251,8 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
       );
     }
     const sqsStats = () => ('stats' in sqs ? sqs.stats() : {});
-    return { endpoints, gateway, sqsStats, stop };
+    const dynamodbPid = 'pid' in dynamodb ? dynamodb.pid : undefined;
+    return { endpoints, gateway, sqsStats, dynamodbPid, stop };
   } catch (error) {
     await stop();
     throw error;

@@ -34,7 +34,7 @@ process.stdout.write(
     `  Management API  ${e.management}/@connections/{connectionId}`,
     `  HTTP API        ${e.http}`,
     `  Chat page       ${e.http}/   (sign in with any name: POST ${e.http}/dev/token, local only)`,
-    `  DynamoDB        ${e.dynamodb}   table ${e.tableName}`,
+    `  DynamoDB        ${e.dynamodb}   table ${e.tableName}${runtime.dynamodbPid ? `   (process ${runtime.dynamodbPid})` : ''}`,
     `  SQS             ${e.sqs}`,
     `  notifications   ${e.queues.notifications}`,
     `  deliveries      ${e.queues.deliveries}`,

@@ -10,7 +10,12 @@ import {
   QueryCommand,
 } from '@aws-sdk/client-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTables, type LocalDynamoDb, startDynamoDb } from '../../../local/dynamodb/index.ts';
+import {
+  createTables,
+  type LocalDynamoDb,
+  startDynamoDb,
+  startDynamoDbProcess,
+} from '../../../local/dynamodb/index.ts';
 
 const credentials = { accessKeyId: 'x', secretAccessKey: 'y' };
 const tableName = 'wavelet-test';
@@ -115,6 +120,36 @@ describe('Service: local DynamoDB with a data folder', () => {
       reader.destroy();
       await second.close();
       expect(Item?.sk?.S).toBe('s');
+    } finally {
+      await rm(dataDir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('Function: startDynamoDbProcess', () => {
+  it('serves the table from a child process and keeps a data folder across a restart', async () => {
+    const dataDir = await mkdtemp(path.join(tmpdir(), 'wavelet-dynamo-'));
+    try {
+      const first = await startDynamoDbProcess({ dataDir });
+      expect(first.pid).not.toBe(process.pid);
+      await createTables({ endpoint: first.endpoint, tableName });
+      const writer = clientFor(first.endpoint);
+      await writer.send(
+        new PutItemCommand({ TableName: tableName, Item: { pk: { S: 'p' }, sk: { S: 'child' } } }),
+      );
+      writer.destroy();
+      await first.close();
+      // Closed means gone: the child has exited, not only stopped listening.
+      expect(() => process.kill(first.pid, 0)).toThrow();
+
+      const second = await startDynamoDbProcess({ dataDir });
+      const reader = clientFor(second.endpoint);
+      const { Item } = await reader.send(
+        new GetItemCommand({ TableName: tableName, Key: { pk: { S: 'p' }, sk: { S: 'child' } } }),
+      );
+      reader.destroy();
+      await second.close();
+      expect(Item?.sk?.S).toBe('child');
     } finally {
       await rm(dataDir, { recursive: true, force: true });
     }
