@@ -1,7 +1,6 @@
 import { PostToConnectionCommand } from '@aws-sdk/client-apigatewaymanagementapi';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import type { SQSEvent } from 'aws-lambda';
 import { getDeps } from '../../lambdas/core/clients.ts';
 import { mapWithConcurrency } from '../../lambdas/core/delivery/concurrency.ts';
 import { deliverToConnections } from '../../lambdas/core/delivery/deliver.ts';
@@ -10,6 +9,7 @@ import { localDefaults } from '../../local/defaults.ts';
 import { startLocalRuntime } from '../../local/runtime.ts';
 import { type IpcChild, startIpcChild } from './ipc-child.ts';
 import type { SocketsAnswer, SocketsAsk } from './sockets-child.ts';
+import { sqsEvent } from './sqs-event.ts';
 import { listConnections } from './subscribers.ts';
 
 export interface DeliveryOptions {
@@ -158,34 +158,4 @@ async function countFrames(sockets: IpcChild<SocketsAsk, SocketsAnswer>, expecte
     if (!(frames < expected) || Date.now() > deadline) return frames;
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
-}
-
-/** A batch of SQS records as the event source mapping hands them to the deliver worker. */
-function sqsEvent(frame: string, ids: readonly string[], shard: number): SQSEvent {
-  const records = [];
-  for (let i = 0; i < ids.length; i += shard) {
-    const body = JSON.stringify({
-      type: 'connections',
-      frame,
-      connectionIds: ids.slice(i, i + shard),
-      attempt: 0,
-    });
-    records.push({
-      messageId: `bench-${i}`,
-      receiptHandle: `bench-${i}`,
-      body,
-      attributes: {
-        ApproximateReceiveCount: '1',
-        SentTimestamp: String(Date.now()),
-        SenderId: 'bench',
-        ApproximateFirstReceiveTimestamp: String(Date.now()),
-      },
-      messageAttributes: {},
-      md5OfBody: '',
-      eventSource: 'aws:sqs',
-      eventSourceARN: 'arn:aws:sqs:us-east-1:000000000000:bench',
-      awsRegion: 'us-east-1',
-    });
-  }
-  return { Records: records };
 }

@@ -1,5 +1,6 @@
 import type { CallsFigures } from './calls.ts';
 import type { DeliveryFigures } from './delivery.ts';
+import type { DeliveryAloneFigures } from './delivery-alone.ts';
 import type { DirectFigures, DirectTarget } from './direct.ts';
 import { round } from './stats.ts';
 
@@ -41,6 +42,29 @@ export function printDelivery(f: DeliveryFigures): void {
   );
   out(
     `deliver: deliverToConnections on one shard (DELIVERY_CONCURRENCY ${f.concurrency}); worker: the deliver handler with ${f.recordsPerBatch} SQS records run in parallel (socket pool ${f.maxSockets}); raw: bare SDK posts, ${f.concurrency} in flight. Target >= 80% of the ceiling.\n\n`,
+  );
+}
+
+/** The delivery worker alone against the management stub: posts per second against the ceiling. */
+export function printDeliveryAlone(f: DeliveryAloneFigures): void {
+  console.table(
+    Object.fromEntries(
+      f.cases.map((c) => [
+        `${c.path}, ${c.latencyMs} ms`,
+        {
+          'posts/s': round(c.perSecond, 0),
+          'in flight': c.inFlight,
+          'most seen': c.maxInFlightSeen,
+          'ceiling/s': round(c.ceilingPerSecond, 0),
+          'vs ceiling': `${round(c.ratio * 100, 1)}%`,
+          'CPU ms/post': round(c.cpuMsPerPost, 3),
+          answered: `${c.answered}/${c.posts}`,
+        },
+      ]),
+    ),
+  );
+  out(
+    `deliver: one shard, DELIVERY_CONCURRENCY ${f.concurrency} in flight; worker: ${f.recordsPerBatch} SQS records in parallel, capped by the socket pool (${f.maxSockets}). Target >= 80% of the ceiling.\n\n`,
   );
 }
 

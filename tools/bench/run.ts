@@ -5,11 +5,12 @@ import { fileURLToPath } from 'node:url';
 import { measureBundles } from './bundles.ts';
 import type { CallsFigures } from './calls.ts';
 import type { DeliveryFigures } from './delivery.ts';
+import type { DeliveryAloneFigures } from './delivery-alone.ts';
 import type { DirectFigures } from './direct.ts';
 import { benchFanoutInChild, type FanoutFigures } from './fanout.ts';
 import { runInChild } from './in-child.ts';
 import { pingBareServer, pingThroughRuntime } from './ping.ts';
-import { printCalls, printDelivery, printDirect } from './print.ts';
+import { printCalls, printDelivery, printDeliveryAlone, printDirect } from './print.ts';
 import { round } from './stats.ts';
 
 /**
@@ -105,6 +106,15 @@ if (wants('delivery')) {
   });
   printDelivery(delivery);
   results.delivery = delivery;
+  await save();
+  process.stdout.write(
+    'delivery worker alone: the delivery code in a process of its own, posting to a management API stub in another, latency injected\n',
+  );
+  const alone = await runInChild<DeliveryAloneFigures>('delivery-alone.ts', 'benchDeliveryAlone', {
+    latenciesMs: [5, 20, 100],
+  });
+  printDeliveryAlone(alone);
+  results.deliveryAlone = alone;
   await save();
 }
 
