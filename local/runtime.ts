@@ -40,6 +40,8 @@ export interface LocalRuntimeOptions {
   readonly stage?: string;
   /** Keep DynamoDB data in this folder; in memory when absent. */
   readonly dataDir?: string;
+  /** Heap growth of the local DynamoDB's process (see localDefaults). @default localDefaults.heapGrowingPercent */
+  readonly heapGrowingPercent?: number;
   /** HS256 secret for development tokens. @default localDefaults.jwtSecret */
   readonly jwtSecret?: string;
   /** Limits of the emulated gateway (tests shorten the idle timeout). */
@@ -91,7 +93,12 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
   try {
     const dynamodb = options.external?.dynamodb
       ? { endpoint: options.external.dynamodb }
-      : await startDynamoDbProcess({ port: 0, host, dataDir: options.dataDir }).then((d) => {
+      : await startDynamoDbProcess({
+          port: 0,
+          host,
+          dataDir: options.dataDir,
+          heapGrowingPercent: options.heapGrowingPercent ?? localDefaults.heapGrowingPercent,
+        }).then((d) => {
           stops.push(() => d.close());
           return d;
         });

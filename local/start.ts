@@ -1,3 +1,4 @@
+import { setFlagsFromString } from 'node:v8';
 import { localDefaults } from './defaults.ts';
 import { startLocalRuntime } from './runtime.ts';
 
@@ -5,6 +6,7 @@ import { startLocalRuntime } from './runtime.ts';
  * `npm start`: the whole backend offline. Configuration by environment:
  * WS_PORT (8080), HTTP_PORT (8081), STAGE (local), JWT_SECRET (a printed development secret),
  * DATA_DIR (keep DynamoDB data in a folder; in memory by default), IDLE_TIMEOUT_MS (600000),
+ * HEAP_GROWING_PERCENT (20, see localDefaults; 0 leaves V8's own heap growth),
  * and for LocalStack AWS_ENDPOINT_URL_DYNAMODB / AWS_ENDPOINT_URL_SQS with USE_EXTERNAL_AWS_ENDPOINTS=1.
  */
 // A copy: the runtime fills process.env with the functions' configuration.
@@ -12,6 +14,9 @@ const env = { ...process.env };
 const port = (value: string | undefined, fallback: number) => (value ? Number(value) : fallback);
 const external = env.USE_EXTERNAL_AWS_ENDPOINTS === '1';
 const time = () => new Date().toISOString().slice(11, 23);
+const heapGrowingPercent = Number(env.HEAP_GROWING_PERCENT ?? localDefaults.heapGrowingPercent);
+// Read by V8 at every full collection, so setting it now, before the load, is in time.
+if (heapGrowingPercent > 0) setFlagsFromString(`--heap-growing-percent=${heapGrowingPercent}`);
 
 const runtime = await startLocalRuntime({
   wsPort: port(env.WS_PORT, localDefaults.wsPort),
@@ -19,6 +24,7 @@ const runtime = await startLocalRuntime({
   stage: env.STAGE ?? localDefaults.stage,
   jwtSecret: env.JWT_SECRET ?? localDefaults.jwtSecret,
   dataDir: env.DATA_DIR,
+  heapGrowingPercent,
   limits: env.IDLE_TIMEOUT_MS ? { idleTimeoutMs: Number(env.IDLE_TIMEOUT_MS) } : undefined,
   external: external ? { dynamodb: env.AWS_ENDPOINT_URL_DYNAMODB, sqs: env.AWS_ENDPOINT_URL_SQS } : undefined,
   writeEndpointsFile: true,

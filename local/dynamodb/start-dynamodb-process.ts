@@ -6,6 +6,12 @@ import type { LocalDynamoDb, StartDynamoDbOptions } from './start-dynamodb.ts';
 const here = path.dirname(fileURLToPath(import.meta.url));
 const rootDir = path.resolve(here, '..', '..');
 
+/** Options of {@link startDynamoDbProcess}. */
+export interface StartDynamoDbProcessOptions extends StartDynamoDbOptions {
+  /** V8's heap growth factor in the child, as a percentage; 0 leaves V8's own. @default 0 */
+  readonly heapGrowingPercent?: number;
+}
+
 /** A local DynamoDB in a process of its own. */
 export interface LocalDynamoDbProcess extends LocalDynamoDb {
   /** Its process id, for memory and CPU readings. */
@@ -23,11 +29,13 @@ export interface LocalDynamoDbProcess extends LocalDynamoDb {
  * await createTables({ endpoint: db.endpoint, tableName: 'wavelet-local' });
  */
 export async function startDynamoDbProcess(
-  options: StartDynamoDbOptions = {},
+  options: StartDynamoDbProcessOptions = {},
 ): Promise<LocalDynamoDbProcess> {
-  const child = fork(path.join(here, 'dynamodb-process-main.ts'), [JSON.stringify(options)], {
+  const { heapGrowingPercent = 0, ...dynamodbOptions } = options;
+  const heapFlags = heapGrowingPercent > 0 ? [`--heap-growing-percent=${heapGrowingPercent}`] : [];
+  const child = fork(path.join(here, 'dynamodb-process-main.ts'), [JSON.stringify(dynamodbOptions)], {
     cwd: rootDir,
-    execArgv: ['--import', 'tsx'],
+    execArgv: ['--import', 'tsx', ...heapFlags],
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
@@ -41,9 +49,6 @@ export async function startDynamoDbProcess(
       else reject(new Error(`the local DynamoDB process said ${JSON.stringify(message)}`));
     });
   });
-  // The parent's event loop does not wait for an idle child; close() below is how it ends.
-  child.unref();
-  child.channel?.unref();
   return {
     endpoint,
     pid: child.pid ?? 0,
