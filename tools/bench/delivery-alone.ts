@@ -1,3 +1,4 @@
+import { type DeliveryCase, rateFigures, timeCase } from './delivery.ts';
 import { startIpcChild } from './ipc-child.ts';
 import type { StubAnswer, StubAsk } from './management-stub.ts';
 
@@ -8,22 +9,15 @@ export interface DeliveryAloneOptions {
   readonly posts?: number;
 }
 
-/** One way of posting, at one latency, with this process holding only the delivery code. */
-export interface DeliveryAloneCase {
-  /** `deliver`: deliverToConnections on one shard; `worker`: the deliver handler with a batch of SQS records. */
+/**
+ * One way of posting, at one latency, with this process holding only the delivery code: the
+ * fields of the end-to-end cases (delivery.ts), where `inFlight` is min(asked, socket pool) and
+ * CPU is the delivery code's and its HTTP client's alone.
+ */
+export interface DeliveryAloneCase extends Omit<DeliveryCase, 'path' | 'received'> {
   readonly path: 'deliver' | 'worker';
-  readonly latencyMs: number;
-  readonly posts: number;
-  readonly ms: number;
-  readonly perSecond: number;
-  /** Posts in flight the code can have: min(asked, socket pool). */
-  readonly inFlight: number;
-  readonly ceilingPerSecond: number;
-  readonly ratio: number;
   /** Most posts the stub held at once during the case. */
   readonly maxInFlightSeen: number;
-  /** CPU of this process (the delivery code and its HTTP client) per post. */
-  readonly cpuMsPerPost: number;
   /** Posts the stub answered during the case. */
   readonly answered: number;
 }
@@ -96,25 +90,12 @@ export async function benchDeliveryAlone(options: DeliveryAloneOptions = {}): Pr
       await stub.ask({ type: 'latency', ms: latencyMs });
       for (const [name, spec] of Object.entries(paths) as [keyof typeof paths, (typeof paths)['deliver']][]) {
         const before = (await answered()).posts;
-        const cpu = process.cpuUsage();
-        const t0 = performance.now();
-        await spec.run();
-        const ms = performance.now() - t0;
-        const used = process.cpuUsage(cpu);
+        const { ms, cpuMs } = await timeCase(spec.run);
         const after = await answered();
-        const perSecond = ids.length / (ms / 1000);
-        const ceilingPerSecond = spec.inFlight / (latencyMs / 1000);
         cases.push({
+          ...rateFigures({ latencyMs, posts: ids.length, ms, cpuMs, inFlight: spec.inFlight }),
           path: name,
-          latencyMs,
-          posts: ids.length,
-          ms,
-          perSecond,
-          inFlight: spec.inFlight,
-          ceilingPerSecond,
-          ratio: perSecond / ceilingPerSecond,
           maxInFlightSeen: after.maxInFlight,
-          cpuMsPerPost: (used.user + used.system) / 1000 / ids.length,
           answered: after.posts - before,
         });
       }

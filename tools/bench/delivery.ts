@@ -115,21 +115,9 @@ export async function benchDelivery(options: DeliveryOptions = {}): Promise<Deli
         const before = await countFrames(sockets, 0);
         const { ms, cpuMs } = await timeCase(spec.run);
         const received = (await countFrames(sockets, before + ids.length)) - before;
-        const perSecond = ids.length / (ms / 1000);
         // The keep-alive agent queues what is past its socket limit, so that caps what is in flight.
-        const ceilingPerSecond = latencyMs > 0 ? Math.min(spec.inFlight, maxSockets) / (latencyMs / 1000) : 0;
-        cases.push({
-          path: name,
-          latencyMs,
-          posts: ids.length,
-          ms,
-          perSecond,
-          inFlight: spec.inFlight,
-          ceilingPerSecond,
-          ratio: latencyMs > 0 ? perSecond / ceilingPerSecond : 0,
-          cpuMsPerPost: cpuMs / ids.length,
-          received,
-        });
+        const figures = rateFigures({ latencyMs, posts: ids.length, ms, cpuMs, inFlight: spec.inFlight });
+        cases.push({ ...figures, path: name, received });
       }
     }
     return { concurrency, maxSockets, recordsPerBatch: batch, cases };
@@ -140,7 +128,30 @@ export async function benchDelivery(options: DeliveryOptions = {}): Promise<Deli
   }
 }
 
-async function timeCase(run: () => Promise<unknown>): Promise<{ ms: number; cpuMs: number }> {
+/** Rate, ceiling and CPU of one case; the ceiling counts at most `maxSockets` in flight. */
+export function rateFigures(c: {
+  latencyMs: number;
+  posts: number;
+  ms: number;
+  cpuMs: number;
+  inFlight: number;
+}): Omit<DeliveryCase, 'path' | 'received'> {
+  const perSecond = c.posts / (c.ms / 1000);
+  const ceilingPerSecond = c.latencyMs > 0 ? Math.min(c.inFlight, maxSockets) / (c.latencyMs / 1000) : 0;
+  return {
+    latencyMs: c.latencyMs,
+    posts: c.posts,
+    ms: c.ms,
+    perSecond,
+    inFlight: c.inFlight,
+    ceilingPerSecond,
+    ratio: c.latencyMs > 0 ? perSecond / ceilingPerSecond : 0,
+    cpuMsPerPost: c.cpuMs / c.posts,
+  };
+}
+
+/** Wall and CPU time of `run`. */
+export async function timeCase(run: () => Promise<unknown>): Promise<{ ms: number; cpuMs: number }> {
   const cpu = process.cpuUsage();
   const started = now();
   await run();
