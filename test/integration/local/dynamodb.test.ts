@@ -1,4 +1,4 @@
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import {
@@ -152,6 +152,16 @@ describe('Function: startDynamoDbProcess', () => {
       expect(Item?.sk?.S).toBe('child');
     } finally {
       await rm(dataDir, { recursive: true, force: true });
+    }
+  });
+
+  it('starts the child with the heap growth it is given', async () => {
+    const db = await startDynamoDbProcess({ heapGrowingPercent: 20 });
+    try {
+      const commandLine = (await readFile(`/proc/${db.pid}/cmdline`, 'utf8')).split('\0');
+      expect(commandLine).toContain('--heap-growing-percent=20');
+    } finally {
+      await db.close();
     }
   });
 });
