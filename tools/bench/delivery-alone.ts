@@ -1,4 +1,4 @@
-import { type DeliveryCase, rateFigures, timeCase } from './delivery.ts';
+import { type DeliveryRun, maxSockets, type RateFigures, rateFigures, timeCase } from './delivery-figures.ts';
 import { startIpcChild } from './ipc-child.ts';
 import type { StubAnswer, StubAsk } from './management-stub.ts';
 
@@ -10,11 +10,10 @@ export interface DeliveryAloneOptions {
 }
 
 /**
- * One way of posting, at one latency, with this process holding only the delivery code: the
- * fields of the end-to-end cases (delivery.ts), where `inFlight` is min(asked, socket pool) and
- * CPU is the delivery code's and its HTTP client's alone.
+ * One way of posting, at one latency, with this process holding only the delivery code: CPU is
+ * the delivery code's and its HTTP client's alone.
  */
-export interface DeliveryAloneCase extends Omit<DeliveryCase, 'path' | 'received'> {
+export interface DeliveryAloneCase extends RateFigures {
   readonly path: 'deliver' | 'worker';
   /** Most posts the stub held at once during the case. */
   readonly maxInFlightSeen: number;
@@ -22,15 +21,7 @@ export interface DeliveryAloneCase extends Omit<DeliveryCase, 'path' | 'received
   readonly answered: number;
 }
 
-export interface DeliveryAloneFigures {
-  readonly concurrency: number;
-  readonly maxSockets: number;
-  readonly recordsPerBatch: number;
-  readonly cases: readonly DeliveryAloneCase[];
-}
-
-/** The keep-alive agent's socket limit of the poster (lambdas/core/delivery/poster.ts). */
-const maxSockets = 64;
+export type DeliveryAloneFigures = DeliveryRun<DeliveryAloneCase>;
 
 /**
  * The delivery worker's throughput as a container would have it: this process holds nothing but
@@ -46,7 +37,8 @@ export async function benchDeliveryAlone(options: DeliveryAloneOptions = {}): Pr
   try {
     const started = await stub.ask({ type: 'start' });
     if (started.type !== 'started') throw new Error('the management stub did not start');
-    // Before the handlers' modules build their clients: the stub is their management API.
+    // Before the handlers' modules are loaded (nothing of theirs is imported statically here):
+    // the stub is their management API.
     Object.assign(process.env, {
       MANAGEMENT_ENDPOINT: started.endpoint,
       AWS_REGION: 'us-east-1',
@@ -56,29 +48,11 @@ export async function benchDeliveryAlone(options: DeliveryAloneOptions = {}): Pr
       POWERTOOLS_LOG_LEVEL: 'WARN',
     });
     const { getDeps } = await import('../../lambdas/core/clients.ts');
-    const { deliverToConnections } = await import('../../lambdas/core/delivery/deliver.ts');
-    const { handler: deliverWorker } = await import('../../lambdas/queue/deliver.ts');
-    const { sqsEvent } = await import('./sqs-event.ts');
+    const { deliveryPaths, recordsPerBatch } = await import('./delivery-paths.ts');
     const deps = getDeps();
     const concurrency = deps.config.DELIVERY_CONCURRENCY;
-    const shard = deps.config.DELIVERY_SHARD_SIZE;
-    const batch = 10;
-    const frame = JSON.stringify({ type: 'notification', id: 'bench', from: 'bench', data: {}, ts: 0 });
     const ids = Array.from({ length: count }, (_, i) => `bench${String(i).padStart(8, '0')}=`);
-    const paths = {
-      deliver: {
-        inFlight: Math.min(concurrency, maxSockets),
-        run: () => deliverToConnections(deps, frame, ids, { inlineOnly: true }),
-      },
-      worker: {
-        inFlight: Math.min(concurrency * batch, maxSockets),
-        run: async () => {
-          for (let i = 0; i < ids.length; i += shard * batch) {
-            await deliverWorker(sqsEvent(frame, ids.slice(i, i + shard * batch), shard), {});
-          }
-        },
-      },
-    } as const;
+    const paths = deliveryPaths(deps, ids);
 
     const answered = async () => {
       const answer = await stub.ask({ type: 'count' });
@@ -100,7 +74,7 @@ export async function benchDeliveryAlone(options: DeliveryAloneOptions = {}): Pr
         });
       }
     }
-    return { concurrency, maxSockets, recordsPerBatch: batch, cases };
+    return { concurrency, maxSockets, recordsPerBatch, cases };
   } finally {
     stub.close();
   }

@@ -3,13 +3,12 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { getDeps } from '../../lambdas/core/clients.ts';
 import { mapWithConcurrency } from '../../lambdas/core/delivery/concurrency.ts';
-import { deliverToConnections } from '../../lambdas/core/delivery/deliver.ts';
-import { handler as deliverWorker } from '../../lambdas/queue/deliver.ts';
 import { localDefaults } from '../../local/defaults.ts';
 import { startLocalRuntime } from '../../local/runtime.ts';
+import { type DeliveryRun, maxSockets, type RateFigures, rateFigures, timeCase } from './delivery-figures.ts';
+import { benchFrame, deliveryPaths, recordsPerBatch } from './delivery-paths.ts';
 import { type IpcChild, startIpcChild } from './ipc-child.ts';
 import type { SocketsAnswer, SocketsAsk } from './sockets-child.ts';
-import { sqsEvent } from './sqs-event.ts';
 import { listConnections } from './subscribers.ts';
 
 export interface DeliveryOptions {
@@ -19,35 +18,15 @@ export interface DeliveryOptions {
   readonly connections?: number;
 }
 
-/** One way of posting N frames, at one injected latency. */
-export interface DeliveryCase {
+/** One way of posting N frames, at one injected latency; CPU is the handlers', the SDK's and the emulated gateway's. */
+export interface DeliveryCase extends RateFigures {
   /** `deliver`: deliverToConnections on one shard; `worker`: the deliver handler with a batch of SQS records; `raw`: bare SDK posts. */
   readonly path: 'deliver' | 'worker' | 'raw';
-  readonly latencyMs: number;
-  readonly posts: number;
-  readonly ms: number;
-  readonly perSecond: number;
-  /** Posts in flight the code asks for; the ceiling is min(inFlight, maxSockets) / latency (0 without latency). */
-  readonly inFlight: number;
-  readonly ceilingPerSecond: number;
-  readonly ratio: number;
-  /** CPU of this process (handlers, SDK, emulated gateway) per post. */
-  readonly cpuMsPerPost: number;
   /** Frames the sockets got, as a check that every post arrived. */
   readonly received: number;
 }
 
-export interface DeliveryFigures {
-  readonly concurrency: number;
-  /** Sockets the management client's keep-alive agent may open (lambdas/core/clients.ts). */
-  readonly maxSockets: number;
-  readonly recordsPerBatch: number;
-  readonly cases: readonly DeliveryCase[];
-}
-
-const now = () => performance.now();
-/** The keep-alive agent's socket limit of the handlers' clients (lambdas/core/clients.ts). */
-const maxSockets = 64;
+export type DeliveryFigures = DeliveryRun<DeliveryCase>;
 
 /**
  * Delivery throughput against a management API with injected latency: the real delivery code
@@ -82,30 +61,16 @@ export async function benchDelivery(options: DeliveryOptions = {}): Promise<Deli
       .map((c) => c.connectionId);
     const deps = getDeps();
     const concurrency = deps.config.DELIVERY_CONCURRENCY;
-    const frame = JSON.stringify({ type: 'notification', id: 'bench', from: 'bench', data: {}, ts: 0 });
-    const shard = deps.config.DELIVERY_SHARD_SIZE;
-    const batch = 10;
     const paths = {
-      deliver: {
-        inFlight: concurrency,
-        run: () => deliverToConnections(deps, frame, ids, { inlineOnly: true }),
-      },
-      worker: {
-        inFlight: concurrency * batch,
-        run: async () => {
-          for (let i = 0; i < ids.length; i += shard * batch) {
-            await deliverWorker(sqsEvent(frame, ids.slice(i, i + shard * batch), shard), {});
-          }
-        },
-      },
+      ...deliveryPaths(deps, ids),
       raw: {
         inFlight: concurrency,
         run: () =>
           mapWithConcurrency(ids, concurrency, (id) =>
-            deps.management.send(new PostToConnectionCommand({ ConnectionId: id, Data: frame })),
+            deps.management.send(new PostToConnectionCommand({ ConnectionId: id, Data: benchFrame })),
           ),
       },
-    } as const;
+    };
 
     await timeCase(paths.deliver.run); // warm-up: fills the keep-alive pool
     const cases: DeliveryCase[] = [];
@@ -120,44 +85,12 @@ export async function benchDelivery(options: DeliveryOptions = {}): Promise<Deli
         cases.push({ ...figures, path: name, received });
       }
     }
-    return { concurrency, maxSockets, recordsPerBatch: batch, cases };
+    return { concurrency, maxSockets, recordsPerBatch, cases };
   } finally {
     sockets.close();
     db.destroy();
     await rt.stop();
   }
-}
-
-/** Rate, ceiling and CPU of one case; the ceiling counts at most `maxSockets` in flight. */
-export function rateFigures(c: {
-  latencyMs: number;
-  posts: number;
-  ms: number;
-  cpuMs: number;
-  inFlight: number;
-}): Omit<DeliveryCase, 'path' | 'received'> {
-  const perSecond = c.posts / (c.ms / 1000);
-  const ceilingPerSecond = c.latencyMs > 0 ? Math.min(c.inFlight, maxSockets) / (c.latencyMs / 1000) : 0;
-  return {
-    latencyMs: c.latencyMs,
-    posts: c.posts,
-    ms: c.ms,
-    perSecond,
-    inFlight: c.inFlight,
-    ceilingPerSecond,
-    ratio: c.latencyMs > 0 ? perSecond / ceilingPerSecond : 0,
-    cpuMsPerPost: c.cpuMs / c.posts,
-  };
-}
-
-/** Wall and CPU time of `run`. */
-export async function timeCase(run: () => Promise<unknown>): Promise<{ ms: number; cpuMs: number }> {
-  const cpu = process.cpuUsage();
-  const started = now();
-  await run();
-  const ms = now() - started;
-  const used = process.cpuUsage(cpu);
-  return { ms, cpuMs: (used.user + used.system) / 1000 };
 }
 
 /** Frames the sockets received so far, waiting up to 3 s for `expected` of them. */

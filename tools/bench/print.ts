@@ -1,6 +1,7 @@
 import type { CallsFigures } from './calls.ts';
 import type { DeliveryFigures } from './delivery.ts';
 import type { DeliveryAloneFigures } from './delivery-alone.ts';
+import { rateColumns } from './delivery-figures.ts';
 import type { DirectFigures, DirectTarget } from './direct.ts';
 import { round } from './stats.ts';
 
@@ -29,14 +30,7 @@ export function printDelivery(f: DeliveryFigures): void {
     Object.fromEntries(
       f.cases.map((c) => [
         `${c.path}, ${c.latencyMs} ms`,
-        {
-          'posts/s': round(c.perSecond, 0),
-          'in flight (asked)': c.inFlight,
-          'ceiling/s': c.latencyMs > 0 ? round(c.ceilingPerSecond, 0) : '-',
-          'vs ceiling': c.latencyMs > 0 ? `${round(c.ratio * 100, 1)}%` : '-',
-          'CPU ms/post': round(c.cpuMsPerPost, 3),
-          received: `${c.received}/${c.posts}`,
-        },
+        { ...rateColumns(c), received: `${c.received}/${c.posts}` },
       ]),
     ),
   );
@@ -51,15 +45,7 @@ export function printDeliveryAlone(f: DeliveryAloneFigures): void {
     Object.fromEntries(
       f.cases.map((c) => [
         `${c.path}, ${c.latencyMs} ms`,
-        {
-          'posts/s': round(c.perSecond, 0),
-          'in flight': c.inFlight,
-          'most seen': c.maxInFlightSeen,
-          'ceiling/s': round(c.ceilingPerSecond, 0),
-          'vs ceiling': `${round(c.ratio * 100, 1)}%`,
-          'CPU ms/post': round(c.cpuMsPerPost, 3),
-          answered: `${c.answered}/${c.posts}`,
-        },
+        { ...rateColumns(c), 'most in flight': c.maxInFlightSeen, answered: `${c.answered}/${c.posts}` },
       ]),
     ),
   );
