@@ -6,7 +6,13 @@ import { startDynamoDb } from './start-dynamodb.ts';
  * folder) when asked or when the parent goes away.
  */
 const options = JSON.parse(process.argv[2] ?? '{}') as { port?: number; host?: string; dataDir?: string };
-const db = await startDynamoDb(options);
+const db = await startDynamoDb(options).catch((error: unknown) => {
+  // The parent rejects with this reason rather than with a bare exit code.
+  process.send?.({ type: 'failed', message: error instanceof Error ? error.message : String(error) }, () =>
+    process.exit(1),
+  );
+  return new Promise<never>(() => undefined);
+});
 let closing: Promise<void> | undefined;
 const close = () => {
   closing ??= db.close().finally(() => process.exit(0));

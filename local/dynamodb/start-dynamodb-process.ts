@@ -43,10 +43,11 @@ export async function startDynamoDbProcess(
     const onExit = (code: number | null) =>
       reject(new Error(`the local DynamoDB process exited with ${code}`));
     child.once('exit', onExit);
-    child.once('message', (message: { type?: string; endpoint?: string }) => {
+    child.once('message', (message: { type?: string; endpoint?: string; message?: string }) => {
       child.off('exit', onExit);
       if (message.type === 'ready' && message.endpoint) resolve(message.endpoint);
-      else reject(new Error(`the local DynamoDB process said ${JSON.stringify(message)}`));
+      else
+        reject(new Error(`the local DynamoDB did not start: ${message.message ?? JSON.stringify(message)}`));
     });
   });
   return {

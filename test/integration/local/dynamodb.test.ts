@@ -1,4 +1,5 @@
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { type AddressInfo, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import {
@@ -137,6 +138,19 @@ describe('Function: startDynamoDbProcess', () => {
     expect(() => process.kill(db.pid, 0)).not.toThrow();
     await db.close();
     expect(() => process.kill(db.pid, 0)).toThrow();
+  });
+
+  it('rejects with the child's reason when it cannot start', async () => {
+    const taken = createServer();
+    await new Promise<void>((resolve) => taken.listen(0, '127.0.0.1', resolve));
+    const { port } = taken.address() as AddressInfo;
+    try {
+      await expect(startDynamoDbProcess({ port })).rejects.toThrow(
+        /the local DynamoDB did not start: listen EADDRINUSE/,
+      );
+    } finally {
+      taken.close();
+    }
   });
 
   it('starts the child with the heap growth it is given', async () => {
