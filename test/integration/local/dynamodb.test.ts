@@ -140,7 +140,7 @@ describe('Function: startDynamoDbProcess', () => {
     expect(() => process.kill(db.pid, 0)).toThrow();
   });
 
-  it('rejects with the child's reason when it cannot start', async () => {
+  it("rejects with the child's reason when it cannot start", async () => {
     const taken = createServer();
     await new Promise<void>((resolve) => taken.listen(0, '127.0.0.1', resolve));
     const { port } = taken.address() as AddressInfo;
