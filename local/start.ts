@@ -15,6 +15,12 @@ const port = (value: string | undefined, fallback: number) => (value ? Number(va
 const external = env.USE_EXTERNAL_AWS_ENDPOINTS === '1';
 const time = () => new Date().toISOString().slice(11, 23);
 const heapGrowingPercent = Number(env.HEAP_GROWING_PERCENT ?? localDefaults.heapGrowingPercent);
+if (!Number.isInteger(heapGrowingPercent) || heapGrowingPercent < 0) {
+  process.stderr.write(
+    `HEAP_GROWING_PERCENT must be a whole number, 0 or more; got "${env.HEAP_GROWING_PERCENT}"\n`,
+  );
+  process.exit(1);
+}
 // Read by V8 at every full collection, so setting it now, before the load, is in time.
 if (heapGrowingPercent > 0) setFlagsFromString(`--heap-growing-percent=${heapGrowingPercent}`);
 

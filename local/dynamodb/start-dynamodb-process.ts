@@ -32,6 +32,9 @@ export async function startDynamoDbProcess(
   options: StartDynamoDbProcessOptions = {},
 ): Promise<LocalDynamoDbProcess> {
   const { heapGrowingPercent = 0, ...dynamodbOptions } = options;
+  if (!Number.isInteger(heapGrowingPercent) || heapGrowingPercent < 0) {
+    throw new RangeError(`heapGrowingPercent must be a whole number, 0 or more; got ${heapGrowingPercent}`);
+  }
   const heapFlags = heapGrowingPercent > 0 ? [`--heap-growing-percent=${heapGrowingPercent}`] : [];
   const child = fork(path.join(here, 'dynamodb-process-main.ts'), [JSON.stringify(dynamodbOptions)], {
     cwd: rootDir,

@@ -153,6 +153,11 @@ describe('Function: startDynamoDbProcess', () => {
     }
   });
 
+  it('refuses a heap growth that is not a whole number of 0 or more, starting nothing', async () => {
+    await expect(startDynamoDbProcess({ heapGrowingPercent: Number.NaN })).rejects.toThrow(RangeError);
+    await expect(startDynamoDbProcess({ heapGrowingPercent: -5 })).rejects.toThrow(/whole number, 0 or more/);
+  });
+
   it('starts the child with the heap growth it is given', async () => {
     const db = await startDynamoDbProcess({ heapGrowingPercent: 20 });
     try {
