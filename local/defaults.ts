@@ -13,7 +13,7 @@ export const localDefaults = {
   /**
    * V8 grows the heap of the runtime's processes by this percentage over what survived a full
    * collection, instead of its own factor (up to 100% and more on a busy process): at 10,000
-   * idle connections the runtime holds about 200 MB instead of 330 MB, for a few more major
+   * idle connections the runtime holds about 210 MB instead of about 350 MB, for a few more major
    * collections. 0 leaves V8's own factor.
    */
   heapGrowingPercent: 20,

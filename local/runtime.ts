@@ -76,8 +76,9 @@ const rootDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..')
 /**
  * Starts the whole backend offline: DynamoDB (dynalite, in a child process so that it runs on
  * another core), SQS, the WebSocket API with its management API, the HTTP API, the queue event
- * sources and the schedules, all running the same handler code that deploys. Handlers reach the local services only through the standard
- * `AWS_ENDPOINT_URL_*` variables, so it is one runtime per process.
+ * sources and the schedules, all running the same handler code that deploys. Handlers reach the
+ * local services only through the standard `AWS_ENDPOINT_URL_*` variables, so it is one runtime
+ * per process.
  */
 export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Promise<LocalRuntime> {
   // Node 20 is supported locally; the SDK's notice about its own future support is noise here.
