@@ -1,6 +1,3 @@
-import { readFileSync } from 'node:fs';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 // The wire contract as code. These imports are the only place this test names where the schemas
 // and codes live: repoint them here when they move (to the top-level `protocol/` module).
@@ -18,6 +15,7 @@ import {
 } from '../../../lambdas/core/room-frames.ts';
 import { notificationRequest } from '../../../lambdas/core/services/notifications.ts';
 import { actions, httpApi } from '../../../lib/manifest.ts';
+import { jsonExamples, objectExamples, readPage } from '../../helpers/markdown.ts';
 
 /** Each client action's schema, as the handlers parse it. */
 const schemaOf: Record<string, { safeParse: (value: unknown) => { success: boolean; error?: unknown } }> = {
@@ -38,35 +36,13 @@ const errorCodes = Object.keys(httpStatusOf);
 const serverFrameTypes = ['message', 'notification', 'event', 'reply', 'error', 'pong'];
 const eventKinds = ['joined', 'left', 'presence', 'typing', 'read'];
 
-const rootDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
-const doc = readFileSync(path.join(rootDir, 'docs', 'protocol.md'), 'utf8');
-
-/** Every value of every ```json block: the block as one JSON value, or one value per line. */
-function jsonExamples(markdown: string): { value: unknown; text: string }[] {
-  const examples: { value: unknown; text: string }[] = [];
-  for (const [, body] of markdown.matchAll(/```json\n([\s\S]*?)```/g)) {
-    const text = body!.trim();
-    try {
-      examples.push({ value: JSON.parse(text), text });
-    } catch {
-      for (const line of text.split('\n').filter((l) => l.trim())) {
-        examples.push({ value: JSON.parse(line), text: line });
-      }
-    }
-  }
-  return examples;
-}
-
-const asObjects = (values: { value: unknown }[]) =>
-  values
-    .map((e) => e.value)
-    .filter((v): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v));
+const doc = readPage('docs/protocol.md');
 const examples = jsonExamples(doc);
-const objects = asObjects(examples);
+const objects = objectExamples(doc);
 // Frames are shown before the HTTP API section; bodies of the HTTP API after it.
 const httpStart = doc.indexOf('\n## HTTP API');
-const frameObjects = asObjects(jsonExamples(doc.slice(0, httpStart)));
-const httpObjects = asObjects(jsonExamples(doc.slice(httpStart)));
+const frameObjects = objectExamples(doc.slice(0, httpStart));
+const httpObjects = objectExamples(doc.slice(httpStart));
 const headings = new Set([...doc.matchAll(/^#{2,4} (.+)$/gm)].map((m) => m[1]!.trim()));
 
 describe('docs/protocol.md', () => {
