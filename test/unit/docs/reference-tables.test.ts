@@ -30,6 +30,24 @@ const names = (cells: string[], pattern: RegExp) =>
   cells.flatMap((c) => [...c.matchAll(pattern)].map((m) => m[1]));
 const sorted = (values: (string | undefined)[]) => [...new Set(values)].sort();
 
+describe('README.md', () => {
+  it('lists every variable of lambdas/core/config.ts in its first configuration table, and only those', async () => {
+    const documented = names(firstColumn(await read('README.md'), 'variable'), /`([A-Z][A-Z0-9_]+)`/g);
+    const declared = [...(await read('lambdas/core/config.ts')).matchAll(/^ {2}([A-Z][A-Z0-9_]+):/gm)];
+    expect(sorted(documented)).toEqual(sorted(declared.map((m) => m[1])));
+  });
+
+  it('names every variable npm start reads in its Configuration section', async () => {
+    const readme = await read('README.md');
+    const section = readme.slice(readme.indexOf('## Configuration'), readme.indexOf('## Deploy'));
+    const source = (await read('local/start.ts')) + (await read('local/runtime.ts'));
+    const variables = sorted([...source.matchAll(/env\.([A-Z][A-Z0-9_]+)/g)].map((m) => m[1])).filter(
+      (v) => v !== 'AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED', // a notice the runtime turns off
+    );
+    expect(variables.filter((v) => !section.includes(`\`${v}\``))).toEqual([]);
+  });
+});
+
 describe('tools/loadtest/README.md', () => {
   it('documents every option of the load tester, and only those', async () => {
     const documented = names(firstColumn(await read('tools/loadtest/README.md'), 'option'), /`--([a-z-]+)`/g);
