@@ -3,7 +3,7 @@ import { cp, mkdir, mkdtemp, readFile, realpath, rm, symlink } from 'node:fs/pro
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { codeBlocksUnder } from '../../helpers/markdown-blocks.ts';
+import { codeBlocksUnder } from '../../helpers/markdown.ts';
 import {
   type BackgroundShell,
   runShell,
