@@ -4,6 +4,8 @@ import { build, transform } from 'esbuild';
 
 /** Options of {@link bundleClient}. */
 export interface BundleClientOptions {
+  /** The repository root: the paths in the bundle's comments are relative to it, wherever the build runs. */
+  readonly root: string;
   /** The SDK's entry module, `client/index.ts`. */
   readonly entryPoint: string;
   /** Where the ES module goes, `client/dist/index.js`. */
@@ -26,6 +28,7 @@ export interface BundleSize {
  */
 export async function bundleClient(options: BundleClientOptions): Promise<BundleSize> {
   const result = await build({
+    absWorkingDir: options.root,
     entryPoints: [options.entryPoint],
     outfile: options.outfile,
     bundle: true,

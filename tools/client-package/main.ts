@@ -27,6 +27,7 @@ const client = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..
 const dist = path.join(client, 'dist');
 await rm(dist, { recursive: true, force: true });
 const size = await bundleClient({
+  root: path.dirname(client),
   entryPoint: path.join(client, 'index.ts'),
   outfile: path.join(dist, 'index.js'),
 });
