@@ -39,11 +39,19 @@ export async function bundleClient(options: BundleClientOptions): Promise<Bundle
     metafile: true,
     logLevel: 'warning',
   });
-  const fromPackages = Object.keys(result.metafile.inputs).filter((input) => input.includes('node_modules'));
-  const imports = Object.values(result.metafile.outputs).flatMap((output) => output.imports);
-  if (fromPackages.length > 0 || imports.length > 0) {
-    const found = [...fromPackages, ...imports.map((i) => i.path)].join(', ');
-    throw new Error(`The SDK bundle must be self-contained, but it takes in or imports: ${found}`);
+  const packages = Object.keys(result.metafile.inputs).flatMap((input) => {
+    const name = /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(input)?.[1];
+    return name ? [name] : [];
+  });
+  const imports = Object.values(result.metafile.outputs).flatMap((output) =>
+    output.imports.map((i) => i.path),
+  );
+  if (packages.length > 0 || imports.length > 0) {
+    throw new Error(
+      `The SDK bundle must be self-contained, but it takes in ${[...new Set([...packages, ...imports])].join(', ')}. ` +
+        'Import the protocol files the SDK needs (types, codes, limits) one by one, not a module that ' +
+        're-exports schemas; the user passes ws.',
+    );
   }
   return measureBundle(await readFile(options.outfile, 'utf8'));
 }

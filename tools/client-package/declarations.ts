@@ -33,6 +33,11 @@ export async function emitDeclarations(tsconfigPath: string): Promise<string[]> 
   const outputs: { file: string; text: string }[] = [];
   const result = program.emit(undefined, (file, text) => outputs.push({ file, text }));
   if (result.emitSkipped || result.diagnostics.length > 0) throw new Error(format(result.diagnostics));
+  const bare = outputs.flatMap(({ file, text }) => packageImports(text).map((name) => `${name} (${file})`));
+  if (bare.length > 0) {
+    // The package has no dependencies, so a consumer could not resolve these types.
+    throw new Error(`The SDK's declarations must not import packages, but they import ${bare.join(', ')}`);
+  }
   for (const { file, text } of outputs) {
     await mkdir(path.dirname(file), { recursive: true });
     await writeFile(file, rewriteTsSpecifiers(text));
@@ -46,6 +51,14 @@ export function rewriteTsSpecifiers(declarations: string): string {
     /(\bfrom\s*|\bimport\s*\(\s*)(['"])(\.{1,2}\/[^'"]*?)\.ts\2/g,
     (_match, prefix: string, quote: string, specifier: string) => `${prefix}${quote}${specifier}.js${quote}`,
   );
+}
+
+/** The packages (bare specifiers) a declaration file imports, e.g. `zod` for `z.infer` types; comments aside. */
+export function packageImports(declarations: string): string[] {
+  return ts
+    .preProcessFile(declarations, true, true)
+    .importedFiles.map((imported) => imported.fileName)
+    .filter((specifier) => !specifier.startsWith('.'));
 }
 
 function format(diagnostics: readonly ts.Diagnostic[]): string {

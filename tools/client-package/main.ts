@@ -25,15 +25,22 @@ if (help) {
 
 const client = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../client');
 const dist = path.join(client, 'dist');
-await rm(dist, { recursive: true, force: true });
-const size = await bundleClient({
-  root: path.dirname(client),
-  entryPoint: path.join(client, 'index.ts'),
-  outfile: path.join(dist, 'index.js'),
-});
-const declarations = await emitDeclarations(path.join(client, 'tsconfig.build.json'));
-const kb = (bytes: number) => `${(bytes / 1024).toFixed(1)} KB`;
-process.stdout.write(
-  `client/dist/index.js: ${kb(size.bytes)} (${kb(size.minifiedBytes)} minified, ${kb(size.gzippedBytes)} gzipped); ` +
-    `${declarations.length} declaration files in client/dist/types/\n`,
-);
+try {
+  await rm(dist, { recursive: true, force: true });
+  const size = await bundleClient({
+    root: path.dirname(client),
+    entryPoint: path.join(client, 'index.ts'),
+    outfile: path.join(dist, 'index.js'),
+  });
+  const declarations = await emitDeclarations(path.join(client, 'tsconfig.build.json'));
+  const kb = (bytes: number) => `${(bytes / 1024).toFixed(1)} KB`;
+  process.stdout.write(
+    `client/dist/index.js: ${kb(size.bytes)} (${kb(size.minifiedBytes)} minified, ${kb(size.gzippedBytes)} gzipped); ` +
+      `${declarations.length} declaration files in client/dist/types/\n`,
+  );
+} catch (error) {
+  // A half-built dist/ must never be packed.
+  await rm(dist, { recursive: true, force: true });
+  process.stderr.write(`build:client failed: ${(error as Error).message}\n`);
+  process.exit(1);
+}
