@@ -57,7 +57,7 @@ export interface WaveletEvents {
  *
  * @example Browser
  * ```ts
- * import { WaveletClient } from 'wavelet/client';
+ * import { WaveletClient } from '@wavelet/client';
  *
  * const client = new WaveletClient({
  *   url: 'wss://abc123.execute-api.eu-west-1.amazonaws.com/prod',

@@ -1,5 +1,5 @@
 /**
- * The wavelet client SDK: `import { WaveletClient } from 'wavelet/client'`. Runs in browsers
+ * The wavelet client SDK: `import { WaveletClient } from '@wavelet/client'`. Runs in browsers
  * (native WebSocket) and in Node (pass `ws` as the `WebSocket` option); no Node-only imports.
  */
 export { type BackoffOptions, backoffDelay } from './backoff.ts';
