@@ -6,19 +6,8 @@ import { SQSClient } from '@aws-sdk/client-sqs';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
 import { type Config, getConfig } from './config.ts';
-import { createHttpPoster, type Poster } from './delivery/poster.ts';
-
-/** Everything a service needs from the outside world; tests pass their own. */
-export interface Deps {
-  readonly config: Config;
-  readonly db: DynamoDBDocumentClient;
-  readonly sqs: SQSClient;
-  /** GetConnection and DeleteConnection (rare); posts go through `posts`. */
-  readonly management: ApiGatewayManagementApiClient;
-  /** PostToConnection, the one call per recipient: signed and sent without the SDK's stack. */
-  readonly posts: Poster;
-  readonly now: () => number;
-}
+import { createHttpPoster } from './delivery/poster.ts';
+import type { Deps, Poster } from './deps.ts';
 
 /**
  * Keep-alive sockets for the SDK clients. The SDK starts the connection timer when a request is

@@ -1,7 +1,7 @@
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import type * as z from 'zod/mini';
 import type { Identity } from './auth/jwt.ts';
-import type { Deps } from './clients.ts';
+import type { Deps } from './deps.ts';
 import { badRequest, forbidden } from './errors.ts';
 import { describeIssues } from './frames.ts';
 import { authorizationOf } from './http-route.ts';

@@ -1,5 +1,5 @@
 import { SendMessageBatchCommand } from '@aws-sdk/client-sqs';
-import type { Deps } from './clients.ts';
+import type { Deps } from './deps.ts';
 
 export interface OutgoingRecord {
   readonly body: string;

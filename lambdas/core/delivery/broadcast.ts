@@ -1,5 +1,5 @@
 import { ScanCommand } from '@aws-sdk/lib-dynamodb';
-import type { Deps } from '../clients.ts';
+import type { Deps } from '../deps.ts';
 import { sendRecords } from '../queue.ts';
 import { byUserIndex, epochSeconds } from '../store/keys.ts';
 import { type DeliveryReport, deliverToConnections } from './deliver.ts';

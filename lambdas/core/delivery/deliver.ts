@@ -1,4 +1,4 @@
-import type { Deps } from '../clients.ts';
+import type { Deps } from '../deps.ts';
 import { logger } from '../logger.ts';
 import { sendRecords } from '../queue.ts';
 import { closeConnection } from '../services/connection-lifecycle.ts';

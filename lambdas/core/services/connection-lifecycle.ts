@@ -1,4 +1,4 @@
-import type { Deps } from '../clients.ts';
+import type { Deps } from '../deps.ts';
 import { batchDelete } from '../store/batch.ts';
 import {
   type ConnectionRecord,

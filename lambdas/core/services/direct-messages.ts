@@ -1,6 +1,6 @@
-import type { Deps } from '../clients.ts';
 import { deliverToConnections } from '../delivery/deliver.ts';
 import { postWithRetry } from '../delivery/post.ts';
+import type { Deps } from '../deps.ts';
 import { payloadTooLarge } from '../errors.ts';
 import { dataBytes, type MessageFrame } from '../frames.ts';
 import { logger } from '../logger.ts';

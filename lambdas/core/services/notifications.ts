@@ -1,9 +1,9 @@
 import * as z from 'zod/mini';
-import type { Deps } from '../clients.ts';
 import { defaultBroadcastSegments, enqueueBroadcast } from '../delivery/broadcast.ts';
 import { mapWithConcurrency } from '../delivery/concurrency.ts';
 import { chunk, type DeliveryReport, deliverToUsers } from '../delivery/deliver.ts';
 import type { DeliveryRecord } from '../delivery/records.ts';
+import type { Deps } from '../deps.ts';
 import { badRequest, payloadTooLarge } from '../errors.ts';
 import { dataBytes, describeIssues, type NotificationFrame } from '../frames.ts';
 import { sendRecords } from '../queue.ts';

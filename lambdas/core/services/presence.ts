@@ -1,6 +1,6 @@
-import type { Deps } from '../clients.ts';
 import { mapWithConcurrency } from '../delivery/concurrency.ts';
 import { deliverToRoom } from '../delivery/room.ts';
+import type { Deps } from '../deps.ts';
 import { forbidden, notFound } from '../errors.ts';
 import { logger } from '../logger.ts';
 import type { LeftEvent, OnlineUser, PresenceEvent } from '../presence-frames.ts';

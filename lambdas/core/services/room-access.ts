@@ -1,4 +1,4 @@
-import type { Deps } from '../clients.ts';
+import type { Deps } from '../deps.ts';
 import { forbidden, notFound } from '../errors.ts';
 import { getMember } from '../store/members.ts';
 import { getRoom, type Room } from '../store/rooms.ts';

@@ -1,10 +1,10 @@
 import { randomBytes } from 'node:crypto';
 import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import type { Identity } from '../auth/jwt.ts';
-import type { Deps } from '../clients.ts';
 import { mapWithConcurrency } from '../delivery/concurrency.ts';
 import { deliverToConnections } from '../delivery/deliver.ts';
 import { deliverToRoom } from '../delivery/room.ts';
+import type { Deps } from '../deps.ts';
 import { AppError, badRequest, notFound } from '../errors.ts';
 import type { CreateRoomBody, UpdateRoomBody } from '../http-schemas.ts';
 import { batchDelete } from '../store/batch.ts';

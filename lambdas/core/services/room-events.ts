@@ -1,5 +1,5 @@
-import type { Deps } from '../clients.ts';
 import { deliverToRoom } from '../delivery/room.ts';
+import type { Deps } from '../deps.ts';
 import { forbidden } from '../errors.ts';
 import { logger } from '../logger.ts';
 import type { RoomEventFrame } from '../room-frames.ts';

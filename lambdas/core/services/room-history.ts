@@ -1,5 +1,5 @@
-import type { Deps } from '../clients.ts';
 import { postWithRetry } from '../delivery/post.ts';
+import type { Deps } from '../deps.ts';
 import type { MessageFrame } from '../frames.ts';
 import { historyDefaultLimit } from '../room-frames.ts';
 import { listRoomMessages, type RoomMessage } from '../store/room-messages.ts';

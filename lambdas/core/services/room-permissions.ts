@@ -1,5 +1,5 @@
 import type { Identity } from '../auth/jwt.ts';
-import type { Deps } from '../clients.ts';
+import type { Deps } from '../deps.ts';
 import { forbidden, notFound } from '../errors.ts';
 import { getMember } from '../store/members.ts';
 import { getRoom, type Room } from '../store/rooms.ts';

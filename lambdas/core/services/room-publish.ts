@@ -1,5 +1,5 @@
-import type { Deps } from '../clients.ts';
 import { deliverToRoom } from '../delivery/room.ts';
+import type { Deps } from '../deps.ts';
 import { payloadTooLarge } from '../errors.ts';
 import { dataBytes } from '../frames.ts';
 import { newMessageId } from '../ids.ts';

@@ -1,6 +1,6 @@
 import type { Identity } from '../auth/jwt.ts';
-import type { Deps } from '../clients.ts';
 import { mapWithConcurrency } from '../delivery/concurrency.ts';
+import type { Deps } from '../deps.ts';
 import { badRequest } from '../errors.ts';
 import type { HistoryQuery, PageQuery } from '../http-schemas.ts';
 import { keys } from '../store/keys.ts';

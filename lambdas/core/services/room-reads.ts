@@ -1,4 +1,4 @@
-import type { Deps } from '../clients.ts';
+import type { Deps } from '../deps.ts';
 import type { RoomEventFrame } from '../room-frames.ts';
 import { advanceReadCursor } from '../store/read-cursors.ts';
 import { latestSeq } from '../store/room-messages.ts';

@@ -1,4 +1,4 @@
-import type { Deps } from '../clients.ts';
+import type { Deps } from '../deps.ts';
 import { AppError, forbidden, notFound, unauthorized } from '../errors.ts';
 import { addMember, getMember, removeMember } from '../store/members.ts';
 import { latestSeq } from '../store/room-messages.ts';

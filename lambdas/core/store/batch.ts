@@ -1,5 +1,5 @@
 import { BatchWriteCommand } from '@aws-sdk/lib-dynamodb';
-import type { Deps } from '../clients.ts';
+import type { Deps } from '../deps.ts';
 
 /**
  * Deletes items by key, 25 to a BatchWrite (the maximum). BatchWrite may leave items

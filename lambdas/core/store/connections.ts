@@ -1,5 +1,5 @@
 import { DeleteCommand, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import type { Deps } from '../clients.ts';
+import type { Deps } from '../deps.ts';
 import { isConditionFailed } from '../errors.ts';
 import { byUserIndex, epochSeconds, keys, lastSeenShards } from './keys.ts';
 import { queryAll } from './query-pages.ts';

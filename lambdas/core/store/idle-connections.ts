@@ -1,5 +1,5 @@
 import { QueryCommand } from '@aws-sdk/lib-dynamodb';
-import type { Deps } from '../clients.ts';
+import type { Deps } from '../deps.ts';
 import { lastSeenIndexKeys } from './connections.ts';
 import { byLastSeenIndex } from './keys.ts';
 

@@ -1,5 +1,5 @@
 import { DeleteCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import type { Deps } from '../clients.ts';
+import type { Deps } from '../deps.ts';
 import { batchDelete } from './batch.ts';
 import { epochSeconds, keys } from './keys.ts';
 import { queryAll } from './query-pages.ts';

@@ -1,5 +1,5 @@
 import { DeleteCommand, GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
-import type { Deps } from '../clients.ts';
+import type { Deps } from '../deps.ts';
 import { isConditionFailed } from '../errors.ts';
 import { byUserIndex, keys } from './keys.ts';
 import { decodeCursor, encodeCursor, type Page } from './paging.ts';

@@ -1,5 +1,5 @@
 import { BatchGetCommand, type BatchGetCommandOutput, PutCommand } from '@aws-sdk/lib-dynamodb';
-import type { Deps } from '../clients.ts';
+import type { Deps } from '../deps.ts';
 import { keys } from './keys.ts';
 
 export type PresenceStatus = 'online' | 'away' | 'busy';

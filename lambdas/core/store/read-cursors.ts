@@ -1,5 +1,5 @@
 import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import type { Deps } from '../clients.ts';
+import type { Deps } from '../deps.ts';
 import { isConditionFailed } from '../errors.ts';
 import { keys } from './keys.ts';
 

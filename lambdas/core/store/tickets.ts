@@ -1,5 +1,5 @@
 import { DeleteCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
-import type { Deps } from '../clients.ts';
+import type { Deps } from '../deps.ts';
 import { isConditionFailed } from '../errors.ts';
 import { newSecretToken } from '../ids.ts';
 import { epochSeconds, keys } from './keys.ts';

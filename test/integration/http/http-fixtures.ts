@@ -1,5 +1,5 @@
-import type { Deps } from '../../../lambdas/core/clients.ts';
 import { getConfig } from '../../../lambdas/core/config.ts';
+import type { Deps } from '../../../lambdas/core/deps.ts';
 import { listUserConnections } from '../../../lambdas/core/store/connections.ts';
 import { subscribe } from '../../../lambdas/core/store/subscriptions.ts';
 import type { TestRuntime } from '../../helpers/runtime.ts';

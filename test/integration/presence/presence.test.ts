@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Deps } from '../../../lambdas/core/clients.ts';
 import { getConfig } from '../../../lambdas/core/config.ts';
+import type { Deps } from '../../../lambdas/core/deps.ts';
 import { addMember } from '../../../lambdas/core/store/members.ts';
 import { createRoom } from '../../../lambdas/core/store/rooms.ts';
 import { startTestRuntime, type TestRuntime } from '../../helpers/runtime.ts';

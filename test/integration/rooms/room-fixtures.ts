@@ -1,6 +1,6 @@
 import { DeleteCommand } from '@aws-sdk/lib-dynamodb';
-import type { Deps } from '../../../lambdas/core/clients.ts';
 import { getConfig } from '../../../lambdas/core/config.ts';
+import type { Deps } from '../../../lambdas/core/deps.ts';
 import { addMember } from '../../../lambdas/core/store/members.ts';
 import { createRoom, type NewRoom, type Room } from '../../../lambdas/core/store/rooms.ts';
 import type { TestRuntime } from '../../helpers/runtime.ts';

@@ -1,10 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import type { Deps } from '../../../lambdas/core/clients.ts';
 import { getConfig } from '../../../lambdas/core/config.ts';
 import { deliverToSegment } from '../../../lambdas/core/delivery/broadcast.ts';
 import { deliverToConnections } from '../../../lambdas/core/delivery/deliver.ts';
-import type { PostOutcome } from '../../../lambdas/core/delivery/post.ts';
 import { deliveryRecord, type ScanRecord } from '../../../lambdas/core/delivery/records.ts';
+import type { Deps, PostOutcome } from '../../../lambdas/core/deps.ts';
 import { publishNotification } from '../../../lambdas/core/services/notifications.ts';
 
 interface Sent {
