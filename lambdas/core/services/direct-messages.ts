@@ -8,6 +8,7 @@ import { listUserConnections } from '../store/connections.ts';
 import { claimMessageIdentity, completeIdempotencyKey } from '../store/idempotency.ts';
 import { deleteInboxEntries, listInbox, putInboxEntry } from '../store/inbox.ts';
 import { epochSeconds } from '../store/keys.ts';
+import { queueDepartures } from './departures.ts';
 
 export interface SendDirectMessageInput {
   readonly from: string;
@@ -48,7 +49,8 @@ export async function sendDirectMessage(
   recipients.catch(() => undefined); // awaited below; a failed put must not leave it unhandled
   await putInboxEntry(deps, input.to, { messageId: result.messageId, frame: body, expiresAt });
   try {
-    await deliverToConnections(deps, body, await recipients);
+    const report = await deliverToConnections(deps, body, await recipients);
+    await queueDepartures(deps, report.removed);
   } catch (error) {
     // Stored all the same, and the inbox delivers it on the next sync: answering an error here
     // would invite a retry that, without an id, stores the message twice.

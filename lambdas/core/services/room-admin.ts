@@ -13,6 +13,7 @@ import { keys } from '../store/keys.ts';
 import { addMember, getMember, type MemberRole, removeMember } from '../store/members.ts';
 import { createRoom, deleteRoomSettings, type Room, updateRoom } from '../store/rooms.ts';
 import { deleteAllSubscriptions, type Subscriber, unsubscribe } from '../store/subscriptions.ts';
+import { queueDepartures } from './departures.ts';
 import { loadRoom, type RoomView, requireOwnerOrAdmin, toRoomView } from './room-permissions.ts';
 
 /**
@@ -126,7 +127,8 @@ export async function removeRoomMember(
   if (userId === room.owner) throw badRequest(`The owner of room "${roomId}" cannot be removed`);
   const removed = await removeMember(deps, roomId, userId);
   if (removed && room.memberCount <= deps.config.ROOM_EVENTS_MAX_MEMBERS) {
-    await deliverToRoom(deps, roomId, leftEvent(roomId, userId, deps.now()));
+    const report = await deliverToRoom(deps, roomId, leftEvent(roomId, userId, deps.now()));
+    await queueDepartures(deps, report.removed);
   }
   const connectionIds = await listUserConnections(deps, userId);
   await mapWithConcurrency(connectionIds, 8, (connectionId) => unsubscribe(deps, roomId, connectionId));
@@ -174,7 +176,12 @@ async function announceRoomDeleted(deps: Deps, room: Room, removed: readonly Sub
   for (const { userId, connectionId } of removed)
     byUser.set(userId, [...(byUser.get(userId) ?? []), connectionId]);
   const ts = deps.now();
-  await mapWithConcurrency([...byUser], 8, ([userId, connectionIds]) =>
+  const reports = await mapWithConcurrency([...byUser], 8, ([userId, connectionIds]) =>
     deliverToConnections(deps, leftEvent(room.roomId, userId, ts), connectionIds),
+  );
+  // Their subscriptions to this room are gone already; their other rooms hear of them.
+  await queueDepartures(
+    deps,
+    reports.flatMap((report) => report.removed),
   );
 }

@@ -6,6 +6,7 @@ import type { RoomEventFrame } from '../room-frames.ts';
 import type { Room } from '../store/rooms.ts';
 import { isSubscribed, listSubscribers } from '../store/subscriptions.ts';
 import type { Caller } from '../ws-event.ts';
+import { queueDepartures } from './departures.ts';
 import { requireRoom } from './room-access.ts';
 
 /**
@@ -28,7 +29,8 @@ export async function emitRoomEvent(
   exceptConnectionId: string,
 ): Promise<void> {
   try {
-    await deliverToRoom(deps, roomId, JSON.stringify(frame), { exceptConnectionId });
+    const report = await deliverToRoom(deps, roomId, JSON.stringify(frame), { exceptConnectionId });
+    await queueDepartures(deps, report.removed);
   } catch (error) {
     logger.warn('Room event not delivered', { roomId, event: frame.event, error: error as Error });
   }

@@ -1,6 +1,7 @@
 import { DeleteCommand, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { Deps } from '../deps.ts';
 import { isConditionFailed } from '../errors.ts';
+import { batchDelete } from './batch.ts';
 import { byUserIndex, epochSeconds, keys, lastSeenShards } from './keys.ts';
 import { queryAll } from './query-pages.ts';
 
@@ -57,7 +58,7 @@ export async function getConnection(deps: Deps, connectionId: string): Promise<C
 
 /** Removes the record and returns what it held (undefined when it was already gone). */
 export async function deleteConnection(
-  deps: Deps,
+  deps: Pick<Deps, 'config' | 'db'>,
   connectionId: string,
 ): Promise<ConnectionRecord | undefined> {
   const { Attributes } = await deps.db.send(
@@ -68,6 +69,25 @@ export async function deleteConnection(
     }),
   );
   return Attributes ? toRecord(Attributes) : undefined;
+}
+
+/**
+ * Removes a connection and everything hanging off it (its subscriptions), returning the record
+ * it held. The delete returns the record to one caller only, so when `$disconnect`, the
+ * sweeper and a delivery that met a 410 remove the same connection at once, exactly one of
+ * them gets it back (and with it the duty to announce the departure); the others get undefined.
+ */
+export async function removeConnection(
+  deps: Pick<Deps, 'config' | 'db'>,
+  connectionId: string,
+): Promise<ConnectionRecord | undefined> {
+  const removed = await deleteConnection(deps, connectionId);
+  if (!removed) return undefined;
+  await batchDelete(
+    deps,
+    removed.rooms.map((room) => keys.subscription(room, connectionId)),
+  );
+  return removed;
 }
 
 /** Moves last-seen on; the condition keeps a late ping from recreating a deleted record. */
