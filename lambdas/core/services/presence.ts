@@ -1,15 +1,14 @@
 import { mapWithConcurrency } from '../delivery/concurrency.ts';
 import { deliverToRoom } from '../delivery/room.ts';
 import type { Deps } from '../deps.ts';
-import { forbidden, notFound } from '../errors.ts';
 import { logger } from '../logger.ts';
 import type { LeftEvent, OnlineUser, PresenceEvent } from '../presence-frames.ts';
 import { type ConnectionRecord, getConnection, listUserConnections } from '../store/connections.ts';
-import { getMember } from '../store/members.ts';
 import { getPresences, type PresenceStatus, putPresence } from '../store/presence.ts';
 import { getRoom } from '../store/rooms.ts';
 import { listSubscribers } from '../store/subscriptions.ts';
 import type { Caller } from '../ws-event.ts';
+import { requireOnlineListReader } from './access-policy.ts';
 import { queueDepartures } from './departures.ts';
 
 /** Rooms announced to at once; each costs a room read and a subscriber query. */
@@ -53,11 +52,7 @@ export async function listOnlineUsers(
   caller: Caller,
   roomId: string,
 ): Promise<{ users: OnlineUser[] }> {
-  const room = await getRoom(deps, roomId);
-  if (!room) throw notFound(`Room ${roomId} does not exist`);
-  if (room.type === 'private' && room.owner !== caller.userId && !caller.roles.includes('admin')) {
-    if (!(await getMember(deps, roomId, caller.userId))) throw forbidden(`Room ${roomId} is private`);
-  }
+  await requireOnlineListReader(deps, roomId, caller);
   const subscribers = await listSubscribers(deps, roomId);
   const userIds = [...new Set(subscribers.map((s) => s.userId))].sort().slice(0, whoMaxUsers);
   const chosen = await getPresences(deps, userIds);

@@ -4,8 +4,8 @@ import type { MessageFrame } from '../frames.ts';
 import { historyDefaultLimit } from '../room-frames.ts';
 import { listRoomMessages, type RoomMessage } from '../store/room-messages.ts';
 import type { Caller } from '../ws-event.ts';
+import { requireReader, requireRoom } from './access-policy.ts';
 import { queueDepartures } from './departures.ts';
-import { requireReader, requireRoom } from './room-access.ts';
 
 /** A room message as it goes on the wire, in `message` frames and in history pages. */
 export const toMessageFrame = (message: RoomMessage, recovered?: true): MessageFrame => ({

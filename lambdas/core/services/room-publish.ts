@@ -7,8 +7,8 @@ import { logger } from '../logger.ts';
 import { claimIdempotencyKey, completeIdempotencyKey, type IdempotentResult } from '../store/idempotency.ts';
 import { appendRoomMessage } from '../store/room-messages.ts';
 import type { Caller } from '../ws-event.ts';
+import { requireParticipant, requireRoom } from './access-policy.ts';
 import { queueDepartures } from './departures.ts';
-import { requireParticipant, requireRoom } from './room-access.ts';
 import { toMessageFrame } from './room-history.ts';
 
 export interface PublishInput {

@@ -1,12 +1,12 @@
 import { BatchWriteCommand } from '@aws-sdk/lib-dynamodb';
-import type { Deps } from '../deps.ts';
+import type { TableDeps } from '../deps.ts';
 
 /**
  * Deletes items by key, 25 to a BatchWrite (the maximum). BatchWrite may leave items
  * unprocessed under throttling; a few rounds settle them.
  */
 export async function batchDelete(
-  deps: Pick<Deps, 'config' | 'db'>,
+  deps: Pick<TableDeps, 'config' | 'db'>,
   itemKeys: readonly Record<string, unknown>[],
 ): Promise<void> {
   const table = deps.config.TABLE_NAME;

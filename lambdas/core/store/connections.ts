@@ -1,5 +1,5 @@
 import { DeleteCommand, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import type { Deps } from '../deps.ts';
+import type { TableDeps } from '../deps.ts';
 import { isConditionFailed } from '../errors.ts';
 import { batchDelete } from './batch.ts';
 import { byUserIndex, epochSeconds, keys, lastSeenShards } from './keys.ts';
@@ -23,7 +23,7 @@ export interface ConnectionRecord {
 
 type NewConnection = Omit<ConnectionRecord, 'expiresAt' | 'lastSeenAt' | 'rooms'>;
 
-export async function putConnection(deps: Deps, connection: NewConnection): Promise<ConnectionRecord> {
+export async function putConnection(deps: TableDeps, connection: NewConnection): Promise<ConnectionRecord> {
   const record: ConnectionRecord = {
     ...connection,
     rooms: [],
@@ -48,7 +48,10 @@ export async function putConnection(deps: Deps, connection: NewConnection): Prom
   return record;
 }
 
-export async function getConnection(deps: Deps, connectionId: string): Promise<ConnectionRecord | undefined> {
+export async function getConnection(
+  deps: TableDeps,
+  connectionId: string,
+): Promise<ConnectionRecord | undefined> {
   const { Item } = await deps.db.send(
     new GetCommand({ TableName: deps.config.TABLE_NAME, Key: keys.connection(connectionId) }),
   );
@@ -58,7 +61,7 @@ export async function getConnection(deps: Deps, connectionId: string): Promise<C
 
 /** Removes the record and returns what it held (undefined when it was already gone). */
 export async function deleteConnection(
-  deps: Pick<Deps, 'config' | 'db'>,
+  deps: Pick<TableDeps, 'config' | 'db'>,
   connectionId: string,
 ): Promise<ConnectionRecord | undefined> {
   const { Attributes } = await deps.db.send(
@@ -78,7 +81,7 @@ export async function deleteConnection(
  * them gets it back (and with it the duty to announce the departure); the others get undefined.
  */
 export async function removeConnection(
-  deps: Pick<Deps, 'config' | 'db'>,
+  deps: Pick<TableDeps, 'config' | 'db'>,
   connectionId: string,
 ): Promise<ConnectionRecord | undefined> {
   const removed = await deleteConnection(deps, connectionId);
@@ -91,7 +94,7 @@ export async function removeConnection(
 }
 
 /** Moves last-seen on; the condition keeps a late ping from recreating a deleted record. */
-export async function touchConnection(deps: Deps, connectionId: string): Promise<boolean> {
+export async function touchConnection(deps: TableDeps, connectionId: string): Promise<boolean> {
   try {
     await deps.db.send(
       new UpdateCommand({
@@ -113,7 +116,7 @@ export async function touchConnection(deps: Deps, connectionId: string): Promise
 }
 
 /** Every live connection of a user (all devices and tabs), by the byUser index. */
-export async function listUserConnections(deps: Deps, userId: string): Promise<string[]> {
+export async function listUserConnections(deps: TableDeps, userId: string): Promise<string[]> {
   const items = await queryAll(deps, {
     IndexName: byUserIndex,
     KeyConditionExpression: 'gsi1pk = :user',

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { getConfig } from '../../../lambdas/core/config.ts';
-import type { Deps } from '../../../lambdas/core/deps.ts';
+import type { TableDeps } from '../../../lambdas/core/deps.ts';
 import { putConnection } from '../../../lambdas/core/store/connections.ts';
 import { addMember } from '../../../lambdas/core/store/members.ts';
 import { createRoom } from '../../../lambdas/core/store/rooms.ts';
@@ -27,12 +27,9 @@ const isEvent = (event: string, user: string, room: string) => (f: Frame) =>
   f.type === 'event' && f.event === event && f.user === user && f.room === room;
 
 /** The store pointed at the runtime's table, for what only the HTTP API does (private rooms). */
-const storeOf = (runtime: TestRuntime): Deps => ({
+const storeOf = (runtime: TestRuntime): TableDeps => ({
   config: { ...getConfig(), TABLE_NAME: runtime.endpoints.tableName },
   db: runtime.db,
-  sqs: runtime.sqs,
-  management: undefined as never,
-  posts: undefined as never,
   now: Date.now,
 });
 
