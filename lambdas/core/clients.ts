@@ -6,19 +6,8 @@ import { SQSClient } from '@aws-sdk/client-sqs';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
 import { type Config, getConfig } from './config.ts';
-import { createHttpPoster, type Poster } from './delivery/poster.ts';
-
-/** Everything a service needs from the outside world; tests pass their own. */
-export interface Deps {
-  readonly config: Config;
-  readonly db: DynamoDBDocumentClient;
-  readonly sqs: SQSClient;
-  /** GetConnection and DeleteConnection (rare); posts go through `posts`. */
-  readonly management: ApiGatewayManagementApiClient;
-  /** PostToConnection, the one call per recipient: signed and sent without the SDK's stack. */
-  readonly posts: Poster;
-  readonly now: () => number;
-}
+import { createHttpPoster } from './delivery/poster.ts';
+import type { Deps } from './deps.ts';
 
 /**
  * Keep-alive sockets for the SDK clients. The SDK starts the connection timer when a request is
@@ -34,30 +23,6 @@ const keepAlive = (connectionTimeout: number, requestTimeout?: number) =>
     requestTimeout,
   });
 
-/** Receives each call the SDK clients make, e.g. `('DynamoDB', 'QueryCommand')`. */
-export type SdkCallObserver = (service: string, command: string) => void;
-
-let callObserver: SdkCallObserver | undefined;
-
-/**
- * Sets the observer of SDK calls (undefined removes it). Off unless set, at the cost of one
- * check per call; the benchmarks count DynamoDB and SQS calls per delivered message with it.
- */
-export function observeSdkCalls(observer: SdkCallObserver | undefined): void {
-  callObserver = observer;
-}
-
-/** Initialize-step middleware that reports each call to the observer, if one is set. */
-const reportCalls =
-  (service: string) =>
-  <A, R>(next: (args: A) => R, context: { commandName?: string }) =>
-  (args: A): R => {
-    callObserver?.(service, context.commandName ?? 'unknown');
-    return next(args);
-  };
-
-const observerStep = { step: 'initialize', name: 'sdkCallObserver' } as const;
-
 /**
  * Drops the SDK's logger middleware. With no logger configured it still copies every response
  * through the sensitive-data filter to hand it to a no-op `info`: at 10,000 subscribers, a
@@ -68,13 +33,11 @@ const withoutResponseLog = (stack: { remove(name: string): boolean }) => stack.r
 /** Builds the SDK clients; endpoints come from the standard AWS_ENDPOINT_URL_* variables. */
 export function createDeps(config: Config = getConfig()): Deps {
   const dynamodb = new DynamoDBClient({ requestHandler: keepAlive(config.SDK_CONNECTION_TIMEOUT_MS) });
-  dynamodb.middlewareStack.add(reportCalls('DynamoDB'), observerStep);
   withoutResponseLog(dynamodb.middlewareStack);
   const db = DynamoDBDocumentClient.from(dynamodb, {
     marshallOptions: { removeUndefinedValues: true },
   });
   const sqs = new SQSClient({ requestHandler: keepAlive(config.SDK_CONNECTION_TIMEOUT_MS) });
-  sqs.middlewareStack.add(reportCalls('SQS'), observerStep);
   withoutResponseLog(sqs.middlewareStack);
   // Retries are ours (delivery/post.ts): backoff with jitter, then hand-off to the queue.
   const management = new ApiGatewayManagementApiClient({
@@ -82,21 +45,14 @@ export function createDeps(config: Config = getConfig()): Deps {
     maxAttempts: 1,
     requestHandler: keepAlive(config.SDK_CONNECTION_TIMEOUT_MS, config.DELIVERY_TIMEOUT_MS),
   });
-  management.middlewareStack.add(reportCalls('ApiGatewayManagementApi'), observerStep);
   // Region and credentials as the SDK client resolves them: the default provider chain, memoized
   // and refreshed before temporary credentials expire.
-  const poster = createHttpPoster({
+  const posts = createHttpPoster({
     endpoint: config.MANAGEMENT_ENDPOINT,
     region: () => management.config.region(),
     credentials: () => management.config.credentials(),
     timeoutMs: config.DELIVERY_TIMEOUT_MS,
   });
-  const posts: Poster = {
-    post: (connectionId, frame) => {
-      callObserver?.('ApiGatewayManagementApi', 'PostToConnectionCommand');
-      return poster.post(connectionId, frame);
-    },
-  };
   return { config, db, sqs, management, posts, now: Date.now };
 }
 

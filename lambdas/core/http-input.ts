@@ -1,12 +1,12 @@
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import type * as z from 'zod/mini';
 import type { Identity } from './auth/jwt.ts';
-import type { Deps } from './clients.ts';
-import { badRequest, forbidden } from './errors.ts';
+import type { Deps } from './deps.ts';
+import { badRequest } from './errors.ts';
 import { describeIssues } from './frames.ts';
 import { authorizationOf } from './http-route.ts';
+import { requireAdmin } from './services/access-policy.ts';
 import { authenticateBearer } from './services/auth.ts';
-import { isAdmin } from './services/room-permissions.ts';
 
 /**
  * Input of HTTP API routes (payload format 2.0). Every route authenticates first, so a caller
@@ -18,7 +18,7 @@ export const callerOf = (deps: Deps, event: APIGatewayProxyEventV2): Promise<Ide
 /** The caller, who must hold the `admin` role (FORBIDDEN otherwise). */
 export async function adminOf(deps: Deps, event: APIGatewayProxyEventV2): Promise<Identity> {
   const identity = await callerOf(deps, event);
-  if (!isAdmin(identity)) throw forbidden('This operation needs the admin role');
+  requireAdmin(identity);
   return identity;
 }
 

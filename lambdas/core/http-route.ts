@@ -1,5 +1,6 @@
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
-import { type Deps, getDeps } from './clients.ts';
+import { getDeps } from './clients.ts';
+import type { Deps } from './deps.ts';
 import { httpStatusOf, isAppError } from './errors.ts';
 import { logger } from './logger.ts';
 import { count, flushMetrics } from './metrics.ts';

@@ -1,5 +1,5 @@
 import { SendMessageBatchCommand } from '@aws-sdk/client-sqs';
-import type { Deps } from './clients.ts';
+import type { Deps } from './deps.ts';
 
 export interface OutgoingRecord {
   readonly body: string;
@@ -11,7 +11,7 @@ export interface OutgoingRecord {
  * failed once; throws if any still fail, so the caller never believes a lost record was sent.
  */
 export async function sendRecords(
-  deps: Deps,
+  deps: Pick<Deps, 'sqs'>,
   queueUrl: string,
   records: readonly OutgoingRecord[],
 ): Promise<void> {
@@ -20,7 +20,11 @@ export async function sendRecords(
   await Promise.all(batches.map((batch) => sendBatch(deps, queueUrl, batch)));
 }
 
-async function sendBatch(deps: Deps, queueUrl: string, batch: readonly OutgoingRecord[]): Promise<void> {
+async function sendBatch(
+  deps: Pick<Deps, 'sqs'>,
+  queueUrl: string,
+  batch: readonly OutgoingRecord[],
+): Promise<void> {
   let entries = batch.map((r, i) => ({ Id: String(i), MessageBody: r.body, DelaySeconds: r.delaySeconds }));
   for (let attempt = 0; entries.length > 0; attempt += 1) {
     const { Failed } = await deps.sqs.send(

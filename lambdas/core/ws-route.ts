@@ -1,5 +1,6 @@
 import type * as z from 'zod/mini';
-import { type Deps, getDeps } from './clients.ts';
+import { getDeps } from './clients.ts';
+import type { Deps } from './deps.ts';
 import { AppError, isAppError } from './errors.ts';
 import { describeIssues, errorFrame, replyFrame } from './frames.ts';
 import { logger } from './logger.ts';

@@ -5,17 +5,21 @@ import { deliverToConnections } from '../core/delivery/deliver.ts';
 import { deliveryRecord } from '../core/delivery/records.ts';
 import { describeIssues } from '../core/frames.ts';
 import { deadLetter } from '../core/services/dead-letters.ts';
+import { queueDepartures } from '../core/services/departures.ts';
 import { storeAndDeliver } from '../core/services/notifications.ts';
+import { announceDeparture } from '../core/services/presence.ts';
 import { sqsBatchHandler } from '../core/sqs-batch.ts';
 import { parseJson } from '../core/ws-route.ts';
 
 /**
- * Delivery worker: runs one shard of a fan-out, a retry handed off by an earlier delivery, or
- * one scan segment of a broadcast. Records of a batch run in parallel. A record that does not
- * parse goes to the dead-letter queue at once, with the reason; one that fails for a passing
- * cause is reported as a batch item failure and comes back alone. Connections that fail after
- * their retries are handed on as a new record of just those connections, so the ones already
- * reached are never posted to again.
+ * Delivery worker: runs one shard of a fan-out, a retry handed off by an earlier delivery, one
+ * scan segment of a broadcast, or the departure of a connection that a delivery found gone
+ * (410), announced here rather than inside the request that found it; the connections this
+ * worker's own deliveries find gone are queued as departures in turn. Records of a batch run
+ * in parallel. A record that does not parse goes to the dead-letter queue at once, with the
+ * reason; one that fails for a passing cause is reported as a batch item failure and comes
+ * back alone. Connections that fail after their retries are handed on as a new record of just
+ * those connections, so the ones already reached are never posted to again.
  */
 async function processRecord(record: SQSRecord): Promise<void> {
   const deps = getDeps();
@@ -26,14 +30,18 @@ async function processRecord(record: SQSRecord): Promise<void> {
   }
   const work = parsed.data;
   if (work.type === 'connections') {
-    await deliverToConnections(deps, work.frame, work.connectionIds, {
+    const report = await deliverToConnections(deps, work.frame, work.connectionIds, {
       inlineOnly: true,
       attempt: work.attempt,
     });
+    await queueDepartures(deps, report.removed);
   } else if (work.type === 'users') {
     await storeAndDeliver(deps, work.entry, work.userIds);
+  } else if (work.type === 'scan') {
+    const report = await deliverToSegment(deps, work);
+    await queueDepartures(deps, report.removed);
   } else {
-    await deliverToSegment(deps, work);
+    await announceDeparture(deps, work.connection, work.connection.lastSeen);
   }
 }
 

@@ -1,7 +1,6 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { observeSdkCalls } from '../../lambdas/core/clients.ts';
 import { websocketApi } from '../../lib/manifest.ts';
 import { localDefaults } from '../../local/defaults.ts';
 import { startDynamoDb } from '../../local/dynamodb/index.ts';
@@ -10,6 +9,7 @@ import { signToken } from '../sign-token.ts';
 import { BenchSocket } from './bench-socket.ts';
 import { type MeteredOperation, startDynamoDbMeter } from './dynamodb-meter.ts';
 import { startIpcChild } from './ipc-child.ts';
+import { observeSdkCalls } from './sdk-calls.ts';
 import type { SocketsAnswer, SocketsAsk } from './sockets-child.ts';
 import { listConnections, seedSubscriptions } from './subscribers.ts';
 

@@ -1,5 +1,5 @@
-import type { Deps } from '../../lambdas/core/clients.ts';
 import { deliverToConnections } from '../../lambdas/core/delivery/deliver.ts';
+import type { Deps } from '../../lambdas/core/deps.ts';
 import { handler as deliverWorker } from '../../lambdas/queue/deliver.ts';
 import { sqsEvent } from './sqs-event.ts';
 

@@ -7,13 +7,14 @@ import { fileURLToPath } from 'node:url';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import WebSocket from 'ws';
-import { createDeps, getDeps, observeSdkCalls } from '../../lambdas/core/clients.ts';
+import { createDeps, getDeps } from '../../lambdas/core/clients.ts';
 import { mapWithConcurrency } from '../../lambdas/core/delivery/concurrency.ts';
 import { parseNotification, publishNotification } from '../../lambdas/core/services/notifications.ts';
 import { localDefaults } from '../../local/defaults.ts';
 import { type LocalRuntime, startLocalRuntime } from '../../local/runtime.ts';
 import { signToken } from '../sign-token.ts';
 import type { ChildMessage, ParentMessage } from './fanout-clients.ts';
+import { observeSdkCalls } from './sdk-calls.ts';
 import { listConnections, type SeededConnection, seedSubscriptions } from './subscribers.ts';
 
 export interface FanoutOptions {

@@ -1,8 +1,8 @@
 import { ScanCommand } from '@aws-sdk/lib-dynamodb';
-import type { Deps } from '../clients.ts';
+import type { Deps } from '../deps.ts';
 import { sendRecords } from '../queue.ts';
 import { byUserIndex, epochSeconds } from '../store/keys.ts';
-import { type DeliveryReport, deliverToConnections } from './deliver.ts';
+import { type DeliveryReport, deliverToConnections, emptyReport } from './deliver.ts';
 import type { DeliveryRecord, ScanRecord } from './records.ts';
 
 /** Parallel-scan segments of a broadcast: how many delivery workers share it. */
@@ -52,15 +52,7 @@ export async function deliverToSegment(
   budgetMs = defaultSegmentBudgetMs,
 ): Promise<SegmentReport> {
   const started = deps.now();
-  const report: SegmentReport = {
-    delivered: 0,
-    gone: 0,
-    handedOff: 0,
-    sharded: 0,
-    rejected: 0,
-    pages: 0,
-    continued: false,
-  };
+  const report: SegmentReport = { ...emptyReport(), pages: 0, continued: false };
   let page = readAhead(deps, record, record.startKey);
   for (;;) {
     const { ids, next } = await page;
@@ -68,6 +60,7 @@ export async function deliverToSegment(
     if (next) page = readAhead(deps, record, next);
     const delivered = await deliverToConnections(deps, record.frame, ids, { inlineOnly: true });
     for (const key of ['delivered', 'gone', 'handedOff', 'rejected'] as const) report[key] += delivered[key];
+    report.removed.push(...delivered.removed);
     if (!next) return report;
     if (deps.now() - started > budgetMs) {
       // The page read ahead is dropped; the continuation reads it again.

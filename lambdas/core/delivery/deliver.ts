@@ -1,8 +1,7 @@
-import type { Deps } from '../clients.ts';
+import type { Deps } from '../deps.ts';
 import { logger } from '../logger.ts';
 import { sendRecords } from '../queue.ts';
-import { closeConnection } from '../services/connection-lifecycle.ts';
-import { listUserConnections } from '../store/connections.ts';
+import { type ConnectionRecord, listUserConnections, removeConnection } from '../store/connections.ts';
 import { mapWithConcurrency } from './concurrency.ts';
 import { postWithRetry } from './post.ts';
 import type { DeliveryRecord } from './records.ts';
@@ -12,6 +11,12 @@ export interface DeliveryReport {
   delivered: number;
   /** Connections API Gateway no longer knew (410); their records were removed. */
   gone: number;
+  /**
+   * The records this delivery removed for gone connections (with their subscriptions), for the
+   * caller to announce the departures: delivery reports, it does not call services. A gone
+   * connection that someone else removed first (its `$disconnect`, the sweeper) is not here.
+   */
+  removed: ConnectionRecord[];
   /** Connections handed to the deliveries queue after inline retries ran out. */
   handedOff: number;
   /** Connections sent to the deliveries queue as shards of a large fan-out. */
@@ -40,7 +45,7 @@ export async function deliverToConnections(
   connectionIds: readonly string[],
   options: DeliverOptions = {},
 ): Promise<DeliveryReport> {
-  const report: DeliveryReport = { delivered: 0, gone: 0, handedOff: 0, sharded: 0, rejected: 0 };
+  const report = emptyReport();
   const unique = [...new Set(connectionIds)];
   if (unique.length === 0) return report;
   const { DELIVERY_INLINE_MAX, DELIVERY_SHARD_SIZE, DELIVERY_CONCURRENCY, DELIVERIES_QUEUE_URL } =
@@ -66,7 +71,8 @@ export async function deliverToConnections(
     if (outcome === 'ok') report.delivered += 1;
     else if (outcome === 'gone') {
       report.gone += 1;
-      await pruneConnection(deps, connectionId);
+      const removed = await pruneConnection(deps, connectionId);
+      if (removed) report.removed.push(removed);
     } else if (outcome === 'retryable') retryLater.push(connectionId);
     else report.rejected += 1;
   });
@@ -91,16 +97,30 @@ export async function deliverToConnections(
   return report;
 }
 
+/** A report of nothing delivered yet. */
+export const emptyReport = (): DeliveryReport => ({
+  delivered: 0,
+  gone: 0,
+  removed: [],
+  handedOff: 0,
+  sharded: 0,
+  rejected: 0,
+});
+
 /**
  * Removes a connection API Gateway no longer knows. Best effort: a failure here must not fail
  * the delivery, or its queue record would come back and post again to every connection it
  * already reached; the sweeper and TTL remove what is left.
  */
-async function pruneConnection(deps: Deps, connectionId: string): Promise<void> {
+export async function pruneConnection(
+  deps: Deps,
+  connectionId: string,
+): Promise<ConnectionRecord | undefined> {
   try {
-    await closeConnection(deps, connectionId);
+    return await removeConnection(deps, connectionId);
   } catch (error) {
     logger.warn('Could not remove a gone connection', { connectionId, error });
+    return undefined;
   }
 }
 

@@ -1,7 +1,4 @@
-import type { Deps } from '../clients.ts';
-
-/** `gone`: API Gateway no longer knows the connection (410). `retryable`: ran out of retries. */
-export type PostOutcome = 'ok' | 'gone' | 'retryable' | 'rejected';
+import type { Deps, PostOutcome } from '../deps.ts';
 
 /**
  * Posts one frame with up to DELIVERY_RETRIES retries on throttling (429), server errors (5xx)

@@ -1,13 +1,9 @@
 import { Agent as HttpAgent, request as httpRequest, type IncomingMessage } from 'node:http';
 import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
+import type { Poster, PostOutcome } from '../deps.ts';
 import { limitConcurrency } from './concurrency.ts';
-import { outcomeOf, type PostOutcome } from './post.ts';
+import { outcomeOf } from './post.ts';
 import { escapeUri, type SigningCredentials, SigV4Signer } from './sigv4.ts';
-
-/** Posts one frame to one connection (PostToConnection); never throws. */
-export interface Poster {
-  post(connectionId: string, frame: string): Promise<PostOutcome>;
-}
 
 /** Options of {@link createHttpPoster}. */
 export interface HttpPosterOptions {

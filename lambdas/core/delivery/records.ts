@@ -12,6 +12,10 @@ const id = z.string().check(z.minLength(1));
  * - `scan`: post one frame to every live connection in one parallel-scan segment of the
  *   byUser index (a `{ "all": true }` notification). `startKey` resumes a segment that an
  *   earlier worker handed on before its time ran out.
+ * - `departure`: a connection a delivery found gone (410) and removed, for the worker to
+ *   announce (`left`, presence `offline`) outside the request that found it. One connection
+ *   per record: a record is announced in full or, when its reads fail, retried in full, so a
+ *   retry never announces a departure twice.
  */
 export const deliveryRecord = z.discriminatedUnion('type', [
   z.object({
@@ -39,7 +43,18 @@ export const deliveryRecord = z.discriminatedUnion('type', [
         path: ['segment'],
       }),
     ),
+  z.object({
+    type: z.literal('departure'),
+    connection: z.object({
+      connectionId: id,
+      userId: id,
+      rooms: z.array(id).check(z.minLength(1)),
+      /** When the user was last seen on it (its record's lastSeenAt), for `offline`. */
+      lastSeen: z.number(),
+    }),
+  }),
 ]);
 
 export type DeliveryRecord = z.infer<typeof deliveryRecord>;
 export type ScanRecord = Extract<DeliveryRecord, { type: 'scan' }>;
+export type Departure = Extract<DeliveryRecord, { type: 'departure' }>['connection'];

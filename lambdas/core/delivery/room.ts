@@ -1,4 +1,4 @@
-import type { Deps } from '../clients.ts';
+import type { Deps } from '../deps.ts';
 import { forEachSubscriberPage } from '../store/subscriptions.ts';
 import { type DeliveryReport, deliverToConnections } from './deliver.ts';
 

@@ -1,5 +1,5 @@
 import { type Identity, verifyToken } from '../auth/jwt.ts';
-import type { Deps } from '../clients.ts';
+import type { Deps } from '../deps.ts';
 import { unauthorized } from '../errors.ts';
 import { consumeTicket, createTicket, type Ticket } from '../store/tickets.ts';
 

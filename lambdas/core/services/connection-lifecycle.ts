@@ -1,12 +1,10 @@
-import type { Deps } from '../clients.ts';
-import { batchDelete } from '../store/batch.ts';
+import type { Deps } from '../deps.ts';
 import {
   type ConnectionRecord,
-  deleteConnection,
   putConnection,
+  removeConnection,
   touchConnection,
 } from '../store/connections.ts';
-import { keys } from '../store/keys.ts';
 import { announceDeparture } from './presence.ts';
 
 export interface OpenConnectionInput {
@@ -27,7 +25,7 @@ export async function openConnection(deps: Deps, input: OpenConnectionInput): Pr
 export interface CloseConnectionOptions {
   /**
    * When the user was last seen on this connection, for the `offline` announcement.
-   * `$disconnect` knows it is now; delivery and the sweeper find a connection already gone.
+   * `$disconnect` knows it is now; the sweeper finds a connection already gone.
    * @default the record's lastSeenAt
    */
   readonly lastSeen?: number;
@@ -36,21 +34,18 @@ export interface CloseConnectionOptions {
 /**
  * Removes a connection and everything hanging off it (its subscriptions), then tells its rooms
  * (`left`, and `presence` `offline` when it was the user's last connection). Called on
- * `$disconnect`, by delivery when API Gateway answers 410 and by the sweeper, since
- * `$disconnect` is best-effort. The delete returns the record to one caller only, so a
- * connection closed by several of them at once is announced once.
+ * `$disconnect` and by the sweeper, since `$disconnect` is best-effort. Delivery removes the
+ * connections it finds gone (410) with the same store operation and reports them; their
+ * departures go through the deliveries queue (departures.ts). The delete returns the record to
+ * one caller only, so a connection closed by several of them at once is announced once.
  */
 export async function closeConnection(
   deps: Deps,
   connectionId: string,
   options: CloseConnectionOptions = {},
 ): Promise<ConnectionRecord | undefined> {
-  const closed = await deleteConnection(deps, connectionId);
+  const closed = await removeConnection(deps, connectionId);
   if (!closed) return undefined;
-  await batchDelete(
-    deps,
-    closed.rooms.map((room) => keys.subscription(room, connectionId)),
-  );
   await announceDeparture(deps, closed, options.lastSeen ?? closed.lastSeenAt);
   return closed;
 }

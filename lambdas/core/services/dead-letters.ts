@@ -1,5 +1,5 @@
 import { SendMessageCommand } from '@aws-sdk/client-sqs';
-import type { Deps } from '../clients.ts';
+import type { Deps } from '../deps.ts';
 import { logger } from '../logger.ts';
 import { count } from '../metrics.ts';
 

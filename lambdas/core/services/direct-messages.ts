@@ -1,6 +1,6 @@
-import type { Deps } from '../clients.ts';
 import { deliverToConnections } from '../delivery/deliver.ts';
-import { postWithRetry } from '../delivery/post.ts';
+import { deliverInOrder } from '../delivery/in-order.ts';
+import type { Deps } from '../deps.ts';
 import { payloadTooLarge } from '../errors.ts';
 import { dataBytes, type MessageFrame } from '../frames.ts';
 import { logger } from '../logger.ts';
@@ -8,6 +8,7 @@ import { listUserConnections } from '../store/connections.ts';
 import { claimMessageIdentity, completeIdempotencyKey } from '../store/idempotency.ts';
 import { deleteInboxEntries, listInbox, putInboxEntry } from '../store/inbox.ts';
 import { epochSeconds } from '../store/keys.ts';
+import { queueDepartures } from './departures.ts';
 
 export interface SendDirectMessageInput {
   readonly from: string;
@@ -48,7 +49,8 @@ export async function sendDirectMessage(
   recipients.catch(() => undefined); // awaited below; a failed put must not leave it unhandled
   await putInboxEntry(deps, input.to, { messageId: result.messageId, frame: body, expiresAt });
   try {
-    await deliverToConnections(deps, body, await recipients);
+    const report = await deliverToConnections(deps, body, await recipients);
+    await queueDepartures(deps, report.removed);
   } catch (error) {
     // Stored all the same, and the inbox delivers it on the next sync: answering an error here
     // would invite a retry that, without an id, stores the message twice.
@@ -62,21 +64,19 @@ export async function sendDirectMessage(
 }
 
 /**
- * Pushes the user's inbox to one connection, oldest first. Posts go one after another so the
- * client receives them in order.
+ * Pushes the user's inbox to one connection, oldest first, in order. An entry that cannot be
+ * posted now is skipped (it stays in the inbox, and `more` says to sync again).
  */
 export async function syncInbox(
   deps: Deps,
   input: { userId: string; connectionId: string; limit?: number },
 ): Promise<{ delivered: number; more: boolean }> {
   const { entries, more } = await listInbox(deps, input.userId, input.limit ?? 100);
-  let delivered = 0;
-  for (const entry of entries) {
-    const outcome = await postWithRetry(deps, input.connectionId, entry.frame);
-    if (outcome === 'gone') return { delivered, more: true };
-    if (outcome === 'ok') delivered += 1;
-  }
-  return { delivered, more: more || delivered < entries.length };
+  const frames = entries.map((entry) => entry.frame);
+  const report = await deliverInOrder(deps, input.connectionId, frames, { skipFailed: true });
+  await queueDepartures(deps, report.removed);
+  if (report.gone) return { delivered: report.delivered, more: true };
+  return { delivered: report.delivered, more: more || report.delivered < entries.length };
 }
 
 /** Removes acknowledged messages from the user's inbox; ids the inbox does not hold are ignored. */

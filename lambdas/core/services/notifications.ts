@@ -1,9 +1,9 @@
 import * as z from 'zod/mini';
-import type { Deps } from '../clients.ts';
 import { defaultBroadcastSegments, enqueueBroadcast } from '../delivery/broadcast.ts';
 import { mapWithConcurrency } from '../delivery/concurrency.ts';
 import { chunk, type DeliveryReport, deliverToUsers } from '../delivery/deliver.ts';
 import type { DeliveryRecord } from '../delivery/records.ts';
+import type { Deps } from '../deps.ts';
 import { badRequest, payloadTooLarge } from '../errors.ts';
 import { dataBytes, describeIssues, type NotificationFrame } from '../frames.ts';
 import { sendRecords } from '../queue.ts';
@@ -13,6 +13,7 @@ import { type InboxEntry, putInboxEntry } from '../store/inbox.ts';
 import { epochSeconds } from '../store/keys.ts';
 import { listAllMemberIds } from '../store/members.ts';
 import { getRoom } from '../store/rooms.ts';
+import { queueDepartures } from './departures.ts';
 
 /** The notifications queue's contract (PROTOCOL.md, "Backend services"). */
 const name = (max: number) => z.string().check(z.minLength(1), z.maxLength(max));
@@ -135,5 +136,7 @@ export async function storeAndDeliver(
   await mapWithConcurrency(userIds, deps.config.DELIVERY_CONCURRENCY, (userId) =>
     putInboxEntry(deps, userId, entry),
   );
-  return deliverToUsers(deps, entry.frame, userIds);
+  const report = await deliverToUsers(deps, entry.frame, userIds);
+  await queueDepartures(deps, report.removed);
+  return report;
 }

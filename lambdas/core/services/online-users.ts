@@ -1,5 +1,5 @@
 import { ScanCommand } from '@aws-sdk/lib-dynamodb';
-import type { Deps } from '../clients.ts';
+import type { Deps } from '../deps.ts';
 import { badRequest } from '../errors.ts';
 import type { PageQuery } from '../http-schemas.ts';
 import { byUserIndex, epochSeconds } from '../store/keys.ts';

@@ -1,15 +1,15 @@
-import type { Deps } from '../clients.ts';
 import { mapWithConcurrency } from '../delivery/concurrency.ts';
 import { deliverToRoom } from '../delivery/room.ts';
-import { forbidden, notFound } from '../errors.ts';
+import type { Deps } from '../deps.ts';
 import { logger } from '../logger.ts';
 import type { LeftEvent, OnlineUser, PresenceEvent } from '../presence-frames.ts';
 import { type ConnectionRecord, getConnection, listUserConnections } from '../store/connections.ts';
-import { getMember } from '../store/members.ts';
 import { getPresences, type PresenceStatus, putPresence } from '../store/presence.ts';
 import { getRoom } from '../store/rooms.ts';
 import { listSubscribers } from '../store/subscriptions.ts';
 import type { Caller } from '../ws-event.ts';
+import { requireOnlineListReader } from './access-policy.ts';
+import { queueDepartures } from './departures.ts';
 
 /** Rooms announced to at once; each costs a room read and a subscriber query. */
 const roomConcurrency = 8;
@@ -52,11 +52,7 @@ export async function listOnlineUsers(
   caller: Caller,
   roomId: string,
 ): Promise<{ users: OnlineUser[] }> {
-  const room = await getRoom(deps, roomId);
-  if (!room) throw notFound(`Room ${roomId} does not exist`);
-  if (room.type === 'private' && room.owner !== caller.userId && !caller.roles.includes('admin')) {
-    if (!(await getMember(deps, roomId, caller.userId))) throw forbidden(`Room ${roomId} is private`);
-  }
+  await requireOnlineListReader(deps, roomId, caller);
   const subscribers = await listSubscribers(deps, roomId);
   const userIds = [...new Set(subscribers.map((s) => s.userId))].sort().slice(0, whoMaxUsers);
   const chosen = await getPresences(deps, userIds);
@@ -66,11 +62,14 @@ export async function listOnlineUsers(
 /**
  * Tells a closed connection's rooms what its closing changed: `left` in each room where the
  * user has no other connection subscribed, and `presence` `offline` (with `lastSeen`) when it
- * was the user's last connection. Best-effort, like the events themselves: a failure is logged.
+ * was the user's last connection. Called by `closeConnection`, and by the delivery worker for
+ * the connections a delivery found gone. The announcements are best-effort, like the events
+ * themselves (a failed room is logged); a failed read before any of them throws, so a queued
+ * departure comes back whole.
  */
 export async function announceDeparture(
   deps: Deps,
-  closed: ConnectionRecord,
+  closed: Pick<ConnectionRecord, 'connectionId' | 'userId' | 'rooms'>,
   lastSeen: number,
 ): Promise<void> {
   if (closed.rooms.length === 0) return;
@@ -113,7 +112,8 @@ async function announce(
       const room = await getRoom(deps, roomId);
       if (!room || room.memberCount > deps.config.ROOM_EVENTS_MAX_MEMBERS) return;
       for (const frame of framesFor(roomId)) {
-        await deliverToRoom(deps, roomId, JSON.stringify(frame), { exceptConnectionId });
+        const report = await deliverToRoom(deps, roomId, JSON.stringify(frame), { exceptConnectionId });
+        await queueDepartures(deps, report.removed);
       }
     } catch (error) {
       logger.warn('Presence announcement failed', { roomId, error: error as Error });

@@ -1,10 +1,10 @@
 import { randomBytes } from 'node:crypto';
 import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import type { Identity } from '../auth/jwt.ts';
-import type { Deps } from '../clients.ts';
 import { mapWithConcurrency } from '../delivery/concurrency.ts';
 import { deliverToConnections } from '../delivery/deliver.ts';
 import { deliverToRoom } from '../delivery/room.ts';
+import type { Deps } from '../deps.ts';
 import { AppError, badRequest, notFound } from '../errors.ts';
 import type { CreateRoomBody, UpdateRoomBody } from '../http-schemas.ts';
 import { batchDelete } from '../store/batch.ts';
@@ -13,7 +13,9 @@ import { keys } from '../store/keys.ts';
 import { addMember, getMember, type MemberRole, removeMember } from '../store/members.ts';
 import { createRoom, deleteRoomSettings, type Room, updateRoom } from '../store/rooms.ts';
 import { deleteAllSubscriptions, type Subscriber, unsubscribe } from '../store/subscriptions.ts';
-import { loadRoom, type RoomView, requireOwnerOrAdmin, toRoomView } from './room-permissions.ts';
+import { requireMembershipRemover, requireRoom, requireRoomManager } from './access-policy.ts';
+import { queueDepartures } from './departures.ts';
+import { type RoomView, toRoomView } from './room-view.ts';
 
 /**
  * Room administration over the HTTP API: create, update, delete, and membership by the owner
@@ -54,7 +56,7 @@ export async function updateRoomFor(
   roomId: string,
   patch: UpdateRoomBody,
 ): Promise<RoomView> {
-  requireOwnerOrAdmin(await loadRoom(deps, roomId), caller);
+  requireRoomManager(await requireRoom(deps, roomId), caller);
   const updated = await updateRoom(deps, roomId, patch);
   if (!updated) throw notFound(`Room "${roomId}" does not exist`);
   return toRoomView(updated);
@@ -67,8 +69,8 @@ export async function updateRoomFor(
  * gets a new epoch, hence a new history partition, so the old messages are never served.
  */
 export async function deleteRoomFor(deps: Deps, caller: Identity, roomId: string): Promise<void> {
-  const room = await loadRoom(deps, roomId);
-  requireOwnerOrAdmin(room, caller);
+  const room = await requireRoom(deps, roomId);
+  requireRoomManager(room, caller);
   const startedAt = deps.now();
   await deleteRoomSettings(deps, roomId);
   await deleteRoomPartition(deps, roomId, startedAt);
@@ -91,8 +93,8 @@ export async function putRoomMember(
   roomId: string,
   userId: string,
 ): Promise<{ member: MemberView; added: boolean }> {
-  const room = await loadRoom(deps, roomId);
-  requireOwnerOrAdmin(room, caller);
+  const room = await requireRoom(deps, roomId);
+  requireRoomManager(room, caller);
   const outcome = await addMember(deps, roomId, userId, 'member');
   if (outcome === 'full') {
     throw new AppError('ROOM_FULL', `Room "${roomId}" is full (${room.maxMembers} members)`);
@@ -121,12 +123,13 @@ export async function removeRoomMember(
   roomId: string,
   userId: string,
 ): Promise<void> {
-  const room = await loadRoom(deps, roomId);
-  if (caller.userId !== userId) requireOwnerOrAdmin(room, caller);
+  const room = await requireRoom(deps, roomId);
+  requireMembershipRemover(room, caller, userId);
   if (userId === room.owner) throw badRequest(`The owner of room "${roomId}" cannot be removed`);
   const removed = await removeMember(deps, roomId, userId);
   if (removed && room.memberCount <= deps.config.ROOM_EVENTS_MAX_MEMBERS) {
-    await deliverToRoom(deps, roomId, leftEvent(roomId, userId, deps.now()));
+    const report = await deliverToRoom(deps, roomId, leftEvent(roomId, userId, deps.now()));
+    await queueDepartures(deps, report.removed);
   }
   const connectionIds = await listUserConnections(deps, userId);
   await mapWithConcurrency(connectionIds, 8, (connectionId) => unsubscribe(deps, roomId, connectionId));
@@ -174,7 +177,12 @@ async function announceRoomDeleted(deps: Deps, room: Room, removed: readonly Sub
   for (const { userId, connectionId } of removed)
     byUser.set(userId, [...(byUser.get(userId) ?? []), connectionId]);
   const ts = deps.now();
-  await mapWithConcurrency([...byUser], 8, ([userId, connectionIds]) =>
+  const reports = await mapWithConcurrency([...byUser], 8, ([userId, connectionIds]) =>
     deliverToConnections(deps, leftEvent(room.roomId, userId, ts), connectionIds),
+  );
+  // Their subscriptions to this room are gone already; their other rooms hear of them.
+  await queueDepartures(
+    deps,
+    reports.flatMap((report) => report.removed),
   );
 }

@@ -1,12 +1,12 @@
-import type { Deps } from '../clients.ts';
 import { deliverToRoom } from '../delivery/room.ts';
-import { forbidden } from '../errors.ts';
+import type { Deps } from '../deps.ts';
 import { logger } from '../logger.ts';
 import type { RoomEventFrame } from '../room-frames.ts';
 import type { Room } from '../store/rooms.ts';
-import { isSubscribed, listSubscribers } from '../store/subscriptions.ts';
+import { listSubscribers } from '../store/subscriptions.ts';
 import type { Caller } from '../ws-event.ts';
-import { requireRoom } from './room-access.ts';
+import { requireRoom, requireTypist } from './access-policy.ts';
+import { queueDepartures } from './departures.ts';
 
 /**
  * Ephemeral room events. Rooms with more than ROOM_EVENTS_MAX_MEMBERS members get none of
@@ -28,7 +28,8 @@ export async function emitRoomEvent(
   exceptConnectionId: string,
 ): Promise<void> {
   try {
-    await deliverToRoom(deps, roomId, JSON.stringify(frame), { exceptConnectionId });
+    const report = await deliverToRoom(deps, roomId, JSON.stringify(frame), { exceptConnectionId });
+    await queueDepartures(deps, report.removed);
   } catch (error) {
     logger.warn('Room event not delivered', { roomId, event: frame.event, error: error as Error });
   }
@@ -68,16 +69,14 @@ export async function announceMembership(
 
 /**
  * Relays a typing indicator to the room's other subscribers; nothing is stored. Only a
- * subscribed connection may type: it is the only one that can see the replies it types into,
- * and refusing (FORBIDDEN) rather than dropping shows a client bug at once.
+ * subscribed connection may type (access-policy.ts).
  */
 export async function relayTyping(
   deps: Deps,
   input: { caller: Caller; roomId: string; state: 'start' | 'stop' },
 ): Promise<void> {
   const room = await requireRoom(deps, input.roomId);
-  if (!(await isSubscribed(deps, room.roomId, input.caller.connectionId)))
-    throw forbidden(`Join room "${room.roomId}" before typing in it`);
+  await requireTypist(deps, room, input.caller);
   if (!roomEventsEnabled(deps, room.memberCount)) return;
   const frame: RoomEventFrame = {
     type: 'event',

@@ -1,10 +1,11 @@
-import type { Deps } from '../clients.ts';
-import { postWithRetry } from '../delivery/post.ts';
+import { deliverInOrder } from '../delivery/in-order.ts';
+import type { Deps } from '../deps.ts';
 import type { MessageFrame } from '../frames.ts';
 import { historyDefaultLimit } from '../room-frames.ts';
 import { listRoomMessages, type RoomMessage } from '../store/room-messages.ts';
 import type { Caller } from '../ws-event.ts';
-import { requireReader, requireRoom } from './room-access.ts';
+import { requireReader, requireRoom } from './access-policy.ts';
+import { queueDepartures } from './departures.ts';
 
 /** A room message as it goes on the wire, in `message` frames and in history pages. */
 export const toMessageFrame = (message: RoomMessage, recovered?: true): MessageFrame => ({
@@ -57,8 +58,8 @@ export const recoveryMax = 1000;
 const recoveryPage = 100;
 
 /**
- * Pushes the messages after `since` up to `latest` to one connection, oldest first, one post
- * after another so they arrive in order (and before the join's reply). `complete` is false
+ * Pushes the messages after `since` up to `latest` to one connection, oldest first, through
+ * the ordered delivery so they arrive in order (and before the join's reply). `complete` is false
  * when the first one is not `since + 1` (retention dropped some), when messages are missing
  * up to `latest`, or when the recovery stopped early.
  */
@@ -80,20 +81,20 @@ export async function recoverRoomMessages(
       since,
       limit,
     });
-    for (const message of messages) {
-      if (message.seq > input.latest) return { recovered, complete };
+    // Pages are in seq order, so the messages up to `latest` are the first ones.
+    const due = messages.filter((message) => message.seq <= input.latest);
+    const frames = due.map((message) => JSON.stringify(toMessageFrame(message, true)));
+    const report = await deliverInOrder(deps, input.connectionId, frames);
+    await queueDepartures(deps, report.removed);
+    for (const message of due.slice(0, report.delivered)) {
       if (message.seq !== expected) complete = false;
-      const outcome = await postWithRetry(
-        deps,
-        input.connectionId,
-        JSON.stringify(toMessageFrame(message, true)),
-      );
-      // The client went away or cannot be reached now: it will recover again when it rejoins.
-      if (outcome !== 'ok') return { recovered, complete: false };
       recovered += 1;
       expected = message.seq + 1;
       since = message.seq;
     }
+    // The client went away or cannot be reached now: it will recover again when it rejoins.
+    if (report.delivered < due.length) return { recovered, complete: false };
+    if (due.length < messages.length) return { recovered, complete };
     if (!more) break;
   }
   return { recovered, complete: complete && since >= input.latest };

@@ -1,5 +1,5 @@
-import type { Deps } from '../clients.ts';
 import { deliverToRoom } from '../delivery/room.ts';
+import type { Deps } from '../deps.ts';
 import { payloadTooLarge } from '../errors.ts';
 import { dataBytes } from '../frames.ts';
 import { newMessageId } from '../ids.ts';
@@ -7,7 +7,8 @@ import { logger } from '../logger.ts';
 import { claimIdempotencyKey, completeIdempotencyKey, type IdempotentResult } from '../store/idempotency.ts';
 import { appendRoomMessage } from '../store/room-messages.ts';
 import type { Caller } from '../ws-event.ts';
-import { requireParticipant, requireRoom } from './room-access.ts';
+import { requireParticipant, requireRoom } from './access-policy.ts';
+import { queueDepartures } from './departures.ts';
 import { toMessageFrame } from './room-history.ts';
 
 export interface PublishInput {
@@ -53,7 +54,8 @@ export async function publishToRoom(deps: Deps, input: PublishInput): Promise<Pu
   // lost delivery is what seq gaps and recovery are for.
   if (input.id) await completeIdempotencyKey(deps, scope, input.id, { seq: message.seq });
   try {
-    await deliverToRoom(deps, room.roomId, JSON.stringify(toMessageFrame(message)));
+    const report = await deliverToRoom(deps, room.roomId, JSON.stringify(toMessageFrame(message)));
+    await queueDepartures(deps, report.removed);
   } catch (error) {
     // Stored with its seq all the same: answering an error would invite a retry that, without
     // an id, stores the message twice; subscribers see the gap and recover it instead.

@@ -1,6 +1,6 @@
 import type { Identity } from '../auth/jwt.ts';
-import type { Deps } from '../clients.ts';
 import { mapWithConcurrency } from '../delivery/concurrency.ts';
+import type { Deps } from '../deps.ts';
 import { badRequest } from '../errors.ts';
 import type { HistoryQuery, PageQuery } from '../http-schemas.ts';
 import { keys } from '../store/keys.ts';
@@ -11,13 +11,14 @@ import { getReadCursor } from '../store/read-cursors.ts';
 import { latestSeq, listRoomMessages, type RoomMessage } from '../store/room-messages.ts';
 import { getRoom } from '../store/rooms.ts';
 import { listSubscribers } from '../store/subscriptions.ts';
+import { requireMember, requireRoom } from './access-policy.ts';
 import type { MemberView } from './room-admin.ts';
-import { loadRoom, type RoomView, requireMember, toRoomView } from './room-permissions.ts';
+import { type RoomView, toRoomView } from './room-view.ts';
 
 /** Read-only views of rooms for the HTTP API; each checks who is asking first. */
 
 export async function describeRoom(deps: Deps, caller: Identity, roomId: string): Promise<RoomView> {
-  const room = await loadRoom(deps, roomId);
+  const room = await requireRoom(deps, roomId);
   await requireMember(deps, room, caller, { publicRoomsOpen: true });
   return toRoomView(room);
 }
@@ -32,7 +33,7 @@ export async function listRoomMembers(
   roomId: string,
   query: PageQuery,
 ): Promise<Page<Omit<MemberView, 'room'>>> {
-  const room = await loadRoom(deps, roomId);
+  const room = await requireRoom(deps, roomId);
   await requireMember(deps, room, caller, { publicRoomsOpen: false });
   const start = decodeCursor(query.cursor);
   // A key from elsewhere would reach DynamoDB and fail there as an internal error.
@@ -71,7 +72,7 @@ export async function listRoomOnline(
   roomId: string,
   query: PageQuery,
 ): Promise<Page<OnlineUser>> {
-  const room = await loadRoom(deps, roomId);
+  const room = await requireRoom(deps, roomId);
   await requireMember(deps, room, caller, { publicRoomsOpen: false });
   const after = afterUserOf(query.cursor);
   const connections = new Map<string, number>();
@@ -105,7 +106,7 @@ export async function listRoomHistory(
   roomId: string,
   query: HistoryQuery,
 ): Promise<{ messages: RoomMessage[]; next: number | null }> {
-  const room = await loadRoom(deps, roomId);
+  const room = await requireRoom(deps, roomId);
   await requireMember(deps, room, caller, { publicRoomsOpen: true });
   const { messages, more } = await listRoomMessages(deps, {
     roomId,

@@ -1,9 +1,9 @@
-import type { Deps } from '../clients.ts';
+import type { Deps } from '../deps.ts';
 import type { RoomEventFrame } from '../room-frames.ts';
 import { advanceReadCursor } from '../store/read-cursors.ts';
 import { latestSeq } from '../store/room-messages.ts';
 import type { Caller } from '../ws-event.ts';
-import { requireParticipant, requireRoom } from './room-access.ts';
+import { requireParticipant, requireRoom } from './access-policy.ts';
 import { emitRoomEvent, roomEventsEnabled } from './room-events.ts';
 
 /**

@@ -1,11 +1,11 @@
-import type { Deps } from '../clients.ts';
-import { AppError, forbidden, notFound, unauthorized } from '../errors.ts';
-import { addMember, getMember, removeMember } from '../store/members.ts';
+import type { Deps } from '../deps.ts';
+import { AppError, notFound, unauthorized } from '../errors.ts';
+import { addMember, removeMember } from '../store/members.ts';
 import { latestSeq } from '../store/room-messages.ts';
 import { createRoom, getRoom, type Room } from '../store/rooms.ts';
 import { subscribe, unsubscribe } from '../store/subscriptions.ts';
 import type { Caller } from '../ws-event.ts';
-import { isOwnerOrAdmin } from './room-access.ts';
+import { requireReader } from './access-policy.ts';
 import { announceMembership, roomEventsEnabled, userHasOtherSubscription } from './room-events.ts';
 import { recoverRoomMessages } from './room-history.ts';
 
@@ -98,8 +98,8 @@ async function findOrCreateRoom(deps: Deps, roomId: string, userId: string): Pro
  */
 async function admit(deps: Deps, room: Room, caller: Caller): Promise<boolean> {
   if (room.type === 'private') {
-    if (isOwnerOrAdmin(room, caller) || (await getMember(deps, room.roomId, caller.userId))) return false;
-    throw forbidden(`Room "${room.roomId}" is private and you are not a member`);
+    await requireReader(deps, room, caller);
+    return false;
   }
   const role = room.owner === caller.userId ? 'owner' : 'member';
   const outcome = await addMember(deps, room.roomId, caller.userId, role);

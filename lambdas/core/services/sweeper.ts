@@ -1,7 +1,7 @@
 import { GetConnectionCommand } from '@aws-sdk/client-apigatewaymanagementapi';
-import type { Deps } from '../clients.ts';
 import { mapWithConcurrency } from '../delivery/concurrency.ts';
 import { classify } from '../delivery/post.ts';
+import type { Deps } from '../deps.ts';
 import { logger } from '../logger.ts';
 import { touchConnection } from '../store/connections.ts';
 import { forEachIdleConnectionPage, type IdleConnection } from '../store/idle-connections.ts';

@@ -1,11 +1,14 @@
 import { BatchWriteCommand } from '@aws-sdk/lib-dynamodb';
-import type { Deps } from '../clients.ts';
+import type { TableDeps } from '../deps.ts';
 
 /**
  * Deletes items by key, 25 to a BatchWrite (the maximum). BatchWrite may leave items
  * unprocessed under throttling; a few rounds settle them.
  */
-export async function batchDelete(deps: Deps, itemKeys: readonly Record<string, unknown>[]): Promise<void> {
+export async function batchDelete(
+  deps: Pick<TableDeps, 'config' | 'db'>,
+  itemKeys: readonly Record<string, unknown>[],
+): Promise<void> {
   const table = deps.config.TABLE_NAME;
   for (let i = 0; i < itemKeys.length; i += 25) {
     let requests: Record<string, unknown>[] | undefined = itemKeys

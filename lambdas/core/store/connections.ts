@@ -1,6 +1,7 @@
 import { DeleteCommand, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import type { Deps } from '../clients.ts';
+import type { TableDeps } from '../deps.ts';
 import { isConditionFailed } from '../errors.ts';
+import { batchDelete } from './batch.ts';
 import { byUserIndex, epochSeconds, keys, lastSeenShards } from './keys.ts';
 import { queryAll } from './query-pages.ts';
 
@@ -22,7 +23,7 @@ export interface ConnectionRecord {
 
 type NewConnection = Omit<ConnectionRecord, 'expiresAt' | 'lastSeenAt' | 'rooms'>;
 
-export async function putConnection(deps: Deps, connection: NewConnection): Promise<ConnectionRecord> {
+export async function putConnection(deps: TableDeps, connection: NewConnection): Promise<ConnectionRecord> {
   const record: ConnectionRecord = {
     ...connection,
     rooms: [],
@@ -47,7 +48,10 @@ export async function putConnection(deps: Deps, connection: NewConnection): Prom
   return record;
 }
 
-export async function getConnection(deps: Deps, connectionId: string): Promise<ConnectionRecord | undefined> {
+export async function getConnection(
+  deps: TableDeps,
+  connectionId: string,
+): Promise<ConnectionRecord | undefined> {
   const { Item } = await deps.db.send(
     new GetCommand({ TableName: deps.config.TABLE_NAME, Key: keys.connection(connectionId) }),
   );
@@ -57,7 +61,7 @@ export async function getConnection(deps: Deps, connectionId: string): Promise<C
 
 /** Removes the record and returns what it held (undefined when it was already gone). */
 export async function deleteConnection(
-  deps: Deps,
+  deps: Pick<TableDeps, 'config' | 'db'>,
   connectionId: string,
 ): Promise<ConnectionRecord | undefined> {
   const { Attributes } = await deps.db.send(
@@ -70,8 +74,27 @@ export async function deleteConnection(
   return Attributes ? toRecord(Attributes) : undefined;
 }
 
+/**
+ * Removes a connection and everything hanging off it (its subscriptions), returning the record
+ * it held. The delete returns the record to one caller only, so when `$disconnect`, the
+ * sweeper and a delivery that met a 410 remove the same connection at once, exactly one of
+ * them gets it back (and with it the duty to announce the departure); the others get undefined.
+ */
+export async function removeConnection(
+  deps: Pick<TableDeps, 'config' | 'db'>,
+  connectionId: string,
+): Promise<ConnectionRecord | undefined> {
+  const removed = await deleteConnection(deps, connectionId);
+  if (!removed) return undefined;
+  await batchDelete(
+    deps,
+    removed.rooms.map((room) => keys.subscription(room, connectionId)),
+  );
+  return removed;
+}
+
 /** Moves last-seen on; the condition keeps a late ping from recreating a deleted record. */
-export async function touchConnection(deps: Deps, connectionId: string): Promise<boolean> {
+export async function touchConnection(deps: TableDeps, connectionId: string): Promise<boolean> {
   try {
     await deps.db.send(
       new UpdateCommand({
@@ -93,7 +116,7 @@ export async function touchConnection(deps: Deps, connectionId: string): Promise
 }
 
 /** Every live connection of a user (all devices and tabs), by the byUser index. */
-export async function listUserConnections(deps: Deps, userId: string): Promise<string[]> {
+export async function listUserConnections(deps: TableDeps, userId: string): Promise<string[]> {
   const items = await queryAll(deps, {
     IndexName: byUserIndex,
     KeyConditionExpression: 'gsi1pk = :user',

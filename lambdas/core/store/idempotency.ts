@@ -1,5 +1,5 @@
 import { GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import type { Deps } from '../clients.ts';
+import type { TableDeps } from '../deps.ts';
 import { isConditionFailed } from '../errors.ts';
 import { newMessageId } from '../ids.ts';
 import { epochSeconds, keys } from './keys.ts';
@@ -29,7 +29,7 @@ export type Claim =
  * conditional put decides which attempt is first without a transaction.
  */
 export async function claimIdempotencyKey(
-  deps: Deps,
+  deps: TableDeps,
   scope: string,
   key: string,
   proposed: IdempotentResult,
@@ -64,7 +64,7 @@ export async function claimIdempotencyKey(
 
 /** Marks the key done; `outcome.seq` keeps a publish's room seq for the retries' replies. */
 export async function completeIdempotencyKey(
-  deps: Deps,
+  deps: TableDeps,
   scope: string,
   key: string,
   outcome: { seq?: number } = {},
@@ -86,7 +86,7 @@ export async function completeIdempotencyKey(
  * attempt, that attempt's. `done` says the earlier attempt finished and nothing is to be redone.
  */
 export async function claimMessageIdentity(
-  deps: Deps,
+  deps: TableDeps,
   scope: string,
   key: string | undefined,
 ): Promise<{ result: IdempotentResult; done: boolean }> {

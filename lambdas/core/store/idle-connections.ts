@@ -1,5 +1,5 @@
 import { QueryCommand } from '@aws-sdk/lib-dynamodb';
-import type { Deps } from '../clients.ts';
+import type { TableDeps } from '../deps.ts';
 import { lastSeenIndexKeys } from './connections.ts';
 import { byLastSeenIndex } from './keys.ts';
 
@@ -18,7 +18,7 @@ export interface IdleConnection {
  * Returns false when `keepGoing` stopped it before the last page.
  */
 export async function forEachIdleConnectionPage(
-  deps: Deps,
+  deps: TableDeps,
   shard: number,
   seenBefore: number,
   onPage: (connections: IdleConnection[]) => Promise<void>,

@@ -1,5 +1,5 @@
 import { DeleteCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import type { Deps } from '../clients.ts';
+import type { TableDeps } from '../deps.ts';
 import { batchDelete } from './batch.ts';
 import { epochSeconds, keys } from './keys.ts';
 import { queryAll } from './query-pages.ts';
@@ -18,7 +18,7 @@ export interface InboxEntry {
  * overwrites the entry, which makes retries safe. A counter item per inbox tells when to trim,
  * so a write never has to count the inbox; the count happens only when the counter says full.
  */
-export async function putInboxEntry(deps: Deps, userId: string, entry: InboxEntry): Promise<void> {
+export async function putInboxEntry(deps: TableDeps, userId: string, entry: InboxEntry): Promise<void> {
   const { TABLE_NAME: TableName, INBOX_MAX } = deps.config;
   // The entry and its count are written at once (one round trip, not two): the counter only
   // tells when to count for real, and a trim corrects it.
@@ -45,7 +45,7 @@ export async function putInboxEntry(deps: Deps, userId: string, entry: InboxEntr
 
 /** Entries oldest first, skipping those past their expiry (TTL deletes late). */
 export async function listInbox(
-  deps: Deps,
+  deps: TableDeps,
   userId: string,
   limit: number,
 ): Promise<{ entries: InboxEntry[]; more: boolean }> {
@@ -77,7 +77,7 @@ export async function listInbox(
 
 /** Deletes the named entries; returns how many were there. */
 export async function deleteInboxEntries(
-  deps: Deps,
+  deps: TableDeps,
   userId: string,
   messageIds: readonly string[],
 ): Promise<number> {
@@ -102,7 +102,7 @@ export async function deleteInboxEntries(
  * Counts the inbox for real (the counter drifts: TTL deletes do not decrement it), drops
  * expired entries and then the oldest until INBOX_MAX remain, and corrects the counter.
  */
-async function trimInbox(deps: Deps, userId: string, counterSeen: number): Promise<void> {
+async function trimInbox(deps: TableDeps, userId: string, counterSeen: number): Promise<void> {
   const all = (await queryAll(deps, {
     KeyConditionExpression: 'pk = :pk AND begins_with(sk, :msg)',
     ExpressionAttributeValues: { ':pk': keys.inboxPartition(userId), ':msg': 'MSG#' },
@@ -121,7 +121,7 @@ async function trimInbox(deps: Deps, userId: string, counterSeen: number): Promi
   await addToCounter(deps, userId, all.length - doomed.length - counterSeen);
 }
 
-async function addToCounter(deps: Deps, userId: string, delta: number): Promise<void> {
+async function addToCounter(deps: TableDeps, userId: string, delta: number): Promise<void> {
   if (delta === 0) return;
   await deps.db.send(
     new UpdateCommand({

@@ -1,5 +1,5 @@
 import { DeleteCommand, GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
-import type { Deps } from '../clients.ts';
+import type { TableDeps } from '../deps.ts';
 import { isConditionFailed } from '../errors.ts';
 import { byUserIndex, keys } from './keys.ts';
 import { decodeCursor, encodeCursor, type Page } from './paging.ts';
@@ -22,7 +22,7 @@ export type AddMemberOutcome = 'added' | 'already' | 'full';
  * writes the member item; a user who already is a member gives the slot back.
  */
 export async function addMember(
-  deps: Deps,
+  deps: TableDeps,
   roomId: string,
   userId: string,
   role: MemberRole,
@@ -55,7 +55,7 @@ export async function addMember(
 }
 
 /** Ends a membership; false when the user was not a member. */
-export async function removeMember(deps: Deps, roomId: string, userId: string): Promise<boolean> {
+export async function removeMember(deps: TableDeps, roomId: string, userId: string): Promise<boolean> {
   const { Attributes } = await deps.db.send(
     new DeleteCommand({
       TableName: deps.config.TABLE_NAME,
@@ -68,7 +68,11 @@ export async function removeMember(deps: Deps, roomId: string, userId: string): 
   return true;
 }
 
-export async function getMember(deps: Deps, roomId: string, userId: string): Promise<Member | undefined> {
+export async function getMember(
+  deps: TableDeps,
+  roomId: string,
+  userId: string,
+): Promise<Member | undefined> {
   const { Item } = await deps.db.send(
     new GetCommand({ TableName: deps.config.TABLE_NAME, Key: keys.member(roomId, userId) }),
   );
@@ -76,7 +80,7 @@ export async function getMember(deps: Deps, roomId: string, userId: string): Pro
 }
 
 export async function listMembers(
-  deps: Deps,
+  deps: TableDeps,
   roomId: string,
   options: { limit?: number; cursor?: string | null } = {},
 ): Promise<Page<Member>> {
@@ -93,7 +97,7 @@ export async function listMembers(
 }
 
 /** Every member's user id, all pages (for notifications to a room's members). */
-export async function listAllMemberIds(deps: Deps, roomId: string): Promise<string[]> {
+export async function listAllMemberIds(deps: TableDeps, roomId: string): Promise<string[]> {
   const ids: string[] = [];
   let cursor: string | null = null;
   do {
@@ -105,7 +109,7 @@ export async function listAllMemberIds(deps: Deps, roomId: string): Promise<stri
 }
 
 /** The rooms a user is a member of, by the byUser index. */
-export async function listUserRoomIds(deps: Deps, userId: string): Promise<string[]> {
+export async function listUserRoomIds(deps: TableDeps, userId: string): Promise<string[]> {
   const items = await queryAll(deps, {
     IndexName: byUserIndex,
     KeyConditionExpression: 'gsi1pk = :user',

@@ -1,5 +1,5 @@
 import { BatchGetCommand, type BatchGetCommandOutput, PutCommand } from '@aws-sdk/lib-dynamodb';
-import type { Deps } from '../clients.ts';
+import type { TableDeps } from '../deps.ts';
 import { keys } from './keys.ts';
 
 export type PresenceStatus = 'online' | 'away' | 'busy';
@@ -11,7 +11,11 @@ export interface Presence {
 }
 
 /** Records the status a user chose; whether they are online at all comes from their connections. */
-export async function putPresence(deps: Deps, userId: string, status: PresenceStatus): Promise<Presence> {
+export async function putPresence(
+  deps: TableDeps,
+  userId: string,
+  status: PresenceStatus,
+): Promise<Presence> {
   const presence = { userId, status, updatedAt: deps.now() };
   await deps.db.send(
     new PutCommand({
@@ -23,7 +27,10 @@ export async function putPresence(deps: Deps, userId: string, status: PresenceSt
 }
 
 /** Chosen statuses of many users (100 keys per BatchGet); users who never chose one are absent. */
-export async function getPresences(deps: Deps, userIds: readonly string[]): Promise<Map<string, Presence>> {
+export async function getPresences(
+  deps: TableDeps,
+  userIds: readonly string[],
+): Promise<Map<string, Presence>> {
   const found = new Map<string, Presence>();
   const unique = [...new Set(userIds)];
   for (let i = 0; i < unique.length; i += 100) {

@@ -1,5 +1,5 @@
 import { QueryCommand, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
-import type { Deps } from '../clients.ts';
+import type { TableDeps } from '../deps.ts';
 
 /** A Query of the table without its name and start key, which `queryPages` fills in. */
 export type TableQuery = Omit<QueryCommandInput, 'TableName' | 'ExclusiveStartKey'>;
@@ -8,7 +8,10 @@ export type TableQuery = Omit<QueryCommandInput, 'TableName' | 'ExclusiveStartKe
  * Yields the items of each page of a Query until DynamoDB reports no more. A page holds up to
  * 1 MB, so a caller that acts per page (a fan-out) never holds a whole partition at once.
  */
-export async function* queryPages(deps: Deps, query: TableQuery): AsyncGenerator<Record<string, unknown>[]> {
+export async function* queryPages(
+  deps: TableDeps,
+  query: TableQuery,
+): AsyncGenerator<Record<string, unknown>[]> {
   let startKey: Record<string, unknown> | undefined;
   do {
     const page = await deps.db.send(
@@ -20,7 +23,7 @@ export async function* queryPages(deps: Deps, query: TableQuery): AsyncGenerator
 }
 
 /** Every item a Query finds, across all its pages. */
-export async function queryAll(deps: Deps, query: TableQuery): Promise<Record<string, unknown>[]> {
+export async function queryAll(deps: TableDeps, query: TableQuery): Promise<Record<string, unknown>[]> {
   const items: Record<string, unknown>[] = [];
   for await (const page of queryPages(deps, query)) items.push(...page);
   return items;

@@ -1,5 +1,5 @@
 import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import type { Deps } from '../clients.ts';
+import type { TableDeps } from '../deps.ts';
 import { isConditionFailed } from '../errors.ts';
 import { epochSeconds, keys } from './keys.ts';
 
@@ -9,7 +9,7 @@ import { epochSeconds, keys } from './keys.ts';
  * the whole burst at once and averages the rate over time. The conditional increment makes the
  * limit hold across Lambda containers. Returns 0 when allowed, else the ms until the window ends.
  */
-export async function consumeRateLimit(deps: Deps, userId: string, action: string): Promise<number> {
+export async function consumeRateLimit(deps: TableDeps, userId: string, action: string): Promise<number> {
   const { RATE_LIMIT_PER_SECOND: rate, RATE_LIMIT_BURST: burst } = deps.config;
   const windowMs = Math.max(1000, Math.round((burst / rate) * 1000));
   const now = deps.now();

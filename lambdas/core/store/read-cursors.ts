@@ -1,5 +1,5 @@
 import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import type { Deps } from '../clients.ts';
+import type { TableDeps } from '../deps.ts';
 import { isConditionFailed } from '../errors.ts';
 import { keys } from './keys.ts';
 
@@ -8,7 +8,7 @@ import { keys } from './keys.ts';
  * moves backwards: the condition refuses a lower value. Returns the cursor as it now stands.
  */
 export async function advanceReadCursor(
-  deps: Deps,
+  deps: TableDeps,
   input: { roomId: string; userId: string; epoch: number; upTo: number },
 ): Promise<number> {
   try {
@@ -37,7 +37,7 @@ export async function advanceReadCursor(
 
 /** The user's cursor in this life of the room; 0 when they have read nothing. */
 export async function getReadCursor(
-  deps: Deps,
+  deps: TableDeps,
   roomId: string,
   userId: string,
   epoch: number,

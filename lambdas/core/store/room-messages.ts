@@ -1,5 +1,5 @@
 import { PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
-import type { Deps } from '../clients.ts';
+import type { TableDeps } from '../deps.ts';
 import { isConditionFailed } from '../errors.ts';
 import { epochSeconds, keys, seqKey } from './keys.ts';
 
@@ -14,7 +14,7 @@ export interface RoomMessage {
 }
 
 /** The highest seq of this life of the room; 0 before the first message. */
-export async function latestSeq(deps: Deps, roomId: string, epoch: number): Promise<number> {
+export async function latestSeq(deps: TableDeps, roomId: string, epoch: number): Promise<number> {
   const { Items } = await deps.db.send(
     new QueryCommand({
       TableName: deps.config.TABLE_NAME,
@@ -36,7 +36,7 @@ export async function latestSeq(deps: Deps, roomId: string, epoch: number): Prom
  * transaction and without a counter that a crash could leave ahead of the history.
  */
 export async function appendRoomMessage(
-  deps: Deps,
+  deps: TableDeps,
   input: { roomId: string; epoch: number; id: string; from: string; data: unknown; ts: number },
 ): Promise<RoomMessage> {
   let seq = (await latestSeq(deps, input.roomId, input.epoch)) + 1;
@@ -74,7 +74,7 @@ export async function appendRoomMessage(
  * past retention that TTL has not removed yet.
  */
 export async function listRoomMessages(
-  deps: Deps,
+  deps: TableDeps,
   input: { roomId: string; epoch: number; since?: number; before?: number; limit: number },
 ): Promise<{ messages: RoomMessage[]; more: boolean }> {
   const ascending = input.since !== undefined;

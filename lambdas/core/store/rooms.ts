@@ -1,5 +1,5 @@
 import { DeleteCommand, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import type { Deps } from '../clients.ts';
+import type { TableDeps } from '../deps.ts';
 import { isConditionFailed } from '../errors.ts';
 import { keys } from './keys.ts';
 
@@ -21,7 +21,11 @@ export interface Room {
 
 export type NewRoom = Pick<Room, 'roomId' | 'name' | 'type' | 'owner' | 'maxMembers'>;
 
-export async function getRoom(deps: Deps, roomId: string, consistent = false): Promise<Room | undefined> {
+export async function getRoom(
+  deps: TableDeps,
+  roomId: string,
+  consistent = false,
+): Promise<Room | undefined> {
   const { Item } = await deps.db.send(
     new GetCommand({ TableName: deps.config.TABLE_NAME, Key: keys.room(roomId), ConsistentRead: consistent }),
   );
@@ -33,7 +37,7 @@ export async function getRoom(deps: Deps, roomId: string, consistent = false): P
  * which). The epoch is the creation time in ms, bumped past any earlier life's epoch.
  */
 export async function createRoom(
-  deps: Deps,
+  deps: TableDeps,
   input: NewRoom,
   previousEpoch = 0,
 ): Promise<{ room: Room; created: boolean }> {
@@ -57,7 +61,7 @@ export async function createRoom(
 }
 
 export async function updateRoom(
-  deps: Deps,
+  deps: TableDeps,
   roomId: string,
   patch: Partial<Pick<Room, 'name' | 'type' | 'maxMembers'>>,
 ): Promise<Room | undefined> {
@@ -96,7 +100,7 @@ export async function updateRoom(
 }
 
 /** Deletes the settings item; members and subscriptions are removed by the caller. */
-export async function deleteRoomSettings(deps: Deps, roomId: string): Promise<Room | undefined> {
+export async function deleteRoomSettings(deps: TableDeps, roomId: string): Promise<Room | undefined> {
   const { Attributes } = await deps.db.send(
     new DeleteCommand({ TableName: deps.config.TABLE_NAME, Key: keys.room(roomId), ReturnValues: 'ALL_OLD' }),
   );
@@ -107,7 +111,7 @@ export async function deleteRoomSettings(deps: Deps, roomId: string): Promise<Ro
  * Counts a member in, unless the room is full. The condition makes the limit hold under
  * concurrent joins without a transaction. False when full (or the room is gone).
  */
-export async function reserveMemberSlot(deps: Deps, roomId: string): Promise<boolean> {
+export async function reserveMemberSlot(deps: TableDeps, roomId: string): Promise<boolean> {
   try {
     await deps.db.send(
       new UpdateCommand({
@@ -125,7 +129,7 @@ export async function reserveMemberSlot(deps: Deps, roomId: string): Promise<boo
   }
 }
 
-export async function releaseMemberSlot(deps: Deps, roomId: string): Promise<void> {
+export async function releaseMemberSlot(deps: TableDeps, roomId: string): Promise<void> {
   try {
     await deps.db.send(
       new UpdateCommand({

@@ -1,5 +1,5 @@
 import { DeleteCommand, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import type { Deps } from '../clients.ts';
+import type { TableDeps } from '../deps.ts';
 import { isConditionFailed } from '../errors.ts';
 import { batchDelete } from './batch.ts';
 import { epochSeconds, keys } from './keys.ts';
@@ -15,7 +15,7 @@ export interface Subscriber {
  * Subscribes a connection to a room. The room is first added to the connection's record (so
  * `$disconnect` and pruning find it); a connection whose record is gone is not subscribed.
  */
-export async function subscribe(deps: Deps, roomId: string, subscriber: Subscriber): Promise<boolean> {
+export async function subscribe(deps: TableDeps, roomId: string, subscriber: Subscriber): Promise<boolean> {
   try {
     await deps.db.send(
       new UpdateCommand({
@@ -49,7 +49,7 @@ export async function subscribe(deps: Deps, roomId: string, subscriber: Subscrib
 
 /** Removes one subscription; `fromConnection: false` when the connection record is gone anyway. */
 export async function unsubscribe(
-  deps: Deps,
+  deps: TableDeps,
   roomId: string,
   connectionId: string,
   fromConnection = true,
@@ -80,7 +80,7 @@ export async function unsubscribe(
 }
 
 /** Whether this connection is subscribed to the room (one point read; expired ones count as absent). */
-export async function isSubscribed(deps: Deps, roomId: string, connectionId: string): Promise<boolean> {
+export async function isSubscribed(deps: TableDeps, roomId: string, connectionId: string): Promise<boolean> {
   const { Item } = await deps.db.send(
     new GetCommand({
       TableName: deps.config.TABLE_NAME,
@@ -97,7 +97,7 @@ export async function isSubscribed(deps: Deps, roomId: string, connectionId: str
  * 10,000 connections costs a few reads.
  */
 export async function forEachSubscriberPage(
-  deps: Deps,
+  deps: TableDeps,
   roomId: string,
   onPage: (subscribers: Subscriber[]) => Promise<void>,
 ): Promise<number> {
@@ -115,7 +115,7 @@ export async function forEachSubscriberPage(
   return reads;
 }
 
-export async function listSubscribers(deps: Deps, roomId: string): Promise<Subscriber[]> {
+export async function listSubscribers(deps: TableDeps, roomId: string): Promise<Subscriber[]> {
   const all: Subscriber[] = [];
   await forEachSubscriberPage(deps, roomId, async (page) => {
     all.push(...page);
@@ -124,7 +124,7 @@ export async function listSubscribers(deps: Deps, roomId: string): Promise<Subsc
 }
 
 /** Removes every subscription of a room (room deleted). */
-export async function deleteAllSubscriptions(deps: Deps, roomId: string): Promise<Subscriber[]> {
+export async function deleteAllSubscriptions(deps: TableDeps, roomId: string): Promise<Subscriber[]> {
   const removed = await listSubscribers(deps, roomId);
   await batchDelete(
     deps,

@@ -1,5 +1,5 @@
 import { DeleteCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
-import type { Deps } from '../clients.ts';
+import type { TableDeps } from '../deps.ts';
 import { isConditionFailed } from '../errors.ts';
 import { newSecretToken } from '../ids.ts';
 import { epochSeconds, keys } from './keys.ts';
@@ -15,7 +15,7 @@ export interface TicketHolder {
   readonly roles: readonly string[];
 }
 
-export async function createTicket(deps: Deps, holder: TicketHolder): Promise<Ticket> {
+export async function createTicket(deps: TableDeps, holder: TicketHolder): Promise<Ticket> {
   const ticket = newSecretToken();
   const expiresAt = deps.now() + deps.config.TICKET_TTL_SECONDS * 1000;
   await deps.db.send(
@@ -40,7 +40,7 @@ export async function createTicket(deps: Deps, holder: TicketHolder): Promise<Ti
  * presenting the same ticket, only one gets the item back. Undefined when the ticket is
  * unknown, used or expired.
  */
-export async function consumeTicket(deps: Deps, ticket: string): Promise<TicketHolder | undefined> {
+export async function consumeTicket(deps: TableDeps, ticket: string): Promise<TicketHolder | undefined> {
   try {
     const { Attributes } = await deps.db.send(
       new DeleteCommand({

@@ -1,18 +1,15 @@
-import type { Deps } from '../../../lambdas/core/clients.ts';
 import { getConfig } from '../../../lambdas/core/config.ts';
+import type { TableDeps } from '../../../lambdas/core/deps.ts';
 import { listUserConnections } from '../../../lambdas/core/store/connections.ts';
 import { subscribe } from '../../../lambdas/core/store/subscriptions.ts';
 import type { TestRuntime } from '../../helpers/runtime.ts';
 import type { TestSocket } from '../../helpers/socket.ts';
 
 /** The store functions pointed at the test runtime's table, to seed what a test needs. */
-export function storeOf(rt: TestRuntime): Deps {
+export function storeOf(rt: TestRuntime): TableDeps {
   return {
     config: { ...getConfig(), TABLE_NAME: rt.endpoints.tableName },
     db: rt.db,
-    sqs: rt.sqs,
-    management: undefined as never,
-    posts: undefined as never,
     now: Date.now,
   };
 }

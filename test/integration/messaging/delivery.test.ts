@@ -1,5 +1,7 @@
 import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { getConfig } from '../../../lambdas/core/config.ts';
+import { subscribe } from '../../../lambdas/core/store/subscriptions.ts';
 import { startTestRuntime, type TestRuntime } from '../../helpers/runtime.ts';
 import { sleep } from '../../helpers/socket.ts';
 import { itemsWithPrefix } from '../../helpers/table.ts';
@@ -81,5 +83,38 @@ describe('Delivery', () => {
     await sleep(300);
     for (const s of sockets) expect(s.ofType('message')).toHaveLength(1);
     await Promise.all([...sockets.map((s) => s.close()), alice.close()]);
+  });
+
+  it('announces left and offline once for a connection that a delivery worker finds gone in a shard', async () => {
+    const store = {
+      config: { ...getConfig(), TABLE_NAME: rt.endpoints.tableName },
+      db: rt.db,
+      now: Date.now,
+    };
+    const ghost = 'GhostConn0002A=';
+    await rt.db.send(
+      new PutCommand({ TableName: rt.endpoints.tableName, Item: connectionRecord(ghost, 'vera') }),
+    );
+    const sockets = await Promise.all(['walt', 'xena', 'yuri', 'zoe'].map((user) => rt.connect(user)));
+    for (const socket of sockets) await socket.request({ action: 'join', room: 'hall' });
+    await subscribe(store, 'hall', { connectionId: ghost, userId: 'vera' });
+
+    const batchesBefore = rt.sqsStats().SendMessageBatch ?? 0;
+    await sockets[0]?.request({ action: 'publish', room: 'hall', data: 'sharded' });
+    const isVera = (event: string) => (f: { type?: unknown; event?: unknown; user?: unknown }) =>
+      f.type === 'event' && f.event === event && f.user === 'vera';
+    for (const socket of sockets) {
+      expect(await socket.waitFor(isVera('left'), 8000)).toMatchObject({ room: 'hall' });
+      expect(await socket.waitFor(isVera('presence'), 8000)).toMatchObject({ status: 'offline' });
+    }
+    // Five recipients over an inline maximum of three: the publish went out as shards.
+    expect((rt.sqsStats().SendMessageBatch ?? 0) - batchesBefore).toBeGreaterThanOrEqual(2);
+    await sleep(300);
+    for (const socket of sockets) {
+      expect(socket.frames.filter(isVera('left'))).toHaveLength(1);
+      expect(socket.frames.filter(isVera('presence'))).toHaveLength(1);
+    }
+    expect(await itemsWithPrefix(rt.db, rt.endpoints.tableName, `CONN#${ghost}`)).toHaveLength(0);
+    await Promise.all(sockets.map((s) => s.close()));
   });
 });

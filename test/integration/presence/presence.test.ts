@@ -1,8 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Deps } from '../../../lambdas/core/clients.ts';
 import { getConfig } from '../../../lambdas/core/config.ts';
+import type { TableDeps } from '../../../lambdas/core/deps.ts';
+import { putConnection } from '../../../lambdas/core/store/connections.ts';
 import { addMember } from '../../../lambdas/core/store/members.ts';
 import { createRoom } from '../../../lambdas/core/store/rooms.ts';
+import { subscribe } from '../../../lambdas/core/store/subscriptions.ts';
 import { startTestRuntime, type TestRuntime } from '../../helpers/runtime.ts';
 import { type Frame, sleep, type TestSocket } from '../../helpers/socket.ts';
 import { eventually, itemsWithPrefix } from '../../helpers/table.ts';
@@ -25,12 +27,9 @@ const isEvent = (event: string, user: string, room: string) => (f: Frame) =>
   f.type === 'event' && f.event === event && f.user === user && f.room === room;
 
 /** The store pointed at the runtime's table, for what only the HTTP API does (private rooms). */
-const storeOf = (runtime: TestRuntime): Deps => ({
+const storeOf = (runtime: TestRuntime): TableDeps => ({
   config: { ...getConfig(), TABLE_NAME: runtime.endpoints.tableName },
   db: runtime.db,
-  sqs: runtime.sqs,
-  management: undefined as never,
-  posts: undefined as never,
   now: Date.now,
 });
 
@@ -163,5 +162,29 @@ describe('Departure', () => {
     await sleep(200);
     expect(ivan.frames.filter(isEvent('presence', 'heidi', 'attic'))).toHaveLength(0);
     await Promise.all([heidiPhone.close(), ivan.close()]);
+  });
+
+  it('announces left and offline once for a connection that a publish finds gone (410)', async () => {
+    // A record whose `$disconnect` never came: the gateway no longer knows the connection.
+    const store = storeOf(rt);
+    const ghost = 'GhostConn0001A=';
+    await putConnection(store, { connectionId: ghost, userId: 'olga', roles: [], connectedAt: Date.now() });
+    const peggy = await rt.connect('peggy');
+    await join(peggy, 'cellar');
+    await subscribe(store, 'cellar', { connectionId: ghost, userId: 'olga' });
+
+    const reply = await peggy.request({ action: 'publish', room: 'cellar', data: 'anyone?' });
+    expect(reply).toMatchObject({ type: 'reply' });
+    expect(await peggy.waitFor(isEvent('left', 'olga', 'cellar'))).toMatchObject({ ts: expect.any(Number) });
+    expect(await peggy.waitFor(isEvent('presence', 'olga', 'cellar'))).toMatchObject({ status: 'offline' });
+    expect(await connectionCount('olga')).toBe(0);
+    await peggy.request({ action: 'publish', room: 'cellar', data: 'again' });
+    await sleep(300);
+    expect(peggy.frames.filter(isEvent('left', 'olga', 'cellar'))).toHaveLength(1);
+    expect(peggy.frames.filter(isEvent('presence', 'olga', 'cellar'))).toHaveLength(1);
+    expect((await peggy.request({ action: 'who', room: 'cellar' })).result).toEqual({
+      users: [{ user: 'peggy', status: 'online' }],
+    });
+    await peggy.close();
   });
 });

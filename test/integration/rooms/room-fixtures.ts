@@ -1,6 +1,6 @@
 import { DeleteCommand } from '@aws-sdk/lib-dynamodb';
-import type { Deps } from '../../../lambdas/core/clients.ts';
 import { getConfig } from '../../../lambdas/core/config.ts';
+import type { TableDeps } from '../../../lambdas/core/deps.ts';
 import { addMember } from '../../../lambdas/core/store/members.ts';
 import { createRoom, type NewRoom, type Room } from '../../../lambdas/core/store/rooms.ts';
 import type { TestRuntime } from '../../helpers/runtime.ts';
@@ -11,13 +11,10 @@ import { itemsWithPrefix } from '../../helpers/table.ts';
  * The store functions pointed at the test runtime's table, for what belongs to the HTTP API
  * (private rooms, members added by an owner, deleting a room).
  */
-export function storeOf(rt: TestRuntime): Deps {
+export function storeOf(rt: TestRuntime): TableDeps {
   return {
     config: { ...getConfig(), TABLE_NAME: rt.endpoints.tableName },
     db: rt.db,
-    sqs: rt.sqs,
-    management: undefined as never,
-    posts: undefined as never,
     now: Date.now,
   };
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { Deps } from '../../../lambdas/core/clients.ts';
 import { getConfig } from '../../../lambdas/core/config.ts';
+import type { Deps } from '../../../lambdas/core/deps.ts';
 import { sendDirectMessage } from '../../../lambdas/core/services/direct-messages.ts';
 
 /** Fake clients that log when each call starts and ends; the inbox write answers last. */

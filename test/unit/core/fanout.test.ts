@@ -1,11 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import type { Deps } from '../../../lambdas/core/clients.ts';
 import { getConfig } from '../../../lambdas/core/config.ts';
 import { deliverToSegment } from '../../../lambdas/core/delivery/broadcast.ts';
 import { deliverToConnections } from '../../../lambdas/core/delivery/deliver.ts';
-import type { PostOutcome } from '../../../lambdas/core/delivery/post.ts';
 import { deliveryRecord, type ScanRecord } from '../../../lambdas/core/delivery/records.ts';
+import type { Deps, PostOutcome } from '../../../lambdas/core/deps.ts';
+import { queueDepartures } from '../../../lambdas/core/services/departures.ts';
 import { publishNotification } from '../../../lambdas/core/services/notifications.ts';
+import type { ConnectionRecord } from '../../../lambdas/core/store/connections.ts';
 
 interface Sent {
   readonly name: string;
@@ -18,6 +19,8 @@ interface FakeOptions {
   clock?: () => number;
   /** What the gateway answers a post to this connection. @default 'ok' */
   outcome?: (connectionId: string) => PostOutcome;
+  /** What a DeleteCommand returns as the old item. @default nothing (already gone) */
+  deleted?: (command: never) => Record<string, unknown> | undefined;
 }
 
 /**
@@ -37,6 +40,7 @@ function fakeDeps(options: FakeOptions = {}) {
         record(command);
         const { name } = (command as { constructor: { name: string } }).constructor;
         if (name === 'ScanCommand') return pages.shift() ?? { Items: [] };
+        if (name === 'DeleteCommand') return { Attributes: options.deleted?.(command) };
         return {};
       },
     },
@@ -175,5 +179,66 @@ describe('Function: deliverToConnections', () => {
     };
     const report = await deliverToConnections(deps, 'frame', ['a', 'gone'], { inlineOnly: true });
     expect(report).toMatchObject({ delivered: 1, gone: 1 });
+  });
+});
+
+describe('Function: deliverToConnections (gone connections)', () => {
+  it('removes a gone connection and its subscriptions and reports the record without announcing it', async () => {
+    const { deps, calls } = fakeDeps({
+      outcome: (id) => (id === 'gone' ? 'gone' : 'ok'),
+      deleted: () => ({ connectionId: 'gone', userId: 'olga', rooms: new Set(['cellar']), lastSeenAt: 5 }),
+    });
+    const report = await deliverToConnections(deps, 'frame', ['a', 'gone'], { inlineOnly: true });
+    expect(report).toMatchObject({ delivered: 1, gone: 1 });
+    expect(report.removed).toMatchObject([{ connectionId: 'gone', userId: 'olga', rooms: ['cellar'] }]);
+    const batch = calls.find((c) => c.name === 'BatchWriteCommand')?.input.RequestItems as Record<
+      string,
+      unknown
+    >;
+    expect(batch.table).toEqual([{ DeleteRequest: { Key: { pk: 'SUBS#cellar', sk: 'CONN#gone' } } }]);
+    // Delivery reports; announcing (which reads the user's other connections) is not its part.
+    expect(calls.filter((c) => c.name === 'QueryCommand' || c.name === 'GetCommand')).toHaveLength(0);
+    expect(calls.filter((c) => c.name === 'SendMessageBatchCommand')).toHaveLength(0);
+  });
+
+  it('reports nothing removed when another caller removed the gone connection first', async () => {
+    const { deps } = fakeDeps({ outcome: () => 'gone' });
+    const report = await deliverToConnections(deps, 'frame', ['gone'], { inlineOnly: true });
+    expect(report).toMatchObject({ gone: 1, removed: [] });
+  });
+});
+
+describe('Function: queueDepartures', () => {
+  const record = (connectionId: string, rooms: string[]): ConnectionRecord => ({
+    connectionId,
+    userId: `user-${connectionId}`,
+    roles: [],
+    connectedAt: 1,
+    lastSeenAt: 2,
+    expiresAt: 3,
+    rooms,
+  });
+
+  it('queues one departure record per removed connection that was in a room', async () => {
+    const { deps, calls } = fakeDeps();
+    await queueDepartures(deps, [record('a', ['r1', 'r2']), record('b', []), record('c', ['r1'])]);
+    const entries = calls.find((c) => c.name === 'SendMessageBatchCommand')?.input.Entries as {
+      MessageBody: string;
+    }[];
+    const bodies = entries.map((e) => JSON.parse(e.MessageBody));
+    expect(bodies).toEqual([
+      {
+        type: 'departure',
+        connection: { connectionId: 'a', userId: 'user-a', rooms: ['r1', 'r2'], lastSeen: 2 },
+      },
+      { type: 'departure', connection: { connectionId: 'c', userId: 'user-c', rooms: ['r1'], lastSeen: 2 } },
+    ]);
+    for (const body of bodies) expect(deliveryRecord.safeParse(body).success).toBe(true);
+  });
+
+  it('sends nothing when no removed connection was in a room', async () => {
+    const { deps, calls } = fakeDeps();
+    await queueDepartures(deps, [record('b', [])]);
+    expect(calls).toHaveLength(0);
   });
 });

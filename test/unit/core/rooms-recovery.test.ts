@@ -1,7 +1,7 @@
 import type { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { describe, expect, it } from 'vitest';
-import type { Deps } from '../../../lambdas/core/clients.ts';
 import { getConfig } from '../../../lambdas/core/config.ts';
+import type { Deps } from '../../../lambdas/core/deps.ts';
 import { recoverRoomMessages, recoveryMax } from '../../../lambdas/core/services/room-history.ts';
 import { seqKey } from '../../../lambdas/core/store/keys.ts';
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { Deps } from '../../../lambdas/core/clients.ts';
 import { getConfig } from '../../../lambdas/core/config.ts';
+import type { Deps } from '../../../lambdas/core/deps.ts';
 import { sweepConnections } from '../../../lambdas/core/services/sweeper.ts';
 
 const now = 1_800_000_000_000;
