@@ -5,7 +5,7 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
-import { type Config, getConfig } from './config.ts';
+import { type Config, getConfig, requireResource } from './config.ts';
 import { createHttpPoster, type Poster } from './delivery/poster.ts';
 
 /** Everything a service needs from the outside world; tests pass their own. */
@@ -76,24 +76,28 @@ export function createDeps(config: Config = getConfig()): Deps {
   const sqs = new SQSClient({ requestHandler: keepAlive(config.SDK_CONNECTION_TIMEOUT_MS) });
   sqs.middlewareStack.add(reportCalls('SQS'), observerStep);
   withoutResponseLog(sqs.middlewareStack);
+  // Only functions bound to `management` get MANAGEMENT_ENDPOINT: without it, every call fails
+  // with a ConfigError naming it, instead of reaching some default host.
+  const managementEndpoint = () => requireResource(config, 'MANAGEMENT_ENDPOINT');
   // Retries are ours (delivery/post.ts): backoff with jitter, then hand-off to the queue.
   const management = new ApiGatewayManagementApiClient({
-    endpoint: config.MANAGEMENT_ENDPOINT,
+    endpoint: config.MANAGEMENT_ENDPOINT ?? (async () => ({ url: new URL(managementEndpoint()) })),
     maxAttempts: 1,
     requestHandler: keepAlive(config.SDK_CONNECTION_TIMEOUT_MS, config.DELIVERY_TIMEOUT_MS),
   });
   management.middlewareStack.add(reportCalls('ApiGatewayManagementApi'), observerStep);
   // Region and credentials as the SDK client resolves them: the default provider chain, memoized
   // and refreshed before temporary credentials expire.
-  const poster = createHttpPoster({
-    endpoint: config.MANAGEMENT_ENDPOINT,
-    region: () => management.config.region(),
-    credentials: () => management.config.credentials(),
-    timeoutMs: config.DELIVERY_TIMEOUT_MS,
-  });
+  let poster: Poster | undefined;
   const posts: Poster = {
     post: (connectionId, frame) => {
       callObserver?.('ApiGatewayManagementApi', 'PostToConnectionCommand');
+      poster ??= createHttpPoster({
+        endpoint: managementEndpoint(),
+        region: () => management.config.region(),
+        credentials: () => management.config.credentials(),
+        timeoutMs: config.DELIVERY_TIMEOUT_MS,
+      });
       return poster.post(connectionId, frame);
     },
   };

@@ -1,4 +1,5 @@
 import type { Deps } from '../clients.ts';
+import { requireResource } from '../config.ts';
 import { logger } from '../logger.ts';
 import { sendRecords } from '../queue.ts';
 import { closeConnection } from '../services/connection-lifecycle.ts';
@@ -43,8 +44,7 @@ export async function deliverToConnections(
   const report: DeliveryReport = { delivered: 0, gone: 0, handedOff: 0, sharded: 0, rejected: 0 };
   const unique = [...new Set(connectionIds)];
   if (unique.length === 0) return report;
-  const { DELIVERY_INLINE_MAX, DELIVERY_SHARD_SIZE, DELIVERY_CONCURRENCY, DELIVERIES_QUEUE_URL } =
-    deps.config;
+  const { DELIVERY_INLINE_MAX, DELIVERY_SHARD_SIZE, DELIVERY_CONCURRENCY } = deps.config;
 
   if (!options.inlineOnly && unique.length > DELIVERY_INLINE_MAX) {
     const records = chunk(unique, DELIVERY_SHARD_SIZE).map((ids) => ({
@@ -55,7 +55,7 @@ export async function deliverToConnections(
         attempt: 0,
       } satisfies DeliveryRecord),
     }));
-    await sendRecords(deps, DELIVERIES_QUEUE_URL, records);
+    await sendRecords(deps, requireResource(deps.config, 'DELIVERIES_QUEUE_URL'), records);
     report.sharded = unique.length;
     return report;
   }
@@ -84,7 +84,9 @@ export async function deliverToConnections(
     } else {
       const body = JSON.stringify({ type: 'connections', frame, connectionIds: retryLater, attempt });
       // Exponential delay so a throttled account gets room to recover.
-      await sendRecords(deps, DELIVERIES_QUEUE_URL, [{ body, delaySeconds: Math.min(900, 2 ** attempt) }]);
+      await sendRecords(deps, requireResource(deps.config, 'DELIVERIES_QUEUE_URL'), [
+        { body, delaySeconds: Math.min(900, 2 ** attempt) },
+      ]);
       report.handedOff = retryLater.length;
     }
   }

@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import type { Deps } from '../../../lambdas/core/clients.ts';
-import { getConfig } from '../../../lambdas/core/config.ts';
 import { deliverToSegment } from '../../../lambdas/core/delivery/broadcast.ts';
 import { deliverToConnections } from '../../../lambdas/core/delivery/deliver.ts';
 import type { PostOutcome } from '../../../lambdas/core/delivery/post.ts';
 import { deliveryRecord, type ScanRecord } from '../../../lambdas/core/delivery/records.ts';
 import { publishNotification } from '../../../lambdas/core/services/notifications.ts';
+import { testConfig } from '../../helpers/config.ts';
 
 interface Sent {
   readonly name: string;
@@ -31,7 +31,7 @@ function fakeDeps(options: FakeOptions = {}) {
     calls.push({ name: command.constructor.name, input: command.input });
   };
   const deps = {
-    config: { ...getConfig(), DELIVERIES_QUEUE_URL: 'deliveries', TABLE_NAME: 'table' },
+    config: testConfig(),
     db: {
       send: async (command: never) => {
         record(command);
