@@ -13,6 +13,7 @@ import { createTables, startDynamoDbProcess } from './dynamodb/index.ts';
 import { startSqsEventSource } from './event-sources/index.ts';
 import { startHttpApi } from './http-api/index.ts';
 import { type LocalFunction, loadFunction } from './lambda/index.ts';
+import { PortInUseError } from './listen.ts';
 import { startSchedule } from './schedules/index.ts';
 import { createQueues, startSqs } from './sqs/index.ts';
 import { startChatPage } from './web/index.ts';
@@ -71,6 +72,15 @@ export interface LocalRuntime {
   stop(): Promise<void>;
 }
 
+/** Marks a taken port with the option that chose it (see {@link PortInUseError}). */
+const portOf =
+  (option: 'wsPort' | 'httpPort') =>
+  (error: unknown): never => {
+    throw error instanceof PortInUseError
+      ? new PortInUseError(error.host, error.port, error.message, option)
+      : error;
+  };
+
 const rootDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
 /**
@@ -78,7 +88,8 @@ const rootDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..')
  * another core), SQS, the WebSocket API with its management API, the HTTP API, the queue event
  * sources and the schedules, all running the same handler code that deploys. Handlers reach the
  * local services only through the standard `AWS_ENDPOINT_URL_*` variables, so it is one runtime
- * per process.
+ * per process. A taken WebSocket or HTTP port rejects with a {@link PortInUseError} whose
+ * `option` is `wsPort` or `httpPort`.
  */
 export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Promise<LocalRuntime> {
   // Node 20 is supported locally; the SDK's notice about its own future support is noise here.
@@ -171,7 +182,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
       limits: options.limits,
       faults: options.faults,
       log,
-    });
+    }).catch(portOf('wsPort'));
     stops.push(() => gateway.close());
 
     // The chat page and its development token endpoint are local-only routes beside the manifest's.
@@ -191,7 +202,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
       },
       staticDir: chatPage.staticDir,
       log,
-    });
+    }).catch(portOf('httpPort'));
     stops.push(() => http.close());
 
     Object.assign(process.env, {

@@ -1,40 +1,41 @@
 import { setFlagsFromString } from 'node:v8';
 import { localDefaults } from './defaults.ts';
+import { PortInUseError } from './listen.ts';
 import { startLocalRuntime } from './runtime.ts';
+import { portVariables, readStartOptions, StartOptionError } from './start-options.ts';
 
-/**
- * `npm start`: the whole backend offline. Configuration by environment:
- * WS_PORT (8080), HTTP_PORT (8081), STAGE (local), JWT_SECRET (a printed development secret),
- * DATA_DIR (keep DynamoDB data in a folder; in memory by default), IDLE_TIMEOUT_MS (600000),
- * HEAP_GROWING_PERCENT (20, see localDefaults; 0 leaves V8's own heap growth),
- * and for LocalStack AWS_ENDPOINT_URL_DYNAMODB / AWS_ENDPOINT_URL_SQS with USE_EXTERNAL_AWS_ENDPOINTS=1.
- */
+/** `npm start`: the whole backend offline, configured by environment (see readStartOptions). */
 // A copy: the runtime fills process.env with the functions' configuration.
 const env = { ...process.env };
-const port = (value: string | undefined, fallback: number) => (value ? Number(value) : fallback);
-const external = env.USE_EXTERNAL_AWS_ENDPOINTS === '1';
 const time = () => new Date().toISOString().slice(11, 23);
-const heapGrowingPercent = Number(env.HEAP_GROWING_PERCENT ?? localDefaults.heapGrowingPercent);
-if (!Number.isInteger(heapGrowingPercent) || heapGrowingPercent < 0) {
-  process.stderr.write(
-    `HEAP_GROWING_PERCENT must be a whole number, 0 or more; got "${env.HEAP_GROWING_PERCENT}"\n`,
-  );
+/** A configuration `npm start` cannot run with: one line on stderr, exit 1, no stack trace. */
+function stop(message: string): never {
+  process.stderr.write(`npm start: ${message}\n`);
   process.exit(1);
 }
+
+let options: ReturnType<typeof readStartOptions>;
+try {
+  options = readStartOptions(env);
+} catch (error) {
+  if (!(error instanceof StartOptionError)) throw error;
+  stop(error.message);
+}
 // Read by V8 at every full collection, so setting it now, before the load, is in time.
-if (heapGrowingPercent > 0) setFlagsFromString(`--heap-growing-percent=${heapGrowingPercent}`);
+if (options.heapGrowingPercent > 0)
+  setFlagsFromString(`--heap-growing-percent=${options.heapGrowingPercent}`);
 
 const runtime = await startLocalRuntime({
-  wsPort: port(env.WS_PORT, localDefaults.wsPort),
-  httpPort: port(env.HTTP_PORT, localDefaults.httpPort),
-  stage: env.STAGE ?? localDefaults.stage,
-  jwtSecret: env.JWT_SECRET ?? localDefaults.jwtSecret,
-  dataDir: env.DATA_DIR,
-  heapGrowingPercent,
-  limits: env.IDLE_TIMEOUT_MS ? { idleTimeoutMs: Number(env.IDLE_TIMEOUT_MS) } : undefined,
-  external: external ? { dynamodb: env.AWS_ENDPOINT_URL_DYNAMODB, sqs: env.AWS_ENDPOINT_URL_SQS } : undefined,
+  ...options,
   writeEndpointsFile: true,
   log: env.QUIET === '1' ? undefined : (line) => process.stdout.write(`${time()} ${line}\n`),
+}).catch((error: unknown) => {
+  if (!(error instanceof PortInUseError) || !(error.option === 'wsPort' || error.option === 'httpPort'))
+    throw error;
+  const variable = portVariables[error.option];
+  return stop(
+    `port ${error.port} on ${error.host} is already in use (another npm start?); stop what holds it, or set ${variable} to a free port (${variable}=0 picks one)`,
+  );
 });
 
 const e = runtime.endpoints;

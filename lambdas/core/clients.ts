@@ -5,9 +5,9 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
-import { type Config, getConfig } from './config.ts';
+import { type Config, getConfig, requireResource } from './config.ts';
 import { createHttpPoster } from './delivery/poster.ts';
-import type { Deps } from './deps.ts';
+import type { Deps, Poster } from './deps.ts';
 
 /**
  * Keep-alive sockets for the SDK clients. The SDK starts the connection timer when a request is
@@ -39,20 +39,29 @@ export function createDeps(config: Config = getConfig()): Deps {
   });
   const sqs = new SQSClient({ requestHandler: keepAlive(config.SDK_CONNECTION_TIMEOUT_MS) });
   withoutResponseLog(sqs.middlewareStack);
+  // Only functions bound to `management` get MANAGEMENT_ENDPOINT: without it, every call fails
+  // with a ConfigError naming it, instead of reaching some default host.
+  const managementEndpoint = () => requireResource(config, 'MANAGEMENT_ENDPOINT');
   // Retries are ours (delivery/post.ts): backoff with jitter, then hand-off to the queue.
   const management = new ApiGatewayManagementApiClient({
-    endpoint: config.MANAGEMENT_ENDPOINT,
+    endpoint: config.MANAGEMENT_ENDPOINT ?? (async () => ({ url: new URL(managementEndpoint()) })),
     maxAttempts: 1,
     requestHandler: keepAlive(config.SDK_CONNECTION_TIMEOUT_MS, config.DELIVERY_TIMEOUT_MS),
   });
   // Region and credentials as the SDK client resolves them: the default provider chain, memoized
   // and refreshed before temporary credentials expire.
-  const posts = createHttpPoster({
-    endpoint: config.MANAGEMENT_ENDPOINT,
-    region: () => management.config.region(),
-    credentials: () => management.config.credentials(),
-    timeoutMs: config.DELIVERY_TIMEOUT_MS,
-  });
+  let poster: Poster | undefined;
+  const posts: Poster = {
+    post: (connectionId, frame) => {
+      poster ??= createHttpPoster({
+        endpoint: managementEndpoint(),
+        region: () => management.config.region(),
+        credentials: () => management.config.credentials(),
+        timeoutMs: config.DELIVERY_TIMEOUT_MS,
+      });
+      return poster.post(connectionId, frame);
+    },
+  };
   return { config, db, sqs, management, posts, now: Date.now };
 }
 

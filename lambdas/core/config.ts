@@ -3,23 +3,36 @@ import './schema.ts';
 
 /**
  * Every environment variable the functions read, validated once per cold start. Nothing else
- * in `lambdas/` touches `process.env`. Defaults work for the local runtime.
+ * in `lambdas/` touches `process.env`.
+ *
+ * Resource variables (the table, the queues, the management endpoint) have no defaults: the
+ * stack sets each one together with its grant (lib/constructs/bindings.ts), the local runtime
+ * passes its own (local/runtime.ts), and a function that lacks one fails with its name instead
+ * of running against nothing. `TABLE_NAME` is needed by every function that reads this config,
+ * so it is checked at cold start; the others are bound only to the functions that use them
+ * (lib/manifest.ts `uses`), so each is checked where it is used ({@link requireResource}).
+ * Tunables keep their defaults.
  *
  * AWS endpoints are not configured here: the SDK reads the standard `AWS_ENDPOINT_URL_*`
  * variables itself, which is how the local runtime and LocalStack plug in.
  */
+const notSet = {
+  error: (issue: { input?: unknown }) => (issue.input === undefined ? 'is not set' : undefined),
+};
+const required = () => z.string(notSet).check(z.minLength(1, 'is empty'));
+const resource = () => z.optional(z.string());
 const text = (fallback: string) => z._default(z.string(), fallback);
 const int = (fallback: number, min = 1) => z._default(z.coerce.number().check(z.int(), z.gte(min)), fallback);
 
 const schema = z.object({
-  TABLE_NAME: text('wavelet-local'),
-  DELIVERIES_QUEUE_URL: text(''),
-  NOTIFICATIONS_QUEUE_URL: text(''),
+  TABLE_NAME: required(),
+  DELIVERIES_QUEUE_URL: resource(),
+  NOTIFICATIONS_QUEUE_URL: resource(),
   /** Where the notifications consumer puts records that fail validation, with the reason. */
-  NOTIFICATIONS_DLQ_URL: text(''),
-  DELIVERIES_DLQ_URL: text(''),
-  /** `https://{apiId}.execute-api.{region}.amazonaws.com/{stage}`; locally `http://127.0.0.1:8080/local`. */
-  MANAGEMENT_ENDPOINT: text('http://127.0.0.1:8080/local'),
+  NOTIFICATIONS_DLQ_URL: resource(),
+  DELIVERIES_DLQ_URL: resource(),
+  /** `https://{apiId}.execute-api.{region}.amazonaws.com/{stage}`; locally the emulator's. */
+  MANAGEMENT_ENDPOINT: resource(),
 
   /** HS256 shared secret (development). Takes precedence over JWT_SECRET_ARN. */
   JWT_SECRET: text(''),
@@ -63,18 +76,64 @@ const schema = z.object({
 
 export type Config = z.infer<typeof schema>;
 
+/** A resource variable that only the functions bound to that resource get (see {@link requireResource}). */
+export type ResourceVariable =
+  | 'DELIVERIES_QUEUE_URL'
+  | 'NOTIFICATIONS_QUEUE_URL'
+  | 'NOTIFICATIONS_DLQ_URL'
+  | 'DELIVERIES_DLQ_URL'
+  | 'MANAGEMENT_ENDPOINT';
+
+/** The configuration is missing a variable or holds a bad value; `variables` names each one. */
+export class ConfigError extends Error {
+  override readonly name = 'ConfigError';
+
+  constructor(
+    readonly variables: readonly string[],
+    problems: readonly string[],
+  ) {
+    super(`Invalid configuration: ${problems.join('; ')}`);
+  }
+}
+
+/**
+ * Validates `env` into a {@link Config}; throws a {@link ConfigError} naming every missing or
+ * bad variable. Tests and tools build their config with it.
+ *
+ * @example
+ * const config = parseConfig({ TABLE_NAME: 'table', DELIVERIES_QUEUE_URL: 'deliveries' });
+ */
+export function parseConfig(env: Readonly<Record<string, string | undefined>>): Config {
+  const parsed = schema.safeParse(env);
+  if (parsed.success) return parsed.data;
+  const issues = parsed.error.issues;
+  throw new ConfigError(
+    issues.map((i) => i.path.join('.')),
+    issues.map((i) => `${i.path.join('.')}${i.message.startsWith('is ') ? ' ' : ': '}${i.message}`),
+  );
+}
+
 let cached: Config | undefined;
 
-/** The validated configuration; throws at cold start naming every bad variable. */
+/** The validated configuration of this container; throws at cold start naming every bad variable. */
 export function getConfig(): Config {
-  if (cached) return cached;
-  const parsed = schema.safeParse(process.env);
-  if (!parsed.success) {
-    const problems = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ');
-    throw new Error(`Invalid configuration: ${problems}`);
-  }
-  cached = parsed.data;
+  cached ??= parseConfig(process.env);
   return cached;
+}
+
+/**
+ * The value of a resource variable at the point it is used; throws a {@link ConfigError} naming
+ * it when the function was not given it (its manifest entry lacks the resource that sets it).
+ */
+export function requireResource(config: Config, name: ResourceVariable): string {
+  const value = config[name];
+  if (!value) {
+    throw new ConfigError(
+      [name],
+      [`${name} is not set (the function's manifest entry must use its resource)`],
+    );
+  }
+  return value;
 }
 
 /** For tests that change the environment between cases. */

@@ -1,5 +1,6 @@
 import type { SQSRecord } from 'aws-lambda';
 import { getDeps } from '../core/clients.ts';
+import { requireResource } from '../core/config.ts';
 import { isAppError } from '../core/errors.ts';
 import { deadLetter } from '../core/services/dead-letters.ts';
 import { parseNotification, publishNotification } from '../core/services/notifications.ts';
@@ -16,7 +17,12 @@ async function processRecord(record: SQSRecord): Promise<void> {
     await publishNotification(deps, parseNotification(deps, record.body));
   } catch (error) {
     if (!isAppError(error)) throw error;
-    await deadLetter(deps, deps.config.NOTIFICATIONS_DLQ_URL, record, `${error.code}: ${error.message}`);
+    await deadLetter(
+      deps,
+      requireResource(deps.config, 'NOTIFICATIONS_DLQ_URL'),
+      record,
+      `${error.code}: ${error.message}`,
+    );
   }
 }
 

@@ -1,4 +1,5 @@
 import WebSocket from 'ws';
+import { openSocket } from '../shared/open-socket.ts';
 
 /** A client socket of a benchmark: keeps every frame it gets, and counts frames both ways. */
 export class BenchSocket {
@@ -14,12 +15,7 @@ export class BenchSocket {
   }
 
   static async open(url: string): Promise<BenchSocket> {
-    const ws = new WebSocket(url, { perMessageDeflate: false });
-    await new Promise((resolve, reject) => {
-      ws.once('open', resolve);
-      ws.once('error', reject);
-    });
-    return new BenchSocket(ws);
+    return new BenchSocket(await openSocket(url));
   }
 
   send(frame: Record<string, unknown>): void {

@@ -41,6 +41,8 @@ export async function benchDeliveryAlone(options: DeliveryAloneOptions = {}): Pr
     // the stub is their management API.
     Object.assign(process.env, {
       MANAGEMENT_ENDPOINT: started.endpoint,
+      // Required by the config; the delivery paths measured here never reach the table.
+      TABLE_NAME: 'wavelet-bench-delivery-alone',
       AWS_REGION: 'us-east-1',
       AWS_ACCESS_KEY_ID: 'local',
       AWS_SECRET_ACCESS_KEY: 'local',

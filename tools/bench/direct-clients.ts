@@ -1,6 +1,9 @@
-import WebSocket from 'ws';
+import type WebSocket from 'ws';
+import { nowMs as now } from '../shared/clock.ts';
+import { Histogram } from '../shared/histogram.ts';
+import { openSocket } from '../shared/open-socket.ts';
 import { signToken } from '../sign-token.ts';
-import { percentile } from './stats.ts';
+import { percentileMs } from './stats.ts';
 
 /**
  * Child process of the direct-message benchmark: holds sender and receiver sockets, so that
@@ -34,10 +37,10 @@ export interface DirectRun {
 
 export type DirectChildMessage = { type: 'opened'; count: number } | ({ type: 'ran' } & DirectRun);
 
-const now = () => performance.timeOrigin + performance.now();
 const senders: WebSocket[] = [];
 const receivers: WebSocket[] = [];
-let latencies: number[] = [];
+/** Send-to-receipt latencies of the current run, in microseconds. */
+const latencies = new Histogram();
 let errors: Record<string, number> = {};
 /** Message indices of the current run: a message from an earlier run is not counted. */
 let runFirst = 0;
@@ -45,23 +48,18 @@ let counter = 0;
 
 const reply = (message: DirectChildMessage) => process.send?.(message);
 
-async function openSocket(url: string, user: string, secret: string | undefined): Promise<WebSocket> {
+async function openUserSocket(url: string, user: string, secret: string | undefined): Promise<WebSocket> {
   const credential = secret
     ? `token=${await signToken(user, { secret, expiresInSeconds: 3600 })}`
     : `user=${encodeURIComponent(user)}`;
-  const ws = new WebSocket(`${url}?${credential}`, { perMessageDeflate: false });
-  await new Promise((resolve, reject) => {
-    ws.once('open', resolve);
-    ws.once('error', reject);
-  });
-  return ws;
+  return openSocket(`${url}?${credential}`);
 }
 
 function onReceiverFrame(data: WebSocket.RawData): void {
   const text = String(data);
   if (!text.startsWith('{"type":"message"')) return;
   const { data: body } = JSON.parse(text) as { data: { i: number; t: number } };
-  if (body.i >= runFirst) latencies.push(now() - body.t);
+  if (body.i >= runFirst) latencies.record((now() - body.t) * 1000);
 }
 
 function onSenderFrame(data: WebSocket.RawData): void {
@@ -72,7 +70,7 @@ function onSenderFrame(data: WebSocket.RawData): void {
 }
 
 async function run(rate: number, durationMs: number, graceMs: number): Promise<DirectRun> {
-  latencies = [];
+  latencies.reset();
   errors = {};
   runFirst = counter;
   let sent = 0;
@@ -98,17 +96,16 @@ async function run(rate: number, durationMs: number, graceMs: number): Promise<D
     }, 2);
   });
   const deadline = now() + graceMs;
-  while (latencies.length < sent && now() < deadline) await new Promise((r) => setTimeout(r, 10));
-  const sorted = [...latencies].sort((a, b) => a - b);
+  while (latencies.count < sent && now() < deadline) await new Promise((r) => setTimeout(r, 10));
   return {
     rate,
     sent,
-    received: sorted.length,
+    received: latencies.count,
     errors,
-    p50: percentile(sorted, 50),
-    p99: percentile(sorted, 99),
-    max: sorted.at(-1) ?? Number.NaN,
-    receivedPerSecond: sorted.length / (durationMs / 1000),
+    p50: percentileMs(latencies, 50),
+    p99: percentileMs(latencies, 99),
+    max: percentileMs(latencies, 100),
+    receivedPerSecond: latencies.count / (durationMs / 1000),
   };
 }
 
@@ -117,12 +114,12 @@ process.on('disconnect', () => process.exit(0));
 process.on('message', async (message: DirectParentMessage) => {
   if (message.type === 'open') {
     for (let i = 0; i < message.senders; i += 1) {
-      const ws = await openSocket(message.url, `dm-sender-${i}`, message.secret);
+      const ws = await openUserSocket(message.url, `dm-sender-${i}`, message.secret);
       ws.on('message', onSenderFrame);
       senders.push(ws);
     }
     for (let i = 0; i < message.receivers; i += 1) {
-      const ws = await openSocket(message.url, `dm-receiver-${i}`, message.secret);
+      const ws = await openUserSocket(message.url, `dm-receiver-${i}`, message.secret);
       ws.on('message', onReceiverFrame);
       receivers.push(ws);
     }

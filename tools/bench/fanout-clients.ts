@@ -1,4 +1,6 @@
-import WebSocket from 'ws';
+import type WebSocket from 'ws';
+import { nowMs as now } from '../shared/clock.ts';
+import { openSocket } from '../shared/open-socket.ts';
 import { signToken } from '../sign-token.ts';
 
 /**
@@ -32,7 +34,6 @@ export type ChildMessage =
       lastAt: number;
     };
 
-const now = () => performance.timeOrigin + performance.now();
 const sockets: WebSocket[] = [];
 const seen = new Map<string, { sockets: Set<WebSocket>; frames: number; firstAt: number; lastAt: number }>();
 let waiting: { id: string; count: number; done: () => void } | undefined;
@@ -60,12 +61,8 @@ async function open(url: string, secret: string, count: number, batch: number): 
   for (let i = 0; i < count; i += batch) {
     const opening = Array.from({ length: Math.min(batch, count - i) }, async (_, j) => {
       const token = await signToken(`bench-${i + j}`, { secret, expiresInSeconds: 4 * 3600 });
-      const ws = new WebSocket(`${url}?token=${token}`, { perMessageDeflate: false });
+      const ws = await openSocket(`${url}?token=${token}`);
       ws.on('message', (data) => onFrame(ws, data));
-      await new Promise((resolve, reject) => {
-        ws.once('open', resolve);
-        ws.once('error', reject);
-      });
       sockets.push(ws);
     });
     await Promise.all(opening);

@@ -1,4 +1,3 @@
-import { type ChildProcess, fork } from 'node:child_process';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { Session } from 'node:inspector/promises';
 import path from 'node:path';
@@ -12,6 +11,8 @@ import { mapWithConcurrency } from '../../lambdas/core/delivery/concurrency.ts';
 import { parseNotification, publishNotification } from '../../lambdas/core/services/notifications.ts';
 import { localDefaults } from '../../local/defaults.ts';
 import { type LocalRuntime, startLocalRuntime } from '../../local/runtime.ts';
+import { firstMessage, forkTypeScript } from '../shared/child-process.ts';
+import { nowMs as now } from '../shared/clock.ts';
 import { signToken } from '../sign-token.ts';
 import type { ChildMessage, ParentMessage } from './fanout-clients.ts';
 import { observeSdkCalls } from './sdk-calls.ts';
@@ -62,7 +63,6 @@ export interface FanoutFigures {
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const readCommands = new Set(['GetItemCommand', 'QueryCommand', 'ScanCommand', 'BatchGetItemCommand']);
-const now = () => performance.timeOrigin + performance.now();
 
 /**
  * Fan-out through the local runtime: one `publish` to a room of N subscribers, timed from the
@@ -235,15 +235,8 @@ async function rawPosts(
 
 /** {@link benchFanout} in a child process (see fanout-process.ts); resolves with its figures. */
 export function benchFanoutInChild(options: FanoutOptions): Promise<FanoutFigures[]> {
-  return new Promise((resolve, reject) => {
-    const child = fork(path.join(here, 'fanout-process.ts'), [JSON.stringify(options)], {
-      execArgv: ['--import', 'tsx'],
-      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
-    });
-    child.once('message', (figures) => resolve(figures as FanoutFigures[]));
-    child.once('error', reject);
-    child.once('exit', (code) => code !== 0 && reject(new Error(`fan-out benchmark exited with ${code}`)));
-  });
+  const child = forkTypeScript(path.join(here, 'fanout-process.ts'), [JSON.stringify(options)]);
+  return firstMessage<FanoutFigures[]>(child, 'fan-out benchmark');
 }
 
 /**
@@ -276,10 +269,7 @@ interface Clients {
 }
 
 function startClients(): Clients {
-  const child: ChildProcess = fork(path.join(here, 'fanout-clients.ts'), [], {
-    execArgv: ['--import', 'tsx'],
-    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
-  });
+  const child = forkTypeScript(path.join(here, 'fanout-clients.ts'));
   return {
     ask: (message, onArmed) =>
       new Promise((resolve, reject) => {

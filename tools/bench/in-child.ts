@@ -1,6 +1,6 @@
-import { fork } from 'node:child_process';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { firstMessage, forkTypeScript } from '../shared/child-process.ts';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 
@@ -11,19 +11,10 @@ const here = path.dirname(fileURLToPath(import.meta.url));
  * own; `npm run bench` runs several.
  */
 export function runInChild<T>(module: string, exportName: string, options: unknown): Promise<T> {
-  return new Promise((resolve, reject) => {
-    const child = fork(path.join(here, 'child-main.ts'), [module, exportName, JSON.stringify(options)], {
-      execArgv: ['--import', 'tsx'],
-      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
-    });
-    let settled = false;
-    child.once('message', (result) => {
-      settled = true;
-      resolve(result as T);
-    });
-    child.once('error', reject);
-    child.once('exit', (code) => {
-      if (!settled) reject(new Error(`${module} ${exportName} exited with ${code} before reporting`));
-    });
-  });
+  const child = forkTypeScript(path.join(here, 'child-main.ts'), [
+    module,
+    exportName,
+    JSON.stringify(options),
+  ]);
+  return firstMessage<T>(child, `${module} ${exportName}`);
 }

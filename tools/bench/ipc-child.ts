@@ -1,6 +1,6 @@
-import { type ChildProcess, fork } from 'node:child_process';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { forkTypeScript } from '../shared/child-process.ts';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 
@@ -11,12 +11,9 @@ export interface IpcChild<Ask, Answer> {
   close(): void;
 }
 
-/** Forks `file` (a module beside this one) under tsx; its answers come back over IPC. */
+/** Forks `file` (a module beside this one, see forkTypeScript); its answers come back over IPC. */
 export function startIpcChild<Ask extends object, Answer>(file: string): IpcChild<Ask, Answer> {
-  const child: ChildProcess = fork(path.join(here, file), [], {
-    execArgv: ['--import', 'tsx'],
-    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
-  });
+  const child = forkTypeScript(path.join(here, file));
   return {
     ask: (message) =>
       new Promise((resolve, reject) => {

@@ -1,5 +1,6 @@
-import WebSocket from 'ws';
-import { percentile } from './stats.ts';
+import { Histogram } from '../shared/histogram.ts';
+import { openSocket } from '../shared/open-socket.ts';
+import { percentileMs } from './stats.ts';
 
 /**
  * Child process of the ping benchmark: opens `connections` sockets to `url` and has each send
@@ -17,15 +18,9 @@ interface Job {
 const job = JSON.parse(process.argv[2] ?? '{}') as Job;
 const frame = JSON.stringify({ action: 'ping' });
 
-const open = (url: string) =>
-  new Promise<WebSocket>((resolve, reject) => {
-    const ws = new WebSocket(url);
-    ws.once('open', () => resolve(ws));
-    ws.once('error', reject);
-  });
-
-const sockets = await Promise.all(Array.from({ length: job.connections }, () => open(job.url)));
-const samples: number[] = [];
+const sockets = await Promise.all(Array.from({ length: job.connections }, () => openSocket(job.url)));
+/** Round-trip times in microseconds. */
+const samples = new Histogram();
 let measuring = false;
 let running = true;
 
@@ -41,7 +36,7 @@ await Promise.all(
             ws.send(frame);
           };
           ws.on('message', () => {
-            if (measuring) samples.push(performance.now() - sentAt);
+            if (measuring) samples.record((performance.now() - sentAt) * 1000);
             next();
           });
           next();
@@ -58,12 +53,11 @@ await Promise.all(
     ]),
 );
 
-samples.sort((a, b) => a - b);
 process.send?.({
-  roundTrips: samples.length,
-  perSecond: samples.length / (job.durationMs / 1000),
-  p50: percentile(samples, 50),
-  p99: percentile(samples, 99),
+  roundTrips: samples.count,
+  perSecond: samples.count / (job.durationMs / 1000),
+  p50: percentileMs(samples, 50),
+  p99: percentileMs(samples, 99),
 });
 for (const ws of sockets) ws.close();
 process.exit(0);

@@ -1,9 +1,9 @@
-import { fork } from 'node:child_process';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { WebSocketServer } from 'ws';
 import { localDefaults } from '../../local/defaults.ts';
 import { startLocalRuntime } from '../../local/runtime.ts';
+import { firstMessage, forkTypeScript } from '../shared/child-process.ts';
 import { signToken } from '../sign-token.ts';
 
 export interface PingFigures {
@@ -22,15 +22,8 @@ export interface PingOptions {
 const here = path.dirname(fileURLToPath(import.meta.url));
 
 function runClients(url: string, options: PingOptions): Promise<PingFigures> {
-  return new Promise((resolve, reject) => {
-    const child = fork(path.join(here, 'ping-clients.ts'), [JSON.stringify({ url, ...options })], {
-      execArgv: ['--import', 'tsx'],
-      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
-    });
-    child.once('message', (m) => resolve(m as PingFigures));
-    child.once('error', reject);
-    child.once('exit', (code) => code !== 0 && reject(new Error(`ping clients exited with ${code}`)));
-  });
+  const child = forkTypeScript(path.join(here, 'ping-clients.ts'), [JSON.stringify({ url, ...options })]);
+  return firstMessage<PingFigures>(child, 'ping clients');
 }
 
 /** The baseline: a bare `ws` server that answers every frame with a pong, as our ping route does. */

@@ -2,6 +2,7 @@ import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { parseCommandLine, readCommandLine, UsageError, wholeNumber } from '../cli-args.ts';
 import { measureBundles } from './bundles.ts';
 import type { CallsFigures } from './calls.ts';
 import type { DeliveryFigures } from './delivery.ts';
@@ -16,18 +17,63 @@ import { round } from './stats.ts';
 /**
  * `npm run bench`: each case against a baseline measured in the same run, since these
  * machines are noisy. Prints tables and writes `bench/results/latest.json` (merged with what an
- * earlier run wrote, so running one group keeps the others' figures).
- * `npm run bench -- direct fanout` (groups: `ping`, `direct`, `delivery`, `calls`, `bundles`,
- * `fanout`) runs only those groups. BENCH_DURATION_MS (default 5000) sets the length of each
- * ping run and of the direct-message steady run; BENCH_FANOUT_SIZES (default `100,1000,10000`)
- * the subscriber counts of the fan-out cases; BENCH_DELIVERY_CONNECTIONS (default 1000) the
- * recipients of each delivery case.
+ * earlier run wrote, so running one group keeps the others' figures). `npm run bench -- direct
+ * fanout` runs only those groups; `--help` lists the groups and variables.
  */
+const groupNames = ['ping', 'direct', 'delivery', 'calls', 'bundles', 'fanout'] as const;
+const tool = {
+  name: 'bench',
+  usage: `npm run bench -- [group ...]
+
+Runs the benchmarks, each case against a baseline measured in the same run, prints tables
+and merges the figures into bench/results/latest.json. Without a group it runs them all
+(about 12 minutes on 2 cores).
+
+groups:
+  ping       ping round trips: a bare ws server, then the local runtime's ping route
+  direct     direct messages from sender to receiver: a steady rate, then rising rates
+  delivery   posts to open sockets with management API latency injected, and the
+             delivery worker alone in a process of its own
+  calls      AWS calls per operation (what npm run cost reads)
+  bundles    Lambda bundle sizes and module load times
+  fanout     one publish to rooms of N subscribers, and one notification to every socket
+
+environment:
+  BENCH_DURATION_MS           each ping run and the direct steady run, in ms   (5000)
+  BENCH_DELIVERY_CONNECTIONS  recipients of each delivery case                 (1000)
+  BENCH_FANOUT_SIZES          subscriber counts of the fan-out cases           (100,1000,10000)
+  BENCH_CPU_PROFILE           a folder: CPU profiles of the measured fan-outs  (off)
+  BENCH_VERBOSE               calls: log lines per operation                   (off)
+
+options:
+  -h, --help   print this help
+`,
+};
+type Group = (typeof groupNames)[number];
+const settings = readCommandLine(tool, () => {
+  const { values, positionals } = parseCommandLine(process.argv.slice(2), {}, { positionals: true });
+  const unknown = positionals.filter((g) => !groupNames.includes(g as Group));
+  if (unknown.length > 0) {
+    throw new UsageError(
+      `unknown group${unknown.length > 1 ? 's' : ''} ${unknown.join(', ')}; the groups are ${groupNames.join(', ')}`,
+    );
+  }
+  const env = process.env;
+  return {
+    help: values.help,
+    groups: positionals as Group[],
+    durationMs: wholeNumber('BENCH_DURATION_MS', env.BENCH_DURATION_MS ?? '5000'),
+    deliveryConnections: wholeNumber('BENCH_DELIVERY_CONNECTIONS', env.BENCH_DELIVERY_CONNECTIONS ?? '1000'),
+    fanoutSizes: (env.BENCH_FANOUT_SIZES ?? '100,1000,10000')
+      .split(',')
+      .map((size) => wholeNumber('each of BENCH_FANOUT_SIZES', size)),
+  };
+});
+
 const rootDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-const durationMs = Number(process.env.BENCH_DURATION_MS ?? 5000);
+const { durationMs, groups } = settings;
 const ping = { connections: 10, warmupMs: 1000, durationMs };
-const groups = process.argv.slice(2);
-const wants = (group: string) => groups.length === 0 || groups.includes(group);
+const wants = (group: Group) => groups.length === 0 || groups.includes(group);
 const results: Record<string, unknown> = {};
 const file = path.join(rootDir, 'bench', 'results', 'latest.json');
 
@@ -95,7 +141,7 @@ if (wants('direct')) {
 }
 
 if (wants('delivery')) {
-  const connections = Number(process.env.BENCH_DELIVERY_CONNECTIONS ?? 1000);
+  const connections = settings.deliveryConnections;
   process.stdout.write(
     `delivery throughput: ${connections} posts per case to open sockets, management API latency injected\n`,
   );
@@ -151,7 +197,7 @@ if (wants('bundles')) {
 }
 
 if (wants('fanout')) {
-  const sizes = (process.env.BENCH_FANOUT_SIZES ?? '100,1000,10000').split(',').map(Number);
+  const sizes = settings.fanoutSizes;
   process.stdout.write(
     'fan-out: one publish to a room of N subscriber sockets, and one { "all": true } notification to every socket (clients in a child process), against N raw PostToConnection calls\n',
   );

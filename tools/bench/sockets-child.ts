@@ -1,4 +1,5 @@
-import WebSocket from 'ws';
+import type WebSocket from 'ws';
+import { openSocket } from '../shared/open-socket.ts';
 import { signToken } from '../sign-token.ts';
 
 /**
@@ -28,13 +29,9 @@ async function open(ask: Extract<SocketsAsk, { type: 'open' }>): Promise<void> {
           secret: ask.secret,
           expiresInSeconds: 3600,
         });
-        const ws = new WebSocket(`${ask.url}?token=${token}`, { perMessageDeflate: false });
+        const ws = await openSocket(`${ask.url}?token=${token}`);
         ws.on('message', () => {
           frames += 1;
-        });
-        await new Promise((resolve, reject) => {
-          ws.once('open', resolve);
-          ws.once('error', reject);
         });
         sockets.push(ws);
       }),

@@ -3,22 +3,35 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { CallsFigures } from '../bench/calls.ts';
 import { runInChild } from '../bench/in-child.ts';
+import { parseCommandLine, readCommandLine } from '../cli-args.ts';
 import { assumptions } from './assumptions.ts';
 import { appSyncCostOf, costOf } from './model.ts';
 import { prices } from './prices.ts';
 import { buildScenarios } from './scenarios.ts';
 import { costTable, usageTable } from './tables.ts';
 
-/**
- * `npm run cost`: AWS cost per million connection-minutes and per million delivered messages,
- * from the AWS calls per operation that `npm run bench -- calls` measured (read from
- * `bench/results/latest.json`, measured now if absent), the list prices in prices.ts and the
- * assumptions in assumptions.ts; next to what the same traffic costs on AppSync Events.
- * `npm run cost -- --markdown` prints the tables as Markdown (for the README).
- */
+const tool = {
+  name: 'cost',
+  usage: `npm run cost -- [--markdown]
+
+AWS cost per million connection-minutes and per million delivered messages, next to what the
+same traffic costs on AppSync Events. From the AWS calls per operation that
+\`npm run bench -- calls\` measured (read from bench/results/latest.json, measured now if
+absent), the list prices in tools/cost/prices.ts and the assumptions in
+tools/cost/assumptions.ts.
+
+  --markdown   print the tables as Markdown
+  -h, --help   print this help
+`,
+};
+
+/** `npm run cost`: see the usage above. */
+const { markdown } = readCommandLine(tool, () => {
+  const { values } = parseCommandLine(process.argv.slice(2), { markdown: { type: 'boolean' } });
+  return { help: values.help, markdown: values.markdown ?? false };
+});
 const rootDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const file = path.join(rootDir, 'bench', 'results', 'latest.json');
-const markdown = process.argv.includes('--markdown');
 
 const results = await readFile(file, 'utf8').then(
   (text) => JSON.parse(text) as Record<string, unknown>,

@@ -1,9 +1,9 @@
-import { type ChildProcess, fork } from 'node:child_process';
 import { EventEmitter } from 'node:events';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { nowMs } from './clock.ts';
-import { Histogram } from './histogram.ts';
+import { forkTypeScript } from '../shared/child-process.ts';
+import { nowMs } from '../shared/clock.ts';
+import { Histogram } from '../shared/histogram.ts';
 import type { FromWorker, WorkerProgress } from './messages.ts';
 import type { WorkerPlan } from './plan.ts';
 import { runWorker } from './run-worker.ts';
@@ -150,7 +150,7 @@ function inProcess(events: EventEmitter): WorkerHandle {
 }
 
 function childProcess(events: EventEmitter, worker: number): WorkerHandle {
-  const child: ChildProcess = fork(workerEntry, [], { execArgv: process.execArgv, stdio: 'inherit' });
+  const child = forkTypeScript(workerEntry);
   child.on('message', (message: FromWorker) => events.emit('message', message));
   child.on('exit', (code) => events.emit('exit', worker, code));
   return {

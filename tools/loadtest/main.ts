@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { writeFile } from 'node:fs/promises';
 import os from 'node:os';
+import { exitWithUsageError, readCommandLine } from '../cli-args.ts';
 import { renderChart } from './chart.ts';
 import { coordinate } from './coordinator.ts';
 import { readLocalEndpoints } from './endpoints.ts';
@@ -17,17 +18,8 @@ import { mergeResults } from './worker-result.ts';
  * throughput, set-up times, errors, and lost and duplicated deliveries. Exit code 0 when nothing
  * was lost or duplicated and every connection held, 1 otherwise, 2 on bad options.
  */
-let options: ReturnType<typeof parseOptions>;
-try {
-  options = parseOptions(process.argv.slice(2), process.env);
-} catch (error) {
-  process.stderr.write(`${(error as Error).message}\n\n${usage}`);
-  process.exit(2);
-}
-if (options.help) {
-  process.stdout.write(usage);
-  process.exit(0);
-}
+const tool = { name: 'loadtest', usage };
+const options = readCommandLine(tool, () => parseOptions(process.argv.slice(2), process.env));
 
 const endpoints = await readLocalEndpoints();
 const url = options.url ?? endpoints.websocket ?? 'ws://127.0.0.1:8080';
@@ -35,8 +27,7 @@ const runId = randomBytes(3).toString('hex');
 const queueUrl = options.queueUrl ?? endpoints.queues?.notifications;
 const sqsEndpoint = options.sqsEndpoint ?? (options.queueUrl ? undefined : endpoints.sqs);
 if (options.scenario === 'notify' && !queueUrl) {
-  process.stderr.write('the notify scenario needs --queue-url (or a running `npm start`)\n');
-  process.exit(2);
+  exitWithUsageError(tool, 'the notify scenario needs --queue-url (or a running `npm start`)');
 }
 
 const warnings: string[] = [];

@@ -1,4 +1,4 @@
-import type { HistogramSnapshot } from './histogram.ts';
+import type { HistogramSnapshot } from '../shared/histogram.ts';
 import type { WorkerPlan } from './plan.ts';
 import type { WorkerResult } from './worker-result.ts';
 

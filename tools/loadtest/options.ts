@@ -1,5 +1,5 @@
-import { parseArgs } from 'node:util';
 import { localDefaults } from '../../local/defaults.ts';
+import { parseCommandLine, UsageError } from '../cli-args.ts';
 
 export const scenarios = ['echo', 'direct', 'room', 'notify', 'idle'] as const;
 export type Scenario = (typeof scenarios)[number];
@@ -56,6 +56,10 @@ export const defaultRates: Record<Scenario, number> = {
 
 export const usage = `npm run loadtest -- [options]
 
+Drives any endpoint that speaks the wavelet protocol (the local runtime by default) and
+reports end-to-end latency, throughput, set-up times, errors, and lost and duplicated
+deliveries.
+
   --scenario S        echo | direct | room | notify | idle                (echo)
   --url URL           ws:// or wss:// endpoint      (.local/endpoints.json, else ws://127.0.0.1:8080)
   --connections N     sockets to open                                      (100)
@@ -80,12 +84,16 @@ export const usage = `npm run loadtest -- [options]
   --lag-warn D        event-loop lag p99 that marks the generator as the bottleneck (50ms)
   --out FILE          JSON report
   --chart FILE        HTML chart of latency over time (self-contained)
+  -h, --help          print this help
+
+Exit code: 0 when nothing was lost or duplicated and every connection held, 1 otherwise,
+2 on bad options.
 `;
 
 /** Parses `30s`, `5m`, `1h`, `250ms` or a plain number of seconds into milliseconds. */
 export function parseDuration(text: string): number {
   const match = /^(\d+(?:\.\d+)?)(ms|s|m|h)?$/.exec(text.trim());
-  if (!match) throw new Error(`not a duration: ${text}`);
+  if (!match) throw new UsageError(`not a duration: ${text}`);
   const factor = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 }[match[2] ?? 's'] ?? 1000;
   return Math.round(Number(match[1]) * factor);
 }
@@ -93,7 +101,9 @@ export function parseDuration(text: string): number {
 function positive(name: string, text: string, allowZero = false): number {
   const value = Number(text);
   if (!Number.isFinite(value) || value < 0 || (!allowZero && value === 0)) {
-    throw new Error(`--${name} must be a ${allowZero ? 'non-negative' : 'positive'} number, not ${text}`);
+    throw new UsageError(
+      `--${name} must be a ${allowZero ? 'non-negative' : 'positive'} number, not ${text}`,
+    );
   }
   return value;
 }
@@ -101,37 +111,34 @@ function positive(name: string, text: string, allowZero = false): number {
 /** Reads the command line into options, applying every default. Throws on a bad value. */
 export function parseOptions(argv: readonly string[], env: NodeJS.ProcessEnv = {}): LoadTestOptions {
   const str = { type: 'string' } as const;
-  const { values } = parseArgs({
-    args: [...argv],
-    options: {
-      scenario: str,
-      url: str,
-      connections: str,
-      ramp: str,
-      'max-connecting': str,
-      duration: str,
-      rate: str,
-      size: str,
-      rooms: str,
-      publishers: str,
-      heartbeat: str,
-      drain: str,
-      processes: str,
-      'token-secret': str,
-      'token-cmd': str,
-      'tickets-url': str,
-      'queue-url': str,
-      'sqs-endpoint': str,
-      region: str,
-      'user-prefix': str,
-      'lag-warn': str,
-      out: str,
-      chart: str,
-      help: { type: 'boolean', short: 'h', default: false },
-    },
+  const { values } = parseCommandLine(argv, {
+    scenario: str,
+    url: str,
+    connections: str,
+    ramp: str,
+    'max-connecting': str,
+    duration: str,
+    rate: str,
+    size: str,
+    rooms: str,
+    publishers: str,
+    heartbeat: str,
+    drain: str,
+    processes: str,
+    'token-secret': str,
+    'token-cmd': str,
+    'tickets-url': str,
+    'queue-url': str,
+    'sqs-endpoint': str,
+    region: str,
+    'user-prefix': str,
+    'lag-warn': str,
+    out: str,
+    chart: str,
   });
   const scenario = (values.scenario ?? 'echo') as Scenario;
-  if (!scenarios.includes(scenario)) throw new Error(`--scenario must be one of ${scenarios.join(', ')}`);
+  if (!scenarios.includes(scenario))
+    throw new UsageError(`--scenario must be one of ${scenarios.join(', ')}`);
   const connections = Math.floor(positive('connections', values.connections ?? '100'));
   const processes = Math.floor(positive('processes', values.processes ?? '1'));
   const rooms = Math.floor(
@@ -139,11 +146,11 @@ export function parseOptions(argv: readonly string[], env: NodeJS.ProcessEnv = {
   );
   const publishers = Math.floor(positive('publishers', values.publishers ?? '1'));
   if (scenario === 'direct' && connections % 2 !== 0)
-    throw new Error('--scenario direct needs an even --connections');
+    throw new UsageError('--scenario direct needs an even --connections');
   if (scenario === 'room' && publishers * rooms > connections) {
-    throw new Error('--publishers times --rooms cannot exceed --connections');
+    throw new UsageError('--publishers times --rooms cannot exceed --connections');
   }
-  if (processes > connections) throw new Error('--processes cannot exceed --connections');
+  if (processes > connections) throw new UsageError('--processes cannot exceed --connections');
   return {
     scenario,
     url: values.url,

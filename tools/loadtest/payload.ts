@@ -1,4 +1,4 @@
-import { nowMs } from './clock.ts';
+import { nowMs } from '../shared/clock.ts';
 
 /**
  * The `data` of every load-test message: `lt` identifies it (worker and counter), `t` is the

@@ -1,7 +1,7 @@
 import os from 'node:os';
+import { Histogram, type HistogramSnapshot } from '../shared/histogram.ts';
 import type { SeriesPoint } from './coordinator.ts';
 import type { DeliveryCounts } from './delivery-ledger.ts';
-import { Histogram, type HistogramSnapshot } from './histogram.ts';
 import type { LoadTestOptions } from './options.ts';
 import type { SeqCounts } from './seq-ledger.ts';
 import type { GeneratorLoad, MergedResult, Tally } from './worker-result.ts';

@@ -1,5 +1,5 @@
 import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
-import { nowMs } from './clock.ts';
+import { nowMs } from '../shared/clock.ts';
 import { makeData } from './payload.ts';
 import type { LoadConnection, LoadWorker } from './worker.ts';
 import { bump } from './worker-result.ts';

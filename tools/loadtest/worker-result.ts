@@ -1,5 +1,5 @@
+import { Histogram, type HistogramSnapshot } from '../shared/histogram.ts';
 import type { DeliveryCounts } from './delivery-ledger.ts';
-import { Histogram, type HistogramSnapshot } from './histogram.ts';
 import type { SeqCounts } from './seq-ledger.ts';
 
 /** Counts by name (error codes, close codes, handshake failures). */

@@ -1,10 +1,10 @@
 import type WebSocket from 'ws';
-import { nowMs } from './clock.ts';
+import { nowMs } from '../shared/clock.ts';
+import { Histogram } from '../shared/histogram.ts';
+import { HandshakeError, openSocket, withQuery } from '../shared/open-socket.ts';
 import { createCredentialSource } from './credentials.ts';
 import { DeliveryLedger } from './delivery-ledger.ts';
 import { GeneratorMonitor } from './generator-monitor.ts';
-import { Histogram } from './histogram.ts';
-import { HandshakeError, openSocket, withQuery } from './load-socket.ts';
 import type { FromWorker, WorkerProgress } from './messages.ts';
 import { readData } from './payload.ts';
 import type { WorkerPlan } from './plan.ts';

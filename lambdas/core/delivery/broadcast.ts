@@ -1,4 +1,5 @@
 import { ScanCommand } from '@aws-sdk/lib-dynamodb';
+import { requireResource } from '../config.ts';
 import type { Deps } from '../deps.ts';
 import { sendRecords } from '../queue.ts';
 import { byUserIndex, epochSeconds } from '../store/keys.ts';
@@ -23,7 +24,7 @@ export async function enqueueBroadcast(
   const records = Array.from({ length: totalSegments }, (_, segment) => ({
     body: JSON.stringify({ type: 'scan', frame, segment, totalSegments } satisfies DeliveryRecord),
   }));
-  await sendRecords(deps, deps.config.DELIVERIES_QUEUE_URL, records);
+  await sendRecords(deps, requireResource(deps.config, 'DELIVERIES_QUEUE_URL'), records);
 }
 
 export interface SegmentReport extends DeliveryReport {
@@ -65,7 +66,9 @@ export async function deliverToSegment(
     if (deps.now() - started > budgetMs) {
       // The page read ahead is dropped; the continuation reads it again.
       const rest: DeliveryRecord = { ...record, startKey: next };
-      await sendRecords(deps, deps.config.DELIVERIES_QUEUE_URL, [{ body: JSON.stringify(rest) }]);
+      await sendRecords(deps, requireResource(deps.config, 'DELIVERIES_QUEUE_URL'), [
+        { body: JSON.stringify(rest) },
+      ]);
       report.continued = true;
       return report;
     }

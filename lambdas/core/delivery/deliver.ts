@@ -1,3 +1,4 @@
+import { requireResource } from '../config.ts';
 import type { Deps } from '../deps.ts';
 import { logger } from '../logger.ts';
 import { sendRecords } from '../queue.ts';
@@ -48,8 +49,7 @@ export async function deliverToConnections(
   const report = emptyReport();
   const unique = [...new Set(connectionIds)];
   if (unique.length === 0) return report;
-  const { DELIVERY_INLINE_MAX, DELIVERY_SHARD_SIZE, DELIVERY_CONCURRENCY, DELIVERIES_QUEUE_URL } =
-    deps.config;
+  const { DELIVERY_INLINE_MAX, DELIVERY_SHARD_SIZE, DELIVERY_CONCURRENCY } = deps.config;
 
   if (!options.inlineOnly && unique.length > DELIVERY_INLINE_MAX) {
     const records = chunk(unique, DELIVERY_SHARD_SIZE).map((ids) => ({
@@ -60,7 +60,7 @@ export async function deliverToConnections(
         attempt: 0,
       } satisfies DeliveryRecord),
     }));
-    await sendRecords(deps, DELIVERIES_QUEUE_URL, records);
+    await sendRecords(deps, requireResource(deps.config, 'DELIVERIES_QUEUE_URL'), records);
     report.sharded = unique.length;
     return report;
   }
@@ -90,7 +90,9 @@ export async function deliverToConnections(
     } else {
       const body = JSON.stringify({ type: 'connections', frame, connectionIds: retryLater, attempt });
       // Exponential delay so a throttled account gets room to recover.
-      await sendRecords(deps, DELIVERIES_QUEUE_URL, [{ body, delaySeconds: Math.min(900, 2 ** attempt) }]);
+      await sendRecords(deps, requireResource(deps.config, 'DELIVERIES_QUEUE_URL'), [
+        { body, delaySeconds: Math.min(900, 2 ** attempt) },
+      ]);
       report.handedOff = retryLater.length;
     }
   }

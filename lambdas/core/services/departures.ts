@@ -1,3 +1,4 @@
+import { requireResource } from '../config.ts';
 import type { DeliveryRecord } from '../delivery/records.ts';
 import type { Deps } from '../deps.ts';
 import { logger } from '../logger.ts';
@@ -31,7 +32,7 @@ export async function queueDepartures(
     });
   if (records.length === 0) return;
   try {
-    await sendRecords(deps, deps.config.DELIVERIES_QUEUE_URL, records);
+    await sendRecords(deps, requireResource(deps.config, 'DELIVERIES_QUEUE_URL'), records);
   } catch (error) {
     logger.warn('Departures of gone connections not queued', {
       connectionIds: removed.map((c) => c.connectionId),

@@ -1,5 +1,6 @@
 import { GetQueueAttributesCommand } from '@aws-sdk/client-sqs';
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
+import { type ResourceVariable, requireResource } from '../config.ts';
 import type { Deps } from '../deps.ts';
 
 export interface ComponentHealth {
@@ -16,15 +17,21 @@ export interface HealthReport {
 
 /** Reaches the table (a read of a key that never exists) and each queue, in parallel. */
 export async function checkHealth(deps: Deps): Promise<HealthReport> {
-  const { TABLE_NAME, DELIVERIES_QUEUE_URL, NOTIFICATIONS_QUEUE_URL } = deps.config;
-  const queue = (url: string) => () =>
-    deps.sqs.send(new GetQueueAttributesCommand({ QueueUrl: url, AttributeNames: ['QueueArn'] }));
+  const { TABLE_NAME } = deps.config;
+  // A queue URL the function was not given fails its probe (error `ConfigError`), not the check.
+  const queue = (name: ResourceVariable) => () =>
+    deps.sqs.send(
+      new GetQueueAttributesCommand({
+        QueueUrl: requireResource(deps.config, name),
+        AttributeNames: ['QueueArn'],
+      }),
+    );
   const [table, deliveries, notifications] = await Promise.all([
     probe(deps, () =>
       deps.db.send(new GetCommand({ TableName: TABLE_NAME, Key: { pk: 'HEALTH', sk: 'HEALTH' } })),
     ),
-    probe(deps, queue(DELIVERIES_QUEUE_URL)),
-    probe(deps, queue(NOTIFICATIONS_QUEUE_URL)),
+    probe(deps, queue('DELIVERIES_QUEUE_URL')),
+    probe(deps, queue('NOTIFICATIONS_QUEUE_URL')),
   ]);
   return { ok: table.ok && deliveries.ok && notifications.ok, table, queues: { deliveries, notifications } };
 }

@@ -1,4 +1,5 @@
 import * as z from 'zod/mini';
+import { requireResource } from '../config.ts';
 import { defaultBroadcastSegments, enqueueBroadcast } from '../delivery/broadcast.ts';
 import { mapWithConcurrency } from '../delivery/concurrency.ts';
 import { chunk, type DeliveryReport, deliverToUsers } from '../delivery/deliver.ts';
@@ -124,7 +125,7 @@ async function storeForUsers(deps: Deps, entry: InboxEntry, users: readonly stri
   const shards = chunk(users, inlineUsers).map((userIds) => ({
     body: JSON.stringify({ type: 'users', userIds, entry } satisfies DeliveryRecord),
   }));
-  await sendRecords(deps, deps.config.DELIVERIES_QUEUE_URL, shards);
+  await sendRecords(deps, requireResource(deps.config, 'DELIVERIES_QUEUE_URL'), shards);
 }
 
 /** Inbox first (nothing acknowledged is lost), then delivery to whoever is online. */

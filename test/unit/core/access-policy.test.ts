@@ -1,5 +1,4 @@
 import { describe, expect, it } from 'vitest';
-import { getConfig } from '../../../lambdas/core/config.ts';
 import type { TableDeps } from '../../../lambdas/core/deps.ts';
 import {
   isAdmin,
@@ -14,6 +13,7 @@ import {
   requireTypist,
 } from '../../../lambdas/core/services/access-policy.ts';
 import type { Room } from '../../../lambdas/core/store/rooms.ts';
+import { testConfig } from '../../helpers/config.ts';
 
 const room = (type: Room['type']): Room => ({
   roomId: type,
@@ -30,7 +30,7 @@ const room = (type: Room['type']): Room => ({
 function tableDeps(): TableDeps {
   const farFuture = Math.floor(Date.now() / 1000) + 3600;
   return {
-    config: { ...getConfig(), TABLE_NAME: 'table' },
+    config: testConfig(),
     now: Date.now,
     db: {
       send: async (command: { input: { Key?: { pk: string; sk: string } } }) => {

@@ -1,13 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { getConfig } from '../../../lambdas/core/config.ts';
 import type { Deps } from '../../../lambdas/core/deps.ts';
 import { sendDirectMessage } from '../../../lambdas/core/services/direct-messages.ts';
+import { testConfig } from '../../helpers/config.ts';
 
 /** Fake clients that log when each call starts and ends; the inbox write answers last. */
 function fakeDeps(options: { failPut?: boolean; failQuery?: boolean } = {}) {
   const log: string[] = [];
   const deps = {
-    config: { ...getConfig(), TABLE_NAME: 'table' },
+    config: testConfig(),
     db: {
       send: async (command: { constructor: { name: string } }) => {
         const name = command.constructor.name;

@@ -1,5 +1,4 @@
 import { describe, expect, it } from 'vitest';
-import { getConfig } from '../../../lambdas/core/config.ts';
 import { deliverToSegment } from '../../../lambdas/core/delivery/broadcast.ts';
 import { deliverToConnections } from '../../../lambdas/core/delivery/deliver.ts';
 import { deliveryRecord, type ScanRecord } from '../../../lambdas/core/delivery/records.ts';
@@ -7,6 +6,7 @@ import type { Deps, PostOutcome } from '../../../lambdas/core/deps.ts';
 import { queueDepartures } from '../../../lambdas/core/services/departures.ts';
 import { publishNotification } from '../../../lambdas/core/services/notifications.ts';
 import type { ConnectionRecord } from '../../../lambdas/core/store/connections.ts';
+import { testConfig } from '../../helpers/config.ts';
 
 interface Sent {
   readonly name: string;
@@ -34,7 +34,7 @@ function fakeDeps(options: FakeOptions = {}) {
     calls.push({ name: command.constructor.name, input: command.input });
   };
   const deps = {
-    config: { ...getConfig(), DELIVERIES_QUEUE_URL: 'deliveries', TABLE_NAME: 'table' },
+    config: testConfig(),
     db: {
       send: async (command: never) => {
         record(command);

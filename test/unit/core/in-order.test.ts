@@ -1,14 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import { getConfig } from '../../../lambdas/core/config.ts';
 import { deliverInOrder } from '../../../lambdas/core/delivery/in-order.ts';
 import type { Deps, PostOutcome } from '../../../lambdas/core/deps.ts';
+import { testConfig } from '../../helpers/config.ts';
 
 /** A gateway that answers each frame as `answers` says (`ok` by default) and records the posts. */
 function fakeDeps(answers: Record<string, PostOutcome> = {}) {
   const posted: string[] = [];
   const deleted: unknown[] = [];
   const deps = {
-    config: { ...getConfig(), TABLE_NAME: 'table', DELIVERY_RETRIES: 0 },
+    config: testConfig({ DELIVERY_RETRIES: 0 }),
     now: Date.now,
     db: {
       send: async (command: { constructor: { name: string }; input: { Key?: unknown } }) => {

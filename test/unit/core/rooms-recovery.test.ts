@@ -1,9 +1,9 @@
 import type { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { describe, expect, it } from 'vitest';
-import { getConfig } from '../../../lambdas/core/config.ts';
 import type { Deps } from '../../../lambdas/core/deps.ts';
 import { recoverRoomMessages, recoveryMax } from '../../../lambdas/core/services/room-history.ts';
 import { seqKey } from '../../../lambdas/core/store/keys.ts';
+import { testConfig } from '../../helpers/config.ts';
 
 /** A history of the given seqs behind a fake Query, and a gateway that records posts. */
 function fakeRoom(seqs: number[], options: { goneAfter?: number } = {}) {
@@ -18,7 +18,7 @@ function fakeRoom(seqs: number[], options: { goneAfter?: number } = {}) {
     ts: seq,
   }));
   const deps = {
-    config: getConfig(),
+    config: testConfig(),
     now: Date.now,
     db: {
       send: async (command: QueryCommand) => {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { getConfig } from '../../../lambdas/core/config.ts';
 import type { Deps } from '../../../lambdas/core/deps.ts';
 import { sweepConnections } from '../../../lambdas/core/services/sweeper.ts';
+import { testConfig } from '../../helpers/config.ts';
 
 const now = 1_800_000_000_000;
 const nowSeconds = Math.floor(now / 1000);
@@ -42,7 +42,7 @@ function fakeDeps(
     },
   };
   const deps = {
-    config: { ...getConfig(), SWEEP_IDLE_SECONDS: 60 },
+    config: testConfig({ SWEEP_IDLE_SECONDS: 60 }),
     db,
     sqs: undefined,
     management,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { Histogram } from '../../../tools/loadtest/histogram.ts';
+import { Histogram } from '../../../tools/shared/histogram.ts';
 
 /** The exact order statistic the histogram's valueAt(q) approximates: the ceil(q·n)-th smallest. */
 const exact = (sorted: readonly number[], q: number) =>

@@ -1,8 +1,8 @@
 /**
  * A small HDR-style histogram: log-bucketed with linear sub-buckets, so every recorded value is
  * kept within a bounded relative error whatever its magnitude, in memory that grows with the
- * logarithm of the largest value. Values are non-negative integers (the load test records
- * microseconds).
+ * logarithm of the largest value. Values are non-negative integers (the load test and the
+ * benchmarks record microseconds).
  *
  * With `precisionBits` p (default 8) a value below 2^p has a bucket of its own (exact); above
  * it, each power-of-two range [2^m, 2^(m+1)) is cut into 2^(p-1) equal buckets. A percentile is
