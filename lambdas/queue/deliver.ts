@@ -1,9 +1,9 @@
 import type { SQSRecord } from 'aws-lambda';
+import { describeIssues } from '../../protocol/issues.ts';
 import { getDeps } from '../core/clients.ts';
 import { deliverToSegment } from '../core/delivery/broadcast.ts';
 import { deliverToConnections } from '../core/delivery/deliver.ts';
 import { deliveryRecord } from '../core/delivery/records.ts';
-import { describeIssues } from '../core/frames.ts';
 import { deadLetter } from '../core/services/dead-letters.ts';
 import { storeAndDeliver } from '../core/services/notifications.ts';
 import { sqsBatchHandler } from '../core/sqs-batch.ts';

@@ -1,8 +1,9 @@
+import { dataBytes } from '../../../protocol/limits.ts';
+import type { MessageFrame } from '../../../protocol/server-frames.ts';
 import type { Deps } from '../clients.ts';
 import { deliverToConnections } from '../delivery/deliver.ts';
 import { postWithRetry } from '../delivery/post.ts';
 import { payloadTooLarge } from '../errors.ts';
-import { dataBytes, type MessageFrame } from '../frames.ts';
 import { logger } from '../logger.ts';
 import { listUserConnections } from '../store/connections.ts';
 import { claimMessageIdentity, completeIdempotencyKey } from '../store/idempotency.ts';

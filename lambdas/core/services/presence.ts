@@ -1,9 +1,11 @@
+import type { MembershipEvent, PresenceEvent } from '../../../protocol/events.ts';
+import { whoMaxUsers } from '../../../protocol/limits.ts';
+import type { OnlineUser } from '../../../protocol/results.ts';
 import type { Deps } from '../clients.ts';
 import { mapWithConcurrency } from '../delivery/concurrency.ts';
 import { deliverToRoom } from '../delivery/room.ts';
 import { forbidden, notFound } from '../errors.ts';
 import { logger } from '../logger.ts';
-import type { LeftEvent, OnlineUser, PresenceEvent } from '../presence-frames.ts';
 import { type ConnectionRecord, getConnection, listUserConnections } from '../store/connections.ts';
 import { getMember } from '../store/members.ts';
 import { getPresences, type PresenceStatus, putPresence } from '../store/presence.ts';
@@ -13,8 +15,6 @@ import type { Caller } from '../ws-event.ts';
 
 /** Rooms announced to at once; each costs a room read and a subscriber query. */
 const roomConcurrency = 8;
-/** `who` lists at most this many users, so the reply stays within API Gateway's 128 KB message. */
-export const whoMaxUsers = 1000;
 
 /**
  * Records the status a user chose and announces it to every room any of the user's
@@ -83,7 +83,7 @@ export async function announceDeparture(
   await announce(
     deps,
     closed.rooms.filter((room) => !stillIn.has(room)),
-    (room): (LeftEvent | PresenceEvent)[] => [
+    (room): (MembershipEvent | PresenceEvent)[] => [
       { type: 'event', event: 'left', room, user, ts },
       ...(offline
         ? [{ type: 'event', event: 'presence', room, user, status: 'offline', lastSeen, ts } as const]

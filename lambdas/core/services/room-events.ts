@@ -1,8 +1,8 @@
+import type { RoomEventFrame } from '../../../protocol/events.ts';
 import type { Deps } from '../clients.ts';
 import { deliverToRoom } from '../delivery/room.ts';
 import { forbidden } from '../errors.ts';
 import { logger } from '../logger.ts';
-import type { RoomEventFrame } from '../room-frames.ts';
 import type { Room } from '../store/rooms.ts';
 import { isSubscribed, listSubscribers } from '../store/subscriptions.ts';
 import type { Caller } from '../ws-event.ts';

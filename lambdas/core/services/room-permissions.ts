@@ -1,3 +1,4 @@
+import type { RoomView } from '../../../protocol/http-responses.ts';
 import type { Identity } from '../auth/jwt.ts';
 import type { Deps } from '../clients.ts';
 import { forbidden, notFound } from '../errors.ts';
@@ -11,17 +12,7 @@ import { getRoom, type Room } from '../store/rooms.ts';
  */
 export const isAdmin = (caller: Identity): boolean => caller.roles.includes('admin');
 
-/** A room as the HTTP API shows it. */
-export interface RoomView {
-  readonly id: string;
-  readonly name: string;
-  readonly type: Room['type'];
-  readonly owner: string;
-  readonly maxMembers: number;
-  readonly memberCount: number;
-  readonly epoch: number;
-  readonly createdAt: number;
-}
+export type { RoomView };
 
 export const toRoomView = (room: Room): RoomView => ({
   id: room.roomId,

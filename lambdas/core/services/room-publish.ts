@@ -1,7 +1,7 @@
+import { dataBytes } from '../../../protocol/limits.ts';
 import type { Deps } from '../clients.ts';
 import { deliverToRoom } from '../delivery/room.ts';
 import { payloadTooLarge } from '../errors.ts';
-import { dataBytes } from '../frames.ts';
 import { newMessageId } from '../ids.ts';
 import { logger } from '../logger.ts';
 import { claimIdempotencyKey, completeIdempotencyKey, type IdempotentResult } from '../store/idempotency.ts';
