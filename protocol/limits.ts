@@ -14,7 +14,8 @@ export const maxUserIdLength = 128;
 
 /** Room ids end up in table keys and log lines: a short, printable, delimiter-free alphabet. */
 export const maxRoomIdLength = 128;
-export const roomIdPattern = new RegExp(`^[A-Za-z0-9_.:-]{1,${maxRoomIdLength}}$`);
+/** A literal rather than built from {@link maxRoomIdLength}, so that bundlers can drop it when unused. */
+export const roomIdPattern = /^[A-Za-z0-9_.:-]{1,128}$/;
 
 /** The rule of {@link roomIdPattern} in words, as error messages give it. */
 export const roomIdRule = `1 to ${maxRoomIdLength} of A-Z a-z 0-9 _ . : -`;
@@ -67,7 +68,6 @@ export const maxServiceNameLength = 64;
 export const notificationDefaultTtlSeconds = 7 * 24 * 3600;
 export const notificationMaxTtlSeconds = 14 * 24 * 3600;
 
-const encoder = new TextEncoder();
-
 /** Size of `data` as sent on the wire (UTF-8 JSON), checked against `MAX_DATA_BYTES`. */
-export const dataBytes = (data: unknown): number => encoder.encode(JSON.stringify(data) ?? '').length;
+export const dataBytes = (data: unknown): number =>
+  new TextEncoder().encode(JSON.stringify(data) ?? '').length;
