@@ -1,4 +1,5 @@
 import { dataBytes } from '../../../protocol/limits.ts';
+import type { PublishResult } from '../../../protocol/results.ts';
 import type { Deps } from '../clients.ts';
 import { deliverToRoom } from '../delivery/room.ts';
 import { payloadTooLarge } from '../errors.ts';
@@ -16,12 +17,6 @@ export interface PublishInput {
   readonly data: unknown;
   /** Client idempotency key. */
   readonly id?: string;
-}
-
-export interface PublishResult {
-  readonly messageId: string;
-  readonly seq: number;
-  readonly ts: number;
 }
 
 /**
