@@ -1,5 +1,4 @@
-/** The protocol's limit on ids in one `ack` frame. */
-export const maxIdsPerAck = 100;
+import { maxAckIds } from '../protocol/limits.ts';
 
 /**
  * Batches acknowledgements of delivered direct messages and notifications: ids collect for a
@@ -18,7 +17,7 @@ export class AckBatcher {
 
   add(id: string): void {
     this.ids.push(id);
-    if (this.ids.length >= maxIdsPerAck) void this.flush();
+    if (this.ids.length >= maxAckIds) void this.flush();
     else this.timer ??= setTimeout(() => void this.flush(), this.delayMs);
   }
 
@@ -27,7 +26,7 @@ export class AckBatcher {
     clearTimeout(this.timer);
     this.timer = undefined;
     const batches: string[][] = [];
-    while (this.ids.length > 0) batches.push(this.ids.splice(0, maxIdsPerAck));
+    while (this.ids.length > 0) batches.push(this.ids.splice(0, maxAckIds));
     await Promise.all(batches.map((ids) => this.send([...new Set(ids)]).catch(() => undefined)));
   }
 

@@ -1,22 +1,17 @@
-import { maxIdsPerAck } from './acks.ts';
+import type {
+  MembershipEvent,
+  PresenceEvent,
+  PresenceStatus,
+  ReadEvent,
+  TypingEvent,
+} from '../protocol/events.ts';
+import { maxAckIds } from '../protocol/limits.ts';
+import type { HistoryPage, JoinResult, OnlineUser, PublishResult, SendResult } from '../protocol/results.ts';
+import type { MessageFrame, NotificationFrame } from '../protocol/server-frames.ts';
 import { Connection, type ConnectionState } from './connection.ts';
 import { subjectOf } from './credentials.ts';
 import { Emitter } from './emitter.ts';
 import { WaveletError } from './errors.ts';
-import type {
-  HistoryPage,
-  JoinResult,
-  MembershipEvent,
-  MessageFrame,
-  NotificationFrame,
-  OnlineUser,
-  PresenceEvent,
-  PresenceStatus,
-  PublishResult,
-  ReadEvent,
-  SendResult,
-  TypingEvent,
-} from './frames.ts';
 import { Heartbeat } from './heartbeat.ts';
 import { newIdempotencyKey } from './ids.ts';
 import { routeFrame } from './inbound.ts';
@@ -373,10 +368,10 @@ export class WaveletClient {
    */
   async ack(ids: readonly string[]): Promise<{ acked: number }> {
     let acked = 0;
-    for (let i = 0; i < ids.length; i += maxIdsPerAck) {
+    for (let i = 0; i < ids.length; i += maxAckIds) {
       const result = await this.request<{ acked: number }>({
         action: 'ack',
-        ids: ids.slice(i, i + maxIdsPerAck),
+        ids: ids.slice(i, i + maxAckIds),
       });
       acked += result.acked;
     }

@@ -1,21 +1,6 @@
-/**
- * Error codes the server sends (PROTOCOL.md, "Error codes").
- *
- * @example
- * ```ts
- * const retryable: ServerErrorCode[] = ['RATE_LIMITED', 'INTERNAL'];
- * ```
- */
-export type ServerErrorCode =
-  | 'BAD_REQUEST'
-  | 'UNKNOWN_ACTION'
-  | 'UNAUTHORIZED'
-  | 'FORBIDDEN'
-  | 'NOT_FOUND'
-  | 'ROOM_FULL'
-  | 'RATE_LIMITED'
-  | 'PAYLOAD_TOO_LARGE'
-  | 'INTERNAL';
+import type { ErrorCode as ServerErrorCode } from '../protocol/errors.ts';
+
+export type { ServerErrorCode };
 
 /**
  * Error codes the SDK itself raises:

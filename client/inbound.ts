@@ -1,14 +1,6 @@
+import type { RoomEventFrame } from '../protocol/events.ts';
+import type { MessageFrame, NotificationFrame } from '../protocol/server-frames.ts';
 import { WaveletError } from './errors.ts';
-import type {
-  MembershipEvent,
-  MessageFrame,
-  NotificationFrame,
-  PresenceEvent,
-  ReadEvent,
-  TypingEvent,
-} from './frames.ts';
-
-type RoomEvent = MembershipEvent | PresenceEvent | TypingEvent | ReadEvent;
 
 /** Where each kind of server frame goes. */
 export interface InboundTargets {
@@ -16,7 +8,7 @@ export interface InboundTargets {
   readonly answer: (frame: { type: string } & Record<string, unknown>) => boolean;
   readonly roomMessage: (message: MessageFrame) => void;
   readonly inboxFrame: (frame: MessageFrame | NotificationFrame) => void;
-  readonly roomEvent: (event: RoomEvent) => void;
+  readonly roomEvent: (event: RoomEventFrame) => void;
   readonly error: (error: WaveletError) => void;
 }
 
@@ -49,7 +41,7 @@ export function routeFrame(text: string, to: InboundTargets): void {
       return;
     case 'event':
       if (typeof frame.event === 'string' && roomEvents.has(frame.event))
-        to.roomEvent(frame as unknown as RoomEvent);
+        to.roomEvent(frame as unknown as RoomEventFrame);
       return;
     case 'pong':
       return;

@@ -1,6 +1,6 @@
+import type { MessageFrame, NotificationFrame } from '../protocol/server-frames.ts';
 import { AckBatcher } from './acks.ts';
 import { WaveletError } from './errors.ts';
-import type { MessageFrame, NotificationFrame } from './frames.ts';
 import { RecentIds } from './recent-ids.ts';
 import type { OutgoingFrame, RequestOptions } from './requests.ts';
 

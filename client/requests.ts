@@ -1,3 +1,5 @@
+import type { ClientAction } from '../protocol/client-frames.ts';
+import { gatewayFrameBytes } from '../protocol/limits.ts';
 import { WaveletError } from './errors.ts';
 
 /**
@@ -5,7 +7,7 @@ import { WaveletError } from './errors.ts';
  * every reconnect and close each new connection in turn, so it is refused before it goes out.
  * Room for the `ref` is kept.
  */
-export const maxFrameBytes = 32 * 1024 - 100;
+export const maxFrameBytes = gatewayFrameBytes - 100;
 
 /** UTF-8 length, without encoding when even three bytes a character would fit. */
 function utf8Bytes(text: string): number {
@@ -13,7 +15,7 @@ function utf8Bytes(text: string): number {
 }
 
 /** A frame as the client builds it; `ref` is added when it goes out. */
-export type OutgoingFrame = Record<string, unknown> & { action: string };
+export type OutgoingFrame = Record<string, unknown> & { action: ClientAction };
 
 export interface RequestOptions {
   /** Sent again after a reconnect when the connection drops before the reply. @default true */

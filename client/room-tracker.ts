@@ -1,4 +1,6 @@
-import type { HistoryPage, JoinResult, MessageFrame } from './frames.ts';
+import { historyMaxLimit } from '../protocol/limits.ts';
+import type { HistoryPage, JoinResult } from '../protocol/results.ts';
+import type { MessageFrame } from '../protocol/server-frames.ts';
 
 /**
  * A gap in a room's seq. Either a live one, seen the moment a message skips seqs (the client is
@@ -35,7 +37,8 @@ export interface RoomTrackerDeps {
 
 /** Messages held out of order before the client gives up on the hole below them. */
 const maxHeld = 2000;
-const historyPage = 100;
+/** History pages of a gap's recovery are as large as the protocol allows. */
+const historyPage = historyMaxLimit;
 
 /**
  * One joined room's position: the epoch and the last seq passed on to the app, in order and

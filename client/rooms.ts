@@ -1,5 +1,6 @@
+import type { HistoryPage, JoinResult } from '../protocol/results.ts';
+import type { MessageFrame } from '../protocol/server-frames.ts';
 import { WaveletError } from './errors.ts';
-import type { HistoryPage, JoinResult, MessageFrame } from './frames.ts';
 import type { OutgoingFrame, RequestOptions } from './requests.ts';
 import { type GapEvent, RoomTracker } from './room-tracker.ts';
 

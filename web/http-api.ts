@@ -1,17 +1,10 @@
+import type { CreateRoomRequest } from '../protocol/http-requests.ts';
+import type { HttpErrorBody, Ticket, UnreadRoom, UnreadRooms } from '../protocol/http-responses.ts';
+
 /** What the local runtime tells the page at `GET /dev/config`. */
 export interface PageConfig {
   /** The WebSocket URL, e.g. `ws://127.0.0.1:8080`. */
   readonly websocket: string;
-}
-
-/** One room of `GET /me/unread`. */
-export interface UnreadRoom {
-  readonly room: string;
-  readonly unread: number;
-  /** The room's latest seq. */
-  readonly seq: number;
-  /** The caller's read cursor. */
-  readonly upTo: number;
 }
 
 /** An HTTP API answer other than 2xx, with the protocol's error code when there is one. */
@@ -28,7 +21,8 @@ export class HttpApiError extends Error {
 
 /**
  * The HTTP calls the page makes, on the origin that served it (the local runtime's HTTP API).
- * `devToken` and `config` are local-only routes of the runtime; the rest are PROTOCOL.md's.
+ * `devToken` and `config` are local-only routes of the runtime; the rest are the HTTP API's
+ * (docs/protocol.md, "HTTP API"), typed by protocol/ (types only: no schema reaches the page).
  */
 export class HttpApi {
   constructor(private readonly base = '') {}
@@ -42,19 +36,16 @@ export class HttpApi {
   }
 
   async ticket(token: string): Promise<string> {
-    const { ticket } = await this.request<{ ticket: string }>('POST', '/tickets', { token });
+    const { ticket } = await this.request<Ticket>('POST', '/tickets', { token });
     return ticket;
   }
 
   async unread(token: string): Promise<UnreadRoom[]> {
-    const { rooms } = await this.request<{ rooms: UnreadRoom[] }>('GET', '/me/unread', { token });
+    const { rooms } = await this.request<UnreadRooms>('GET', '/me/unread', { token });
     return rooms;
   }
 
-  createRoom(
-    token: string,
-    room: { id: string; name: string; type: 'public' | 'private' },
-  ): Promise<unknown> {
+  createRoom(token: string, room: CreateRoomRequest & { id: string }): Promise<unknown> {
     return this.request('POST', '/rooms', { token, body: room });
   }
 
@@ -74,7 +65,7 @@ export class HttpApi {
     const text = await response.text();
     const parsed = text ? safeJson(text) : undefined;
     if (!response.ok) {
-      const error = (parsed as { error?: { code?: string; message?: string } } | undefined)?.error;
+      const error = (parsed as Partial<HttpErrorBody> | undefined)?.error;
       throw new HttpApiError(
         response.status,
         error?.code ?? `HTTP_${response.status}`,

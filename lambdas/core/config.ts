@@ -1,5 +1,6 @@
 import * as z from 'zod/mini';
-import './schema.ts';
+import { defaultMaxDataBytes } from '../../protocol/limits.ts';
+import '../../protocol/zod-locale.ts';
 
 /**
  * Every environment variable the functions read, validated once per cold start. Nothing else
@@ -48,7 +49,7 @@ const schema = z.object({
   CONNECTION_TTL_SECONDS: int(2 * 3600 + 600),
   /** A heartbeat writes last-seen at most this often per connection and container. */
   LAST_SEEN_WRITE_INTERVAL_MS: int(60_000, 0),
-  MAX_DATA_BYTES: int(16 * 1024),
+  MAX_DATA_BYTES: int(defaultMaxDataBytes),
   INBOX_MAX: int(1000),
   INBOX_TTL_SECONDS: int(7 * 24 * 3600),
   IDEMPOTENCY_TTL_SECONDS: int(24 * 3600),

@@ -1,14 +1,4 @@
-/** The protocol's error codes (PROTOCOL.md, "Error codes"). */
-export type ErrorCode =
-  | 'BAD_REQUEST'
-  | 'UNKNOWN_ACTION'
-  | 'UNAUTHORIZED'
-  | 'FORBIDDEN'
-  | 'NOT_FOUND'
-  | 'ROOM_FULL'
-  | 'RATE_LIMITED'
-  | 'PAYLOAD_TOO_LARGE'
-  | 'INTERNAL';
+import type { ErrorCode } from '../../protocol/errors.ts';
 
 /** An expected failure whose `code` and `message` are safe to show the client. */
 export class AppError extends Error {
@@ -30,19 +20,6 @@ export const forbidden = (message: string): AppError => new AppError('FORBIDDEN'
 export const notFound = (message: string): AppError => new AppError('NOT_FOUND', message);
 export const payloadTooLarge = (limit: number): AppError =>
   new AppError('PAYLOAD_TOO_LARGE', `data exceeds ${limit} bytes`, { limit });
-
-/** HTTP status for each code, used by the HTTP API. */
-export const httpStatusOf: Record<ErrorCode, number> = {
-  BAD_REQUEST: 400,
-  UNKNOWN_ACTION: 400,
-  UNAUTHORIZED: 401,
-  FORBIDDEN: 403,
-  NOT_FOUND: 404,
-  ROOM_FULL: 409,
-  RATE_LIMITED: 429,
-  PAYLOAD_TOO_LARGE: 413,
-  INTERNAL: 500,
-};
 
 export const isAppError = (error: unknown): error is AppError => error instanceof AppError;
 

@@ -1,7 +1,9 @@
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
+import { httpStatusOf, internalErrorMessage } from '../../protocol/errors.ts';
+import type { HttpErrorBody } from '../../protocol/http-responses.ts';
 import { getDeps } from './clients.ts';
 import type { Deps } from './deps.ts';
-import { httpStatusOf, isAppError } from './errors.ts';
+import { isAppError } from './errors.ts';
 import { logger } from './logger.ts';
 import { count, flushMetrics } from './metrics.ts';
 
@@ -32,14 +34,16 @@ export function httpRoute(run: HttpHandler) {
     } catch (error) {
       count('HttpErrors');
       if (isAppError(error)) {
-        return json(httpStatusOf[error.code], { error: { code: error.code, message: error.message } });
+        const body: HttpErrorBody = { error: { code: error.code, message: error.message } };
+        return json(httpStatusOf[error.code], body);
       }
       const correlationId = event.requestContext.requestId;
       count('InternalErrors');
       logger.error('Unexpected failure', { correlationId, error: error as Error });
-      return json(500, {
-        error: { code: 'INTERNAL', message: `Internal error (correlation id ${correlationId})` },
-      });
+      const body: HttpErrorBody = {
+        error: { code: 'INTERNAL', message: internalErrorMessage(correlationId) },
+      };
+      return json(httpStatusOf.INTERNAL, body);
     } finally {
       flushMetrics();
     }

@@ -1,8 +1,11 @@
 import type * as z from 'zod/mini';
+import { internalErrorMessage } from '../../protocol/errors.ts';
+import { describeIssues } from '../../protocol/issues.ts';
+import { maxRefLength } from '../../protocol/limits.ts';
+import { errorFrame, replyFrame } from '../../protocol/server-frames.ts';
 import { getDeps } from './clients.ts';
 import type { Deps } from './deps.ts';
 import { AppError, isAppError } from './errors.ts';
-import { describeIssues, errorFrame, replyFrame } from './frames.ts';
 import { logger } from './logger.ts';
 import { count, flushMetrics } from './metrics.ts';
 import { consumeRateLimit } from './store/rate-limits.ts';
@@ -75,11 +78,13 @@ export function toErrorFrame(error: unknown, ref: string | null, correlationId: 
   }
   count('InternalErrors');
   logger.error('Unexpected failure', { correlationId, error: error as Error });
-  return errorFrame(ref, 'INTERNAL', `Internal error (correlation id ${correlationId})`);
+  return errorFrame(ref, 'INTERNAL', internalErrorMessage(correlationId));
 }
 
 const rateLimitExtra = (error: AppError) =>
-  error.code === 'RATE_LIMITED' ? { retryAfterMs: error.details?.retryAfterMs } : undefined;
+  error.code === 'RATE_LIMITED'
+    ? { retryAfterMs: error.details?.retryAfterMs as number | undefined }
+    : undefined;
 
 export function parseJson(body: string | undefined): unknown {
   try {
@@ -92,5 +97,5 @@ export function parseJson(body: string | undefined): unknown {
 /** The frame's `ref` when it is a usable one; errors about the ref itself go out with null. */
 export function refOf(frame: unknown): string | null {
   const ref = (frame as { ref?: unknown } | null | undefined)?.ref;
-  return typeof ref === 'string' && ref.length <= 64 ? ref : null;
+  return typeof ref === 'string' && ref.length <= maxRefLength ? ref : null;
 }

@@ -1,6 +1,6 @@
+import { createRoomBody } from '../../protocol/http-requests.ts';
 import { bodyOf, callerOf } from '../core/http-input.ts';
 import { httpRoute } from '../core/http-route.ts';
-import { createRoomBody } from '../core/http-schemas.ts';
 import { createRoomFor } from '../core/services/room-admin.ts';
 
 /**

@@ -1,6 +1,6 @@
+import { memberPath } from '../../protocol/http-requests.ts';
 import { callerOf, pathOf } from '../core/http-input.ts';
 import { httpRoute } from '../core/http-route.ts';
-import { memberPath } from '../core/http-schemas.ts';
 import { removeRoomMember } from '../core/services/room-admin.ts';
 
 /**

@@ -1,6 +1,6 @@
+import { roomPath } from '../../protocol/http-requests.ts';
 import { callerOf, pathOf } from '../core/http-input.ts';
 import { httpRoute } from '../core/http-route.ts';
-import { roomPath } from '../core/http-schemas.ts';
 import { deleteRoomFor } from '../core/services/room-admin.ts';
 
 /**

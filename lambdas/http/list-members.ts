@@ -1,6 +1,6 @@
+import { pageQuery, roomPath } from '../../protocol/http-requests.ts';
 import { callerOf, pathOf, queryOf } from '../core/http-input.ts';
 import { httpRoute } from '../core/http-route.ts';
-import { pageQuery, roomPath } from '../core/http-schemas.ts';
 import { listRoomMembers } from '../core/services/room-queries.ts';
 
 /** `GET /rooms/{id}/members?cursor=&limit=`: a page of members, for members and admins. */

@@ -1,6 +1,6 @@
+import { pageQuery } from '../../protocol/http-requests.ts';
 import { adminOf, queryOf } from '../core/http-input.ts';
 import { httpRoute } from '../core/http-route.ts';
-import { pageQuery } from '../core/http-schemas.ts';
 import { listOnlineUsers } from '../core/services/online-users.ts';
 
 /** `GET /online?cursor=&limit=` (admin): a page of the users with a live connection. */

@@ -1,6 +1,6 @@
+import { historyQuery, roomPath } from '../../protocol/http-requests.ts';
 import { callerOf, pathOf, queryOf } from '../core/http-input.ts';
 import { httpRoute } from '../core/http-route.ts';
-import { historyQuery, roomPath } from '../core/http-schemas.ts';
 import { listRoomHistory } from '../core/services/room-queries.ts';
 
 /**

@@ -1,6 +1,6 @@
+import { pageQuery, roomPath } from '../../protocol/http-requests.ts';
 import { callerOf, pathOf, queryOf } from '../core/http-input.ts';
 import { httpRoute } from '../core/http-route.ts';
-import { pageQuery, roomPath } from '../core/http-schemas.ts';
 import { listRoomOnline } from '../core/services/room-queries.ts';
 
 /** `GET /rooms/{id}/online?cursor=&limit=`: a page of the room's online users, for members and admins. */

@@ -1,6 +1,6 @@
+import { roomPath, updateRoomBody } from '../../protocol/http-requests.ts';
 import { bodyOf, callerOf, pathOf } from '../core/http-input.ts';
 import { httpRoute } from '../core/http-route.ts';
-import { roomPath, updateRoomBody } from '../core/http-schemas.ts';
 import { updateRoomFor } from '../core/services/room-admin.ts';
 
 /** `PATCH /rooms/{id}`: name, type and maxMembers, by the owner or an admin. */

@@ -1,10 +1,10 @@
 import type { SQSRecord } from 'aws-lambda';
+import { describeIssues } from '../../protocol/issues.ts';
 import { getDeps } from '../core/clients.ts';
 import { requireResource } from '../core/config.ts';
 import { deliverToSegment } from '../core/delivery/broadcast.ts';
 import { deliverToConnections } from '../core/delivery/deliver.ts';
 import { deliveryRecord } from '../core/delivery/records.ts';
-import { describeIssues } from '../core/frames.ts';
 import { deadLetter } from '../core/services/dead-letters.ts';
 import { queueDepartures } from '../core/services/departures.ts';
 import { storeAndDeliver } from '../core/services/notifications.ts';

@@ -1,5 +1,6 @@
 import { actions } from '../../lib/manifest.ts';
-import { errorFrame } from '../core/frames.ts';
+import type { ErrorCode } from '../../protocol/errors.ts';
+import { errorFrame } from '../../protocol/server-frames.ts';
 import type { WebSocketEvent, WebSocketResult } from '../core/ws-event.ts';
 import { parseJson, refOf } from '../core/ws-route.ts';
 
@@ -7,7 +8,7 @@ import { parseJson, refOf } from '../core/ws-route.ts';
 export const handler = async (event: WebSocketEvent): Promise<WebSocketResult> => {
   const frame = parseJson(event.body);
   const ref = refOf(frame);
-  const reply = (code: string, message: string) => ({
+  const reply = (code: ErrorCode, message: string) => ({
     statusCode: 200,
     body: JSON.stringify(errorFrame(ref, code, message)),
   });

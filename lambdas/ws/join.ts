@@ -1,4 +1,5 @@
-import { joinFrame } from '../core/room-frames.ts';
+import { joinFrame } from '../../protocol/client-frames.ts';
+import type { JoinResult } from '../../protocol/results.ts';
 import { joinRoom } from '../core/services/rooms.ts';
 import { wsRoute } from '../core/ws-route.ts';
 
@@ -7,5 +8,10 @@ import { wsRoute } from '../core/ws-route.ts';
  * member); with `since`, the missed messages are pushed before the reply.
  */
 export const handler = wsRoute(joinFrame, async (frame, caller, deps) => ({
-  result: await joinRoom(deps, { caller, roomId: frame.room, since: frame.since, epoch: frame.epoch }),
+  result: (await joinRoom(deps, {
+    caller,
+    roomId: frame.room,
+    since: frame.since,
+    epoch: frame.epoch,
+  })) satisfies JoinResult,
 }));

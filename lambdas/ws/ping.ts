@@ -1,4 +1,6 @@
-import { pingFrame } from '../core/frames.ts';
+import { pingFrame } from '../../protocol/client-frames.ts';
+import type { PingResult } from '../../protocol/results.ts';
+import type { PongFrame } from '../../protocol/server-frames.ts';
 import { refreshConnection } from '../core/services/connection-lifecycle.ts';
 import { wsRoute } from '../core/ws-route.ts';
 
@@ -6,5 +8,5 @@ import { wsRoute } from '../core/ws-route.ts';
 export const handler = wsRoute(pingFrame, async (_frame, caller, deps) => {
   await refreshConnection(deps, caller.connectionId);
   const ts = deps.now();
-  return { result: { ts }, unsolicited: { type: 'pong', ts } };
+  return { result: { ts } satisfies PingResult, unsolicited: { type: 'pong', ts } satisfies PongFrame };
 });

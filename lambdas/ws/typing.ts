@@ -1,4 +1,4 @@
-import { typingFrame } from '../core/room-frames.ts';
+import { typingFrame } from '../../protocol/client-frames.ts';
 import { relayTyping } from '../core/services/room-events.ts';
 import { wsRoute } from '../core/ws-route.ts';
 

@@ -25,21 +25,21 @@ export function sendText(connection: GatewayConnection, data: string | Buffer, f
 
 // The gateway's own error frames, spaced exactly as AWS writes them: a space after
 // `"message":` and after the commas only.
-function errorFrame(message: string, connectionId: string, requestId: string): string {
+function gatewayErrorFrame(message: string, connectionId: string, requestId: string): string {
   return `{"message": ${JSON.stringify(message)}, "connectionId":${JSON.stringify(connectionId)}, "requestId":${JSON.stringify(requestId)}}`;
 }
 
 /** No route matched and there is no `$default`. */
 export const forbiddenFrame = (connectionId: string, requestId: string) =>
-  errorFrame('Forbidden', connectionId, requestId);
+  gatewayErrorFrame('Forbidden', connectionId, requestId);
 
 /** The integration threw or failed. */
 export const internalErrorFrame = (connectionId: string, requestId: string) =>
-  errorFrame('Internal server error', connectionId, requestId);
+  gatewayErrorFrame('Internal server error', connectionId, requestId);
 
 /** The integration exceeded the integration timeout (*uncertain* beyond the message). */
 export const timedOutFrame = (connectionId: string, requestId: string) =>
-  errorFrame('Endpoint request timed out', connectionId, requestId);
+  gatewayErrorFrame('Endpoint request timed out', connectionId, requestId);
 
 /** The body a two-way route sends back: a string result, or a result's string `body`. */
 export function responseBodyOf(result: unknown): string | undefined {

@@ -1,4 +1,6 @@
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
+import type { HttpErrorBody } from '../../protocol/http-responses.ts';
+import { maxUserIdLength } from '../../protocol/limits.ts';
 import { signToken } from '../../tools/sign-token.ts';
 import type { HttpRouteHandler } from '../http-api/index.ts';
 
@@ -9,9 +11,6 @@ export interface DevTokenOptions {
   /** Lifetime of a token in seconds. @default 3600 */
   readonly expiresInSeconds?: number;
 }
-
-/** JWT subjects are bounded as the HTTP API bounds user ids. */
-const maxUserLength = 128;
 
 /**
  * `POST /dev/token {"user":"alice"}` → `{ "token", "user", "expiresAt" }`: a development JWT for
@@ -24,9 +23,14 @@ export function devTokenRoute(options: DevTokenOptions): HttpRouteHandler {
   return async (event) => {
     const user = userOf(event);
     if (user === undefined) {
-      return json(400, {
-        error: { code: 'BAD_REQUEST', message: `user must be a string of 1 to ${maxUserLength} characters` },
-      });
+      // JWT subjects are bounded as the protocol bounds user ids.
+      const body: HttpErrorBody = {
+        error: {
+          code: 'BAD_REQUEST',
+          message: `user must be a string of 1 to ${maxUserIdLength} characters`,
+        },
+      };
+      return json(400, body);
     }
     const token = await signToken(user, { secret: options.secret, expiresInSeconds: lifetime });
     return json(201, { token, user, expiresAt: Date.now() + lifetime * 1000 });
@@ -44,7 +48,7 @@ function userOf(event: APIGatewayProxyEventV2): string | undefined {
   const user = typeof body === 'object' && body !== null ? (body as { user?: unknown }).user : undefined;
   if (typeof user !== 'string') return undefined;
   const trimmed = user.trim();
-  return trimmed.length > 0 && trimmed.length <= maxUserLength ? trimmed : undefined;
+  return trimmed.length > 0 && trimmed.length <= maxUserIdLength ? trimmed : undefined;
 }
 
 function json(statusCode: number, body: unknown) {

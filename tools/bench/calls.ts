@@ -5,6 +5,7 @@ import { websocketApi } from '../../lib/manifest.ts';
 import { localDefaults } from '../../local/defaults.ts';
 import { startDynamoDb } from '../../local/dynamodb/index.ts';
 import { type LocalRuntime, startLocalRuntime } from '../../local/runtime.ts';
+import type { PublishResult, SendResult } from '../../protocol/results.ts';
 import { signToken } from '../sign-token.ts';
 import { BenchSocket } from './bench-socket.ts';
 import { type MeteredOperation, startDynamoDbMeter } from './dynamodb-meter.ts';
@@ -142,7 +143,7 @@ export async function benchCalls(options: CallsOptions = {}): Promise<CallsFigur
     let messageId = '';
     await measure('send a direct message', async () => {
       const reply = await first.request({ action: 'send', to: 'member-1', data: { text: 'hi' } });
-      messageId = (reply.result as { messageId: string }).messageId;
+      messageId = (reply.result as SendResult).messageId;
       await second.waitFor((f) => f.type === 'message' && f.id === messageId);
     });
     await measure('sync (one message waiting)', () => second.request({ action: 'sync' }));
@@ -153,8 +154,8 @@ export async function benchCalls(options: CallsOptions = {}): Promise<CallsFigur
     let seq = 0;
     await measure(`publish to a room of ${roomSize}`, async () => {
       const reply = await first.request({ action: 'publish', room: 'ten', data: { text: 'hello room' } });
-      seq = (reply.result as { seq: number }).seq;
-      const id = (reply.result as { messageId: string }).messageId;
+      const { seq: published, messageId: id } = reply.result as PublishResult;
+      seq = published;
       await Promise.all(members.slice(1).map((m) => m.waitFor((f) => f.type === 'message' && f.id === id)));
     });
     await measure('typing', () => first.request({ action: 'typing', room: 'ten', state: 'start' }));

@@ -1,6 +1,7 @@
 import { deliverToConnections } from '../../lambdas/core/delivery/deliver.ts';
 import type { Deps } from '../../lambdas/core/deps.ts';
 import { handler as deliverWorker } from '../../lambdas/queue/deliver.ts';
+import type { NotificationFrame } from '../../protocol/server-frames.ts';
 import { sqsEvent } from './sqs-event.ts';
 
 /** SQS records handed to the deliver worker at once, as the event source mapping's batch. */
@@ -13,7 +14,7 @@ export const benchFrame = JSON.stringify({
   from: 'bench',
   data: {},
   ts: 0,
-});
+} satisfies NotificationFrame);
 
 /** One way of posting the frame to every connection, and the posts in flight it asks for. */
 export interface DeliveryPath {

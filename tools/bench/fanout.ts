@@ -11,6 +11,8 @@ import { mapWithConcurrency } from '../../lambdas/core/delivery/concurrency.ts';
 import { parseNotification, publishNotification } from '../../lambdas/core/services/notifications.ts';
 import { localDefaults } from '../../local/defaults.ts';
 import { type LocalRuntime, startLocalRuntime } from '../../local/runtime.ts';
+import type { PublishResult } from '../../protocol/results.ts';
+import type { MessageFrame } from '../../protocol/server-frames.ts';
 import { firstMessage, forkTypeScript } from '../shared/child-process.ts';
 import { nowMs as now } from '../shared/clock.ts';
 import { signToken } from '../sign-token.ts';
@@ -149,7 +151,7 @@ const report = (run: Run) =>
 const publish = (publisher: Publisher, room: string) => async () => {
   const reply = await publisher.request({ action: 'publish', room, data: { room } });
   if (reply.type !== 'reply') throw new Error(`publish failed: ${JSON.stringify(reply)}`);
-  return (reply.result as { messageId: string }).messageId;
+  return (reply.result as PublishResult).messageId;
 };
 
 /** A `{ "all": true }` notification, through the service the notifications consumer calls. */
@@ -222,7 +224,14 @@ async function rawPosts(
 ): Promise<FanoutFigures['baseline']> {
   const { posts } = createDeps();
   const id = `baseline-${connections.length}-${Date.now()}`;
-  const frame = JSON.stringify({ type: 'message', id, from: 'bench', room: 'baseline', data: {}, ts: 0 });
+  const frame = JSON.stringify({
+    type: 'message',
+    id,
+    from: 'bench',
+    room: 'baseline',
+    data: {},
+    ts: 0,
+  } satisfies MessageFrame);
   let startedAt = 0;
   const got = await clients.ask({ type: 'expect', id, count: connections.length, timeoutMs: 60_000 }, () => {
     startedAt = now();

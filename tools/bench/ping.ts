@@ -3,6 +3,7 @@ import { fileURLToPath } from 'node:url';
 import { WebSocketServer } from 'ws';
 import { localDefaults } from '../../local/defaults.ts';
 import { startLocalRuntime } from '../../local/runtime.ts';
+import type { PongFrame } from '../../protocol/server-frames.ts';
 import { firstMessage, forkTypeScript } from '../shared/child-process.ts';
 import { signToken } from '../sign-token.ts';
 
@@ -33,7 +34,7 @@ export async function pingBareServer(options: PingOptions): Promise<PingFigures>
   server.on('connection', (ws) => {
     ws.on('message', (data) => {
       JSON.parse(String(data));
-      ws.send(JSON.stringify({ type: 'pong', ts: Date.now() }));
+      ws.send(JSON.stringify({ type: 'pong', ts: Date.now() } satisfies PongFrame));
     });
   });
   const { port } = server.address() as { port: number };

@@ -1,4 +1,5 @@
 import { type WebSocket, WebSocketServer } from 'ws';
+import type { MessageFrame } from '../../protocol/server-frames.ts';
 
 /** A running bare relay. */
 export interface Relay {
@@ -34,7 +35,7 @@ export async function startRelay(): Promise<Relay> {
         to: frame.to,
         data: frame.data,
         ts: Date.now(),
-      });
+      } satisfies MessageFrame);
       for (const target of byUser.get(frame.to) ?? []) target.send(message);
     });
   });

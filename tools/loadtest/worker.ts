@@ -1,4 +1,5 @@
 import type WebSocket from 'ws';
+import { maxAckIds } from '../../protocol/limits.ts';
 import { nowMs } from '../shared/clock.ts';
 import { Histogram } from '../shared/histogram.ts';
 import { HandshakeError, openSocket, withQuery } from '../shared/open-socket.ts';
@@ -36,9 +37,14 @@ export type Pending =
     }
   | { readonly kind: 'heartbeat'; readonly sentAt: number }
   | { readonly kind: 'ack' }
-  | { readonly kind: 'setup'; readonly resolve: (frame: ServerFrame) => void };
+  | { readonly kind: 'setup'; readonly resolve: (frame: ReceivedFrame) => void };
 
-export type ServerFrame = Record<string, unknown>;
+/**
+ * A frame as parsed off the socket, each field checked before use: a load test counts what the
+ * server really sent (protocol's `ServerFrame` says what it should be), and API Gateway's own
+ * frames arrive on the same socket.
+ */
+export type ReceivedFrame = Record<string, unknown>;
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, Math.max(0, ms)));
 const setupTimeoutMs = 30_000;
@@ -210,7 +216,7 @@ export class LoadWorker {
   }
 
   /** Sends a set-up frame with a ref and waits for its reply or error (or a timeout). */
-  private request(c: LoadConnection, frame: Record<string, unknown>): Promise<ServerFrame> {
+  private request(c: LoadConnection, frame: Record<string, unknown>): Promise<ReceivedFrame> {
     const ref = this.nextRef('s');
     return new Promise((resolve) => {
       const timer = setTimeout(() => {
@@ -322,7 +328,7 @@ export class LoadWorker {
   }
 
   private onFrame(c: LoadConnection, text: string): void {
-    let frame: ServerFrame;
+    let frame: ReceivedFrame;
     try {
       frame = JSON.parse(text);
     } catch {
@@ -349,7 +355,7 @@ export class LoadWorker {
     }
   }
 
-  private onMessage(c: LoadConnection, frame: ServerFrame): void {
+  private onMessage(c: LoadConnection, frame: ReceivedFrame): void {
     const now = nowMs();
     // Direct messages and notifications stay in the inbox until acknowledged.
     if (frame.room === undefined && typeof frame.id === 'string') c.acks.push(frame.id);
@@ -371,7 +377,7 @@ export class LoadWorker {
     this.interval.record(ms * 1000);
   }
 
-  private onReply(frame: ServerFrame): void {
+  private onReply(frame: ReceivedFrame): void {
     const ref = String(frame.ref);
     const p = this.pending.get(ref);
     if (!p) return;
@@ -389,7 +395,7 @@ export class LoadWorker {
     }
   }
 
-  private onError(frame: ServerFrame): void {
+  private onError(frame: ReceivedFrame): void {
     bump(this.errors, String(frame.code ?? 'UNKNOWN'));
     const ref = typeof frame.ref === 'string' ? frame.ref : undefined;
     const p = ref ? this.pending.get(ref) : undefined;
@@ -416,7 +422,7 @@ export class LoadWorker {
       while (c.acks.length > 0 && c.open) {
         const ref = this.nextRef('a');
         this.pending.set(ref, { kind: 'ack' });
-        this.sendFrame(c, { action: 'ack', ids: c.acks.splice(0, 100), ref });
+        this.sendFrame(c, { action: 'ack', ids: c.acks.splice(0, maxAckIds), ref });
       }
     }
   }

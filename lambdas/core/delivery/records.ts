@@ -1,5 +1,5 @@
 import * as z from 'zod/mini';
-import '../schema.ts';
+import '../../../protocol/zod-locale.ts';
 
 const id = z.string().check(z.minLength(1));
 

@@ -1,8 +1,9 @@
+import { dataBytes } from '../../../protocol/limits.ts';
+import type { MessageFrame } from '../../../protocol/server-frames.ts';
 import { deliverToConnections } from '../delivery/deliver.ts';
 import { deliverInOrder } from '../delivery/in-order.ts';
 import type { Deps } from '../deps.ts';
 import { payloadTooLarge } from '../errors.ts';
-import { dataBytes, type MessageFrame } from '../frames.ts';
 import { logger } from '../logger.ts';
 import { listUserConnections } from '../store/connections.ts';
 import { claimMessageIdentity, completeIdempotencyKey } from '../store/idempotency.ts';

@@ -1,19 +1,8 @@
 import { GetQueueAttributesCommand } from '@aws-sdk/client-sqs';
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
+import type { ComponentHealth, HealthReport } from '../../../protocol/http-responses.ts';
 import { type ResourceVariable, requireResource } from '../config.ts';
 import type { Deps } from '../deps.ts';
-
-export interface ComponentHealth {
-  readonly ok: boolean;
-  readonly latencyMs: number;
-  readonly error?: string;
-}
-
-export interface HealthReport {
-  readonly ok: boolean;
-  readonly table: ComponentHealth;
-  readonly queues: { readonly deliveries: ComponentHealth; readonly notifications: ComponentHealth };
-}
 
 /** Reaches the table (a read of a key that never exists) and each queue, in parallel. */
 export async function checkHealth(deps: Deps): Promise<HealthReport> {

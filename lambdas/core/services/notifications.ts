@@ -1,4 +1,9 @@
 import * as z from 'zod/mini';
+import type { PublishedNotification } from '../../../protocol/http-responses.ts';
+import { describeIssues } from '../../../protocol/issues.ts';
+import { dataBytes } from '../../../protocol/limits.ts';
+import { type NotificationRequest, notificationRequest } from '../../../protocol/notification.ts';
+import type { NotificationFrame } from '../../../protocol/server-frames.ts';
 import { requireResource } from '../config.ts';
 import { defaultBroadcastSegments, enqueueBroadcast } from '../delivery/broadcast.ts';
 import { mapWithConcurrency } from '../delivery/concurrency.ts';
@@ -6,32 +11,13 @@ import { chunk, type DeliveryReport, deliverToUsers } from '../delivery/deliver.
 import type { DeliveryRecord } from '../delivery/records.ts';
 import type { Deps } from '../deps.ts';
 import { badRequest, payloadTooLarge } from '../errors.ts';
-import { dataBytes, describeIssues, type NotificationFrame } from '../frames.ts';
 import { sendRecords } from '../queue.ts';
-import '../schema.ts';
 import { claimMessageIdentity, completeIdempotencyKey } from '../store/idempotency.ts';
 import { type InboxEntry, putInboxEntry } from '../store/inbox.ts';
 import { epochSeconds } from '../store/keys.ts';
 import { listAllMemberIds } from '../store/members.ts';
 import { getRoom } from '../store/rooms.ts';
 import { queueDepartures } from './departures.ts';
-
-/** The notifications queue's contract (PROTOCOL.md, "Backend services"). */
-const name = (max: number) => z.string().check(z.minLength(1), z.maxLength(max));
-
-export const notificationRequest = z.strictObject({
-  target: z.union([
-    z.strictObject({ users: z.array(name(128)).check(z.minLength(1), z.maxLength(1000)) }),
-    z.strictObject({ room: name(128) }),
-    z.strictObject({ all: z.literal(true) }),
-  ]),
-  data: z.unknown().check(z.refine((v) => v !== undefined, { message: 'data is required' })),
-  id: z.optional(name(64)),
-  from: z._default(name(64), 'system'),
-  ttlSeconds: z._default(z.number().check(z.int(), z.gte(1), z.lte(14 * 24 * 3600)), 7 * 24 * 3600),
-});
-
-export type NotificationRequest = z.infer<typeof notificationRequest>;
 
 /** Parses a queue body or HTTP body; throws BAD_REQUEST naming what is wrong. */
 export function parseNotification(deps: Deps, raw: string | unknown): NotificationRequest {
@@ -56,15 +42,6 @@ const inlineUsers = 25;
 export interface PublishNotificationOptions {
   /** Parallel-scan segments of a `{ "all": true }` broadcast. @default defaultBroadcastSegments (8) */
   readonly broadcastSegments?: number;
-}
-
-export interface PublishedNotification {
-  readonly messageId: string;
-  readonly ts: number;
-  /** Users whose inbox holds the notification; 0 for a broadcast, which is not stored. */
-  readonly users: number;
-  /** Scan segments queued, for a broadcast. */
-  readonly segments?: number;
 }
 
 /**

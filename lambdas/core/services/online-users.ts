@@ -1,15 +1,10 @@
 import { ScanCommand } from '@aws-sdk/lib-dynamodb';
+import type { PageQuery } from '../../../protocol/http-requests.ts';
+import type { OnlineUserSummary } from '../../../protocol/http-responses.ts';
 import type { Deps } from '../deps.ts';
 import { badRequest } from '../errors.ts';
-import type { PageQuery } from '../http-schemas.ts';
 import { byUserIndex, epochSeconds } from '../store/keys.ts';
 import { decodeCursor, encodeCursor, type Page } from '../store/paging.ts';
-
-export interface OnlineUserSummary {
-  readonly user: string;
-  /** Live connections (devices, tabs). */
-  readonly connections: number;
-}
 
 /**
  * A page of the users who hold at least one live connection, for the admin listing

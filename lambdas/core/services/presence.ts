@@ -1,8 +1,10 @@
+import type { MembershipEvent, PresenceEvent } from '../../../protocol/events.ts';
+import { whoMaxUsers } from '../../../protocol/limits.ts';
+import type { OnlineUser } from '../../../protocol/results.ts';
 import { mapWithConcurrency } from '../delivery/concurrency.ts';
 import { deliverToRoom } from '../delivery/room.ts';
 import type { Deps } from '../deps.ts';
 import { logger } from '../logger.ts';
-import type { LeftEvent, OnlineUser, PresenceEvent } from '../presence-frames.ts';
 import { type ConnectionRecord, getConnection, listUserConnections } from '../store/connections.ts';
 import { getPresences, type PresenceStatus, putPresence } from '../store/presence.ts';
 import { getRoom } from '../store/rooms.ts';
@@ -13,8 +15,6 @@ import { queueDepartures } from './departures.ts';
 
 /** Rooms announced to at once; each costs a room read and a subscriber query. */
 const roomConcurrency = 8;
-/** `who` lists at most this many users, so the reply stays within API Gateway's 128 KB message. */
-export const whoMaxUsers = 1000;
 
 /**
  * Records the status a user chose and announces it to every room any of the user's
@@ -82,7 +82,7 @@ export async function announceDeparture(
   await announce(
     deps,
     closed.rooms.filter((room) => !stillIn.has(room)),
-    (room): (LeftEvent | PresenceEvent)[] => [
+    (room): (MembershipEvent | PresenceEvent)[] => [
       { type: 'event', event: 'left', room, user, ts },
       ...(offline
         ? [{ type: 'event', event: 'presence', room, user, status: 'offline', lastSeen, ts } as const]

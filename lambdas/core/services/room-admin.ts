@@ -1,16 +1,17 @@
 import { randomBytes } from 'node:crypto';
 import { QueryCommand } from '@aws-sdk/lib-dynamodb';
+import type { CreateRoomBody, UpdateRoomBody } from '../../../protocol/http-requests.ts';
+import type { MemberView } from '../../../protocol/http-responses.ts';
 import type { Identity } from '../auth/jwt.ts';
 import { mapWithConcurrency } from '../delivery/concurrency.ts';
 import { deliverToConnections } from '../delivery/deliver.ts';
 import { deliverToRoom } from '../delivery/room.ts';
 import type { Deps } from '../deps.ts';
 import { AppError, badRequest, notFound } from '../errors.ts';
-import type { CreateRoomBody, UpdateRoomBody } from '../http-schemas.ts';
 import { batchDelete } from '../store/batch.ts';
 import { listUserConnections } from '../store/connections.ts';
 import { keys } from '../store/keys.ts';
-import { addMember, getMember, type MemberRole, removeMember } from '../store/members.ts';
+import { addMember, getMember, removeMember } from '../store/members.ts';
 import { createRoom, deleteRoomSettings, type Room, updateRoom } from '../store/rooms.ts';
 import { deleteAllSubscriptions, type Subscriber, unsubscribe } from '../store/subscriptions.ts';
 import { requireMembershipRemover, requireRoom, requireRoomManager } from './access-policy.ts';
@@ -78,13 +79,7 @@ export async function deleteRoomFor(deps: Deps, caller: Identity, roomId: string
   await announceRoomDeleted(deps, room, removed);
 }
 
-/** A member as the HTTP API shows it. */
-export interface MemberView {
-  readonly room: string;
-  readonly user: string;
-  readonly role: MemberRole;
-  readonly joinedAt: number;
-}
+export type { MemberView };
 
 /** Adds a member (idempotent: `added: false` for one who already was); ROOM_FULL at the limit. */
 export async function putRoomMember(

@@ -1,7 +1,7 @@
+import type { RoomEventFrame } from '../../../protocol/events.ts';
 import { deliverToRoom } from '../delivery/room.ts';
 import type { Deps } from '../deps.ts';
 import { logger } from '../logger.ts';
-import type { RoomEventFrame } from '../room-frames.ts';
 import type { Room } from '../store/rooms.ts';
 import { listSubscribers } from '../store/subscriptions.ts';
 import type { Caller } from '../ws-event.ts';

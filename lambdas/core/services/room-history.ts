@@ -1,7 +1,8 @@
+import { historyDefaultLimit, recoveryMax } from '../../../protocol/limits.ts';
+import type { HistoryPage } from '../../../protocol/results.ts';
+import type { MessageFrame } from '../../../protocol/server-frames.ts';
 import { deliverInOrder } from '../delivery/in-order.ts';
 import type { Deps } from '../deps.ts';
-import type { MessageFrame } from '../frames.ts';
-import { historyDefaultLimit } from '../room-frames.ts';
 import { listRoomMessages, type RoomMessage } from '../store/room-messages.ts';
 import type { Caller } from '../ws-event.ts';
 import { requireReader, requireRoom } from './access-policy.ts';
@@ -27,7 +28,7 @@ export const toMessageFrame = (message: RoomMessage, recovered?: true): MessageF
 export async function readRoomHistory(
   deps: Deps,
   input: { caller: Caller; roomId: string; before?: number; limit?: number },
-): Promise<{ messages: Omit<MessageFrame, 'type'>[]; next: number | null }> {
+): Promise<HistoryPage> {
   const room = await requireRoom(deps, input.roomId);
   await requireReader(deps, room, input.caller);
   const { messages, more } = await listRoomMessages(deps, {
@@ -50,11 +51,6 @@ export async function readRoomHistory(
   };
 }
 
-/**
- * At most this many messages are pushed by one `join`: a client that was away for longer
- * gets `complete: false` and pages the rest with `history` instead of stalling the join.
- */
-export const recoveryMax = 1000;
 const recoveryPage = 100;
 
 /**

@@ -1,7 +1,8 @@
+import { dataBytes } from '../../../protocol/limits.ts';
+import type { PublishResult } from '../../../protocol/results.ts';
 import { deliverToRoom } from '../delivery/room.ts';
 import type { Deps } from '../deps.ts';
 import { payloadTooLarge } from '../errors.ts';
-import { dataBytes } from '../frames.ts';
 import { newMessageId } from '../ids.ts';
 import { logger } from '../logger.ts';
 import { claimIdempotencyKey, completeIdempotencyKey, type IdempotentResult } from '../store/idempotency.ts';
@@ -17,12 +18,6 @@ export interface PublishInput {
   readonly data: unknown;
   /** Client idempotency key. */
   readonly id?: string;
-}
-
-export interface PublishResult {
-  readonly messageId: string;
-  readonly seq: number;
-  readonly ts: number;
 }
 
 /**

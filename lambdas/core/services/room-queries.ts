@@ -1,14 +1,16 @@
+import type { HistoryQuery, PageQuery } from '../../../protocol/http-requests.ts';
+import type { RoomOnlineUser, UnreadRooms } from '../../../protocol/http-responses.ts';
+import type { HistoryPage } from '../../../protocol/results.ts';
 import type { Identity } from '../auth/jwt.ts';
 import { mapWithConcurrency } from '../delivery/concurrency.ts';
 import type { Deps } from '../deps.ts';
 import { badRequest } from '../errors.ts';
-import type { HistoryQuery, PageQuery } from '../http-schemas.ts';
 import { keys } from '../store/keys.ts';
 import { listMembers, listUserRoomIds } from '../store/members.ts';
 import { decodeCursor, encodeCursor, type Page } from '../store/paging.ts';
-import { getPresences, type PresenceStatus } from '../store/presence.ts';
+import { getPresences } from '../store/presence.ts';
 import { getReadCursor } from '../store/read-cursors.ts';
-import { latestSeq, listRoomMessages, type RoomMessage } from '../store/room-messages.ts';
+import { latestSeq, listRoomMessages } from '../store/room-messages.ts';
 import { getRoom } from '../store/rooms.ts';
 import { listSubscribers } from '../store/subscriptions.ts';
 import { requireMember, requireRoom } from './access-policy.ts';
@@ -52,13 +54,6 @@ export async function listRoomMembers(
   };
 }
 
-export interface OnlineUser {
-  readonly user: string;
-  readonly status: PresenceStatus;
-  /** The user's connections subscribed to the room. */
-  readonly connections: number;
-}
-
 /**
  * A page of the room's online users: the distinct users among its live subscribers, in user id
  * order, with the status they chose ('online' when they never chose one). Subscriptions are
@@ -71,7 +66,7 @@ export async function listRoomOnline(
   caller: Identity,
   roomId: string,
   query: PageQuery,
-): Promise<Page<OnlineUser>> {
+): Promise<Page<RoomOnlineUser>> {
   const room = await requireRoom(deps, roomId);
   await requireMember(deps, room, caller, { publicRoomsOpen: false });
   const after = afterUserOf(query.cursor);
@@ -105,7 +100,7 @@ export async function listRoomHistory(
   caller: Identity,
   roomId: string,
   query: HistoryQuery,
-): Promise<{ messages: RoomMessage[]; next: number | null }> {
+): Promise<HistoryPage> {
   const room = await requireRoom(deps, roomId);
   await requireMember(deps, room, caller, { publicRoomsOpen: true });
   const { messages, more } = await listRoomMessages(deps, {
@@ -117,20 +112,11 @@ export async function listRoomHistory(
   return { messages, next: more ? (messages.at(-1)?.seq ?? null) : null };
 }
 
-export interface UnreadCount {
-  readonly room: string;
-  readonly unread: number;
-  /** The room's latest seq. */
-  readonly seq: number;
-  /** The caller's read cursor. */
-  readonly upTo: number;
-}
-
 /**
  * Unread counts in every room the caller is a member of, in room id order. Three reads per
  * room; rooms deleted while a membership item survived a race are skipped.
  */
-export async function listUnreadCounts(deps: Deps, caller: Identity): Promise<{ rooms: UnreadCount[] }> {
+export async function listUnreadCounts(deps: Deps, caller: Identity): Promise<UnreadRooms> {
   const roomIds = await listUserRoomIds(deps, caller.userId);
   const counts = await mapWithConcurrency(roomIds, 8, async (roomId) => {
     const room = await getRoom(deps, roomId);

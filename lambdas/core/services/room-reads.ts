@@ -1,5 +1,5 @@
+import type { RoomEventFrame } from '../../../protocol/events.ts';
 import type { Deps } from '../deps.ts';
-import type { RoomEventFrame } from '../room-frames.ts';
 import { advanceReadCursor } from '../store/read-cursors.ts';
 import { latestSeq } from '../store/room-messages.ts';
 import type { Caller } from '../ws-event.ts';

@@ -1,16 +1,7 @@
+import type { RoomView } from '../../../protocol/http-responses.ts';
 import type { Room } from '../store/rooms.ts';
 
-/** A room as the HTTP API shows it. */
-export interface RoomView {
-  readonly id: string;
-  readonly name: string;
-  readonly type: Room['type'];
-  readonly owner: string;
-  readonly maxMembers: number;
-  readonly memberCount: number;
-  readonly epoch: number;
-  readonly createdAt: number;
-}
+export type { RoomView };
 
 export const toRoomView = (room: Room): RoomView => ({
   id: room.roomId,

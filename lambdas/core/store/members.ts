@@ -1,4 +1,5 @@
 import { DeleteCommand, GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import type { MemberRole } from '../../../protocol/http-responses.ts';
 import type { TableDeps } from '../deps.ts';
 import { isConditionFailed } from '../errors.ts';
 import { byUserIndex, keys } from './keys.ts';
@@ -6,7 +7,7 @@ import { decodeCursor, encodeCursor, type Page } from './paging.ts';
 import { queryAll } from './query-pages.ts';
 import { releaseMemberSlot, reserveMemberSlot } from './rooms.ts';
 
-export type MemberRole = 'owner' | 'member';
+export type { MemberRole };
 
 export interface Member {
   readonly roomId: string;

@@ -1,10 +1,7 @@
+import type { Page } from '../../../protocol/http-responses.ts';
 import { badRequest } from '../errors.ts';
 
-/** A page of a list, with an opaque cursor for the next one (null when there is none). */
-export interface Page<T> {
-  readonly items: T[];
-  readonly cursor: string | null;
-}
+export type { Page };
 
 /** DynamoDB's LastEvaluatedKey as an opaque, URL-safe cursor. */
 export const encodeCursor = (key: Record<string, unknown> | undefined): string | null =>

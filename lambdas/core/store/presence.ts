@@ -1,8 +1,9 @@
 import { BatchGetCommand, type BatchGetCommandOutput, PutCommand } from '@aws-sdk/lib-dynamodb';
+import type { PresenceStatus } from '../../../protocol/events.ts';
 import type { TableDeps } from '../deps.ts';
 import { keys } from './keys.ts';
 
-export type PresenceStatus = 'online' | 'away' | 'busy';
+export type { PresenceStatus };
 
 export interface Presence {
   readonly userId: string;

@@ -1,17 +1,10 @@
 import { PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import type { RoomMessage } from '../../../protocol/server-frames.ts';
 import type { TableDeps } from '../deps.ts';
 import { isConditionFailed } from '../errors.ts';
 import { epochSeconds, keys, seqKey } from './keys.ts';
 
-/** A message in a room's history. */
-export interface RoomMessage {
-  readonly id: string;
-  readonly room: string;
-  readonly seq: number;
-  readonly from: string;
-  readonly data: unknown;
-  readonly ts: number;
-}
+export type { RoomMessage };
 
 /** The highest seq of this life of the room; 0 before the first message. */
 export async function latestSeq(deps: TableDeps, roomId: string, epoch: number): Promise<number> {

@@ -1,9 +1,10 @@
 import { DeleteCommand, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import type { RoomType } from '../../../protocol/http-requests.ts';
 import type { TableDeps } from '../deps.ts';
 import { isConditionFailed } from '../errors.ts';
 import { keys } from './keys.ts';
 
-export type RoomType = 'public' | 'private';
+export type { RoomType };
 
 /** A room's settings: one life of it, named by `epoch`. */
 export interface Room {

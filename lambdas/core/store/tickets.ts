@@ -1,14 +1,11 @@
 import { DeleteCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import type { Ticket } from '../../../protocol/http-responses.ts';
 import type { TableDeps } from '../deps.ts';
 import { isConditionFailed } from '../errors.ts';
 import { newSecretToken } from '../ids.ts';
 import { epochSeconds, keys } from './keys.ts';
 
-export interface Ticket {
-  readonly ticket: string;
-  /** Epoch milliseconds. */
-  readonly expiresAt: number;
-}
+export type { Ticket };
 
 export interface TicketHolder {
   readonly userId: string;

@@ -10,7 +10,7 @@ import type { Frame, TestSocket } from '../../helpers/socket.ts';
  */
 const doc = readPage('docs/protocol.md');
 const beforeHttp = doc.slice(0, doc.indexOf('\n## HTTP API'));
-const clientFrames = objectExamples(beforeHttp).filter((o) => 'action' in o);
+const exampleFrames = objectExamples(beforeHttp).filter((o) => 'action' in o);
 const answers = new Map<string, JsonObject>();
 for (const o of objectExamples(beforeHttp)) {
   if ((o.type === 'reply' || o.type === 'error') && typeof o.ref === 'string') answers.set(o.ref, o);
@@ -56,8 +56,8 @@ const answerTo = (socket: TestSocket, frame: JsonObject): Promise<Frame> => {
 
 describe('The examples of docs/protocol.md', () => {
   it('answers every client frame it shows with the reply it shows', async () => {
-    expect(clientFrames.length).toBeGreaterThan(10);
-    for (const frame of clientFrames) {
+    expect(exampleFrames.length).toBeGreaterThan(10);
+    for (const frame of exampleFrames) {
       // Alice sends everything; she joins a room again before any frame about it, since the
       // page shows `leave` before `typing`, which needs a subscription.
       if (typeof frame.room === 'string' && frame.action !== 'join' && frame.action !== 'leave') {

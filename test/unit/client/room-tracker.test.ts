@@ -1,7 +1,8 @@
 import { describe, expect, it, vi } from 'vitest';
 import { WaveletError } from '../../../client/errors.ts';
-import type { HistoryPage, MessageFrame, RoomMessage } from '../../../client/frames.ts';
 import { type GapEvent, RoomTracker } from '../../../client/room-tracker.ts';
+import type { HistoryPage } from '../../../protocol/results.ts';
+import type { MessageFrame, RoomMessage } from '../../../protocol/server-frames.ts';
 
 const stored = (seq: number): RoomMessage => ({
   id: `m${seq}`,

@@ -11,7 +11,7 @@ process.env.TABLE_NAME = 'table';
 let handler: (event: WebSocketEvent) => Promise<unknown>;
 
 beforeAll(async () => {
-  const { pingFrame } = await import('../../../lambdas/core/frames.ts');
+  const { pingFrame } = await import('../../../protocol/client-frames.ts');
   const { wsRoute } = await import('../../../lambdas/core/ws-route.ts');
   handler = wsRoute(pingFrame, async () => ({ result: {} })) as never;
 });

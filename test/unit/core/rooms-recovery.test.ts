@@ -1,8 +1,9 @@
 import type { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { describe, expect, it } from 'vitest';
 import type { Deps } from '../../../lambdas/core/deps.ts';
-import { recoverRoomMessages, recoveryMax } from '../../../lambdas/core/services/room-history.ts';
+import { recoverRoomMessages } from '../../../lambdas/core/services/room-history.ts';
 import { seqKey } from '../../../lambdas/core/store/keys.ts';
+import { recoveryMax } from '../../../protocol/limits.ts';
 import { testConfig } from '../../helpers/config.ts';
 
 /** A history of the given seqs behind a fake Query, and a gateway that records posts. */

@@ -1,38 +1,18 @@
 import { describe, expect, it } from 'vitest';
-// The wire contract as code. These imports are the only place this test names where the schemas
-// and codes live: repoint them here when they move (to the top-level `protocol/` module).
-import { httpStatusOf } from '../../../lambdas/core/errors.ts';
-import { ackFrame, pingFrame, sendFrame, syncFrame } from '../../../lambdas/core/frames.ts';
-import { createRoomBody } from '../../../lambdas/core/http-schemas.ts';
-import { statusFrame, whoFrame } from '../../../lambdas/core/presence-frames.ts';
-import {
-  historyFrame,
-  joinFrame,
-  leaveFrame,
-  publishFrame,
-  readFrame,
-  typingFrame,
-} from '../../../lambdas/core/room-frames.ts';
-import { notificationRequest } from '../../../lambdas/core/services/notifications.ts';
 import { actions, httpApi } from '../../../lib/manifest.ts';
+// The wire contract as code, from the top-level `protocol/` module.
+import {
+  clientFrames,
+  createRoomBody,
+  errorCodes,
+  httpStatusOf,
+  notificationRequest,
+} from '../../../protocol/index.ts';
 import { jsonExamples, objectExamples, readPage } from '../../helpers/markdown.ts';
 
 /** Each client action's schema, as the handlers parse it. */
-const schemaOf: Record<string, { safeParse: (value: unknown) => { success: boolean; error?: unknown } }> = {
-  ping: pingFrame,
-  send: sendFrame,
-  sync: syncFrame,
-  ack: ackFrame,
-  join: joinFrame,
-  leave: leaveFrame,
-  publish: publishFrame,
-  history: historyFrame,
-  read: readFrame,
-  typing: typingFrame,
-  status: statusFrame,
-  who: whoFrame,
-};
-const errorCodes = Object.keys(httpStatusOf);
+const schemaOf: Record<string, { safeParse: (value: unknown) => { success: boolean; error?: unknown } }> =
+  clientFrames;
 const serverFrameTypes = ['message', 'notification', 'event', 'reply', 'error', 'pong'];
 const eventKinds = ['joined', 'left', 'presence', 'typing', 'read'];
 

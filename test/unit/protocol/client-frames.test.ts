@@ -5,7 +5,7 @@ import {
   publishFrame,
   readFrame,
   typingFrame,
-} from '../../../lambdas/core/room-frames.ts';
+} from '../../../protocol/client-frames.ts';
 
 describe('Schema: room frames', () => {
   it('accepts room ids of letters, digits and _ . : - up to 128 characters', () => {

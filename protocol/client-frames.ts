@@ -1,0 +1,109 @@
+import * as z from 'zod/mini';
+import './zod-locale.ts';
+import { bounded, data, idempotencyKey, ref, roomIdOf, seq, userId } from './fields.ts';
+import { historyMaxLimit, maxAckIds, maxIdLength, maxSyncLimit } from './limits.ts';
+
+/**
+ * The frames a client sends (docs/protocol.md, "Frames: client to server"), one schema per
+ * action. Unknown fields are ignored so that older servers accept newer clients. The SDK imports
+ * only the types of this file, never the schemas: they would bring zod into its bundle.
+ */
+const room = roomIdOf('room');
+
+export const pingFrame = z.object({ action: z.literal('ping'), ref });
+
+export const sendFrame = z.object({ action: z.literal('send'), ref, to: userId, data, id: idempotencyKey });
+
+export const syncFrame = z.object({
+  action: z.literal('sync'),
+  ref,
+  limit: z.optional(z.number().check(z.int(), z.gte(1), z.lte(maxSyncLimit))),
+});
+
+export const ackFrame = z.object({
+  action: z.literal('ack'),
+  ref,
+  ids: z.array(bounded(1, maxIdLength)).check(z.minLength(1), z.maxLength(maxAckIds)),
+});
+
+export const joinFrame = z.object({
+  action: z.literal('join'),
+  ref,
+  room,
+  /** The last seq the client holds; the messages after it are pushed before the reply. */
+  since: z.optional(seq),
+  /** The room life `since` belongs to; a different one means nothing can be recovered. */
+  epoch: z.optional(z.number().check(z.int(), z.gte(0))),
+});
+
+export const leaveFrame = z.object({
+  action: z.literal('leave'),
+  ref,
+  room,
+  /** `false` ends the membership as well as this connection's subscription. */
+  member: z.optional(z.boolean()),
+});
+
+export const publishFrame = z.object({ action: z.literal('publish'), ref, room, data, id: idempotencyKey });
+
+export const historyFrame = z.object({
+  action: z.literal('history'),
+  ref,
+  room,
+  before: z.optional(z.number().check(z.int(), z.gte(1))),
+  limit: z.optional(z.number().check(z.int(), z.gte(1), z.lte(historyMaxLimit))),
+});
+
+export const readFrame = z.object({ action: z.literal('read'), ref, room, upTo: seq });
+
+export const typingFrame = z.object({
+  action: z.literal('typing'),
+  ref,
+  room,
+  state: z.enum(['start', 'stop']),
+});
+
+export const statusFrame = z.object({
+  action: z.literal('status'),
+  ref,
+  status: z.enum(['online', 'away', 'busy']),
+});
+
+export const whoFrame = z.object({ action: z.literal('who'), ref, room });
+
+/** Every action's schema, by action: what the WebSocket API routes. */
+export const clientFrames = {
+  ping: pingFrame,
+  send: sendFrame,
+  sync: syncFrame,
+  ack: ackFrame,
+  join: joinFrame,
+  leave: leaveFrame,
+  publish: publishFrame,
+  history: historyFrame,
+  read: readFrame,
+  typing: typingFrame,
+  status: statusFrame,
+  who: whoFrame,
+} as const;
+
+export type PingFrame = z.infer<typeof pingFrame>;
+export type SendFrame = z.infer<typeof sendFrame>;
+export type SyncFrame = z.infer<typeof syncFrame>;
+export type AckFrame = z.infer<typeof ackFrame>;
+export type JoinFrame = z.infer<typeof joinFrame>;
+export type LeaveFrame = z.infer<typeof leaveFrame>;
+export type PublishFrame = z.infer<typeof publishFrame>;
+export type HistoryFrame = z.infer<typeof historyFrame>;
+export type ReadFrame = z.infer<typeof readFrame>;
+export type TypingFrame = z.infer<typeof typingFrame>;
+export type StatusFrame = z.infer<typeof statusFrame>;
+export type WhoFrame = z.infer<typeof whoFrame>;
+
+/** Any frame a client sends. */
+export type ClientFrame = {
+  [A in keyof typeof clientFrames]: z.infer<(typeof clientFrames)[A]>;
+}[keyof typeof clientFrames];
+
+/** The `action` of a client frame. */
+export type ClientAction = ClientFrame['action'];

@@ -1,0 +1,73 @@
+/**
+ * The protocol's limits (docs/protocol.md, "Limits"): plain numbers, so that the SDK can use
+ * them without the schemas. The schemas in this folder are built from them.
+ */
+
+/** `ref` on any frame: a client string of at most this many characters. */
+export const maxRefLength = 64;
+
+/** `id` on `send` and `publish` (a client idempotency key), and each id of an `ack`. */
+export const maxIdLength = 64;
+
+/** User ids are JWT subjects (`auth0|123`, UUIDs, e-mail addresses): any text, bounded. */
+export const maxUserIdLength = 128;
+
+/** Room ids end up in table keys and log lines: a short, printable, delimiter-free alphabet. */
+export const maxRoomIdLength = 128;
+/** A literal rather than built from {@link maxRoomIdLength}, so that bundlers can drop it when unused. */
+export const roomIdPattern = /^[A-Za-z0-9_.:-]{1,128}$/;
+
+/** The rule of {@link roomIdPattern} in words, as error messages give it. */
+export const roomIdRule = `1 to ${maxRoomIdLength} of A-Z a-z 0-9 _ . : -`;
+
+/** Message ids in one `ack` frame. */
+export const maxAckIds = 100;
+
+/** Largest `limit` of a `sync`. */
+export const maxSyncLimit = 500;
+
+/** History pages are bounded so that one reply stays well under API Gateway's 128 KB message. */
+export const historyDefaultLimit = 50;
+export const historyMaxLimit = 100;
+
+/**
+ * At most this many messages are pushed by one `join` with `since`: a client that was away for
+ * longer gets `complete: false` and pages the rest with `history`.
+ */
+export const recoveryMax = 1000;
+
+/** `who` lists at most this many users, so that the reply stays within API Gateway's 128 KB. */
+export const whoMaxUsers = 1000;
+
+/** Default of the server's `MAX_DATA_BYTES`: the largest `data`, serialized, in bytes. */
+export const defaultMaxDataBytes = 16 * 1024;
+
+/** API Gateway closes a connection that sends a frame larger than this (32 KB). */
+export const gatewayFrameBytes = 32 * 1024;
+
+/** Room names over the HTTP API. */
+export const maxRoomNameLength = 200;
+
+/** Largest `maxMembers` of a room; 0 means no limit. */
+export const maxMembersLimit = 100_000;
+
+/** HTTP lists are paged: 50 items by default, at most 100, so that a page stays small. */
+export const defaultPageSize = 50;
+export const maxPageSize = 100;
+
+/** An opaque page cursor, as the server hands it out, is never longer than this. */
+export const maxCursorLength = 2048;
+
+/** Users named by one notification's `target.users`. */
+export const notificationMaxUsers = 1000;
+
+/** `from` of a notification (a service name) and its idempotency `id`. */
+export const maxServiceNameLength = 64;
+
+/** How long a notification waits in an inbox: 7 days unless `ttlSeconds` says otherwise, at most 14. */
+export const notificationDefaultTtlSeconds = 7 * 24 * 3600;
+export const notificationMaxTtlSeconds = 14 * 24 * 3600;
+
+/** Size of `data` as sent on the wire (UTF-8 JSON), checked against `MAX_DATA_BYTES`. */
+export const dataBytes = (data: unknown): number =>
+  new TextEncoder().encode(JSON.stringify(data) ?? '').length;
