@@ -1,4 +1,4 @@
-import type { ClientAction } from '../protocol/client-frames.ts';
+import type { ClientAction } from '../protocol/actions.ts';
 import { gatewayFrameBytes } from '../protocol/limits.ts';
 import { WaveletError } from './errors.ts';
 

@@ -1,5 +1,6 @@
 import * as z from 'zod/mini';
 import './zod-locale.ts';
+import type { ClientAction } from './actions.ts';
 import { bounded, data, idempotencyKey, ref, roomIdOf, seq, userId } from './fields.ts';
 import { historyMaxLimit, maxAckIds, maxIdLength, maxSyncLimit } from './limits.ts';
 
@@ -85,7 +86,11 @@ export const clientFrames = {
   typing: typingFrame,
   status: statusFrame,
   who: whoFrame,
-} as const;
+} as const satisfies Record<ClientAction, unknown>;
+
+// Every schema names one of the actions, and every action has a schema.
+const everyActionHasASchema: ClientAction extends keyof typeof clientFrames ? true : never = true;
+void everyActionHasASchema;
 
 export type PingFrame = z.infer<typeof pingFrame>;
 export type SendFrame = z.infer<typeof sendFrame>;
@@ -105,5 +110,3 @@ export type ClientFrame = {
   [A in keyof typeof clientFrames]: z.infer<(typeof clientFrames)[A]>;
 }[keyof typeof clientFrames];
 
-/** The `action` of a client frame. */
-export type ClientAction = ClientFrame['action'];

@@ -7,6 +7,7 @@
  * the type-only files directly, with `import type` for anything from a file that holds schemas,
  * so that zod never reaches its bundle.
  */
+export * from './actions.ts';
 export * from './client-frames.ts';
 export * from './errors.ts';
 export * from './events.ts';

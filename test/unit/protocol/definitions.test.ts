@@ -1,8 +1,8 @@
 import ts from 'typescript';
 import { describe, expect, it } from 'vitest';
-import { clientFrames } from '../../../protocol/client-frames.ts';
+import { clientActions } from '../../../protocol/actions.ts';
 import { errorCodes } from '../../../protocol/errors.ts';
-import { declarationsOf, parse, tsFilesUnder } from './sources.ts';
+import { declarationsOf, parse, tsFilesUnder } from '../../helpers/typescript-sources.ts';
 
 /**
  * The wire contract is written once, in protocol/. These tests read every TypeScript file of the
@@ -21,7 +21,7 @@ const exported = protocolFiles
 const exportedNames = new Map(exported.map((d) => [d.name, d.file]));
 
 const serverFrameTypes = new Set(['message', 'notification', 'event', 'reply', 'error', 'pong']);
-const clientActions = new Set(Object.keys(clientFrames));
+const actions = new Set<string>(clientActions);
 const codes = new Set<string>(errorCodes);
 
 /** A string literal in a type position, e.g. the `'message'` of `type: 'message'`. */
@@ -39,7 +39,7 @@ function frameShapesIn(file: string): string[] {
       const literal = literalOf(node.type);
       if (node.name.text === 'type' && literal && serverFrameTypes.has(literal))
         found.push(`${where(node)} declares a '${literal}' frame type`);
-      if (node.name.text === 'action' && literal && clientActions.has(literal))
+      if (node.name.text === 'action' && literal && actions.has(literal))
         found.push(`${where(node)} declares a '${literal}' client frame type`);
     }
     if (ts.isLiteralTypeNode(node)) {

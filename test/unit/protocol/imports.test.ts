@@ -1,7 +1,7 @@
 import path from 'node:path';
 import ts from 'typescript';
 import { describe, expect, it } from 'vitest';
-import { importsOf, parse, tsFilesUnder } from './sources.ts';
+import { importsOf, parse, tsFilesUnder } from '../../helpers/typescript-sources.ts';
 
 /**
  * protocol/ is shared by Lambda functions, the browser SDK, the chat page and the tools, so it

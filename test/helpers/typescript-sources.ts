@@ -3,18 +3,23 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import ts from 'typescript';
 
-/** Reading the tree's TypeScript for the protocol's tests: files, declarations, imports. */
+/** Reading the tree's TypeScript for tests about the code itself: files, declarations, imports. */
 
-export const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
+export const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 
-/** Every `.ts` file under `dir` (relative to the root), as root-relative paths. */
+/**
+ * Every `.ts` source file under `dir` (relative to the root), as sorted root-relative paths;
+ * installed packages, build output (`dist/`) and declaration files are not sources.
+ */
 export function tsFilesUnder(dir: string): string[] {
-  const entries = readdirSync(path.join(root, dir), { withFileTypes: true, recursive: true });
-  return entries
-    .filter((e) => e.isFile() && e.name.endsWith('.ts'))
-    .map((e) => path.relative(root, path.join(e.parentPath, e.name)))
-    .filter((file) => !file.split(path.sep).includes('node_modules'))
-    .sort();
+  const files: string[] = [];
+  for (const entry of readdirSync(path.join(root, dir), { withFileTypes: true })) {
+    const file = path.join(dir, entry.name);
+    if (entry.isDirectory() && entry.name !== 'node_modules' && entry.name !== 'dist')
+      files.push(...tsFilesUnder(file));
+    else if (entry.isFile() && entry.name.endsWith('.ts') && !entry.name.endsWith('.d.ts')) files.push(file);
+  }
+  return files.sort();
 }
 
 export function parse(file: string): ts.SourceFile {
