@@ -117,7 +117,7 @@ export const websocketApi = {
 
 export type RouteKey = keyof typeof websocketApi.routes;
 
-/** Every `action` of PROTOCOL.md, which is every route key not starting with `$`. */
+/** Every `action` of docs/protocol.md, which is every route key not starting with `$`. */
 export const actions = Object.keys(websocketApi.routes).filter((k) => !k.startsWith('$'));
 
 /** The HTTP API: `METHOD /path` (API Gateway v2 route keys) to function. */

@@ -1,5 +1,5 @@
 /**
- * The actions a client frame may name (docs/protocol.md, "Frames: client to server"). A file
+ * The actions a client frame may name (docs/protocol.md, "Client frames"). A file
  * of its own, free of zod, so that the SDK can name them without their schemas;
  * `client-frames.ts` holds one schema per action and checks at compile time that the two lists
  * agree.

@@ -5,7 +5,7 @@ import { bounded, data, idempotencyKey, ref, roomIdOf, seq, userId } from './fie
 import { historyMaxLimit, maxAckIds, maxIdLength, maxSyncLimit } from './limits.ts';
 
 /**
- * The frames a client sends (docs/protocol.md, "Frames: client to server"), one schema per
+ * The frames a client sends (docs/protocol.md, "Client frames"), one schema per
  * action. Unknown fields are ignored so that older servers accept newer clients. The SDK imports
  * only the types of this file, never the schemas: they would bring zod into its bundle.
  */
@@ -109,4 +109,3 @@ export type WhoFrame = z.infer<typeof whoFrame>;
 export type ClientFrame = {
   [A in keyof typeof clientFrames]: z.infer<(typeof clientFrames)[A]>;
 }[keyof typeof clientFrames];
-

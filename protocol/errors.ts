@@ -19,7 +19,7 @@ export const errorCodes = [
  *
  * @example
  * ```ts
- * import type { ServerErrorCode } from 'wavelet/client';
+ * import type { ServerErrorCode } from '@wavelet/client';
  *
  * const retryable: ServerErrorCode[] = ['RATE_LIMITED', 'INTERNAL'];
  * ```

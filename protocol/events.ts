@@ -1,5 +1,5 @@
 /**
- * The `event` frames of rooms (docs/protocol.md, "Frames: server to client"): who joined or left,
+ * The `event` frames of rooms (docs/protocol.md, "Server frames"): who joined or left,
  * presence, typing and read receipts. Never stored.
  */
 

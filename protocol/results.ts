@@ -1,7 +1,7 @@
 import type { PresenceStatus } from './events.ts';
 import type { RoomMessage } from './server-frames.ts';
 
-/** The `result` of each action's `reply` (docs/protocol.md, "Frames: client to server"). */
+/** The `result` of each action's `reply` (docs/protocol.md, "Client frames"). */
 
 /** The reply to `ping`: the server's time. */
 export interface PingResult {

@@ -2,7 +2,7 @@ import type { ErrorCode } from './errors.ts';
 import type { RoomEventFrame } from './events.ts';
 
 /**
- * The frames the server sends (docs/protocol.md, "Frames: server to client"). Types and two
+ * The frames the server sends (docs/protocol.md, "Server frames"). Types and two
  * small builders only: the SDK imports them without any runtime weight.
  */
 

@@ -3,7 +3,7 @@ import type * as z from 'zod/mini';
 import { describeIssues } from '../../protocol/issues.ts';
 import type { Identity } from './auth/jwt.ts';
 import type { Deps } from './deps.ts';
-import { badRequest, forbidden } from './errors.ts';
+import { badRequest } from './errors.ts';
 import { authorizationOf } from './http-route.ts';
 import { requireAdmin } from './services/access-policy.ts';
 import { authenticateBearer } from './services/auth.ts';

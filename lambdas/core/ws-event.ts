@@ -1,6 +1,6 @@
 /**
  * The API Gateway WebSocket event as this code reads it (the emulator in `local/` produces the
- * same shape; see shared/APIGW-WEBSOCKET.md).
+ * same shape; see docs/emulator.md).
  */
 export interface WebSocketEvent {
   readonly requestContext: {

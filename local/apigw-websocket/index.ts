@@ -28,7 +28,7 @@ import { listen } from '../listen.ts';
 /**
  * Starts a local API Gateway WebSocket API and its Management API (`@connections`) on one
  * port. It reproduces AWS's observable behaviour (event shapes, route selection, handshake
- * outcomes, error frames, limits and close codes; see shared/APIGW-WEBSOCKET.md) around the
+ * outcomes, error frames, limits and close codes; see docs/emulator.md) around the
  * integrations it is given, so the same handlers run here and in Lambda.
  *
  * @example

@@ -45,7 +45,7 @@ export interface SegmentReport extends DeliveryReport {
  *
  * The next page is read while the current one is posted. A worker that crashes mid-segment
  * gets its record back and starts the segment (or its continuation) again: some connections
- * then see the frame twice, and clients drop duplicates by `id` as PROTOCOL.md says.
+ * then see the frame twice, and clients drop duplicates by `id` (docs/protocol.md, "Delivery guarantees").
  */
 export async function deliverToSegment(
   deps: Deps,

@@ -1,4 +1,3 @@
-import * as z from 'zod/mini';
 import type { PublishedNotification } from '../../../protocol/http-responses.ts';
 import { describeIssues } from '../../../protocol/issues.ts';
 import { dataBytes } from '../../../protocol/limits.ts';

@@ -1,13 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { actions, httpApi } from '../../../lib/manifest.ts';
 // The wire contract as code, from the top-level `protocol/` module.
-import {
-  clientFrames,
-  createRoomBody,
-  errorCodes,
-  httpStatusOf,
-  notificationRequest,
-} from '../../../protocol/index.ts';
+import { clientFrames, createRoomBody, errorCodes, notificationRequest } from '../../../protocol/index.ts';
 import { jsonExamples, objectExamples, readPage } from '../../helpers/markdown.ts';
 
 /** Each client action's schema, as the handlers parse it. */
