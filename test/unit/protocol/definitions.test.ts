@@ -53,7 +53,9 @@ function frameShapesIn(file: string): string[] {
 }
 
 describe('Protocol: one definition', () => {
-  it('finds the exports of protocol/ to check', () => {
+  it('finds the exports of protocol/ and the files to check them against', () => {
+    expect(otherFiles).toContain('client/client.ts');
+    expect(otherFiles).toContain('lambdas/core/ws-route.ts');
     for (const name of ['MessageFrame', 'ErrorCode', 'sendFrame', 'notificationRequest', 'maxAckIds'])
       expect(exportedNames.get(name), name).toBeDefined();
   });
