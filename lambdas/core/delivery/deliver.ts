@@ -15,7 +15,8 @@ export interface DeliveryReport {
   /**
    * The records this delivery removed for gone connections (with their subscriptions), for the
    * caller to announce the departures: delivery reports, it does not call services. A gone
-   * connection that someone else removed first (its `$disconnect`, the sweeper) is not here.
+   * connection that someone else removed first (its `$disconnect`, the sweeper) is not here,
+   * nor one whose removal failed: its record stays, and the sweeper closes and announces it.
    */
   removed: ConnectionRecord[];
   /** Connections handed to the deliveries queue after inline retries ran out. */
