@@ -60,7 +60,8 @@ export function startShell(code: string, options: ShellOptions): BackgroundShell
 /**
  * Sends `signal` to the shell's process group, as Ctrl-C does to a terminal's foreground job,
  * and waits up to `timeoutMs` for every process of the group to end. Whatever is left is then
- * killed, and returned so that the caller can fail on it.
+ * killed, and returned so that the caller can fail on it. Resolves once the shell's output has
+ * been read to its end.
  */
 export async function stopGroup(shell: BackgroundShell, signal: NodeJS.Signals, timeoutMs: number) {
   const pgid = shell.child.pid;
@@ -72,6 +73,12 @@ export async function stopGroup(shell: BackgroundShell, signal: NodeJS.Signals, 
   }
   const left = processesInGroup(pgid);
   if (left.length > 0) killGroup(shell.child, 'SIGKILL');
+  // The processes may be gone before their last output has been read from the pipes: wait for
+  // the shell's streams to close, so that `output()` holds everything they printed.
+  await Promise.race([
+    shell.exited,
+    new Promise((r) => setTimeout(r, Math.max(1000, deadline - Date.now()))),
+  ]);
   return left;
 }
 
