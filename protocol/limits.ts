@@ -68,6 +68,15 @@ export const maxServiceNameLength = 64;
 export const notificationDefaultTtlSeconds = 7 * 24 * 3600;
 export const notificationMaxTtlSeconds = 14 * 24 * 3600;
 
-/** Size of `data` as sent on the wire (UTF-8 JSON), checked against `MAX_DATA_BYTES`. */
+/**
+ * `data` nests objects and arrays at most this many levels deep (the check is in data-depth.ts);
+ * the same bound as DynamoDB's on nested attributes.
+ */
+export const maxDataDepth = 32;
+
+/**
+ * Size of `data` as sent on the wire (UTF-8 JSON), checked against `MAX_DATA_BYTES`. JSON.stringify
+ * recurses: call this only on a value that passed the depth check (the `data` schema does it).
+ */
 export const dataBytes = (data: unknown): number =>
   new TextEncoder().encode(JSON.stringify(data) ?? '').length;
