@@ -31,7 +31,7 @@ export async function sendDirectMessage(
   const limit = deps.config.MAX_DATA_BYTES;
   if (dataBytes(input.data) > limit) throw payloadTooLarge(limit);
 
-  const { result, done } = await claimMessageIdentity(deps, `${input.from}#send`, input.id);
+  const { result, done } = await claimMessageIdentity(deps, { user: input.from, kind: 'send' }, input.id);
   if (done) return result;
 
   const frame: MessageFrame = {
@@ -60,7 +60,7 @@ export async function sendDirectMessage(
       error: error as Error,
     });
   }
-  if (input.id) await completeIdempotencyKey(deps, `${input.from}#send`, input.id);
+  if (input.id) await completeIdempotencyKey(deps, { user: input.from, kind: 'send' }, input.id);
   return result;
 }
 

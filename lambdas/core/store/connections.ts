@@ -35,8 +35,7 @@ export async function putConnection(deps: TableDeps, connection: NewConnection):
       TableName: deps.config.TABLE_NAME,
       Item: {
         ...keys.connection(connection.connectionId),
-        gsi1pk: keys.userConnections(connection.userId),
-        gsi1sk: `CONN#${connection.connectionId}`,
+        ...keys.connectionByUser(connection.userId, connection.connectionId),
         ...lastSeenIndexKeys(connection.connectionId, connection.connectedAt),
         type: 'connection',
         ...record,

@@ -36,8 +36,7 @@ export async function addMember(
         TableName: deps.config.TABLE_NAME,
         Item: {
           ...keys.member(roomId, userId),
-          gsi1pk: keys.userRooms(userId),
-          gsi1sk: `ROOM#${roomId}`,
+          ...keys.membershipByUser(userId, roomId),
           type: 'member',
           roomId,
           userId,
