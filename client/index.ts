@@ -11,11 +11,18 @@ export type {
   ReadEvent,
   TypingEvent,
 } from '../protocol/events.ts';
-export type { HistoryPage, JoinResult, OnlineUser, PublishResult, SendResult } from '../protocol/results.ts';
+export type {
+  HistoryPage,
+  JoinResult,
+  OnlineUser,
+  PublishResult,
+  RefreshResult,
+  SendResult,
+} from '../protocol/results.ts';
 export type { MessageFrame, NotificationFrame, RoomMessage } from '../protocol/server-frames.ts';
 export { type BackoffOptions, backoffDelay } from './backoff.ts';
 export { WaveletClient, type WaveletEvents } from './client.ts';
 export type { ConnectionState } from './connection.ts';
 export { type ClientErrorCode, type ServerErrorCode, WaveletError, type WaveletErrorCode } from './errors.ts';
-export type { WaveletClientOptions, WebSocketConstructor, WebSocketLike } from './options.ts';
+export type { TicketGrant, WaveletClientOptions, WebSocketConstructor, WebSocketLike } from './options.ts';
 export type { GapEvent } from './room-tracker.ts';

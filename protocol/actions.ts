@@ -17,6 +17,7 @@ export const clientActions = [
   'typing',
   'status',
   'who',
+  'refresh',
 ] as const;
 
 /** The `action` of a client frame. */

@@ -1,8 +1,16 @@
 import * as z from 'zod/mini';
 import './zod-locale.ts';
 import type { ClientAction } from './actions.ts';
-import { bounded, data, idempotencyKey, ref, roomIdOf, seq, userId } from './fields.ts';
-import { historyMaxLimit, maxAckIds, maxIdLength, maxSyncLimit } from './limits.ts';
+import { bounded, data, idempotencyKey, ref, roomIdOf, seq } from './fields.ts';
+import {
+  historyMaxLimit,
+  maxAckIds,
+  maxCredentialLength,
+  maxIdLength,
+  maxSyncLimit,
+  userIdPattern,
+  userIdRule,
+} from './limits.ts';
 
 /**
  * The frames a client sends (docs/protocol.md, "Client frames"), one schema per
@@ -10,10 +18,19 @@ import { historyMaxLimit, maxAckIds, maxIdLength, maxSyncLimit } from './limits.
  * only the types of this file, never the schemas: they would bring zod into its bundle.
  */
 const room = roomIdOf('room');
+/** A user a frame names: user ids are JWT subjects, so the same alphabet as `sub`. */
+const userIdOf = (label: string) =>
+  z.string().check(z.regex(userIdPattern, `${label} must be ${userIdRule}`));
 
 export const pingFrame = z.object({ action: z.literal('ping'), ref });
 
-export const sendFrame = z.object({ action: z.literal('send'), ref, to: userId, data, id: idempotencyKey });
+export const sendFrame = z.object({
+  action: z.literal('send'),
+  ref,
+  to: userIdOf('to'),
+  data,
+  id: idempotencyKey,
+});
 
 export const syncFrame = z.object({
   action: z.literal('sync'),
@@ -72,6 +89,20 @@ export const statusFrame = z.object({
 
 export const whoFrame = z.object({ action: z.literal('who'), ref, room });
 
+/** A fresh credential for the connection's user: exactly one of `token` and `ticket`. */
+export const refreshFrame = z
+  .object({
+    action: z.literal('refresh'),
+    ref,
+    token: z.optional(bounded(1, maxCredentialLength)),
+    ticket: z.optional(bounded(1, maxCredentialLength)),
+  })
+  .check(
+    z.refine((f) => (f.token === undefined) !== (f.ticket === undefined), {
+      message: 'refresh needs exactly one of token and ticket',
+    }),
+  );
+
 /** Every action's schema, by action: what the WebSocket API routes. */
 export const clientFrames = {
   ping: pingFrame,
@@ -86,6 +117,7 @@ export const clientFrames = {
   typing: typingFrame,
   status: statusFrame,
   who: whoFrame,
+  refresh: refreshFrame,
 } as const satisfies Record<ClientAction, unknown>;
 
 // Every schema names one of the actions, and every action has a schema.
@@ -104,6 +136,7 @@ export type ReadFrame = z.infer<typeof readFrame>;
 export type TypingFrame = z.infer<typeof typingFrame>;
 export type StatusFrame = z.infer<typeof statusFrame>;
 export type WhoFrame = z.infer<typeof whoFrame>;
+export type RefreshFrame = z.infer<typeof refreshFrame>;
 
 /** Any frame a client sends. */
 export type ClientFrame = {

@@ -11,6 +11,18 @@ export const maxIdLength = 64;
 
 /** User ids are JWT subjects (`auth0|123`, UUIDs, e-mail addresses): any text, bounded. */
 export const maxUserIdLength = 128;
+/**
+ * The alphabet of user ids (JWT `sub`): UUIDs, `provider|id`, e-mail addresses. No `#`, no
+ * whitespace or control characters, so a user id can never break a table key or a log line.
+ * A literal rather than built from {@link maxUserIdLength}, so that bundlers can drop it when unused.
+ */
+export const userIdPattern = /^[A-Za-z0-9\-_.@|:+]{1,128}$/;
+
+/** The rule of {@link userIdPattern} in words, as error messages give it. */
+export const userIdRule = `1 to ${maxUserIdLength} of A-Z a-z 0-9 - _ . @ | : +`;
+
+/** A ticket or token longer than this (8 KB) is refused before any lookup or verification. */
+export const maxCredentialLength = 8192;
 
 /** Room ids end up in table keys and log lines: a short, printable, delimiter-free alphabet. */
 export const maxRoomIdLength = 128;

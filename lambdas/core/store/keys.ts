@@ -110,6 +110,8 @@ export const byUserIndex = 'byUser';
 /** Sparse index of connections by last-seen time, sharded so no partition runs hot. */
 export const byLastSeenIndex = 'byLastSeen';
 export const lastSeenShards = 16;
+/** Sparse index of connections by credential expiry (same shards as byLastSeen). */
+export const byCredentialExpiryIndex = 'byCredentialExpiry';
 
 /** DynamoDB TTL wants epoch seconds. */
 export const epochSeconds = (ms: number): number => Math.floor(ms / 1000);
