@@ -6,9 +6,15 @@ import type { Deps } from '../deps.ts';
 import { payloadTooLarge } from '../errors.ts';
 import { logger } from '../logger.ts';
 import { listUserConnections } from '../store/connections.ts';
-import { claimMessageIdentity, completeIdempotencyKey } from '../store/idempotency.ts';
+import {
+  claimMessageIdentity,
+  completeIdempotencyKey,
+  idempotencyKeyBusy,
+  idempotencyLeaseMs,
+  releaseIdempotencyKey,
+} from '../store/idempotency.ts';
 import { deleteInboxEntries, listInbox, putInboxEntry } from '../store/inbox.ts';
-import { epochSeconds } from '../store/keys.ts';
+import { epochSeconds, type IdempotencyScope } from '../store/keys.ts';
 import { queueDepartures } from './departures.ts';
 
 export interface SendDirectMessageInput {
@@ -31,8 +37,12 @@ export async function sendDirectMessage(
   const limit = deps.config.MAX_DATA_BYTES;
   if (dataBytes(input.data) > limit) throw payloadTooLarge(limit);
 
-  const { result, done } = await claimMessageIdentity(deps, { user: input.from, kind: 'send' }, input.id);
-  if (done) return result;
+  const scope: IdempotencyScope = { user: input.from, kind: 'send' };
+  const identity = await claimMessageIdentity(deps, scope, input.id, { leaseMs: idempotencyLeaseMs.send });
+  if (identity.state === 'done') return identity.result;
+  // An earlier attempt with this id still runs after the wait: it stores and delivers.
+  if (identity.state === 'busy') throw idempotencyKeyBusy(identity.retryAfterMs);
+  const { result } = identity;
 
   const frame: MessageFrame = {
     type: 'message',
@@ -48,7 +58,17 @@ export async function sendDirectMessage(
   // fewer); posting waits for the entry, so a delivered message is always a stored one.
   const recipients = listUserConnections(deps, input.to);
   recipients.catch(() => undefined); // awaited below; a failed put must not leave it unhandled
-  await putInboxEntry(deps, input.to, { messageId: result.messageId, frame: body, expiresAt });
+  // Keyed by message id: an attempt that took over an expired key writes the same entry.
+  const owner = identity.state === 'owner' && input.id ? { key: input.id, token: identity.owner } : undefined;
+  try {
+    await putInboxEntry(deps, input.to, { messageId: result.messageId, frame: body, expiresAt });
+  } catch (error) {
+    if (owner) await releaseIdempotencyKey(deps, scope, owner.key, owner.token);
+    throw error;
+  }
+  // Done once stored, before delivery: retries from here answer at once and deliver nothing
+  // (a delivery this attempt loses is the inbox's to redo, as for a send without an id).
+  if (owner) await completeIdempotencyKey(deps, scope, owner.key, owner.token);
   try {
     const report = await deliverToConnections(deps, body, await recipients);
     await queueDepartures(deps, report.removed);
@@ -60,7 +80,6 @@ export async function sendDirectMessage(
       error: error as Error,
     });
   }
-  if (input.id) await completeIdempotencyKey(deps, { user: input.from, kind: 'send' }, input.id);
   return result;
 }
 

@@ -11,9 +11,15 @@ import type { DeliveryRecord } from '../delivery/records.ts';
 import type { Deps } from '../deps.ts';
 import { badRequest, payloadTooLarge } from '../errors.ts';
 import { sendRecords } from '../queue.ts';
-import { claimMessageIdentity, completeIdempotencyKey } from '../store/idempotency.ts';
+import {
+  claimMessageIdentity,
+  completeIdempotencyKey,
+  IdempotencyKeyBusyError,
+  idempotencyLeaseMs,
+  releaseIdempotencyKey,
+} from '../store/idempotency.ts';
 import { type InboxEntry, putInboxEntry } from '../store/inbox.ts';
-import { epochSeconds } from '../store/keys.ts';
+import { epochSeconds, type IdempotencyScope } from '../store/keys.ts';
 import { listAllMemberIds } from '../store/members.ts';
 import { getRoom } from '../store/rooms.ts';
 import { queueDepartures } from './departures.ts';
@@ -66,10 +72,18 @@ export async function publishNotification(
     if (!(await getRoom(deps, target.room))) throw badRequest(`room not found: ${target.room}`);
     users = await listAllMemberIds(deps, target.room);
   }
-  const scope = { user: request.from, kind: 'notify' } as const;
-  const { result, done } = await claimMessageIdentity(deps, scope, request.id);
+  const scope: IdempotencyScope = { user: request.from, kind: 'notify' };
+  const identity = await claimMessageIdentity(deps, scope, request.id, {
+    leaseMs: idempotencyLeaseMs.notify,
+  });
   const segments = 'all' in target ? (options.broadcastSegments ?? defaultBroadcastSegments) : undefined;
-  if (done) return { ...result, users: users.length, segments };
+  if (identity.state === 'done') return { ...identity.result, users: users.length, segments };
+  // An earlier attempt still runs after the wait: fail transiently (not an AppError), so a
+  // queue record comes back later and finds the key done, and is neither lost nor dead-lettered.
+  if (identity.state === 'busy') throw new IdempotencyKeyBusyError(identity.retryAfterMs, identity.result);
+  const { result } = identity;
+  const owner =
+    identity.state === 'owner' && request.id ? { key: request.id, token: identity.owner } : undefined;
   const frame: NotificationFrame = {
     type: 'notification',
     id: result.messageId,
@@ -77,17 +91,23 @@ export async function publishNotification(
     data: request.data,
     ts: result.ts,
   };
-  if (segments !== undefined) {
-    await enqueueBroadcast(deps, JSON.stringify(frame), segments);
-  } else {
-    const entry: InboxEntry = {
-      messageId: result.messageId,
-      frame: JSON.stringify(frame),
-      expiresAt: epochSeconds(result.ts) + request.ttlSeconds,
-    };
-    await storeForUsers(deps, entry, users);
+  try {
+    if (segments !== undefined) {
+      await enqueueBroadcast(deps, JSON.stringify(frame), segments);
+    } else {
+      // Inbox entries are keyed by message id: an attempt that took over writes the same ones.
+      const entry: InboxEntry = {
+        messageId: result.messageId,
+        frame: JSON.stringify(frame),
+        expiresAt: epochSeconds(result.ts) + request.ttlSeconds,
+      };
+      await storeForUsers(deps, entry, users);
+    }
+  } catch (error) {
+    if (owner) await releaseIdempotencyKey(deps, scope, owner.key, owner.token);
+    throw error;
   }
-  if (request.id) await completeIdempotencyKey(deps, scope, request.id);
+  if (owner) await completeIdempotencyKey(deps, scope, owner.key, owner.token);
   return { ...result, users: users.length, segments };
 }
 

@@ -5,9 +5,18 @@ import type { Deps } from '../deps.ts';
 import { payloadTooLarge } from '../errors.ts';
 import { newMessageId } from '../ids.ts';
 import { logger } from '../logger.ts';
-import { claimIdempotencyKey, completeIdempotencyKey, type IdempotentResult } from '../store/idempotency.ts';
+import {
+  acquireIdempotencyKey,
+  completeIdempotencyKey,
+  IdempotencyOwnershipLostError,
+  type IdempotentResult,
+  idempotencyKeyBusy,
+  idempotencyLeaseMs,
+  releaseIdempotencyKey,
+  reserveIdempotentSeq,
+} from '../store/idempotency.ts';
 import type { IdempotencyScope } from '../store/keys.ts';
-import { appendRoomMessage } from '../store/room-messages.ts';
+import { appendRoomMessage, type RoomMessage, roomMessageIdAt } from '../store/room-messages.ts';
 import type { Caller } from '../ws-event.ts';
 import { requireParticipant, requireRoom } from './access-policy.ts';
 import { queueDepartures } from './departures.ts';
@@ -34,21 +43,13 @@ export async function publishToRoom(deps: Deps, input: PublishInput): Promise<Pu
   await requireParticipant(deps, room, input.caller);
 
   const scope: IdempotencyScope = { user: input.caller.userId, kind: 'publish', room: room.roomId };
-  const identity = await claimPublishIdentity(deps, scope, input.id);
-  if (identity.seq !== undefined)
-    return { messageId: identity.messageId, seq: identity.seq, ts: identity.ts };
-
-  const message = await appendRoomMessage(deps, {
-    roomId: room.roomId,
-    epoch: room.epoch,
-    id: identity.messageId,
-    from: input.caller.userId,
-    data: input.data,
-    ts: identity.ts,
-  });
-  // Completed before delivery: a retry from here on must not store the message again, and a
-  // lost delivery is what seq gaps and recovery are for.
-  if (input.id) await completeIdempotencyKey(deps, scope, input.id, { seq: message.seq });
+  const now = deps.now();
+  const entry = { roomId: room.roomId, epoch: room.epoch, from: input.caller.userId, data: input.data };
+  const stored = input.id
+    ? await appendOnce(deps, scope, input.id, entry)
+    : await appendRoomMessage(deps, { ...entry, id: newMessageId(now), ts: now });
+  if ('repeated' in stored) return stored.repeated;
+  const message = stored;
   try {
     const report = await deliverToRoom(deps, room.roomId, JSON.stringify(toMessageFrame(message)));
     await queueDepartures(deps, report.removed);
@@ -64,32 +65,59 @@ export async function publishToRoom(deps: Deps, input: PublishInput): Promise<Pu
   return { messageId: message.id, seq: message.seq, ts: message.ts };
 }
 
-/** How long a retry waits, in steps, for an earlier attempt with the same key that still runs. */
-const pendingWaitsMs = [50, 100, 200, 400, 800];
+type NewEntry = { roomId: string; epoch: number; from: string; data: unknown };
 
 /**
- * The message's identity, with `seq` set when an earlier attempt with the same key already
- * stored it. Room history is keyed by seq, not by message id, so redoing a half-finished
- * attempt could store the message twice: a retry that finds the key pending waits for the
- * earlier attempt (a client that retried too fast), and redoes the work with the same id only
- * when that attempt evidently died before storing anything.
+ * Stores the message once for its key, or answers the attempt that stored it (`repeated`).
+ * Room history is keyed by seq, not by message id, so redoing a half-finished attempt could
+ * store the message twice. Hence: the owner of the key records each seq on the key before it
+ * writes that slot, and completes the key before delivering (a retry from then on must not
+ * store again; a lost delivery is what seq gaps and recovery are for). A retry waits while
+ * the owner's lease is live; a retry that takes over an expired lease writes at the seq the
+ * dead attempt reserved, or finds the message there, so it is never stored twice.
  */
-async function claimPublishIdentity(
+async function appendOnce(
   deps: Deps,
   scope: IdempotencyScope,
-  key: string | undefined,
-): Promise<IdempotentResult> {
+  key: string,
+  entry: NewEntry,
+): Promise<RoomMessage | { repeated: PublishResult }> {
   const now = deps.now();
   const fresh: IdempotentResult = { messageId: newMessageId(now), ts: now };
-  if (!key) return fresh;
-  let claim = await claimIdempotencyKey(deps, scope, key, fresh);
-  for (const waitMs of pendingWaitsMs) {
-    if (claim.state !== 'pending') break;
-    await new Promise((resolve) => setTimeout(resolve, waitMs));
-    claim = await claimIdempotencyKey(deps, scope, key, fresh);
+  const acquired = await acquireIdempotencyKey(deps, scope, key, fresh, {
+    leaseMs: idempotencyLeaseMs.publish,
+  });
+  if (acquired.state === 'done') return { repeated: doneResult(scope, key, acquired.result) };
+  if (acquired.state === 'busy') {
+    // Still running after the wait: its message may be stored already (answer it), else retry.
+    const { messageId, seq } = acquired.result;
+    if (seq !== undefined && (await roomMessageIdAt(deps, entry.roomId, entry.epoch, seq)) === messageId)
+      return { repeated: doneResult(scope, key, acquired.result) };
+    throw idempotencyKeyBusy(acquired.retryAfterMs);
   }
-  if (claim.state !== 'done') return { messageId: claim.result.messageId, ts: claim.result.ts };
-  if (claim.result.seq === undefined)
-    throw new Error(`Idempotency key ${key} of ${scope.user} in ${scope.room} is done without a seq`);
-  return claim.result;
+  const { owner, result } = acquired;
+  let message: RoomMessage;
+  try {
+    message = await appendRoomMessage(
+      deps,
+      { ...entry, id: result.messageId, ts: result.ts },
+      {
+        reservedSeq: acquired.takeover ? result.seq : undefined,
+        reserve: (seq) => reserveIdempotentSeq(deps, scope, key, owner, seq),
+      },
+    );
+  } catch (error) {
+    // This attempt outlived its lease and a retry took over: that retry stores the message.
+    if (error instanceof IdempotencyOwnershipLostError) throw idempotencyKeyBusy(100);
+    await releaseIdempotencyKey(deps, scope, key, owner);
+    throw error;
+  }
+  await completeIdempotencyKey(deps, scope, key, owner, { seq: message.seq });
+  return message;
+}
+
+function doneResult(scope: IdempotencyScope, key: string, result: IdempotentResult): PublishResult {
+  if (result.seq === undefined)
+    throw new Error(`Idempotency key ${key} of ${scope.kind} by ${scope.user} is done without a seq`);
+  return { messageId: result.messageId, seq: result.seq, ts: result.ts };
 }

@@ -1,98 +1,341 @@
+import { randomUUID } from 'node:crypto';
 import { GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { TableDeps } from '../deps.ts';
-import { isConditionFailed } from '../errors.ts';
+import { AppError, isConditionFailed } from '../errors.ts';
 import { newMessageId } from '../ids.ts';
 import { epochSeconds, type IdempotencyScope, keys } from './keys.ts';
 
-/** What the first attempt of an idempotent operation produced. */
+/** What the first attempt of an idempotent operation produced (or, while it runs, reserved). */
 export interface IdempotentResult {
   readonly messageId: string;
   readonly ts: number;
-  /** The room seq a publish was stored with (set when its key completes). */
+  /**
+   * The room seq of a publish. On a done key, the seq it was stored with; on a pending key, the
+   * seq its owner reserved and may have written (see `reserveIdempotentSeq`).
+   */
   readonly seq?: number;
 }
 
-export type Claim =
-  /** First time this key is seen: do the work, then `completeClaim`. */
-  | { readonly state: 'new'; readonly result: IdempotentResult }
+/**
+ * How long an attempt may hold a key: the Lambda timeout of the functions that use it
+ * (lib/manifest.ts: `send` and `publish` 10 s, `notify` 60 s, `post-messages` 10 s) plus a
+ * margin for a request still in flight when the function is stopped. Only after this may a
+ * retry take the key over and redo the work; a unit test holds these against the manifest.
+ */
+export const idempotencyLeaseMs = { send: 15_000, publish: 15_000, notify: 75_000 } as const;
+
+/** How long a retry waits for a running attempt: well inside the 10 s of a WebSocket route. */
+export const defaultIdempotencyWaitMs = 5_000;
+
+/** The polling steps of that wait; the last one repeats. */
+const pollStepsMs = [25, 50, 100, 200, 400, 800, 1000];
+
+export interface AcquireOptions {
+  /** The lease an owner gets; see `idempotencyLeaseMs`. */
+  readonly leaseMs: number;
+  /** @default defaultIdempotencyWaitMs */
+  readonly waitMs?: number;
+}
+
+export type Acquired =
+  /**
+   * This attempt owns the key: do the work, then `completeIdempotencyKey` with `owner`.
+   * `takeover`: an earlier attempt's lease ran out before it finished; `result` is its identity
+   * (and the seq it reserved), so the work is redone under the same message id.
+   */
+  | {
+      readonly state: 'owner';
+      readonly result: IdempotentResult;
+      readonly owner: string;
+      readonly takeover: boolean;
+    }
   /** An earlier attempt finished: answer with its result, do nothing else. */
   | { readonly state: 'done'; readonly result: IdempotentResult }
   /**
-   * An earlier attempt started and has not finished (it crashed, or runs right now): redo the
-   * work with the same message id. Writes keyed by that id are idempotent and clients drop
-   * duplicate deliveries by id, so redoing can only repeat a delivery, never lose one.
+   * An earlier attempt still holds a live lease after the whole wait. Nothing may be redone
+   * yet; `retryAfterMs` is when asking again is worthwhile.
    */
-  | { readonly state: 'pending'; readonly result: IdempotentResult };
+  | { readonly state: 'busy'; readonly result: IdempotentResult; readonly retryAfterMs: number };
 
 /**
- * Claims an idempotency key (`scope` is the user, or the service for notifications). The
- * conditional put decides which attempt is first without a transaction.
+ * A key another attempt still runs under, for callers that must fail transiently rather than
+ * answer (a queue record thrown back comes again later; an AppError would dead-letter it).
  */
-export async function claimIdempotencyKey(
+export class IdempotencyKeyBusyError extends Error {
+  constructor(
+    readonly retryAfterMs: number,
+    readonly result: IdempotentResult,
+  ) {
+    super(`An earlier attempt with this id is still running; retry in ${retryAfterMs} ms`);
+    this.name = 'IdempotencyKeyBusyError';
+  }
+}
+
+/** The item's key: the one place that builds it. */
+const itemKey = (scope: IdempotencyScope, key: string) => keys.idempotency(scope, key);
+
+type Item = Record<string, unknown>;
+
+const resultOf = (item: Item): IdempotentResult => ({
+  messageId: item.messageId as string,
+  ts: item.ts as number,
+  ...(typeof item.seq === 'number' ? { seq: item.seq } : {}),
+});
+
+/**
+ * Acquires an idempotency key (`scope` is the user and action, or the service for
+ * notifications). Three outcomes, decided by conditional writes only (no transactions):
+ * - the key is new (or past its 24 hours): a conditional put makes this attempt its owner,
+ *   with a lease of `leaseMs`;
+ * - the key is done: its result;
+ * - the key is pending: this retry waits, polling, for the owner to finish. The work is never
+ *   redone while the owner's lease is live; once it has run out, one retry takes the key over
+ *   with an update conditional on the old owner token, so exactly one taker wins.
+ */
+export async function acquireIdempotencyKey(
   deps: TableDeps,
   scope: IdempotencyScope,
   key: string,
   proposed: IdempotentResult,
-): Promise<Claim> {
-  const Key = keys.idempotency(scope, key);
-  const expiresAt = epochSeconds(deps.now()) + deps.config.IDEMPOTENCY_TTL_SECONDS;
-  try {
-    await deps.db.send(
-      new PutCommand({
-        TableName: deps.config.TABLE_NAME,
-        Item: { ...Key, type: 'idempotency', status: 'pending', ...proposed, expiresAt },
-        // An expired key that TTL has not removed yet counts as absent.
-        ConditionExpression: 'attribute_not_exists(pk) OR expiresAt < :now',
-        ExpressionAttributeValues: { ':now': epochSeconds(deps.now()) },
-      }),
-    );
-    return { state: 'new', result: proposed };
-  } catch (error) {
-    if (!isConditionFailed(error)) throw error;
+  options: AcquireOptions,
+): Promise<Acquired> {
+  const waitUntil = Date.now() + (options.waitMs ?? defaultIdempotencyWaitMs);
+  let item = await putOrRead(deps, scope, key, proposed, options.leaseMs);
+  for (let poll = 0; ; poll += 1) {
+    if ('owner' in item) return item.owner;
+    const existing = item.existing;
+    if (existing.status === 'done') return { state: 'done', result: resultOf(existing) };
+    const leaseUntil = leaseEndOf(existing, options.leaseMs);
+    if (leaseUntil <= deps.now()) {
+      const owner = await takeOver(deps, scope, key, existing, options.leaseMs);
+      if (owner) return { state: 'owner', result: resultOf(existing), owner, takeover: true };
+    } else if (Date.now() >= waitUntil) {
+      const retryAfterMs = Math.max(100, Math.min(1000, leaseUntil - deps.now()));
+      return { state: 'busy', result: resultOf(existing), retryAfterMs };
+    } else {
+      const stepMs = pollStepsMs[Math.min(poll, pollStepsMs.length - 1)] ?? 1000;
+      await sleep(Math.min(stepMs, Math.max(0, waitUntil - Date.now())));
+    }
+    const found = await readLive(deps, scope, key);
+    item = found ? { existing: found } : await putOrRead(deps, scope, key, proposed, options.leaseMs);
   }
-  const { Item } = await deps.db.send(
-    new GetCommand({ TableName: deps.config.TABLE_NAME, Key, ConsistentRead: true }),
-  );
-  if (!Item) return claimIdempotencyKey(deps, scope, key, proposed);
-  const result: IdempotentResult = {
-    messageId: Item.messageId as string,
-    ts: Item.ts as number,
-    ...(typeof Item.seq === 'number' ? { seq: Item.seq } : {}),
-  };
-  return { state: Item.status === 'done' ? 'done' : 'pending', result };
 }
 
-/** Marks the key done; `outcome.seq` keeps a publish's room seq for the retries' replies. */
+type Claimed = { owner: Acquired & { state: 'owner' } } | { existing: Item };
+
+/** The conditional put of a first attempt, or the item that made it fail. */
+async function putOrRead(
+  deps: TableDeps,
+  scope: IdempotencyScope,
+  key: string,
+  proposed: IdempotentResult,
+  leaseMs: number,
+): Promise<Claimed> {
+  for (;;) {
+    const owner = randomUUID();
+    const now = deps.now();
+    try {
+      await deps.db.send(
+        new PutCommand({
+          TableName: deps.config.TABLE_NAME,
+          Item: {
+            ...itemKey(scope, key),
+            type: 'idempotency',
+            status: 'pending',
+            ...proposed,
+            owner,
+            leaseUntil: now + leaseMs,
+            expiresAt: epochSeconds(now) + deps.config.IDEMPOTENCY_TTL_SECONDS,
+          },
+          // An expired key that TTL has not removed yet counts as absent.
+          ConditionExpression: 'attribute_not_exists(pk) OR expiresAt < :now',
+          ExpressionAttributeValues: { ':now': epochSeconds(now) },
+        }),
+      );
+      return { owner: { state: 'owner', result: proposed, owner, takeover: false } };
+    } catch (error) {
+      if (!isConditionFailed(error)) throw error;
+    }
+    const existing = await readLive(deps, scope, key);
+    if (existing) return { existing };
+    // Removed between the put and the read: try to be first again.
+  }
+}
+
+/** The key's item, unless it is past its 24 hours. */
+async function readLive(deps: TableDeps, scope: IdempotencyScope, key: string): Promise<Item | undefined> {
+  const { Item } = await deps.db.send(
+    new GetCommand({ TableName: deps.config.TABLE_NAME, Key: itemKey(scope, key), ConsistentRead: true }),
+  );
+  if (!Item || (Item.expiresAt as number) < epochSeconds(deps.now())) return undefined;
+  return Item;
+}
+
+/** An item written before leases existed has none: its lease is counted from its `ts`. */
+const leaseEndOf = (item: Item, leaseMs: number): number =>
+  typeof item.leaseUntil === 'number' ? item.leaseUntil : (item.ts as number) + leaseMs;
+
+/** Takes over a pending key whose lease ran out; undefined when another attempt moved first. */
+async function takeOver(
+  deps: TableDeps,
+  scope: IdempotencyScope,
+  key: string,
+  existing: Item,
+  leaseMs: number,
+): Promise<string | undefined> {
+  const owner = randomUUID();
+  const hadOwner = typeof existing.owner === 'string';
+  try {
+    await deps.db.send(
+      new UpdateCommand({
+        TableName: deps.config.TABLE_NAME,
+        Key: itemKey(scope, key),
+        UpdateExpression: 'SET #owner = :owner, leaseUntil = :leaseUntil',
+        ConditionExpression: hadOwner
+          ? '#status = :pending AND #owner = :old'
+          : '#status = :pending AND attribute_not_exists(#owner)',
+        ExpressionAttributeNames: { '#owner': 'owner', '#status': 'status' },
+        ExpressionAttributeValues: {
+          ':owner': owner,
+          ':leaseUntil': deps.now() + leaseMs,
+          ':pending': 'pending',
+          ...(hadOwner ? { ':old': existing.owner } : {}),
+        },
+      }),
+    );
+    return owner;
+  } catch (error) {
+    if (isConditionFailed(error)) return undefined;
+    throw error;
+  }
+}
+
+/** The key was taken over (its owner outlived its lease): this attempt must stop writing. */
+export class IdempotencyOwnershipLostError extends Error {
+  constructor() {
+    super('The idempotency key was taken over by a later attempt');
+    this.name = 'IdempotencyOwnershipLostError';
+  }
+}
+
+/**
+ * Records on the key the room seq its owner is about to write, before it writes it: an
+ * attempt writes history only at the seq its key names, so a taker knows the one slot where
+ * a dead attempt may have stored the message. Throws IdempotencyOwnershipLostError when the
+ * key is no longer this owner's.
+ */
+export async function reserveIdempotentSeq(
+  deps: TableDeps,
+  scope: IdempotencyScope,
+  key: string,
+  owner: string,
+  seq: number,
+): Promise<void> {
+  try {
+    await deps.db.send(
+      new UpdateCommand({
+        TableName: deps.config.TABLE_NAME,
+        Key: itemKey(scope, key),
+        UpdateExpression: 'SET seq = :seq',
+        ConditionExpression: '#owner = :owner AND #status = :pending',
+        ExpressionAttributeNames: { '#owner': 'owner', '#status': 'status' },
+        ExpressionAttributeValues: { ':seq': seq, ':owner': owner, ':pending': 'pending' },
+      }),
+    );
+  } catch (error) {
+    if (isConditionFailed(error)) throw new IdempotencyOwnershipLostError();
+    throw error;
+  }
+}
+
+/**
+ * Marks the key done, if this attempt still owns it; `seq` is the room seq a publish was
+ * stored with. False when a taker owns it now (it completes the key itself).
+ */
 export async function completeIdempotencyKey(
   deps: TableDeps,
   scope: IdempotencyScope,
   key: string,
+  owner: string,
   outcome: { seq?: number } = {},
-): Promise<void> {
+): Promise<boolean> {
   const withSeq = outcome.seq !== undefined;
-  await deps.db.send(
-    new UpdateCommand({
-      TableName: deps.config.TABLE_NAME,
-      Key: keys.idempotency(scope, key),
-      UpdateExpression: withSeq ? 'SET #status = :done, seq = :seq' : 'SET #status = :done',
-      ExpressionAttributeNames: { '#status': 'status' },
-      ExpressionAttributeValues: withSeq ? { ':done': 'done', ':seq': outcome.seq } : { ':done': 'done' },
-    }),
-  );
+  try {
+    await deps.db.send(
+      new UpdateCommand({
+        TableName: deps.config.TABLE_NAME,
+        Key: itemKey(scope, key),
+        UpdateExpression: withSeq ? 'SET #status = :done, seq = :seq' : 'SET #status = :done',
+        ConditionExpression: '#owner = :owner',
+        ExpressionAttributeNames: { '#status': 'status', '#owner': 'owner' },
+        ExpressionAttributeValues: {
+          ':done': 'done',
+          ':owner': owner,
+          ...(withSeq ? { ':seq': outcome.seq } : {}),
+        },
+      }),
+    );
+    return true;
+  } catch (error) {
+    if (isConditionFailed(error)) return false;
+    throw error;
+  }
 }
 
 /**
- * The identity of a new message: a fresh id and time, or, when `key` repeats an earlier
- * attempt, that attempt's. `done` says the earlier attempt finished and nothing is to be redone.
+ * Ends the owner's lease early, after its attempt failed before it completed: the client's
+ * retry then takes the key over at once instead of waiting out the lease. Best effort: when
+ * it fails, the lease simply runs out.
+ */
+export async function releaseIdempotencyKey(
+  deps: TableDeps,
+  scope: IdempotencyScope,
+  key: string,
+  owner: string,
+): Promise<void> {
+  try {
+    await deps.db.send(
+      new UpdateCommand({
+        TableName: deps.config.TABLE_NAME,
+        Key: itemKey(scope, key),
+        UpdateExpression: 'SET leaseUntil = :zero',
+        ConditionExpression: '#owner = :owner AND #status = :pending',
+        ExpressionAttributeNames: { '#owner': 'owner', '#status': 'status' },
+        ExpressionAttributeValues: { ':zero': 0, ':owner': owner, ':pending': 'pending' },
+      }),
+    );
+  } catch {
+    // The lease runs out by itself.
+  }
+}
+
+/** A message's identity: `fresh` without a key, else what acquiring the key gave. */
+export type MessageIdentity = { readonly state: 'fresh'; readonly result: IdempotentResult } | Acquired;
+
+/**
+ * The identity of a new message: a fresh id and time without `key`, else the key acquired
+ * (`acquireIdempotencyKey`) with a fresh identity proposed for it.
  */
 export async function claimMessageIdentity(
   deps: TableDeps,
   scope: IdempotencyScope,
   key: string | undefined,
-): Promise<{ result: IdempotentResult; done: boolean }> {
+  options: AcquireOptions,
+): Promise<MessageIdentity> {
   const now = deps.now();
   const fresh = { messageId: newMessageId(now), ts: now };
-  if (!key) return { result: fresh, done: false };
-  const claim = await claimIdempotencyKey(deps, scope, key, fresh);
-  return { result: claim.result, done: claim.state === 'done' };
+  if (!key) return { state: 'fresh', result: fresh };
+  return acquireIdempotencyKey(deps, scope, key, fresh, options);
 }
+
+/** The reply to a frame whose key is busy: RATE_LIMITED, which clients retry after `retryAfterMs`. */
+export const idempotencyKeyBusy = (retryAfterMs: number): AppError =>
+  new AppError(
+    'RATE_LIMITED',
+    `An earlier attempt with this id is still running; retry in ${retryAfterMs} ms`,
+    {
+      retryAfterMs,
+    },
+  );
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));

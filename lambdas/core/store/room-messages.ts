@@ -1,4 +1,4 @@
-import { PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import type { RoomMessage } from '../../../protocol/server-frames.ts';
 import type { TableDeps } from '../deps.ts';
 import { isConditionFailed } from '../errors.ts';
@@ -22,6 +22,21 @@ export async function latestSeq(deps: TableDeps, roomId: string, epoch: number):
   return (Items?.[0]?.seq as number | undefined) ?? 0;
 }
 
+/** How an idempotent publish claims its slot; see `appendRoomMessage`. */
+export interface AppendOptions {
+  /**
+   * A seq an earlier attempt of the same message reserved (it may have stored the message
+   * there before it died): tried first, and found there if it was stored.
+   */
+  readonly reservedSeq?: number;
+  /**
+   * Called with each seq before it is written (publish records it on its idempotency key);
+   * throws to stop. Given it, a slot found taken is read to see whether it holds this very
+   * message (the earlier attempt's write, or an SDK retry of a put that had succeeded).
+   */
+  readonly reserve?: (seq: number) => Promise<void>;
+}
+
 /**
  * Appends a message with the room's next seq. The history itself is the sequence: each
  * attempt writes `seq = latest + 1` on the condition that the slot is free, and a publisher
@@ -31,10 +46,14 @@ export async function latestSeq(deps: TableDeps, roomId: string, epoch: number):
 export async function appendRoomMessage(
   deps: TableDeps,
   input: { roomId: string; epoch: number; id: string; from: string; data: unknown; ts: number },
+  options: AppendOptions = {},
 ): Promise<RoomMessage> {
-  let seq = (await latestSeq(deps, input.roomId, input.epoch)) + 1;
+  let seq = options.reservedSeq ?? (await latestSeq(deps, input.roomId, input.epoch)) + 1;
   const expiresAt = epochSeconds(input.ts) + deps.config.HISTORY_TTL_SECONDS;
+  const stored = { id: input.id, room: input.roomId, seq, from: input.from, data: input.data, ts: input.ts };
   for (;;) {
+    // The reserved slot is on the key already; a new slot is recorded before it is written.
+    if (seq !== options.reservedSeq) await options.reserve?.(seq);
     try {
       await deps.db.send(
         new PutCommand({
@@ -54,12 +73,31 @@ export async function appendRoomMessage(
           ConditionExpression: 'attribute_not_exists(pk)',
         }),
       );
-      return { id: input.id, room: input.roomId, seq, from: input.from, data: input.data, ts: input.ts };
+      return { ...stored, seq };
     } catch (error) {
       if (!isConditionFailed(error)) throw error;
-      seq += 1;
     }
+    if (options.reserve) {
+      const holder = await roomMessageIdAt(deps, input.roomId, input.epoch, seq);
+      if (holder === input.id) return { ...stored, seq };
+    }
+    // A reserved slot another message filled lies behind the head by now: go to the head.
+    seq = seq === options.reservedSeq ? (await latestSeq(deps, input.roomId, input.epoch)) + 1 : seq + 1;
   }
+}
+
+/** The id of the message stored at `seq`, if any. */
+export async function roomMessageIdAt(deps: TableDeps, roomId: string, epoch: number, seq: number) {
+  const { Item } = await deps.db.send(
+    new GetCommand({
+      TableName: deps.config.TABLE_NAME,
+      Key: keys.roomMessage(roomId, epoch, seq),
+      ProjectionExpression: '#id',
+      ExpressionAttributeNames: { '#id': 'id' },
+      ConsistentRead: true,
+    }),
+  );
+  return Item?.id as string | undefined;
 }
 
 /**
