@@ -1,5 +1,6 @@
 import { mapWithConcurrency } from '../delivery/concurrency.ts';
 import type { Deps } from '../deps.ts';
+import { logger } from '../logger.ts';
 import {
   type ConnectionRecord,
   getConnection,
@@ -27,14 +28,21 @@ export interface OpenConnectionInput {
 
 /**
  * Records a connection that passed the authorizer, then counts it among its user's live
- * connections (presence-counts.ts). A user coming back with other connections still counted
- * gets those checked: one whose record is gone was closed by a close that stopped before its
- * count, and is uncounted now, quietly (the user is back).
+ * connections (presence-counts.ts). A user with other connections still counted gets those
+ * checked (`settlePresence`): one whose record is gone was closed by a close that stopped
+ * before its count.
  */
 export async function openConnection(deps: Deps, input: OpenConnectionInput): Promise<ConnectionRecord> {
   const record = await putConnection(deps, input);
   const { others } = await registerConnection(deps, input.userId, input.connectionId);
-  if (others.length > 0) await settlePresence(deps, input.userId, { except: input.connectionId });
+  if (others.length > 0) {
+    // A repair, not the connection: it never fails the handshake.
+    try {
+      await settlePresence(deps, input.userId, { except: input.connectionId });
+    } catch (error) {
+      logger.warn('Presence counts not settled', { userId: input.userId, error: error as Error });
+    }
+  }
   return record;
 }
 
@@ -71,14 +79,14 @@ export async function closeConnection(
 export interface SettlePresenceOptions {
   /** A connection known to be live (the one opening). */
   readonly except?: string;
-  /** Announce what settling changes, as a late departure. @default false */
-  readonly announce?: boolean;
 }
 
 /**
  * Repairs a user's counts after a crash between a removal and its count: a counted connection
  * whose record is gone is uncounted, and so is a subscription its live connection's record no
- * longer lists. One read of the counts and one of each counted connection.
+ * longer lists; what that changes is announced then, late. One read of the counts and one
+ * (consistent) read of each counted connection. A close or leave running at the same moment
+ * uncounts the same ids: one of the two sees each transition, and announces it.
  */
 export async function settlePresence(
   deps: Deps,
@@ -88,14 +96,14 @@ export async function settlePresence(
   const live = await getLivePresence(deps, userId);
   if (!live) return;
   const ids = live.connections.filter((id) => id !== options.except);
-  const records = await mapWithConcurrency(ids, 8, (id) => getConnection(deps, id));
+  const records = await mapWithConcurrency(ids, 8, (id) => getConnection(deps, id, true));
   const roomsOf = (id: string) =>
     [...live.rooms].filter(([, members]) => members.includes(id)).map(([room]) => room);
   for (const [i, id] of ids.entries()) {
     const record = records[i];
     if (!record) {
       const presence = await uncountConnection(deps, userId, id, roomsOf(id));
-      if (options.announce && presence.left.length > 0)
+      if (presence.left.length > 0)
         await announceDeparture(deps, {
           connectionId: id,
           userId,
@@ -107,7 +115,7 @@ export async function settlePresence(
     }
     for (const room of roomsOf(id).filter((r) => !record.rooms.includes(r))) {
       const last = await uncountSubscription(deps, userId, room, id);
-      if (options.announce && last)
+      if (last)
         await announceToRooms(deps, [room], () => [
           { type: 'event', event: 'left', room, user: userId, ts: deps.now() },
         ]);

@@ -68,7 +68,7 @@ export async function sweepConnections(deps: Deps, options: SweepOptions = {}): 
 async function reconcileSweptUsers(deps: Deps, userIds: ReadonlySet<string>): Promise<void> {
   await mapWithConcurrency([...userIds], checkConcurrency, async (userId) => {
     try {
-      await settlePresence(deps, userId, { announce: true });
+      await settlePresence(deps, userId);
     } catch (error) {
       logger.warn('Sweeper could not settle presence counts', { userId, error: error as Error });
     }

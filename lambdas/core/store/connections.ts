@@ -52,9 +52,14 @@ export async function putConnection(deps: TableDeps, connection: NewConnection):
 export async function getConnection(
   deps: TableDeps,
   connectionId: string,
+  consistent = false,
 ): Promise<ConnectionRecord | undefined> {
   const { Item } = await deps.db.send(
-    new GetCommand({ TableName: deps.config.TABLE_NAME, Key: keys.connection(connectionId) }),
+    new GetCommand({
+      TableName: deps.config.TABLE_NAME,
+      Key: keys.connection(connectionId),
+      ConsistentRead: consistent,
+    }),
   );
   if (!Item || isExpired(Item.expiresAt, deps.now())) return undefined;
   return toRecord(Item);
