@@ -41,8 +41,8 @@ describe('Schedule: sweep', () => {
     expect(await eventually(async () => (await connectionsOf('ghost')).length === 0, 15_000)).toBe(true);
     // The subscriptions go right after the record.
     expect(await eventually(async () => (await subscribersOf('hall')).join() === 'watcher')).toBe(true);
-    expect(await watcher.waitFor(isEvent('left', 'ghost', 'hall'), 5000)).toBeDefined();
-    expect(await watcher.waitFor(isEvent('presence', 'ghost', 'hall'), 5000)).toMatchObject({
+    expect(await watcher.waitFor(isEvent('left', 'ghost', 'hall'), 15_000)).toBeDefined();
+    expect(await watcher.waitFor(isEvent('presence', 'ghost', 'hall'), 15_000)).toMatchObject({
       status: 'offline',
     });
     const who = await watcher.request({ action: 'who', room: 'hall' });
