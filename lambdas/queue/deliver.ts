@@ -6,16 +6,15 @@ import { deliverToSegment } from '../core/delivery/broadcast.ts';
 import { deliverToConnections } from '../core/delivery/deliver.ts';
 import { deliveryRecord } from '../core/delivery/records.ts';
 import { deadLetter } from '../core/services/dead-letters.ts';
-import { queueDepartures } from '../core/services/departures.ts';
+import { announceDeparture, queueDepartures } from '../core/services/departures.ts';
 import { storeAndDeliver } from '../core/services/notifications.ts';
-import { announceDeparture } from '../core/services/presence.ts';
 import { sqsBatchHandler } from '../core/sqs-batch.ts';
 import { parseJson } from '../core/ws-route.ts';
 
 /**
  * Delivery worker: runs one shard of a fan-out, a retry handed off by an earlier delivery, one
  * scan segment of a broadcast, or the departure of a connection that a delivery found gone
- * (410), announced here rather than inside the request that found it; the connections this
+ * (410), announced here rather than inside the request that found it, as its removal decided; the connections this
  * worker's own deliveries find gone are queued as departures in turn. Records of a batch run
  * in parallel. A record that does not parse goes to the dead-letter queue at once, with the
  * reason; one that fails for a passing cause is reported as a batch item failure and comes
@@ -42,7 +41,8 @@ async function processRecord(record: SQSRecord): Promise<void> {
     const report = await deliverToSegment(deps, work);
     await queueDepartures(deps, report.removed);
   } else {
-    await announceDeparture(deps, work.connection, work.connection.lastSeen);
+    // The record may come back (a retry, or SQS delivering it twice): each room is claimed.
+    await announceDeparture(deps, work.connection, { claimed: true });
   }
 }
 

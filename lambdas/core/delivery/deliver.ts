@@ -2,7 +2,7 @@ import { requireResource } from '../config.ts';
 import type { Deps } from '../deps.ts';
 import { logger } from '../logger.ts';
 import { sendRecords } from '../queue.ts';
-import { type ConnectionRecord, listUserConnections, removeConnection } from '../store/connections.ts';
+import { listUserConnections, type RemovedConnection, removeConnection } from '../store/connections.ts';
 import { mapWithConcurrency } from './concurrency.ts';
 import { postWithRetry } from './post.ts';
 import type { DeliveryRecord } from './records.ts';
@@ -18,7 +18,7 @@ export interface DeliveryReport {
    * connection that someone else removed first (its `$disconnect`, the sweeper) is not here,
    * nor one whose removal failed: its record stays, and the sweeper closes and announces it.
    */
-  removed: ConnectionRecord[];
+  removed: RemovedConnection[];
   /** Connections handed to the deliveries queue after inline retries ran out. */
   handedOff: number;
   /** Connections sent to the deliveries queue as shards of a large fan-out. */
@@ -118,7 +118,7 @@ export const emptyReport = (): DeliveryReport => ({
 export async function pruneConnection(
   deps: Deps,
   connectionId: string,
-): Promise<ConnectionRecord | undefined> {
+): Promise<RemovedConnection | undefined> {
   try {
     return await removeConnection(deps, connectionId);
   } catch (error) {

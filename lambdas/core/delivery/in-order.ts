@@ -1,5 +1,5 @@
 import type { Deps } from '../deps.ts';
-import type { ConnectionRecord } from '../store/connections.ts';
+import type { RemovedConnection } from '../store/connections.ts';
 import { pruneConnection } from './deliver.ts';
 import { postWithRetry } from './post.ts';
 
@@ -22,7 +22,7 @@ export interface InOrderReport {
   /** True when API Gateway no longer knew the connection (410); the delivery stopped there. */
   readonly gone: boolean;
   /** The connection's record, when this delivery found it gone and removed it (see DeliveryReport). */
-  readonly removed: ConnectionRecord[];
+  readonly removed: RemovedConnection[];
 }
 
 /**

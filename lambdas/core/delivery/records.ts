@@ -13,9 +13,10 @@ const id = z.string().check(z.minLength(1));
  *   byUser index (a `{ "all": true }` notification). `startKey` resumes a segment that an
  *   earlier worker handed on before its time ran out.
  * - `departure`: a connection a delivery found gone (410) and removed, for the worker to
- *   announce (`left`, presence `offline`) outside the request that found it. One connection
- *   per record: a record is announced in full or, when its reads fail, retried in full, so a
- *   retry never announces a departure twice.
+ *   announce outside the request that found it. Its removal already decided what to announce
+ *   (presence-counts.ts): `left` in `rooms`, and presence `offline` there too when `offline`.
+ *   Each room's announcement is claimed once per connection id, so a record that comes back
+ *   (a retry after a partial failure, SQS delivering it twice) announces nothing twice.
  */
 export const deliveryRecord = z.discriminatedUnion('type', [
   z.object({
@@ -51,6 +52,8 @@ export const deliveryRecord = z.discriminatedUnion('type', [
       rooms: z.array(id).check(z.minLength(1)),
       /** When the user was last seen on it (its record's lastSeenAt), for `offline`. */
       lastSeen: z.number(),
+      /** It was its user's last live connection. */
+      offline: z._default(z.boolean(), false),
     }),
   }),
 ]);

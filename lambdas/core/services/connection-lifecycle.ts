@@ -1,11 +1,20 @@
+import { mapWithConcurrency } from '../delivery/concurrency.ts';
 import type { Deps } from '../deps.ts';
+import { logger } from '../logger.ts';
 import {
   type ConnectionRecord,
+  getConnection,
   putConnection,
   removeConnection,
   touchConnection,
 } from '../store/connections.ts';
-import { announceDeparture } from './presence.ts';
+import {
+  getLivePresence,
+  registerConnection,
+  uncountConnection,
+  uncountSubscription,
+} from '../store/presence-counts.ts';
+import { announceDeparture, announceToRooms, departureOf } from './departures.ts';
 
 export interface OpenConnectionInput {
   readonly connectionId: string;
@@ -19,9 +28,24 @@ export interface OpenConnectionInput {
   readonly credentialExpiresAt?: number;
 }
 
-/** Records a connection that passed the authorizer. */
+/**
+ * Records a connection that passed the authorizer, then counts it among its user's live
+ * connections (presence-counts.ts). A user with other connections still counted gets those
+ * checked (`settlePresence`): one whose record is gone was closed by a close that stopped
+ * before its count.
+ */
 export async function openConnection(deps: Deps, input: OpenConnectionInput): Promise<ConnectionRecord> {
-  return putConnection(deps, input);
+  const record = await putConnection(deps, input);
+  const { others } = await registerConnection(deps, input.userId, input.connectionId);
+  if (others.length > 0) {
+    // A repair, not the connection: it never fails the handshake.
+    try {
+      await settlePresence(deps, input.userId, { except: input.connectionId });
+    } catch (error) {
+      logger.warn('Presence counts not settled', { userId: input.userId, error: error as Error });
+    }
+  }
+  return record;
 }
 
 export interface CloseConnectionOptions {
@@ -35,11 +59,13 @@ export interface CloseConnectionOptions {
 
 /**
  * Removes a connection and everything hanging off it (its subscriptions), then tells its rooms
- * (`left`, and `presence` `offline` when it was the user's last connection). Called on
- * `$disconnect` and by the sweeper, since `$disconnect` is best-effort. Delivery removes the
- * connections it finds gone (410) with the same store operation and reports them; their
- * departures go through the deliveries queue (departures.ts). The delete returns the record to
- * one caller only, so a connection closed by several of them at once is announced once.
+ * what its removal decided (`left` where it was the user's last subscription, and `presence`
+ * `offline` when it was the user's last connection). Called on `$disconnect` and by the
+ * sweeper, since `$disconnect` is best-effort. Delivery removes the connections it finds gone
+ * (410) with the same store operation and reports them; their departures go through the
+ * deliveries queue (departures.ts). The delete returns the record to one caller only and the
+ * counts move once per connection, so a connection closed by several callers at once, or
+ * several connections of a user closing at once, are announced once.
  */
 export async function closeConnection(
   deps: Deps,
@@ -48,8 +74,55 @@ export async function closeConnection(
 ): Promise<ConnectionRecord | undefined> {
   const closed = await removeConnection(deps, connectionId);
   if (!closed) return undefined;
-  await announceDeparture(deps, closed, options.lastSeen ?? closed.lastSeenAt);
+  await announceDeparture(deps, { ...departureOf(closed), lastSeen: options.lastSeen ?? closed.lastSeenAt });
   return closed;
+}
+
+export interface SettlePresenceOptions {
+  /** A connection known to be live (the one opening). */
+  readonly except?: string;
+}
+
+/**
+ * Repairs a user's counts after a crash between a removal and its count: a counted connection
+ * whose record is gone is uncounted, and so is a subscription its live connection's record no
+ * longer lists; what that changes is announced then, late. One read of the counts and one
+ * (consistent) read of each counted connection. A close or leave running at the same moment
+ * uncounts the same ids: one of the two sees each transition, and announces it.
+ */
+export async function settlePresence(
+  deps: Deps,
+  userId: string,
+  options: SettlePresenceOptions = {},
+): Promise<void> {
+  const live = await getLivePresence(deps, userId);
+  if (!live) return;
+  const ids = live.connections.filter((id) => id !== options.except);
+  const records = await mapWithConcurrency(ids, 8, (id) => getConnection(deps, id, true));
+  const roomsOf = (id: string) =>
+    [...live.rooms].filter(([, members]) => members.includes(id)).map(([room]) => room);
+  for (const [i, id] of ids.entries()) {
+    const record = records[i];
+    if (!record) {
+      const presence = await uncountConnection(deps, userId, id, roomsOf(id));
+      if (presence.left.length > 0)
+        await announceDeparture(deps, {
+          connectionId: id,
+          userId,
+          rooms: [...presence.left],
+          lastSeen: deps.now(),
+          offline: presence.offline,
+        });
+      continue;
+    }
+    for (const room of roomsOf(id).filter((r) => !record.rooms.includes(r))) {
+      const last = await uncountSubscription(deps, userId, room, id);
+      if (last)
+        await announceToRooms(deps, [room], () => [
+          { type: 'event', event: 'left', room, user: userId, ts: deps.now() },
+        ]);
+    }
+  }
 }
 
 /** When this container last wrote each connection's last-seen time. */

@@ -1,42 +1,129 @@
+import type { MembershipEvent, PresenceEvent } from '../../../protocol/events.ts';
 import { requireResource } from '../config.ts';
-import type { DeliveryRecord } from '../delivery/records.ts';
+import { mapWithConcurrency } from '../delivery/concurrency.ts';
+import type { DeliveryRecord, Departure } from '../delivery/records.ts';
+import { deliverToRoom } from '../delivery/room.ts';
 import type { Deps } from '../deps.ts';
 import { logger } from '../logger.ts';
 import { sendRecords } from '../queue.ts';
-import type { ConnectionRecord } from '../store/connections.ts';
+import type { RemovedConnection } from '../store/connections.ts';
+import { claimDeparture } from '../store/departure-claims.ts';
+import { getRoom } from '../store/rooms.ts';
+
+/** Rooms announced to at once; each costs a room read and a subscriber query. */
+const roomConcurrency = 8;
+
+/** A departure as its removal decided it: who, when last seen, and what to announce. */
+export const departureOf = (removed: RemovedConnection): Departure => ({
+  connectionId: removed.connectionId,
+  userId: removed.userId,
+  rooms: [...removed.presence.left],
+  lastSeen: removed.lastSeenAt,
+  offline: removed.presence.offline,
+});
 
 /**
  * Hands the departures of the connections a delivery found gone (and removed) to the
- * deliveries queue, one `departure` record each; the delivery worker announces them (`left`,
- * presence `offline`) with `announceDeparture`. Not inline: a fan-out that meets many stale
- * connections would otherwise run an announcement per connection (reads, then a delivery to
- * each of its rooms) inside the publisher's request. `$disconnect` and the sweeper, which
- * exist to close connections, announce inline through `closeConnection`.
+ * deliveries queue, one `departure` record each; the delivery worker announces them. Not
+ * inline: a fan-out that meets many stale connections would otherwise run an announcement per
+ * connection (a delivery to each of its rooms) inside the publisher's request. `$disconnect`
+ * and the sweeper, which exist to close connections, announce inline through `closeConnection`.
  *
- * A connection in no room has nobody to tell, so it costs no record. Best effort, like the
- * removal: the delivery has happened, and failing its caller now would replay it to every
- * connection already reached; a failure is logged.
+ * A removal that changed nothing a room can see (another connection of the user is still
+ * there) costs no record. The delivery has happened, and failing its caller now would replay
+ * it to every connection already reached: when the queue refuses the records, the departures
+ * are announced here instead, so none is lost.
  */
-export async function queueDepartures(
-  deps: Pick<Deps, 'config' | 'sqs'>,
-  removed: readonly ConnectionRecord[],
-): Promise<void> {
-  const records = removed
-    .filter((connection) => connection.rooms.length > 0)
-    .map(({ connectionId, userId, rooms, lastSeenAt }) => {
-      const record: DeliveryRecord = {
-        type: 'departure',
-        connection: { connectionId, userId, rooms: [...rooms], lastSeen: lastSeenAt },
-      };
-      return { body: JSON.stringify(record) };
-    });
-  if (records.length === 0) return;
+export async function queueDepartures(deps: Deps, removed: readonly RemovedConnection[]): Promise<void> {
+  const departures = removed.map(departureOf).filter((d) => d.rooms.length > 0);
+  if (departures.length === 0) return;
+  const records = departures.map((connection) => ({
+    body: JSON.stringify({ type: 'departure', connection } satisfies DeliveryRecord),
+  }));
   try {
     await sendRecords(deps, requireResource(deps.config, 'DELIVERIES_QUEUE_URL'), records);
   } catch (error) {
-    logger.warn('Departures of gone connections not queued', {
-      connectionIds: removed.map((c) => c.connectionId),
+    logger.warn('Departures not queued; announcing them here', {
+      connectionIds: departures.map((d) => d.connectionId),
       error: error as Error,
     });
+    for (const departure of departures) await announceDeparture(deps, departure);
   }
+}
+
+export interface AnnounceDepartureOptions {
+  /**
+   * Claim each room's announcement first (the delivery worker, whose record may come back).
+   * A failed read or claim then throws, after the other rooms, so the record is retried and
+   * announces only the rooms not yet claimed. @default false
+   */
+  readonly claimed?: boolean;
+}
+
+/**
+ * Tells a departed connection's rooms what its removal decided: `left` in each of `rooms`,
+ * followed by presence `offline` (with `lastSeen`) when it was the user's last connection.
+ * Best-effort like the events themselves: a failed delivery is logged.
+ */
+export async function announceDeparture(
+  deps: Deps,
+  departure: Departure,
+  options: AnnounceDepartureOptions = {},
+): Promise<void> {
+  const { connectionId, userId: user, lastSeen, offline } = departure;
+  const ts = deps.now();
+  await announceToRooms(
+    deps,
+    departure.rooms,
+    (room): (MembershipEvent | PresenceEvent)[] => [
+      { type: 'event', event: 'left', room, user, ts },
+      ...(offline
+        ? [{ type: 'event', event: 'presence', room, user, status: 'offline', lastSeen, ts } as const]
+        : []),
+    ],
+    options.claimed ? { claim: (room) => claimDeparture(deps, connectionId, room) } : {},
+  );
+}
+
+export interface AnnounceOptions {
+  readonly exceptConnectionId?: string;
+  /** Called before a room is told; false skips it (told already). Its failure is thrown. */
+  readonly claim?: (roomId: string) => Promise<boolean>;
+}
+
+/**
+ * Delivers each room its frames, except in rooms above ROOM_EVENTS_MAX_MEMBERS, where one
+ * user's comings and goings would cost a post to every subscriber (presence storms). Without
+ * `claim`, every failure is logged; with it, a failure before a room's delivery is thrown once
+ * every room had its turn.
+ */
+export async function announceToRooms(
+  deps: Deps,
+  roomIds: readonly string[],
+  framesFor: (roomId: string) => readonly object[],
+  options: AnnounceOptions = {},
+): Promise<void> {
+  const failures: unknown[] = [];
+  await mapWithConcurrency(roomIds, roomConcurrency, async (roomId) => {
+    try {
+      const room = await getRoom(deps, roomId);
+      if (!room || room.memberCount > deps.config.ROOM_EVENTS_MAX_MEMBERS) return;
+      if (options.claim && !(await options.claim(roomId))) return;
+    } catch (error) {
+      if (options.claim) failures.push(error);
+      else logger.warn('Presence announcement failed', { roomId, error: error as Error });
+      return;
+    }
+    try {
+      for (const frame of framesFor(roomId)) {
+        const report = await deliverToRoom(deps, roomId, JSON.stringify(frame), {
+          exceptConnectionId: options.exceptConnectionId,
+        });
+        await queueDepartures(deps, report.removed);
+      }
+    } catch (error) {
+      logger.warn('Presence announcement failed', { roomId, error: error as Error });
+    }
+  });
+  if (failures.length > 0) throw failures[0];
 }

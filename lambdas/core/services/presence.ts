@@ -1,19 +1,16 @@
-import type { MembershipEvent, PresenceEvent } from '../../../protocol/events.ts';
+import type { PresenceEvent } from '../../../protocol/events.ts';
 import { whoMaxUsers } from '../../../protocol/limits.ts';
 import type { OnlineUser } from '../../../protocol/results.ts';
 import { mapWithConcurrency } from '../delivery/concurrency.ts';
-import { deliverToRoom } from '../delivery/room.ts';
 import type { Deps } from '../deps.ts';
-import { logger } from '../logger.ts';
-import { type ConnectionRecord, getConnection, listUserConnections } from '../store/connections.ts';
+import { getConnection, listUserConnections } from '../store/connections.ts';
 import { getPresences, type PresenceStatus, putPresence } from '../store/presence.ts';
-import { getRoom } from '../store/rooms.ts';
 import { listSubscribers } from '../store/subscriptions.ts';
 import type { Caller } from '../ws-event.ts';
 import { requireOnlineListReader } from './access-policy.ts';
-import { queueDepartures } from './departures.ts';
+import { announceToRooms } from './departures.ts';
 
-/** Rooms announced to at once; each costs a room read and a subscriber query. */
+/** Connection records read at once. */
 const roomConcurrency = 8;
 
 /**
@@ -38,7 +35,9 @@ export async function setStatus(
     ts,
   });
   // The caller learns the outcome from its reply; the user's other devices see the event.
-  await announce(deps, [...rooms], (room) => [event(room)], caller.connectionId);
+  await announceToRooms(deps, [...rooms], (room) => [event(room)], {
+    exceptConnectionId: caller.connectionId,
+  });
   return { status };
 }
 
@@ -59,64 +58,8 @@ export async function listOnlineUsers(
   return { users: userIds.map((user) => ({ user, status: chosen.get(user)?.status ?? 'online' })) };
 }
 
-/**
- * Tells a closed connection's rooms what its closing changed: `left` in each room where the
- * user has no other connection subscribed, and `presence` `offline` (with `lastSeen`) when it
- * was the user's last connection. Called by `closeConnection`, and by the delivery worker for
- * the connections a delivery found gone. The announcements are best-effort, like the events
- * themselves (a failed room is logged); a failed read before any of them throws, so a queued
- * departure comes back whole.
- */
-export async function announceDeparture(
-  deps: Deps,
-  closed: Pick<ConnectionRecord, 'connectionId' | 'userId' | 'rooms'>,
-  lastSeen: number,
-): Promise<void> {
-  if (closed.rooms.length === 0) return;
-  // The byUser index may still show the deleted record for a moment.
-  const others = (await listUserConnections(deps, closed.userId)).filter((id) => id !== closed.connectionId);
-  const stillIn = await roomsOf(deps, others);
-  const offline = others.length === 0;
-  const ts = deps.now();
-  const user = closed.userId;
-  await announce(
-    deps,
-    closed.rooms.filter((room) => !stillIn.has(room)),
-    (room): (MembershipEvent | PresenceEvent)[] => [
-      { type: 'event', event: 'left', room, user, ts },
-      ...(offline
-        ? [{ type: 'event', event: 'presence', room, user, status: 'offline', lastSeen, ts } as const]
-        : []),
-    ],
-  );
-}
-
 /** The rooms the given connections are subscribed to. */
 async function roomsOf(deps: Deps, connectionIds: readonly string[]): Promise<Set<string>> {
   const records = await mapWithConcurrency(connectionIds, roomConcurrency, (id) => getConnection(deps, id));
   return new Set(records.flatMap((r) => r?.rooms ?? []));
-}
-
-/**
- * Delivers each room its frames, except in rooms above ROOM_EVENTS_MAX_MEMBERS, where one
- * user's comings and goings would cost a post to every subscriber (presence storms).
- */
-async function announce(
-  deps: Deps,
-  roomIds: readonly string[],
-  framesFor: (roomId: string) => readonly object[],
-  exceptConnectionId?: string,
-): Promise<void> {
-  await mapWithConcurrency(roomIds, roomConcurrency, async (roomId) => {
-    try {
-      const room = await getRoom(deps, roomId);
-      if (!room || room.memberCount > deps.config.ROOM_EVENTS_MAX_MEMBERS) return;
-      for (const frame of framesFor(roomId)) {
-        const report = await deliverToRoom(deps, roomId, JSON.stringify(frame), { exceptConnectionId });
-        await queueDepartures(deps, report.removed);
-      }
-    } catch (error) {
-      logger.warn('Presence announcement failed', { roomId, error: error as Error });
-    }
-  });
 }

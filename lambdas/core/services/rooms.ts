@@ -38,17 +38,16 @@ export async function joinRoom(deps: Deps, input: JoinRoomInput): Promise<JoinRo
   const { caller } = input;
   const room = await findOrCreateRoom(deps, input.roomId, caller.userId);
   const added = await admit(deps, room, caller);
-  const events = roomEventsEnabled(deps, room.memberCount + (added ? 1 : 0));
-  // Read before subscribing: a connection that joins again finds itself and is not announced
-  // twice. A dead connection whose $disconnect was lost also counts until the sweeper prunes it.
-  const announce = events && !(await userHasOtherSubscription(deps, room.roomId, caller.userId));
-
   const subscribed = await subscribe(deps, room.roomId, {
     connectionId: caller.connectionId,
     userId: caller.userId,
   });
   // The connection record is gone: $disconnect or the sweeper removed it, the socket is dead.
   if (!subscribed) throw unauthorized('This connection is no longer registered; reconnect');
+  // The count of the user's subscriptions here went from none to one with this join, and for
+  // no other: a second tab, a repeated join or five tabs joining at once announce once. A dead
+  // connection whose $disconnect was lost still counts until the sweeper prunes it.
+  const announce = subscribed.firstOfUser && roomEventsEnabled(deps, room.memberCount + (added ? 1 : 0));
   const latest = await latestSeq(deps, room.roomId, room.epoch);
 
   const [recovery] = await Promise.all([
@@ -121,15 +120,16 @@ export async function leaveRoom(
   input: { caller: Caller; roomId: string; member?: boolean },
 ): Promise<{ room: string }> {
   const { caller, roomId } = input;
-  const wasSubscribed = await unsubscribe(deps, roomId, caller.connectionId);
+  const unsubscribed = await unsubscribe(deps, roomId, caller.connectionId);
   const endedMembership = input.member === false && (await removeMember(deps, roomId, caller.userId));
-  if (wasSubscribed || endedMembership) {
+  // Subscribed: `left` when this was the user's last subscription there (the count says so,
+  // once, however many tabs leave at once). Only a membership ended: when the user has none.
+  const departs = unsubscribed
+    ? unsubscribed.lastOfUser
+    : endedMembership && !(await userHasOtherSubscription(deps, roomId, caller.userId, caller.connectionId));
+  if (departs) {
     const room = await getRoom(deps, roomId);
-    if (
-      room &&
-      roomEventsEnabled(deps, room.memberCount) &&
-      !(await userHasOtherSubscription(deps, roomId, caller.userId, caller.connectionId))
-    )
+    if (room && roomEventsEnabled(deps, room.memberCount))
       await announceMembership(deps, room, {
         event: 'left',
         userId: caller.userId,

@@ -10,7 +10,7 @@ import {
   type IdleConnection,
 } from '../store/idle-connections.ts';
 import { epochSeconds, lastSeenShards } from '../store/keys.ts';
-import { closeConnection } from './connection-lifecycle.ts';
+import { closeConnection, settlePresence } from './connection-lifecycle.ts';
 
 export interface SweepReport {
   /** Idle connections looked at. */
@@ -47,28 +47,51 @@ export async function sweepConnections(deps: Deps, options: SweepOptions = {}): 
   const horizon = deps.now() - deps.config.SWEEP_IDLE_SECONDS * 1000;
   const keepGoing = () => options.deadline === undefined || deps.now() < options.deadline;
   const shards = Array.from({ length: lastSeenShards }, (_, shard) => shard);
+  const sweptUsers = new Set<string>();
   await mapWithConcurrency(shards, shardConcurrency, async (shard) => {
     const done = await forEachIdleConnectionPage(
       deps,
       shard,
       horizon,
       async (page) => {
-        await mapWithConcurrency(page, checkConcurrency, (c) => checkConnection(deps, c, report));
+        await mapWithConcurrency(page, checkConcurrency, (c) => checkConnection(deps, c, report, sweptUsers));
       },
       keepGoing,
     );
     if (!done) report.complete = false;
   });
+  await reconcileSweptUsers(deps, sweptUsers);
   return report;
 }
 
-async function checkConnection(deps: Deps, connection: IdleConnection, report: SweepReport): Promise<void> {
+/**
+ * The users whose connections this run closed get their presence counts checked: a count
+ * left behind by a close that crashed before it (a connection long gone still counted keeps
+ * the user from ever going `offline`) is settled now, and announced late.
+ */
+async function reconcileSweptUsers(deps: Deps, userIds: ReadonlySet<string>): Promise<void> {
+  await mapWithConcurrency([...userIds], checkConcurrency, async (userId) => {
+    try {
+      await settlePresence(deps, userId);
+    } catch (error) {
+      logger.warn('Sweeper could not settle presence counts', { userId, error: error as Error });
+    }
+  });
+}
+
+async function checkConnection(
+  deps: Deps,
+  connection: IdleConnection,
+  report: SweepReport,
+  sweptUsers: Set<string>,
+): Promise<void> {
   const { connectionId } = connection;
   report.checked += 1;
   try {
     // Past its expiry the socket is past API Gateway's two-hour cap: no need to ask.
     if (connection.expiresAt <= epochSeconds(deps.now()) || !(await isOpen(deps, connectionId))) {
-      await closeConnection(deps, connectionId);
+      const closed = await closeConnection(deps, connectionId);
+      if (closed) sweptUsers.add(closed.userId);
       report.pruned += 1;
       return;
     }

@@ -3,6 +3,7 @@ import type { TableDeps } from '../deps.ts';
 import { isConditionFailed } from '../errors.ts';
 import { batchDelete } from './batch.ts';
 import { byUserIndex, epochSeconds, keys, lastSeenShards } from './keys.ts';
+import { type PresenceChange, uncountConnection } from './presence-counts.ts';
 import { queryAll } from './query-pages.ts';
 
 /** A live WebSocket connection as stored in the table. */
@@ -55,9 +56,14 @@ export async function putConnection(deps: TableDeps, connection: NewConnection):
 export async function getConnection(
   deps: TableDeps,
   connectionId: string,
+  consistent = false,
 ): Promise<ConnectionRecord | undefined> {
   const { Item } = await deps.db.send(
-    new GetCommand({ TableName: deps.config.TABLE_NAME, Key: keys.connection(connectionId) }),
+    new GetCommand({
+      TableName: deps.config.TABLE_NAME,
+      Key: keys.connection(connectionId),
+      ConsistentRead: consistent,
+    }),
   );
   if (!Item || isExpired(Item.expiresAt, deps.now())) return undefined;
   return toRecord(Item);
@@ -78,23 +84,30 @@ export async function deleteConnection(
   return Attributes ? toRecord(Attributes) : undefined;
 }
 
+/** A connection `removeConnection` removed, with what its removal changed for its user. */
+export interface RemovedConnection extends ConnectionRecord {
+  readonly presence: PresenceChange;
+}
+
 /**
  * Removes a connection and everything hanging off it (its subscriptions), returning the record
  * it held. The delete returns the record to one caller only, so when `$disconnect`, the
  * sweeper and a delivery that met a 410 remove the same connection at once, exactly one of
  * them gets it back (and with it the duty to announce the departure); the others get undefined.
+ * That one uncounts it (presence-counts.ts), which decides the `left` and `offline` to announce.
  */
 export async function removeConnection(
-  deps: Pick<TableDeps, 'config' | 'db'>,
+  deps: TableDeps,
   connectionId: string,
-): Promise<ConnectionRecord | undefined> {
+): Promise<RemovedConnection | undefined> {
   const removed = await deleteConnection(deps, connectionId);
   if (!removed) return undefined;
   await batchDelete(
     deps,
     removed.rooms.map((room) => keys.subscription(room, connectionId)),
   );
-  return removed;
+  const presence = await uncountConnection(deps, removed.userId, connectionId, removed.rooms);
+  return { ...removed, presence };
 }
 
 /** Moves last-seen on; the condition keeps a late ping from recreating a deleted record. */

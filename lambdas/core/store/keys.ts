@@ -101,6 +101,16 @@ export const keys = {
     pk: key('RATE', userId, action),
     sk: `W#${window}`,
   }),
+
+  /** A user's live connections and, per room, which of them are subscribed (presence-counts.ts). */
+  livePresence: (userId: string) => ({ pk: `LIVE#${userId}`, sk: 'LIVE' }),
+  /** The attribute of the live-presence item holding the user's connections subscribed to a room. */
+  livePresenceRoom: (roomId: string) => `R#${roomId}`,
+  /** Marks one departure announced in one room, so a retried queue record announces it once. */
+  departureClaim: (connectionId: string, roomId: string) => ({
+    pk: `DEPARTED#${connectionId}`,
+    sk: `ROOM#${roomId}`,
+  }),
 } as const;
 
 /** History sort keys: zero-padded so that text order is seq order. */

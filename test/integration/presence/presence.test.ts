@@ -129,8 +129,8 @@ describe('Departure', () => {
 
     await frank.close();
     expect(await eventually(async () => (await connectionCount('frank')) === 1)).toBe(true);
-    // Its `$disconnect` has returned, announcements included: two tabs closing at the same moment
-    // may both see the other gone and both announce, which this test is not about.
+    // Its `$disconnect` has returned, announcements included (closing together is
+    // exactly-once.test.ts).
     const handled = (line: string) => line.startsWith(`DISCONNECT ${frankId} `) && /\d+ms$/.test(line);
     expect(frankId).toBeDefined();
     expect(await eventually(async () => logLines.some(handled))).toBe(true);

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestRuntime, type TestRuntime } from '../../helpers/runtime.ts';
-import type { Frame, TestSocket } from '../../helpers/socket.ts';
+import { type Frame, sleep, type TestSocket } from '../../helpers/socket.ts';
 import { eventually, itemsWithPrefix } from '../../helpers/table.ts';
 
 let rt: TestRuntime;
@@ -41,8 +41,8 @@ describe('Schedule: sweep', () => {
     expect(await eventually(async () => (await connectionsOf('ghost')).length === 0, 15_000)).toBe(true);
     // The subscriptions go right after the record.
     expect(await eventually(async () => (await subscribersOf('hall')).join() === 'watcher')).toBe(true);
-    expect(await watcher.waitFor(isEvent('left', 'ghost', 'hall'), 5000)).toBeDefined();
-    expect(await watcher.waitFor(isEvent('presence', 'ghost', 'hall'), 5000)).toMatchObject({
+    expect(await watcher.waitFor(isEvent('left', 'ghost', 'hall'), 15_000)).toBeDefined();
+    expect(await watcher.waitFor(isEvent('presence', 'ghost', 'hall'), 15_000)).toMatchObject({
       status: 'offline',
     });
     const who = await watcher.request({ action: 'who', room: 'hall' });
@@ -68,5 +68,27 @@ describe('Schedule: sweep', () => {
       users: [{ user: 'idler', status: 'online' }],
     });
     await idle.close();
+  });
+
+  it('announces left and offline once when it closes several connections of a user whose $disconnect was dropped', {
+    timeout: 60_000,
+  }, async () => {
+    const observer = await rt.connect('watch-swept');
+    await join(observer, 'swept');
+    const tabs = await Promise.all([1, 2, 3, 4, 5].map(() => rt.connect('ghosts')));
+    await Promise.all(tabs.map((tab) => join(tab, 'swept')));
+
+    rt.gateway.setFaults({ dropDisconnect: 1 });
+    await Promise.all(tabs.map((tab) => tab.close()));
+    rt.gateway.setFaults({ dropDisconnect: 0 });
+    expect(await connectionsOf('ghosts')).toHaveLength(5);
+
+    expect(await eventually(async () => (await connectionsOf('ghosts')).length === 0, 30_000)).toBe(true);
+    await observer.waitFor(isEvent('presence', 'ghosts', 'swept'), 15_000);
+    // Long enough for each of the five closes to have announced, had it thought itself the last.
+    await sleep(1500);
+    expect(observer.frames.filter(isEvent('left', 'ghosts', 'swept'))).toHaveLength(1);
+    expect(observer.frames.filter(isEvent('presence', 'ghosts', 'swept'))).toHaveLength(1);
+    await observer.close();
   });
 });

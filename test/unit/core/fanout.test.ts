@@ -5,7 +5,7 @@ import { deliveryRecord, type ScanRecord } from '../../../lambdas/core/delivery/
 import type { Deps, PostOutcome } from '../../../lambdas/core/deps.ts';
 import { queueDepartures } from '../../../lambdas/core/services/departures.ts';
 import { publishNotification } from '../../../lambdas/core/services/notifications.ts';
-import type { ConnectionRecord } from '../../../lambdas/core/store/connections.ts';
+import type { RemovedConnection } from '../../../lambdas/core/store/connections.ts';
 import { testConfig } from '../../helpers/config.ts';
 
 interface Sent {
@@ -209,7 +209,7 @@ describe('Function: deliverToConnections (gone connections)', () => {
 });
 
 describe('Function: queueDepartures', () => {
-  const record = (connectionId: string, rooms: string[]): ConnectionRecord => ({
+  const record = (connectionId: string, rooms: string[]): RemovedConnection => ({
     connectionId,
     userId: `user-${connectionId}`,
     roles: [],
@@ -217,6 +217,7 @@ describe('Function: queueDepartures', () => {
     lastSeenAt: 2,
     expiresAt: 3,
     rooms,
+    presence: { left: rooms, offline: rooms.length > 1 },
   });
 
   it('queues one departure record per removed connection that was in a room', async () => {
@@ -229,14 +230,17 @@ describe('Function: queueDepartures', () => {
     expect(bodies).toEqual([
       {
         type: 'departure',
-        connection: { connectionId: 'a', userId: 'user-a', rooms: ['r1', 'r2'], lastSeen: 2 },
+        connection: { connectionId: 'a', userId: 'user-a', rooms: ['r1', 'r2'], lastSeen: 2, offline: true },
       },
-      { type: 'departure', connection: { connectionId: 'c', userId: 'user-c', rooms: ['r1'], lastSeen: 2 } },
+      {
+        type: 'departure',
+        connection: { connectionId: 'c', userId: 'user-c', rooms: ['r1'], lastSeen: 2, offline: false },
+      },
     ]);
     for (const body of bodies) expect(deliveryRecord.safeParse(body).success).toBe(true);
   });
 
-  it('sends nothing when no removed connection was in a room', async () => {
+  it('sends nothing when no removed connection changed what a room sees', async () => {
     const { deps, calls } = fakeDeps();
     await queueDepartures(deps, [record('b', [])]);
     expect(calls).toHaveLength(0);
