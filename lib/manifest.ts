@@ -47,7 +47,7 @@ export const functions = {
   authorizer: ws('authorizer', ['table:read', 'table:write', 'jwt'], 5),
   connect: ws('connect', ['table:write']),
   disconnect: ws('disconnect', messaging),
-  default: ws('default', []),
+  default: ws('default', ['table:write']),
   ping: ws('ping', ['table:write']),
   send: ws('send', messaging),
   sync: ws('sync', messaging, 29),

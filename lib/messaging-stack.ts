@@ -2,7 +2,7 @@ import { CfnOutput, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
 import { bindUses } from './constructs/bindings.ts';
 import { type HandlerDefaults, Handlers } from './constructs/handlers.ts';
-import { MessagingHttpApi } from './constructs/http-api.ts';
+import { MessagingHttpApi, type MessagingHttpApiProps } from './constructs/http-api.ts';
 import { DeadLetterAlarms } from './constructs/observability.ts';
 import { Queues } from './constructs/queues.ts';
 import { Storage } from './constructs/storage.ts';
@@ -29,6 +29,12 @@ export interface MessagingStackProps extends StackProps {
    * @default false
    */
   readonly accessLogs?: boolean;
+  /**
+   * HTTP API throttles: the stage's for all routes and single routes' (`POST /tickets`,
+   * `POST /rooms`); see {@link MessagingHttpApiProps}.
+   * @default stage 1,000 per second (burst 2,000); tickets 500 (1,000); rooms 50 (100)
+   */
+  readonly httpThrottle?: Pick<MessagingHttpApiProps, 'throttle' | 'routeThrottles'>;
 }
 
 /** The whole backend for one stage. It only wires the constructs; each documents its part. */
@@ -55,7 +61,7 @@ export class MessagingStack extends Stack {
       stageName: props.stage,
       accessLogs: props.accessLogs,
     });
-    const http = new MessagingHttpApi(this, 'Http', { functions });
+    const http = new MessagingHttpApi(this, 'Http', { functions, ...props.httpThrottle });
 
     const targets = { table, queues: queues.queues, management: webSocket, tokenAuth };
     for (const [name, spec] of Object.entries(functionSpecs) as [FunctionName, FunctionSpec][]) {

@@ -62,6 +62,14 @@ const schema = z.object({
   /** Per user and action: frames per second, and the burst allowed above it. */
   RATE_LIMIT_PER_SECOND: int(20),
   RATE_LIMIT_BURST: int(40),
+  /**
+   * Per user across all actions, counting invalid frames too, in the per-action window (60 per
+   * 2 s by default): a chat client never meets it; a flood of many actions does.
+   */
+  FRAME_BUDGET_PER_SECOND: int(30),
+  /** Per user: `POST /tickets` (a reconnecting browser needs a few a minute) and `POST /rooms`. */
+  TICKETS_PER_MINUTE: int(30),
+  ROOMS_PER_MINUTE: int(10),
   /** A connection not seen for this long is checked by the sweeper with GET @connections. */
   SWEEP_IDLE_SECONDS: int(15 * 60),
 

@@ -3,9 +3,10 @@ import { httpStatusOf, internalErrorMessage } from '../../protocol/errors.ts';
 import type { HttpErrorBody } from '../../protocol/http-responses.ts';
 import { getDeps } from './clients.ts';
 import type { Deps } from './deps.ts';
-import { isAppError } from './errors.ts';
+import { AppError, isAppError } from './errors.ts';
 import { logger } from './logger.ts';
 import { count, flushMetrics } from './metrics.ts';
+import { consumeUserCap } from './store/rate-limits.ts';
 
 export interface HttpOutcome {
   readonly status?: number;
@@ -14,11 +15,21 @@ export interface HttpOutcome {
 
 export type HttpHandler = (event: APIGatewayProxyEventV2, deps: Deps) => Promise<HttpOutcome>;
 
-const json = (statusCode: number, body: unknown): APIGatewayProxyStructuredResultV2 => ({
+const json = (
+  statusCode: number,
+  body: unknown,
+  headers: Record<string, string> = {},
+): APIGatewayProxyStructuredResultV2 => ({
   statusCode,
-  headers: { 'content-type': 'application/json' },
+  headers: { 'content-type': 'application/json', ...headers },
   body: JSON.stringify(body),
 });
+
+/** `Retry-After` (whole seconds, rounded up) for a RATE_LIMITED answer. */
+const retryAfterOf = (error: AppError): Record<string, string> => {
+  const ms = error.code === 'RATE_LIMITED' ? Number(error.details?.retryAfterMs) : Number.NaN;
+  return Number.isFinite(ms) ? { 'retry-after': String(Math.max(1, Math.ceil(ms / 1000))) } : {};
+};
 
 /**
  * Wraps an HTTP API route: maps the outcome to JSON and every failure to
@@ -35,7 +46,7 @@ export function httpRoute(run: HttpHandler) {
       count('HttpErrors');
       if (isAppError(error)) {
         const body: HttpErrorBody = { error: { code: error.code, message: error.message } };
-        return json(httpStatusOf[error.code], body);
+        return json(httpStatusOf[error.code], body, retryAfterOf(error));
       }
       const correlationId = event.requestContext.requestId;
       count('InternalErrors');
@@ -53,3 +64,26 @@ export function httpRoute(run: HttpHandler) {
 /** Headers arrive lower-cased from HTTP APIs (payload 2.0). */
 export const authorizationOf = (event: APIGatewayProxyEventV2): string | undefined =>
   event.headers?.authorization ?? event.headers?.Authorization;
+
+/** Per-user caps of the routes that create things, per minute (TICKETS_PER_MINUTE, ROOMS_PER_MINUTE). */
+const userCaps = {
+  tickets: (deps: Deps) => deps.config.TICKETS_PER_MINUTE,
+  rooms: (deps: Deps) => deps.config.ROOMS_PER_MINUTE,
+} as const;
+
+/**
+ * Counts one request of an authenticated user against the route's per-user cap; past it throws
+ * RATE_LIMITED (429 with `Retry-After`) before anything is written. One conditional write.
+ */
+export async function enforceUserCap(deps: Deps, userId: string, cap: keyof typeof userCaps): Promise<void> {
+  const retryAfterMs = await consumeUserCap(deps, userId, cap, userCaps[cap](deps), 60_000);
+  if (retryAfterMs > 0) {
+    throw new AppError(
+      'RATE_LIMITED',
+      `Too many ${cap} requests; retry in ${Math.ceil(retryAfterMs / 1000)} s`,
+      {
+        retryAfterMs,
+      },
+    );
+  }
+}

@@ -9,7 +9,7 @@ import { AppError, isAppError } from './errors.ts';
 import { logger } from './logger.ts';
 import { count, flushMetrics } from './metrics.ts';
 import { assertCredentialCurrent } from './services/credentials.ts';
-import { consumeRateLimit } from './store/rate-limits.ts';
+import { consumeFrameBudget, consumePingBudget } from './store/rate-limits.ts';
 import { type Caller, callerOf, type WebSocketEvent, type WebSocketResult } from './ws-event.ts';
 
 /** What a route's service call returns: the reply `result`, and optionally a frame for ref-less frames. */
@@ -25,18 +25,11 @@ const ok = (frame?: unknown): WebSocketResult =>
   frame === undefined ? { statusCode: 200 } : { statusCode: 200, body: JSON.stringify(frame) };
 
 /**
- * Actions that are not rate limited. Heartbeats keep a connection alive and cost no write most
- * of the time (last-seen is written at most once a minute): limiting them would cost a write
- * each and could make a busy client look dead.
- */
-const unlimitedActions = new Set(['ping']);
-
-/**
- * Wraps a message route: refuses frames of a connection whose credential expired (but `ping`
- * and `refresh`), parses and validates the frame, counts it against the user's rate
- * limit for the action, runs the service call and answers with one `reply` or `error` frame
- * (two-way route). A bad frame never writes anything (not even a rate-limit count), and never
- * closes the connection.
+ * Wraps a message route: counts the frame against the user's frame budget (and, when it is
+ * valid, the action's limit), refuses it when the connection's credential expired (but `ping` and `refresh`),
+ * validates it, runs the service call and answers with one `reply`
+ * or `error` frame (two-way route). A bad frame never writes anything but its rate count, and
+ * never closes the connection.
  */
 export function wsRoute<S extends z.ZodMiniType>(schema: S, run: RouteHandler<z.infer<S>>) {
   // Lambda calls handler(event, context, callback): dependencies cannot ride on a parameter.
@@ -46,10 +39,11 @@ export function wsRoute<S extends z.ZodMiniType>(schema: S, run: RouteHandler<z.
     const ref = refOf(raw);
     try {
       const caller = callerOf(event);
-      await assertCredentialCurrent(deps, caller, event.requestContext.routeKey);
       const parsed = schema.safeParse(raw);
+      // The budget first: it bounds what a flood of frames can cost, the expiry check included.
+      await enforceFrameBudget(deps, caller.userId, event.requestContext.routeKey, parsed.success);
+      await assertCredentialCurrent(deps, caller, event.requestContext.routeKey);
       if (!parsed.success) throw new AppError('BAD_REQUEST', describeIssues(parsed.error));
-      await enforceRateLimit(deps, caller.userId, event.requestContext.routeKey);
       const outcome = await run(parsed.data, caller, deps);
       if (ref !== null) return ok(replyFrame(ref, outcome.result ?? {}));
       return ok(outcome.unsolicited);
@@ -61,12 +55,25 @@ export function wsRoute<S extends z.ZodMiniType>(schema: S, run: RouteHandler<z.
   };
 }
 
-/** Throws RATE_LIMITED, with the wait until the user's window for the action opens again, when it is used up. */
-async function enforceRateLimit(deps: Deps, userId: string, action: string): Promise<void> {
-  if (unlimitedActions.has(action)) return;
-  const retryAfterMs = await consumeRateLimit(deps, userId, action);
+/**
+ * Throws RATE_LIMITED, with the wait until the user's window opens again, when the frame is over
+ * the user's budget across all actions or, when valid, over its action's limit. Every frame
+ * counts, invalid ones too (`$default` calls this for frames no route took). Heartbeats are
+ * counted in memory only: a write each would cost several writes an hour per idle connection.
+ */
+export async function enforceFrameBudget(
+  deps: Deps,
+  userId: string,
+  routeKey: string,
+  valid: boolean,
+): Promise<void> {
+  const retryAfterMs =
+    routeKey === 'ping'
+      ? consumePingBudget(deps.config, deps.now(), userId)
+      : await consumeFrameBudget(deps, userId, valid ? routeKey : undefined);
   if (retryAfterMs > 0) {
-    throw new AppError('RATE_LIMITED', `Too many ${action} frames; retry in ${retryAfterMs} ms`, {
+    const limits = valid ? `the frame budget or the ${routeKey} limit` : 'the frame budget';
+    throw new AppError('RATE_LIMITED', `Too many frames (over ${limits}); retry in ${retryAfterMs} ms`, {
       retryAfterMs,
     });
   }

@@ -1,6 +1,6 @@
 import { createRoomBody } from '../../protocol/http-requests.ts';
 import { bodyOf, callerOf } from '../core/http-input.ts';
-import { httpRoute } from '../core/http-route.ts';
+import { enforceUserCap, httpRoute } from '../core/http-route.ts';
 import { createRoomFor } from '../core/services/room-admin.ts';
 
 /**
@@ -9,6 +9,7 @@ import { createRoomFor } from '../core/services/room-admin.ts';
  */
 export const handler = httpRoute(async (event, deps) => {
   const caller = await callerOf(deps, event);
+  await enforceUserCap(deps, caller.userId, 'rooms');
   const { room, created } = await createRoomFor(deps, caller, bodyOf(event, createRoomBody));
   return { status: created ? 201 : 200, body: room };
 });

@@ -1,24 +1,35 @@
 import { actions } from '../../lib/manifest.ts';
 import type { ErrorCode } from '../../protocol/errors.ts';
 import { errorFrame } from '../../protocol/server-frames.ts';
-import type { WebSocketEvent, WebSocketResult } from '../core/ws-event.ts';
-import { parseJson, refOf } from '../core/ws-route.ts';
+import { getDeps } from '../core/clients.ts';
+import { flushMetrics } from '../core/metrics.ts';
+import { callerOf, type WebSocketEvent, type WebSocketResult } from '../core/ws-event.ts';
+import { enforceFrameBudget, parseJson, refOf, toErrorFrame } from '../core/ws-route.ts';
 
-/** `$default`: frames no route took, which are frames that are not JSON or name no known action. */
+/**
+ * `$default`: frames no route took, which are frames that are not JSON or name no known action.
+ * Each counts against the user's frame budget (its only write); past the budget it is answered
+ * RATE_LIMITED instead.
+ */
 export const handler = async (event: WebSocketEvent): Promise<WebSocketResult> => {
   const frame = parseJson(event.body);
   const ref = refOf(frame);
-  const reply = (code: ErrorCode, message: string) => ({
-    statusCode: 200,
-    body: JSON.stringify(errorFrame(ref, code, message)),
-  });
-  if (frame === undefined) return reply('BAD_REQUEST', 'Frame is not JSON');
+  const reply = (body: unknown) => ({ statusCode: 200, body: JSON.stringify(body) });
+  try {
+    await enforceFrameBudget(getDeps(), callerOf(event).userId, '$default', false);
+  } catch (error) {
+    const answer = reply(toErrorFrame(error, ref, event.requestContext.requestId));
+    flushMetrics();
+    return answer;
+  }
+  const refuse = (code: ErrorCode, message: string) => reply(errorFrame(ref, code, message));
+  if (frame === undefined) return refuse('BAD_REQUEST', 'Frame is not JSON');
   if (typeof frame !== 'object' || frame === null || Array.isArray(frame)) {
-    return reply('BAD_REQUEST', 'Frame must be a JSON object');
+    return refuse('BAD_REQUEST', 'Frame must be a JSON object');
   }
   const { action } = frame as { action?: unknown };
-  if (action === undefined) return reply('BAD_REQUEST', 'Frame has no action');
-  return reply('UNKNOWN_ACTION', `Unknown action ${shown(action)}; expected one of ${actions.join(', ')}`);
+  if (action === undefined) return refuse('BAD_REQUEST', 'Frame has no action');
+  return refuse('UNKNOWN_ACTION', `Unknown action ${shown(action)}; expected one of ${actions.join(', ')}`);
 };
 
 /** A scalar as JSON, cut to 64 characters; an object or array by its kind, never serialized (it may nest without bound). */

@@ -1,5 +1,12 @@
 import { Duration, Stack } from 'aws-cdk-lib';
-import { CorsHttpMethod, HttpApi, HttpMethod, type HttpRoute } from 'aws-cdk-lib/aws-apigatewayv2';
+import {
+  type CfnStage,
+  CorsHttpMethod,
+  HttpApi,
+  HttpMethod,
+  type HttpRoute,
+  type ThrottleSettings,
+} from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import { Construct } from 'constructs';
@@ -13,7 +20,31 @@ export interface MessagingHttpApiProps {
    * @default ['*'] (credentials travel in the Authorization header, never in cookies)
    */
   readonly allowOrigins?: string[];
+  /**
+   * Throttle of the `$default` stage, for every route together (API Gateway answers 429 past it,
+   * before any function runs). The account's own limit is 10,000 per second per region.
+   * @default { rateLimit: 1000, burstLimit: 2000 }
+   */
+  readonly throttle?: ThrottleSettings;
+  /**
+   * Throttles of single routes, by manifest route key, within the stage's: for all users
+   * together, on top of each user's own cap (TICKETS_PER_MINUTE, ROOMS_PER_MINUTE).
+   * @default {@link defaultRouteThrottles}
+   */
+  readonly routeThrottles?: Readonly<Record<string, ThrottleSettings>>;
 }
+
+/** The default stage throttle: well above a chat of thousands of users, far below the account's. */
+export const defaultStageThrottle: ThrottleSettings = { rateLimit: 1000, burstLimit: 2000 };
+
+/**
+ * Routes that create things get their own, lower throttle: a reconnect wave after a deploy needs
+ * a ticket per client (500 a second serves 10,000 clients in 20 s), rooms are created rarely.
+ */
+export const defaultRouteThrottles: Readonly<Record<string, ThrottleSettings>> = {
+  'POST /tickets': { rateLimit: 500, burstLimit: 1000 },
+  'POST /rooms': { rateLimit: 50, burstLimit: 100 },
+};
 
 /**
  * The HTTP API of the manifest on its auto-deployed `$default` stage, one route per manifest
@@ -60,8 +91,35 @@ export class MessagingHttpApi extends Construct {
     }
     this.routes = routes;
     this.url = this.api.apiEndpoint;
+    this.throttleStage(props.throttle ?? defaultStageThrottle, props.routeThrottles ?? defaultRouteThrottles);
+  }
+
+  /** Sets the throttles on the auto-deployed stage, which the L2 construct does not expose. */
+  private throttleStage(stage: ThrottleSettings, perRoute: Readonly<Record<string, ThrottleSettings>>) {
+    const defaultStage = this.api.defaultStage;
+    if (!defaultStage) throw new Error('The HTTP API has no $default stage to throttle');
+    const cfnStage = defaultStage.node.defaultChild as CfnStage;
+    cfnStage.defaultRouteSettings = routeSettingsOf(stage);
+    // `RouteSettings` is untyped JSON in the L1 construct: its keys go out as written.
+    const settings: Record<string, { ThrottlingRateLimit?: number; ThrottlingBurstLimit?: number }> = {};
+    for (const [routeKey, throttle] of Object.entries(perRoute)) {
+      const route = this.routes[routeKey];
+      if (!route) throw new Error(`Route throttle for '${routeKey}', which is not a route of the manifest`);
+      settings[routeKey] = {
+        ThrottlingRateLimit: throttle.rateLimit,
+        ThrottlingBurstLimit: throttle.burstLimit,
+      };
+      // CloudFormation refuses route settings for a route that does not exist yet.
+      defaultStage.node.addDependency(route);
+    }
+    if (Object.keys(settings).length > 0) cfnStage.routeSettings = settings;
   }
 }
+
+const routeSettingsOf = (throttle: ThrottleSettings): CfnStage.RouteSettingsProperty => ({
+  throttlingRateLimit: throttle.rateLimit,
+  throttlingBurstLimit: throttle.burstLimit,
+});
 
 /** `GET /rooms/{id}` to its method and path; throws on a key the manifest should never hold. */
 function parseRouteKey(routeKey: string): [HttpMethod, string] {

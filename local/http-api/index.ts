@@ -7,3 +7,4 @@ export {
   type StartHttpApiOptions,
   startHttpApi,
 } from './start-http-api.ts';
+export { type ThrottleOptions, TokenBucket } from './throttle.ts';

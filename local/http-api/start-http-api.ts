@@ -5,6 +5,7 @@ import { toHttpEvent } from './http-event.ts';
 import { gatewayError, type HttpResponse, toHttpResponse } from './http-response.ts';
 import { RouteTable } from './route-table.ts';
 import { readStaticFile } from './static-files.ts';
+import { type ThrottleOptions, TokenBucket } from './throttle.ts';
 
 /** A function behind a route, usually a `LocalFunction`'s invoke. */
 export type HttpRouteHandler = (event: APIGatewayProxyEventV2) => Promise<unknown>;
@@ -21,6 +22,12 @@ export interface StartHttpApiOptions {
   readonly staticDir?: string;
   /** Receives one line per request: method, path, status, duration. */
   readonly log?: (line: string) => void;
+  /**
+   * The stage's throttle: past it a route request is answered 429 `{"message":"Too Many
+   * Requests"}` before its function runs, as API Gateway does.
+   * @default no throttle
+   */
+  readonly throttle?: ThrottleOptions;
 }
 
 /** A running local HTTP API. */
@@ -45,10 +52,11 @@ const maxBodyBytes = 10 * 1024 * 1024;
 export async function startHttpApi(options: StartHttpApiOptions): Promise<LocalHttpApi> {
   const host = options.host ?? '127.0.0.1';
   const routes = new RouteTable(options.routes);
+  const bucket = options.throttle ? new TokenBucket(options.throttle) : undefined;
 
   const server = createServer((req, res) => {
     const started = Date.now();
-    respond(req, routes, options)
+    respond(req, routes, options, bucket)
       .catch((error: unknown) => {
         options.log?.(`http ${req.method} ${req.url} failed: ${describe(error)}`);
         return gatewayError(500, 'Internal Server Error');
@@ -74,6 +82,7 @@ async function respond(
   req: IncomingMessage,
   routes: RouteTable<HttpRouteHandler>,
   options: StartHttpApiOptions,
+  bucket: TokenBucket | undefined,
 ): Promise<HttpResponse> {
   const method = (req.method ?? 'GET').toUpperCase();
   const path = new URL(req.url ?? '/', 'http://localhost').pathname;
@@ -88,6 +97,7 @@ async function respond(
         : undefined;
     return file ?? gatewayError(404, 'Not Found');
   }
+  if (bucket && !bucket.take()) return gatewayError(429, 'Too Many Requests');
   const event = toHttpEvent({ req, body, routeKey: match.routeKey, pathParameters: match.pathParameters });
   try {
     const response = toHttpResponse(await match.target(event));

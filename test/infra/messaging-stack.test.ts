@@ -122,6 +122,27 @@ describe('Construct: MessagingHttpApi', () => {
     }
     template.resourceCountIs('AWS::ApiGatewayV2::Authorizer', 1);
   });
+
+  it('throttles its stage, and POST /tickets and POST /rooms lower, by default', () => {
+    template.hasResourceProperties('AWS::ApiGatewayV2::Stage', {
+      StageName: '$default',
+      DefaultRouteSettings: { ThrottlingRateLimit: 1000, ThrottlingBurstLimit: 2000 },
+      RouteSettings: {
+        'POST /tickets': { ThrottlingRateLimit: 500, ThrottlingBurstLimit: 1000 },
+        'POST /rooms': { ThrottlingRateLimit: 50, ThrottlingBurstLimit: 100 },
+      },
+    });
+  });
+
+  it('creates its stage after the routes its route settings name', () => {
+    const stages = template.findResources('AWS::ApiGatewayV2::Stage', {
+      Properties: { StageName: '$default' },
+    });
+    const [stage] = Object.values(stages);
+    const routes = template.findResources('AWS::ApiGatewayV2::Route');
+    const named = (key: string) => Object.entries(routes).find(([, r]) => r.Properties.RouteKey === key)?.[0];
+    expect(stage?.DependsOn).toEqual(expect.arrayContaining([named('POST /tickets'), named('POST /rooms')]));
+  });
 });
 
 describe('Construct: Storage', () => {

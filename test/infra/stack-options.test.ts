@@ -18,6 +18,26 @@ describe('Stack: MessagingStack options', { timeout: 90_000 }, () => {
     template.hasResourceProperties('AWS::ApiGatewayV2::Stage', { StageName: 'prod' });
   });
 
+  it('throttles the HTTP stage and routes as httpThrottle says', () => {
+    const template = synthStack({
+      httpThrottle: {
+        throttle: { rateLimit: 10, burstLimit: 20 },
+        routeThrottles: { 'POST /tickets': { rateLimit: 1, burstLimit: 2 } },
+      },
+    });
+    template.hasResourceProperties('AWS::ApiGatewayV2::Stage', {
+      StageName: '$default',
+      DefaultRouteSettings: { ThrottlingRateLimit: 10, ThrottlingBurstLimit: 20 },
+      RouteSettings: { 'POST /tickets': { ThrottlingRateLimit: 1, ThrottlingBurstLimit: 2 } },
+    });
+  });
+
+  it('refuses a route throttle for a route the manifest does not have', () => {
+    expect(() =>
+      synthStack({ httpThrottle: { routeThrottles: { 'POST /nowhere': { rateLimit: 1 } } } }),
+    ).toThrow(/POST \/nowhere/);
+  });
+
   it('verifies tokens through a JWKS URL, with no secret, when jwksUrl is given', () => {
     const template = synthStack({
       tokenAuth: { jwksUrl: 'https://issuer.example/.well-known/jwks.json', issuer: 'iss', audience: 'aud' },

@@ -43,14 +43,14 @@ describe('Rate limiting', () => {
     await Promise.all([bob.close(), carol.close()]);
   });
 
-  it('never limits ping', async () => {
+  it('allows a dozen pings at once (pings count against the frame budget in memory only)', async () => {
     const dave = await rt.connect('dave');
     const answers = await Promise.all(Array.from({ length: 12 }, () => dave.request({ action: 'ping' })));
     expect(answers.every((a) => a.type === 'reply')).toBe(true);
     await dave.close();
   });
 
-  it('costs a bad frame no count', async () => {
+  it("costs a bad frame no count against its action's limit", async () => {
     const erin = await rt.connect('erin');
     const bad = await Promise.all(
       Array.from({ length: 6 }, () => erin.request({ action: 'status', status: 'sleepy' })),
