@@ -49,7 +49,7 @@ describe('Posts under 20% 429 and 10% 500', () => {
           for (let k = 0; k < directPerSender + publishesPerSender; k += 1) {
             const marker = `tp-${s}-${k}`;
             if (k < directPerSender) {
-              const target = to[(s + k) % recipients];
+              const target = `tp-r${(s + k) % recipients}`;
               const result = await reply(socket, {
                 action: 'send',
                 to: target,

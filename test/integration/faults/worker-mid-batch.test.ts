@@ -4,7 +4,7 @@ import { startDynamoDbProcess } from '../../../local/dynamodb/index.ts';
 import { printCounts } from '../../helpers/counts.ts';
 import { type DynamoDbFaultProxy, startDynamoDbFaultProxy } from '../../helpers/dynamodb-faults.ts';
 import { startTestRuntime, type TestRuntime } from '../../helpers/runtime.ts';
-import { sleep, type TestSocket } from '../../helpers/socket.ts';
+import { sleep } from '../../helpers/socket.ts';
 import { itemsWithPrefix } from '../../helpers/table.ts';
 
 // One batch of ten records on the deliveries queue: nine post a frame to three live sockets
