@@ -50,6 +50,8 @@ export interface LocalRuntimeOptions {
   readonly faults?: Partial<GatewayFaults>;
   /** Overrides the manifest's queue visibility timeout (tests use a second or two). */
   readonly visibilityTimeoutSeconds?: number;
+  /** Concurrent pollers of each queue's event source (each runs one batch at a time). @default 2 */
+  readonly queuePollers?: number;
   /** Runs every schedule at this interval instead of the manifest's rate (tests: a second or less). */
   readonly scheduleRateMs?: number;
   /** Extra function configuration (config.ts variables), e.g. `{ DELIVERY_INLINE_MAX: '5' }`. */
@@ -235,6 +237,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
         queueUrl: q.url,
         queueArn: q.arn,
         batchSize: spec.batchSize,
+        pollers: options.queuePollers,
         invoke: fn(spec.consumer),
         log,
       });
