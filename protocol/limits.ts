@@ -31,6 +31,14 @@ export const historyDefaultLimit = 50;
 export const historyMaxLimit = 100;
 
 /**
+ * API Gateway does not deliver a reply (route response) or a post over 128 KB, so a `history`
+ * page stops before the message that would take its messages past this size, with `next`
+ * continuing from there. 8 KB are left for the rest of the reply frame.
+ */
+export const gatewayMessageBytes = 128 * 1024;
+export const historyPageBytes = 120 * 1024;
+
+/**
  * At most this many messages are pushed by one `join` with `since`: a client that was away for
  * longer gets `complete: false` and pages the rest with `history`.
  */
