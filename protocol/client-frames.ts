@@ -2,7 +2,7 @@ import * as z from 'zod/mini';
 import './zod-locale.ts';
 import type { ClientAction } from './actions.ts';
 import { bounded, data, idempotencyKey, ref, roomIdOf, seq, userId } from './fields.ts';
-import { historyMaxLimit, maxAckIds, maxIdLength, maxSyncLimit } from './limits.ts';
+import { historyMaxLimit, maxAckIds, maxCursorLength, maxIdLength, maxSyncLimit } from './limits.ts';
 
 /**
  * The frames a client sends (docs/protocol.md, "Client frames"), one schema per
@@ -70,7 +70,13 @@ export const statusFrame = z.object({
   status: z.enum(['online', 'away', 'busy']),
 });
 
-export const whoFrame = z.object({ action: z.literal('who'), ref, room });
+export const whoFrame = z.object({
+  action: z.literal('who'),
+  ref,
+  room,
+  /** The `next` of the previous page, as it came. */
+  cursor: z.optional(bounded(1, maxCursorLength)),
+});
 
 /** Every action's schema, by action: what the WebSocket API routes. */
 export const clientFrames = {

@@ -1,4 +1,4 @@
-import { historyDefaultLimit, historyPageBytes, recoveryMax } from '../../../protocol/limits.ts';
+import { historyDefaultLimit, recoveryMax, replyPageBytes } from '../../../protocol/limits.ts';
 import type { HistoryPage } from '../../../protocol/results.ts';
 import type { MessageFrame } from '../../../protocol/server-frames.ts';
 import { deliverInOrder } from '../delivery/in-order.ts';
@@ -37,7 +37,7 @@ export async function readRoomHistory(
     epoch: room.epoch,
     before: input.before,
     limit: input.limit ?? historyDefaultLimit,
-    maxBytes: historyPageBytes,
+    maxBytes: replyPageBytes,
   });
   const oldest = messages.at(-1);
   return {
