@@ -13,6 +13,7 @@ import type {
   PublishResult,
   RefreshResult,
   SendResult,
+  WhoResult,
 } from '../protocol/results.ts';
 import type { MessageFrame, NotificationFrame } from '../protocol/server-frames.ts';
 import { Connection, type ConnectionState } from './connection.ts';
@@ -360,15 +361,40 @@ export class WaveletClient {
   }
 
   /**
-   * The room's online users.
+   * A page of the room's online users (up to 500, in user id order); `next`, when present, is
+   * the `cursor` of the following page. {@link whoAll} pages for you.
    *
    * @example
    * ```ts
-   * const { users } = await client.who('general'); // [{ user: 'bob', status: 'away' }]
+   * const { users, next } = await client.who('general'); // [{ user: 'bob', status: 'away' }]
+   * if (next) await client.who('general', { cursor: next });
    * ```
    */
-  who(room: string): Promise<{ users: OnlineUser[] }> {
-    return this.request<{ users: OnlineUser[] }>({ action: 'who', room });
+  who(room: string, options: { cursor?: string } = {}): Promise<WhoResult> {
+    return this.request<WhoResult>({
+      action: 'who',
+      room,
+      ...(options.cursor ? { cursor: options.cursor } : {}),
+    });
+  }
+
+  /**
+   * Every online user of the room, one `who` request per page.
+   *
+   * @example
+   * ```ts
+   * const everyone = await client.whoAll('general');
+   * ```
+   */
+  async whoAll(room: string): Promise<OnlineUser[]> {
+    const users: OnlineUser[] = [];
+    let cursor: string | undefined;
+    do {
+      const page = await this.who(room, cursor ? { cursor } : {});
+      users.push(...page.users);
+      cursor = page.next;
+    } while (cursor);
+    return users;
   }
 
   /**

@@ -1,11 +1,12 @@
 import * as z from 'zod/mini';
 import './zod-locale.ts';
 import type { ClientAction } from './actions.ts';
-import { bounded, data, idempotencyKey, ref, roomIdOf, seq } from './fields.ts';
+import { bounded, data, idempotencyKey, ref, roomIdOf, seq, userId } from './fields.ts';
 import {
   historyMaxLimit,
   maxAckIds,
   maxCredentialLength,
+  maxCursorLength,
   maxIdLength,
   maxSyncLimit,
   userIdPattern,
@@ -87,7 +88,13 @@ export const statusFrame = z.object({
   status: z.enum(['online', 'away', 'busy']),
 });
 
-export const whoFrame = z.object({ action: z.literal('who'), ref, room });
+export const whoFrame = z.object({
+  action: z.literal('who'),
+  ref,
+  room,
+  /** The `next` of the previous page, as it came. */
+  cursor: z.optional(bounded(1, maxCursorLength)),
+});
 
 /** A fresh credential for the connection's user: exactly one of `token` and `ticket`. */
 export const refreshFrame = z

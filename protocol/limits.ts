@@ -43,13 +43,24 @@ export const historyDefaultLimit = 50;
 export const historyMaxLimit = 100;
 
 /**
+ * API Gateway does not deliver a reply (route response) or a post over 128 KB, so a `history`
+ * or `who` page stops before the entry that would take its entries past this size, with `next`
+ * continuing from there. 8 KB are left for the rest of the reply frame.
+ */
+export const gatewayMessageBytes = 128 * 1024;
+export const replyPageBytes = 120 * 1024;
+
+/**
  * At most this many messages are pushed by one `join` with `since`: a client that was away for
  * longer gets `complete: false` and pages the rest with `history`.
  */
 export const recoveryMax = 1000;
 
-/** `who` lists at most this many users, so that the reply stays within API Gateway's 128 KB. */
-export const whoMaxUsers = 1000;
+/**
+ * A `who` page lists at most this many users (about 80 KB of 128-character ids), and fewer when
+ * their JSON would pass {@link replyPageBytes}; `next` names the page that follows.
+ */
+export const whoPageSize = 500;
 
 /** Default of the server's `MAX_DATA_BYTES`: the largest `data`, serialized, in bytes. */
 export const defaultMaxDataBytes = 16 * 1024;

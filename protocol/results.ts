@@ -114,7 +114,11 @@ export interface OnlineUser {
   readonly status: PresenceStatus;
 }
 
-/** The reply to `who`. */
+/**
+ * The reply to `who`: a page of the room's online users in user id order. `next`, present when
+ * more follow, is the `cursor` of the next page.
+ */
 export interface WhoResult {
   readonly users: OnlineUser[];
+  readonly next?: string;
 }

@@ -1,9 +1,10 @@
 import type { PresenceEvent } from '../../../protocol/events.ts';
-import { whoMaxUsers } from '../../../protocol/limits.ts';
+import { replyPageBytes, whoPageSize } from '../../../protocol/limits.ts';
 import type { OnlineUser } from '../../../protocol/results.ts';
 import { mapWithConcurrency } from '../delivery/concurrency.ts';
 import type { Deps } from '../deps.ts';
 import { getConnection, listUserConnections } from '../store/connections.ts';
+import { decodeCursor, encodeCursor } from '../store/paging.ts';
 import { getPresences, type PresenceStatus, putPresence } from '../store/presence.ts';
 import { listSubscribers } from '../store/subscriptions.ts';
 import type { Caller } from '../ws-event.ts';
@@ -42,20 +43,39 @@ export async function setStatus(
 }
 
 /**
- * A room's online users: the distinct users among its live subscribers, with the status each
- * chose ('online' when they never chose one). Anyone may ask about a public room; a private
- * room answers only its members (and admins).
+ * A page of a room's online users, in user id order: the distinct users among its live
+ * subscribers, with the status each chose ('online' when they never chose one). Anyone may ask
+ * about a public room; a private room answers only its members (and admins). A page holds at
+ * most 500 users and stops before about 120 KB, so the reply stays under API Gateway's 128 KB;
+ * `next`, present when more follow, is the `cursor` of the next page (it names the last user
+ * listed, so a user who comes or goes between pages shifts nothing).
  */
 export async function listOnlineUsers(
   deps: Deps,
   caller: Caller,
   roomId: string,
-): Promise<{ users: OnlineUser[] }> {
+  cursor?: string,
+): Promise<{ users: OnlineUser[]; next?: string }> {
+  const after = decodeCursor(cursor, ['after'])?.after;
   await requireOnlineListReader(deps, roomId, caller);
   const subscribers = await listSubscribers(deps, roomId);
-  const userIds = [...new Set(subscribers.map((s) => s.userId))].sort().slice(0, whoMaxUsers);
-  const chosen = await getPresences(deps, userIds);
-  return { users: userIds.map((user) => ({ user, status: chosen.get(user)?.status ?? 'online' })) };
+  const remaining = [...new Set(subscribers.map((s) => s.userId))]
+    .filter((user) => after === undefined || user > after)
+    .sort();
+  const page: string[] = [];
+  // Each entry as JSON: {"user":…,"status":"online"}, and a comma.
+  let bytes = 0;
+  for (const user of remaining.slice(0, whoPageSize)) {
+    bytes += Buffer.byteLength(JSON.stringify(user)) + 30;
+    if (bytes > replyPageBytes && page.length > 0) break;
+    page.push(user);
+  }
+  const chosen = await getPresences(deps, page);
+  const users = page.map((user) => ({ user, status: chosen.get(user)?.status ?? 'online' }));
+  const last = page.at(-1);
+  return remaining.length > page.length && last !== undefined
+    ? { users, next: encodeCursor({ after: last }) as string }
+    : { users };
 }
 
 /** The rooms the given connections are subscribed to. */

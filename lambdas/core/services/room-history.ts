@@ -1,4 +1,4 @@
-import { historyDefaultLimit, recoveryMax } from '../../../protocol/limits.ts';
+import { historyDefaultLimit, recoveryMax, replyPageBytes } from '../../../protocol/limits.ts';
 import type { HistoryPage } from '../../../protocol/results.ts';
 import type { MessageFrame } from '../../../protocol/server-frames.ts';
 import { deliverInOrder } from '../delivery/in-order.ts';
@@ -23,7 +23,8 @@ export const toMessageFrame = (message: RoomMessage, recovered?: true): MessageF
 /**
  * A page of the room's history, newest first. `next` is the `before` of the following (older)
  * page, or null at the start of the room's history (or of what retention kept). Each message
- * has the fields of a `message` frame without `type`.
+ * has the fields of a `message` frame without `type`. A page holds fewer than `limit` messages
+ * when more would take the reply past about 120 KB (API Gateway drops a reply over 128 KB).
  */
 export async function readRoomHistory(
   deps: Deps,
@@ -36,6 +37,7 @@ export async function readRoomHistory(
     epoch: room.epoch,
     before: input.before,
     limit: input.limit ?? historyDefaultLimit,
+    maxBytes: replyPageBytes,
   });
   const oldest = messages.at(-1);
   return {

@@ -102,16 +102,20 @@ export async function roomMessageIdAt(deps: TableDeps, roomId: string, epoch: nu
 
 /**
  * Messages after `since` (oldest first), or before `before` (newest first), skipping those
- * past retention that TTL has not removed yet.
+ * past retention that TTL has not removed yet. With `maxBytes`, the page also stops before the
+ * message that would take the messages' JSON past that size (it always holds at least one), and
+ * `more` says the rest follows: a reply frame has to stay under API Gateway's 128 KB.
  */
 export async function listRoomMessages(
   deps: TableDeps,
-  input: { roomId: string; epoch: number; since?: number; before?: number; limit: number },
+  input: { roomId: string; epoch: number; since?: number; before?: number; limit: number; maxBytes?: number },
 ): Promise<{ messages: RoomMessage[]; more: boolean }> {
   const ascending = input.since !== undefined;
   const bound = ascending ? seqKey(input.since ?? 0) : seqKey(input.before ?? Number.MAX_SAFE_INTEGER);
   const messages: RoomMessage[] = [];
   let startKey: Record<string, unknown> | undefined;
+  let bytes = 0;
+  let cut = false;
   do {
     const page = await deps.db.send(
       new QueryCommand({
@@ -128,14 +132,36 @@ export async function listRoomMessages(
         ExclusiveStartKey: startKey,
       }),
     );
-    for (const item of page.Items ?? []) messages.push(toMessage(item));
+    for (const item of page.Items ?? []) {
+      // The message after the limit only tells whether more follow: it is not sent, not counted.
+      if (input.maxBytes !== undefined && messages.length < input.limit) {
+        bytes += entryBytes(item);
+        if (bytes > input.maxBytes && messages.length > 0) {
+          cut = true;
+          break;
+        }
+      }
+      messages.push(toMessage(item));
+    }
     startKey = page.LastEvaluatedKey;
-  } while (startKey && messages.length <= input.limit);
+  } while (!cut && startKey && messages.length <= input.limit);
   return {
     messages: messages.slice(0, input.limit),
-    more: messages.length > input.limit || Boolean(startKey),
+    more: cut || messages.length > input.limit || Boolean(startKey),
   };
 }
+
+/**
+ * The size of a stored message as one entry of a JSON page: `data` is kept as JSON text, so it
+ * counts as stored; the other strings as JSON would escape them; 100 bytes for the field names,
+ * `seq`, `ts` and the separators.
+ */
+const entryBytes = (item: Record<string, unknown>): number =>
+  Buffer.byteLength(item.data as string) +
+  Buffer.byteLength(JSON.stringify(item.id)) +
+  Buffer.byteLength(JSON.stringify(item.from)) +
+  Buffer.byteLength(JSON.stringify(item.room)) +
+  100;
 
 const toMessage = (item: Record<string, unknown>): RoomMessage => ({
   id: item.id as string,
