@@ -1,5 +1,5 @@
-import WebSocket from 'ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import WebSocket from 'ws';
 import { type ConnectionState, WaveletClient, type WaveletError } from '../../../client/index.ts';
 import { localDefaults } from '../../../local/defaults.ts';
 import { signToken } from '../../../tools/sign-token.ts';
