@@ -16,12 +16,13 @@ export interface RefresherDeps {
 
 /** The largest delay a timer takes (about 24.8 days); longer ones fire at once. */
 const maxTimerMs = 2 ** 31 - 1;
-/** Refresh this long before expiry at most, and at most a quarter of the time left (short tokens). */
+/** Refresh at most this long before expiry. */
 const maxMarginMs = 60_000;
 
 /**
  * Keeps the connection's credential from expiring: `refresh` with a fresh token or ticket some
- * margin before the expiry (a quarter of the time left, at most a minute), again after each
+ * margin before the expiry (a quarter of the time left, at least half of it up to 5 s, at most
+ * a minute), again after each
  * success, and at once when a frame was refused "credential expired". When it cannot (no
  * function to call, the function throws, the server refuses), it says so through `failed`;
  * a credential the server refused is replaced by reconnecting with a fresh one.
@@ -62,7 +63,10 @@ export class CredentialRefresher {
     clearTimeout(this.timer);
     if (this.expiresAt === undefined) return;
     const remaining = Math.max(0, this.expiresAt - this.now());
-    const delay = remaining - Math.min(maxMarginMs, remaining / 4);
+    // Short-lived tokens get half their time (up to 5 s) as margin: a quarter may be too little
+    // to fetch a token and get the reply on a slow network.
+    const margin = Math.min(maxMarginMs, Math.max(remaining / 4, Math.min(remaining / 2, 5_000)));
+    const delay = remaining - margin;
     const generation = this.generation;
     this.timer = setTimeout(
       () => generation === this.generation && void this.refresh(),

@@ -1,6 +1,6 @@
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import type { HttpErrorBody } from '../../protocol/http-responses.ts';
-import { maxUserIdLength } from '../../protocol/limits.ts';
+import { userIdPattern, userIdRule } from '../../protocol/limits.ts';
 import { signToken } from '../../tools/sign-token.ts';
 import type { HttpRouteHandler } from '../http-api/index.ts';
 
@@ -23,12 +23,9 @@ export function devTokenRoute(options: DevTokenOptions): HttpRouteHandler {
   return async (event) => {
     const user = userOf(event);
     if (user === undefined) {
-      // JWT subjects are bounded as the protocol bounds user ids.
+      // The authorizer refuses a `sub` outside the user id alphabet: say so here instead.
       const body: HttpErrorBody = {
-        error: {
-          code: 'BAD_REQUEST',
-          message: `user must be a string of 1 to ${maxUserIdLength} characters`,
-        },
+        error: { code: 'BAD_REQUEST', message: `user must be ${userIdRule}` },
       };
       return json(400, body);
     }
@@ -48,7 +45,7 @@ function userOf(event: APIGatewayProxyEventV2): string | undefined {
   const user = typeof body === 'object' && body !== null ? (body as { user?: unknown }).user : undefined;
   if (typeof user !== 'string') return undefined;
   const trimmed = user.trim();
-  return trimmed.length > 0 && trimmed.length <= maxUserIdLength ? trimmed : undefined;
+  return userIdPattern.test(trimmed) ? trimmed : undefined;
 }
 
 function json(statusCode: number, body: unknown) {

@@ -129,7 +129,11 @@ describe.skipIf(missing.length > 0)('README: Try it', () => {
   it('prints a ticket from POST /tickets', () => {
     const tickets = results.flatMap(jsonLines).filter((f) => typeof f.ticket === 'string');
     expect(tickets, results.map(printed).join('\n')).toHaveLength(1);
-    expect(tickets[0]).toEqual({ ticket: expect.any(String), expiresAt: expect.any(Number) });
+    expect(tickets[0]).toEqual({
+      ticket: expect.any(String),
+      expiresAt: expect.any(Number),
+      credentialExpiresAt: expect.any(Number),
+    });
   });
 
   it('prints the MessageId of the notification put on the queue', () => {

@@ -51,11 +51,11 @@ describe('Credential expiry', () => {
   });
 
   it('answers every frame but ping and refresh UNAUTHORIZED once the credential expired, and stores nothing', async () => {
-    const socket = await open(await shortToken('eve', 2));
+    const socket = await open(await shortToken('eve', 4));
     expect(await socket.request({ action: 'send', to: 'fay', data: 'before' })).toMatchObject({
       type: 'reply',
     });
-    await sleep(2100);
+    await sleep(4100);
     expect(await socket.request({ action: 'send', to: 'fay', data: 'after' })).toMatchObject(expired);
     expect(await socket.request({ action: 'join', room: 'late' })).toMatchObject(expired);
     expect(await socket.request({ action: 'sync' })).toMatchObject(expired);
@@ -69,8 +69,8 @@ describe('Credential expiry', () => {
 
 describe('Action: refresh', () => {
   it('moves the expiry with a token of the same user, after which frames work again', async () => {
-    const socket = await open(await shortToken('gus', 2));
-    await sleep(2100);
+    const socket = await open(await shortToken('gus', 4));
+    await sleep(4100);
     expect(await socket.request({ action: 'send', to: 'hal', data: 1 })).toMatchObject(expired);
     const fresh = await shortToken('gus', 600);
     const reply = await socket.request({ action: 'refresh', token: fresh });
@@ -83,9 +83,9 @@ describe('Action: refresh', () => {
   });
 
   it('moves the expiry with a ticket of the same user, and consumes the ticket', async () => {
-    const socket = await open(await shortToken('ida', 2));
+    const socket = await open(await shortToken('ida', 4));
     const { ticket, credentialExpiresAt } = await postTicket(await shortToken('ida', 600));
-    await sleep(2100);
+    await sleep(4100);
     expect(await socket.request({ action: 'refresh', ticket })).toMatchObject({
       type: 'reply',
       result: { expiresAt: credentialExpiresAt },
@@ -96,7 +96,7 @@ describe('Action: refresh', () => {
   });
 
   it('refuses a credential of another user with FORBIDDEN and an invalid one with UNAUTHORIZED, changing nothing', async () => {
-    const socket = await open(await shortToken('jon', 2));
+    const socket = await open(await shortToken('jon', 4));
     const before = await credentialExpiryOf('jon');
     const other = await socket.request({ action: 'refresh', token: await shortToken('kim', 600) });
     expect(other).toMatchObject({ type: 'error', code: 'FORBIDDEN' });
@@ -114,7 +114,7 @@ describe('Action: refresh', () => {
     });
     expect(await socket.request({ action: 'refresh' })).toMatchObject({ code: 'BAD_REQUEST' });
     expect(await credentialExpiryOf('jon')).toBe(before);
-    await sleep(2100);
+    await sleep(4100);
     expect(await socket.request({ action: 'send', to: 'kim', data: 1 })).toMatchObject(expired);
     await socket.close();
   });
