@@ -111,7 +111,7 @@ describe('Rooms: publish with an idempotency key', () => {
       `publish retried 2 s later under load: first took ${firstMs} ms, seq ${a.seq} both times, 1 of 151 entries`,
     );
     await Promise.all([...publishers, author].map((s) => s.close()));
-  }, 60_000);
+  }, 120_000);
 
   it('waits for a first attempt slower than 1.55 s instead of storing the message again', async () => {
     const room = 'slow-first';
