@@ -101,3 +101,22 @@ export const excerpt = (text: string, max = 160): string =>
  */
 export const excludedByEnv = (label: string): boolean =>
   (process.env.FUZZ_EXCLUDE ?? '').split(',').some((part) => part !== '' && label.includes(part));
+
+/**
+ * CPU seconds used so far by this process and, when given, a child (the local DynamoDB): what a
+ * fuzz run costs, which wall time on a busy machine does not tell.
+ */
+export function cpuSeconds(childPid?: number): number {
+  const { user, system } = process.cpuUsage();
+  let child = 0;
+  if (childPid !== undefined) {
+    try {
+      const fields = readFileSync(`/proc/${childPid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
+      // utime and stime are fields 14 and 15 of /proc/pid/stat, in clock ticks (100 a second).
+      child = (Number(fields[11]) + Number(fields[12])) / 100;
+    } catch {
+      child = 0;
+    }
+  }
+  return (user + system) / 1e6 + child;
+}

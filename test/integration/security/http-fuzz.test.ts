@@ -206,7 +206,7 @@ describe('HTTP API under fuzzed requests', () => {
     expect(stats.fiveHundreds).toBe(0);
     expect(stats.violations.map((v) => `${v.kind} | ${v.label}`)).toEqual([]);
     expect(censusChanges(before, after)).toEqual({});
-  }, 60_000);
+  }, 120_000);
 
   it('answers every authenticated request of odd content with a 2xx or a 4xx error body, never a 5xx', async () => {
     const started = Date.now();
@@ -230,5 +230,5 @@ describe('HTTP API under fuzzed requests', () => {
     expect(stats.violations.map((v) => `${v.kind} | ${v.label}`)).toEqual([]);
     expect(total).toBeGreaterThanOrEqual(2000);
     expect(rssAfter - rssBefore).toBeLessThan(200);
-  }, 60_000);
+  }, 120_000);
 });
