@@ -5,6 +5,7 @@ export const defaultLimits: Readonly<GatewayLimits> = {
   frameBytes: 32 * 1024,
   messageBytes: 128 * 1024,
   postBytes: 128 * 1024,
+  responseBytes: 128 * 1024,
   idleTimeoutMs: 10 * 60_000,
   maxLifetimeMs: 2 * 60 * 60_000,
   integrationTimeoutMs: 29_000,

@@ -61,7 +61,13 @@ function answer(
   if (outcome.kind === 'returned') {
     if (ctx.twoWayRoutes.has(routeKey)) {
       const body = responseBodyOf(outcome.value);
-      if (body !== undefined) sendText(connection, body, frameBytes);
+      const bytes = body === undefined ? 0 : Buffer.byteLength(body);
+      if (bytes > ctx.limits.responseBytes) {
+        // API Gateway does not deliver a route response over 128 KB; the client sees nothing.
+        (ctx.log ?? console.warn)(
+          `ROUTE RESPONSE NOT DELIVERED ${connection.id} ${routeKey}: ${bytes} bytes, over the ${ctx.limits.responseBytes}-byte limit`,
+        );
+      } else if (body !== undefined) sendText(connection, body, frameBytes);
     }
   } else if (outcome.kind === 'threw') {
     sendText(connection, internalErrorFrame(connection.id, requestId), frameBytes);

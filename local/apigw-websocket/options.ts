@@ -16,6 +16,11 @@ export interface GatewayLimits {
   messageBytes: number;
   /** Largest management `POST` body; larger ones answer 413. @default 131072 */
   postBytes: number;
+  /**
+   * Largest route response (a two-way route's reply body), like a post: a larger one is not
+   * delivered, and a line naming the connection and the size is logged. @default 131072
+   */
+  responseBytes: number;
   /** Close with 1001 after this long without a message from the client. @default 600000 */
   idleTimeoutMs: number;
   /** Close with 1001 this long after the connection opened. @default 7200000 */

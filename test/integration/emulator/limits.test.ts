@@ -12,6 +12,32 @@ describe('Limits', () => {
   let gateway: WebSocketGateway;
   afterEach(() => gateway?.close());
 
+  it('delivers a route response of exactly 128 KB and drops a larger one with a log line naming the connection and size', async () => {
+    const lines: string[] = [];
+    const route = recorder((event) => ({
+      statusCode: 200,
+      body: 'x'.repeat(String(event.body) === 'big' ? 128 * 1024 + 1 : 128 * 1024),
+    }));
+    gateway = await startTestGateway({
+      routes: { $default: route.integration },
+      log: (line) => lines.push(line),
+    });
+    const client = await openClient(gateway.url);
+    client.ws.send('fits');
+    expect((await client.message(0, 5000)).length).toBe(128 * 1024);
+    client.ws.send('big');
+    await route.event(1);
+    client.ws.send('fits');
+    await route.event(2);
+    expect((await client.message(1, 5000)).length).toBe(128 * 1024);
+    expect(client.messages).toHaveLength(2);
+    const [id] = gateway.connectionIds();
+    expect(lines.filter((l) => l.startsWith('ROUTE RESPONSE NOT DELIVERED'))).toEqual([
+      `ROUTE RESPONSE NOT DELIVERED ${id} $default: 131073 bytes, over the 131072-byte limit`,
+    ]);
+    expect(client.ws.readyState).toBe(client.ws.OPEN);
+  });
+
   it('accepts a frame of exactly 32 KB and closes with 1009 on a larger one', async () => {
     const message = recorder();
     const disconnect = recorder();
