@@ -92,7 +92,9 @@ export function buildReport(input: ReportInput): LoadTestReport {
   const warnings = [...input.warnings, ...generatorWarnings(m.generators, options.lagWarnMs)];
   const rateLimited = m.errors.RATE_LIMITED ?? 0;
   if (rateLimited > 0)
-    warnings.push(`${rateLimited} frames were answered RATE_LIMITED (20 frames/s per user, burst 40)`);
+    warnings.push(
+      `${rateLimited} frames were answered RATE_LIMITED (20 frames/s per user and action, burst 40; 30 frames/s per user in all)`,
+    );
   const c = m.connections;
   return {
     tool: 'wavelet-loadtest',

@@ -48,6 +48,9 @@ async function flood(socket: TestSocket, frameAt: (i: number) => unknown, count 
   return socket.frames.slice(from);
 }
 
+/** The `send` frames are every sixth, from b0. */
+const isSend = (answer: Frame) => Number(String(answer.ref).slice(1)) % 6 === 0;
+
 const limited = (answers: Frame[]) => answers.filter((a) => a.code === 'RATE_LIMITED');
 
 /** The frames counted in the user's windows (their `frames` attributes), and how many windows. */
@@ -70,11 +73,14 @@ describe('Frame budget', () => {
       expect(answer.retryAfterMs).toBeGreaterThan(0);
       expect(answer.retryAfterMs).toBeLessThanOrEqual(windowMs);
     }
-    // A refused send stored nothing: one inbox entry per send that was answered.
-    const sendsServed = answers.filter((a) => Number(String(a.ref).slice(1)) % 6 === 0 && a.type === 'reply');
-    expect(await itemsWithPrefix(rt.db, rt.endpoints.tableName, 'INBOX#nobody')).toHaveLength(
-      sendsServed.length + 1, // and the inbox's META item
-    );
+    // A refused send stored nothing: at most one inbox entry per send not refused (a send whose
+    // handler outlived the gateway's timeout on a busy machine is answered without its ref).
+    const sendsRefused = refused.filter(isSend).length;
+    const sendsReplied = answers.filter((a) => a.type === 'reply' && isSend(a)).length;
+    const inbox = await itemsWithPrefix(rt.db, rt.endpoints.tableName, 'INBOX#nobody');
+    const stored = inbox.filter((item) => String(item.sk).startsWith('MSG#')).length;
+    expect(stored).toBeGreaterThanOrEqual(sendsReplied);
+    expect(stored).toBeLessThanOrEqual(17 - sendsRefused);
     // The only write of a refused frame is none at all: the counter holds the answered ones.
     expect((await counted('alice')).frames).toBe(served);
     await alice.close();
