@@ -60,6 +60,8 @@ export const functions = {
   typing: ws('typing', messaging),
   status: ws('status', messaging),
   who: ws('who', tableRw),
+  block: ws('block', tableRw),
+  unblock: ws('unblock', tableRw),
 
   tickets: http('tickets', ['table:write', 'jwt']),
   health: http('health', ['table:read', 'queue:deliveries', 'queue:notifications']),
@@ -75,6 +77,7 @@ export const functions = {
   getUnread: http('get-unread', [...tableRw, 'jwt']),
   postMessages: http('post-messages', [...messaging, 'jwt']),
   listOnline: http('list-online', [...tableRw, 'jwt']),
+  listBlocks: http('list-blocks', [...tableRw, 'jwt']),
 
   deliver: { entry: 'lambdas/queue/deliver.ts', timeoutSeconds: 60, uses: messaging },
   notify: { entry: 'lambdas/queue/notify.ts', timeoutSeconds: 60, uses: messaging },
@@ -108,6 +111,8 @@ export const websocketApi = {
     typing: 'typing',
     status: 'status',
     who: 'who',
+    block: 'block',
+    unblock: 'unblock',
   },
 } as const satisfies {
   routeSelectionExpression: string;
@@ -137,6 +142,7 @@ export const httpApi = {
     'GET /me/unread': 'getUnread',
     'POST /messages': 'postMessages',
     'GET /online': 'listOnline',
+    'GET /me/blocks': 'listBlocks',
   },
 } as const satisfies { routes: Record<string, FunctionName> };
 

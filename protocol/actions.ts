@@ -17,6 +17,8 @@ export const clientActions = [
   'typing',
   'status',
   'who',
+  'block',
+  'unblock',
 ] as const;
 
 /** The `action` of a client frame. */

@@ -72,6 +72,10 @@ export const statusFrame = z.object({
 
 export const whoFrame = z.object({ action: z.literal('who'), ref, room });
 
+/** `block` / `unblock`: stops (or resumes) direct messages from `user` to the caller. */
+export const blockFrame = z.object({ action: z.literal('block'), ref, user: userId });
+export const unblockFrame = z.object({ action: z.literal('unblock'), ref, user: userId });
+
 /** Every action's schema, by action: what the WebSocket API routes. */
 export const clientFrames = {
   ping: pingFrame,
@@ -86,6 +90,8 @@ export const clientFrames = {
   typing: typingFrame,
   status: statusFrame,
   who: whoFrame,
+  block: blockFrame,
+  unblock: unblockFrame,
 } as const satisfies Record<ClientAction, unknown>;
 
 // Every schema names one of the actions, and every action has a schema.
@@ -104,6 +110,8 @@ export type ReadFrame = z.infer<typeof readFrame>;
 export type TypingFrame = z.infer<typeof typingFrame>;
 export type StatusFrame = z.infer<typeof statusFrame>;
 export type WhoFrame = z.infer<typeof whoFrame>;
+export type BlockFrame = z.infer<typeof blockFrame>;
+export type UnblockFrame = z.infer<typeof unblockFrame>;
 
 /** Any frame a client sends. */
 export type ClientFrame = {

@@ -113,3 +113,15 @@ export interface OnlineUser {
 export interface WhoResult {
   readonly users: OnlineUser[];
 }
+
+/**
+ * The reply to `block` and `unblock`: how many users the caller blocks now.
+ *
+ * @example
+ * ```ts
+ * const { blocked }: BlockResult = await client.block('mallory');
+ * ```
+ */
+export interface BlockResult {
+  readonly blocked: number;
+}

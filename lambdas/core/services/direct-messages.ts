@@ -10,6 +10,7 @@ import { claimMessageIdentity, completeIdempotencyKey } from '../store/idempoten
 import { deleteInboxEntries, listInbox, putInboxEntry } from '../store/inbox.ts';
 import { epochSeconds } from '../store/keys.ts';
 import { queueDepartures } from './departures.ts';
+import { screenDirectMessage } from './inbox-guard.ts';
 
 export interface SendDirectMessageInput {
   readonly from: string;
@@ -30,6 +31,8 @@ export async function sendDirectMessage(
 ): Promise<{ messageId: string; ts: number }> {
   const limit = deps.config.MAX_DATA_BYTES;
   if (dataBytes(input.data) > limit) throw payloadTooLarge(limit);
+  const dropped = await screenDirectMessage(deps, input); // blocked: answered, never stored
+  if (dropped) return dropped;
 
   const { result, done } = await claimMessageIdentity(deps, `${input.from}#send`, input.id);
   if (done) return result;
@@ -48,7 +51,12 @@ export async function sendDirectMessage(
   // fewer); posting waits for the entry, so a delivered message is always a stored one.
   const recipients = listUserConnections(deps, input.to);
   recipients.catch(() => undefined); // awaited below; a failed put must not leave it unhandled
-  await putInboxEntry(deps, input.to, { messageId: result.messageId, frame: body, expiresAt });
+  await putInboxEntry(deps, input.to, {
+    messageId: result.messageId,
+    frame: body,
+    expiresAt,
+    sender: input.from,
+  });
   try {
     const report = await deliverToConnections(deps, body, await recipients);
     await queueDepartures(deps, report.removed);

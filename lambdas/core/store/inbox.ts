@@ -1,4 +1,4 @@
-import { DeleteCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { TableDeps } from '../deps.ts';
 import { batchDelete } from './batch.ts';
 import { epochSeconds, keys } from './keys.ts';
@@ -11,6 +11,8 @@ export interface InboxEntry {
   readonly frame: string;
   /** Epoch seconds. */
   readonly expiresAt: number;
+  /** The user who sent a direct message (notifications have none): counted per sender. */
+  readonly sender?: string;
 }
 
 /**
@@ -20,13 +22,16 @@ export interface InboxEntry {
  */
 export async function putInboxEntry(deps: TableDeps, userId: string, entry: InboxEntry): Promise<void> {
   const { TABLE_NAME: TableName, INBOX_MAX } = deps.config;
-  // The entry and its count are written at once (one round trip, not two): the counter only
-  // tells when to count for real, and a trim corrects it.
-  const [, { Attributes }] = await Promise.all([
+  const { sender } = entry;
+  // The entry and its counts are written at once (one round trip, not three): the inbox counter
+  // only tells when to count for real, and a trim corrects it; the sender's count is given back
+  // when the put only overwrote an entry already there (a retry), so it counts each entry once.
+  const [{ Attributes: old }, { Attributes }] = await Promise.all([
     deps.db.send(
       new PutCommand({
         TableName,
         Item: { ...keys.inboxMessage(userId, entry.messageId), type: 'inbox', ...entry },
+        ReturnValues: 'ALL_OLD',
       }),
     ),
     deps.db.send(
@@ -39,7 +44,9 @@ export async function putInboxEntry(deps: TableDeps, userId: string, entry: Inbo
         ReturnValues: 'UPDATED_NEW',
       }),
     ),
+    sender === undefined ? undefined : addToSenderCount(deps, userId, sender, 1, entry.expiresAt),
   ]);
+  if (old && sender !== undefined) await addToSenderCount(deps, userId, sender, -1);
   if ((Attributes?.count as number) > INBOX_MAX) await trimInbox(deps, userId, Attributes?.count as number);
 }
 
@@ -90,12 +97,70 @@ export async function deleteInboxEntries(
           ReturnValues: 'ALL_OLD',
         }),
       );
-      return Attributes ? 1 : 0;
+      return Attributes as { sender?: string; expiresAt: number } | undefined;
     }),
   );
-  const count = deleted.reduce<number>((a, b) => a + b, 0);
-  if (count > 0) await addToCounter(deps, userId, -count);
-  return count;
+  const gone = deleted.filter((entry) => entry !== undefined);
+  if (gone.length > 0) {
+    await Promise.all([addToCounter(deps, userId, -gone.length), releaseSenderCounts(deps, userId, gone)]);
+  }
+  return gone.length;
+}
+
+/**
+ * What one sender holds in a user's inbox, by the sender's counter item: `count` entries, none of
+ * which expires before `checkAfter` (epoch seconds; absent when the count was never written).
+ */
+export async function getSenderCount(
+  deps: TableDeps,
+  userId: string,
+  senderId: string,
+): Promise<{ count: number; checkAfter?: number }> {
+  const { Item } = await deps.db.send(
+    new GetCommand({
+      TableName: deps.config.TABLE_NAME,
+      Key: keys.inboxSender(userId, senderId),
+      ConsistentRead: true,
+    }),
+  );
+  return {
+    count: (Item?.count as number | undefined) ?? 0,
+    checkAfter: Item?.checkAfter as number | undefined,
+  };
+}
+
+/**
+ * Counts a sender's live entries in a user's inbox for real and writes the count: the repair of
+ * a counter that entries passing their expiry (TTL deletes late, and decrements nothing) or a
+ * failed write left too high. It reads the whole inbox (at most INBOX_MAX entries plus expired
+ * ones), so callers run it only when the counter says full and an entry may have expired since.
+ */
+export async function recountSender(deps: TableDeps, userId: string, senderId: string): Promise<number> {
+  const found = (await queryAll(deps, {
+    KeyConditionExpression: 'pk = :pk AND begins_with(sk, :msg)',
+    FilterExpression: '#sender = :sender AND expiresAt > :now',
+    ExpressionAttributeNames: { '#sender': 'sender' },
+    ExpressionAttributeValues: {
+      ':pk': keys.inboxPartition(userId),
+      ':msg': 'MSG#',
+      ':sender': senderId,
+      ':now': epochSeconds(deps.now()),
+    },
+    ProjectionExpression: 'expiresAt',
+  })) as { expiresAt: number }[];
+  const firstExpiry = Math.min(...found.map((e) => e.expiresAt));
+  await deps.db.send(
+    new UpdateCommand({
+      TableName: deps.config.TABLE_NAME,
+      Key: keys.inboxSender(userId, senderId),
+      UpdateExpression:
+        found.length > 0 ? 'SET #count = :count, checkAfter = :at' : 'SET #count = :count REMOVE checkAfter',
+      ExpressionAttributeNames: { '#count': 'count' },
+      ExpressionAttributeValues:
+        found.length > 0 ? { ':count': found.length, ':at': firstExpiry } : { ':count': 0 },
+    }),
+  );
+  return found.length;
 }
 
 /**
@@ -106,8 +171,9 @@ async function trimInbox(deps: TableDeps, userId: string, counterSeen: number): 
   const all = (await queryAll(deps, {
     KeyConditionExpression: 'pk = :pk AND begins_with(sk, :msg)',
     ExpressionAttributeValues: { ':pk': keys.inboxPartition(userId), ':msg': 'MSG#' },
-    ProjectionExpression: 'sk, expiresAt',
-  })) as { sk: string; expiresAt: number }[];
+    ExpressionAttributeNames: { '#sender': 'sender' },
+    ProjectionExpression: 'sk, expiresAt, #sender',
+  })) as { sk: string; expiresAt: number; sender?: string }[];
 
   const now = epochSeconds(deps.now());
   const expired = all.filter((e) => e.expiresAt <= now);
@@ -119,6 +185,7 @@ async function trimInbox(deps: TableDeps, userId: string, counterSeen: number): 
     doomed.map((e) => ({ pk: keys.inboxPartition(userId), sk: e.sk })),
   );
   await addToCounter(deps, userId, all.length - doomed.length - counterSeen);
+  await releaseSenderCounts(deps, userId, live.slice(0, excess));
 }
 
 async function addToCounter(deps: TableDeps, userId: string, delta: number): Promise<void> {
@@ -130,6 +197,51 @@ async function addToCounter(deps: TableDeps, userId: string, delta: number): Pro
       UpdateExpression: 'ADD #count :delta',
       ExpressionAttributeNames: { '#count': 'count' },
       ExpressionAttributeValues: { ':delta': delta },
+    }),
+  );
+}
+
+/**
+ * Takes deleted entries off their senders' counts. Only entries still live count: one past its
+ * expiry may already be out of the count (a recount leaves it out), and if not, the recount that
+ * its expiry allows takes it out.
+ */
+async function releaseSenderCounts(
+  deps: TableDeps,
+  userId: string,
+  entries: readonly { sender?: string; expiresAt: number }[],
+): Promise<void> {
+  const now = epochSeconds(deps.now());
+  const bySender = new Map<string, number>();
+  for (const { sender, expiresAt } of entries) {
+    if (sender !== undefined && expiresAt > now) bySender.set(sender, (bySender.get(sender) ?? 0) + 1);
+  }
+  await Promise.all([...bySender].map(([sender, n]) => addToSenderCount(deps, userId, sender, -n)));
+}
+
+/**
+ * ADD to a sender's count. The first entry counted sets `checkAfter` to its expiry: entries
+ * expire in the order they were sent, so no counted entry expires before it, and until then a
+ * full count needs no recount.
+ */
+async function addToSenderCount(
+  deps: TableDeps,
+  userId: string,
+  senderId: string,
+  delta: number,
+  expiresAt?: number,
+): Promise<void> {
+  await deps.db.send(
+    new UpdateCommand({
+      TableName: deps.config.TABLE_NAME,
+      Key: keys.inboxSender(userId, senderId),
+      UpdateExpression:
+        expiresAt === undefined
+          ? 'ADD #count :delta'
+          : 'ADD #count :delta SET checkAfter = if_not_exists(checkAfter, :at)',
+      ExpressionAttributeNames: { '#count': 'count' },
+      ExpressionAttributeValues:
+        expiresAt === undefined ? { ':delta': delta } : { ':delta': delta, ':at': expiresAt },
     }),
   );
 }

@@ -30,6 +30,13 @@ export const keys = {
     pk: `RATE#${userId}#${action}`,
     sk: `W#${window}`,
   }),
+
+  /** Blocks: one item per (blocker, blocked) and a count, all in the blocker's partition. */
+  blocksPartition: (userId: string) => `BLOCKS#${userId}`,
+  block: (userId: string, blockedId: string) => ({ pk: `BLOCKS#${userId}`, sk: `BLOCK#${blockedId}` }),
+  blocksMeta: (userId: string) => ({ pk: `BLOCKS#${userId}`, sk: 'META' }),
+  /** How many unacknowledged direct messages one sender holds in a user's inbox. */
+  inboxSender: (userId: string, senderId: string) => ({ pk: `INBOX#${userId}`, sk: `FROM#${senderId}` }),
 } as const;
 
 /** History sort keys: zero-padded so that text order is seq order. */
