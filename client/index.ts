@@ -11,7 +11,14 @@ export type {
   ReadEvent,
   TypingEvent,
 } from '../protocol/events.ts';
-export type { HistoryPage, JoinResult, OnlineUser, PublishResult, SendResult } from '../protocol/results.ts';
+export type {
+  BlockResult,
+  HistoryPage,
+  JoinResult,
+  OnlineUser,
+  PublishResult,
+  SendResult,
+} from '../protocol/results.ts';
 export type { MessageFrame, NotificationFrame, RoomMessage } from '../protocol/server-frames.ts';
 export { type BackoffOptions, backoffDelay } from './backoff.ts';
 export { WaveletClient, type WaveletEvents } from './client.ts';

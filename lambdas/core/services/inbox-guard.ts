@@ -1,9 +1,8 @@
 import type { SendResult } from '../../../protocol/results.ts';
 import type { Deps } from '../deps.ts';
-import { AppError } from '../errors.ts';
 import { newMessageId } from '../ids.ts';
 import { isBlocked } from '../store/blocks.ts';
-import { getSenderCount, recountSender } from '../store/inbox.ts';
+import { getSenderCount, inboxFull, recountSender } from '../store/inbox.ts';
 import { epochSeconds } from '../store/keys.ts';
 
 /**
@@ -37,12 +36,3 @@ export async function screenDirectMessage(
   if (mayHaveExpired && (await recountSender(deps, input.to, input.from)) < max) return undefined;
   throw inboxFull(max);
 }
-
-export const inboxFull = (max: number): AppError =>
-  new AppError(
-    'INBOX_FULL',
-    `the recipient has ${max} unacknowledged messages from you; wait until they read some`,
-    {
-      max,
-    },
-  );

@@ -1,5 +1,6 @@
 import { DeleteCommand, GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { TableDeps } from '../deps.ts';
+import { AppError, isConditionFailed } from '../errors.ts';
 import { batchDelete } from './batch.ts';
 import { epochSeconds, keys } from './keys.ts';
 import { queryAll } from './query-pages.ts';
@@ -19,36 +20,56 @@ export interface InboxEntry {
  * Stores an entry and keeps the inbox within INBOX_MAX. Putting the same message id again
  * overwrites the entry, which makes retries safe. A counter item per inbox tells when to trim,
  * so a write never has to count the inbox; the count happens only when the counter says full.
+ *
+ * A direct message (an entry with a `sender`) first takes a place in its sender's share of the
+ * inbox, INBOX_MAX_PER_SENDER, with a conditional ADD, so the share holds under concurrent sends;
+ * a full share throws INBOX_FULL and writes nothing. (The service checks the share before it
+ * writes anything at all; this is what holds when concurrent sends passed that check together.)
  */
 export async function putInboxEntry(deps: TableDeps, userId: string, entry: InboxEntry): Promise<void> {
-  const { TABLE_NAME: TableName, INBOX_MAX } = deps.config;
+  const { TABLE_NAME: TableName, INBOX_MAX, INBOX_MAX_PER_SENDER } = deps.config;
   const { sender } = entry;
-  // The entry and its counts are written at once (one round trip, not three): the inbox counter
-  // only tells when to count for real, and a trim corrects it; the sender's count is given back
-  // when the put only overwrote an entry already there (a retry), so it counts each entry once.
-  const [{ Attributes: old }, { Attributes }] = await Promise.all([
-    deps.db.send(
-      new PutCommand({
-        TableName,
-        Item: { ...keys.inboxMessage(userId, entry.messageId), type: 'inbox', ...entry },
-        ReturnValues: 'ALL_OLD',
-      }),
-    ),
-    deps.db.send(
-      new UpdateCommand({
-        TableName,
-        Key: keys.inboxMeta(userId),
-        UpdateExpression: 'ADD #count :one',
-        ExpressionAttributeNames: { '#count': 'count' },
-        ExpressionAttributeValues: { ':one': 1 },
-        ReturnValues: 'UPDATED_NEW',
-      }),
-    ),
-    sender === undefined ? undefined : addToSenderCount(deps, userId, sender, 1, entry.expiresAt),
-  ]);
+  if (sender !== undefined && !(await reserveSenderPlace(deps, userId, sender, entry.expiresAt))) {
+    throw inboxFull(INBOX_MAX_PER_SENDER);
+  }
+  let old: Record<string, unknown> | undefined;
+  let count: number;
+  try {
+    // The entry and its count are written at once (one round trip, not two): the counter only
+    // tells when to count for real, and a trim corrects it.
+    const [put, meta] = await Promise.all([
+      deps.db.send(
+        new PutCommand({
+          TableName,
+          Item: { ...keys.inboxMessage(userId, entry.messageId), type: 'inbox', ...entry },
+          ReturnValues: 'ALL_OLD',
+        }),
+      ),
+      deps.db.send(
+        new UpdateCommand({
+          TableName,
+          Key: keys.inboxMeta(userId),
+          UpdateExpression: 'ADD #count :one',
+          ExpressionAttributeNames: { '#count': 'count' },
+          ExpressionAttributeValues: { ':one': 1 },
+          ReturnValues: 'UPDATED_NEW',
+        }),
+      ),
+    ]);
+    old = put.Attributes;
+    count = meta.Attributes?.count as number;
+  } catch (error) {
+    if (sender !== undefined) await addToSenderCount(deps, userId, sender, -1);
+    throw error;
+  }
+  // Overwriting an entry already there (a retry) gives the place back: each entry counts once.
   if (old && sender !== undefined) await addToSenderCount(deps, userId, sender, -1);
-  if ((Attributes?.count as number) > INBOX_MAX) await trimInbox(deps, userId, Attributes?.count as number);
+  if (count > INBOX_MAX) await trimInbox(deps, userId, count);
 }
+
+/** INBOX_FULL: the sender already holds `max` unacknowledged messages in the recipient's inbox. */
+export const inboxFull = (max: number): AppError =>
+  new AppError('INBOX_FULL', `the recipient holds ${max} unacknowledged messages from you`, { max });
 
 /** Entries oldest first, skipping those past their expiry (TTL deletes late). */
 export async function listInbox(
@@ -219,29 +240,49 @@ async function releaseSenderCounts(
   await Promise.all([...bySender].map(([sender, n]) => addToSenderCount(deps, userId, sender, -n)));
 }
 
-/**
- * ADD to a sender's count. The first entry counted sets `checkAfter` to its expiry: entries
- * expire in the order they were sent, so no counted entry expires before it, and until then a
- * full count needs no recount.
- */
+/** ADD to a sender's count (negative: places given back). */
 async function addToSenderCount(
   deps: TableDeps,
   userId: string,
   senderId: string,
   delta: number,
-  expiresAt?: number,
 ): Promise<void> {
   await deps.db.send(
     new UpdateCommand({
       TableName: deps.config.TABLE_NAME,
       Key: keys.inboxSender(userId, senderId),
-      UpdateExpression:
-        expiresAt === undefined
-          ? 'ADD #count :delta'
-          : 'ADD #count :delta SET checkAfter = if_not_exists(checkAfter, :at)',
+      UpdateExpression: 'ADD #count :delta',
       ExpressionAttributeNames: { '#count': 'count' },
-      ExpressionAttributeValues:
-        expiresAt === undefined ? { ':delta': delta } : { ':delta': delta, ':at': expiresAt },
+      ExpressionAttributeValues: { ':delta': delta },
     }),
   );
+}
+
+/**
+ * Takes one place in the sender's share unless it is full. The first entry counted sets
+ * `checkAfter` to its expiry: entries expire in the order they were sent, so no counted entry
+ * expires before it, and until then a full count needs no recount.
+ */
+async function reserveSenderPlace(
+  deps: TableDeps,
+  userId: string,
+  senderId: string,
+  expiresAt: number,
+): Promise<boolean> {
+  try {
+    await deps.db.send(
+      new UpdateCommand({
+        TableName: deps.config.TABLE_NAME,
+        Key: keys.inboxSender(userId, senderId),
+        UpdateExpression: 'ADD #count :one SET checkAfter = if_not_exists(checkAfter, :at)',
+        ConditionExpression: 'attribute_not_exists(#count) OR #count < :max',
+        ExpressionAttributeNames: { '#count': 'count' },
+        ExpressionAttributeValues: { ':one': 1, ':at': expiresAt, ':max': deps.config.INBOX_MAX_PER_SENDER },
+      }),
+    );
+    return true;
+  } catch (error) {
+    if (isConditionFailed(error)) return false;
+    throw error;
+  }
 }
