@@ -12,6 +12,7 @@ import type {
   JoinResult,
   OnlineUser,
   PublishResult,
+  RefreshResult,
   SendResult,
 } from '../protocol/results.ts';
 import type { MessageFrame, NotificationFrame } from '../protocol/server-frames.ts';
@@ -24,6 +25,7 @@ import { newIdempotencyKey } from './ids.ts';
 import { routeFrame } from './inbound.ts';
 import { Inbox } from './inbox.ts';
 import { type ResolvedOptions, resolveOptions, type WaveletClientOptions } from './options.ts';
+import { CredentialRefresher, isCredentialExpired } from './refresher.ts';
 import { type OutgoingFrame, type RequestOptions, Requests } from './requests.ts';
 import type { GapEvent } from './room-tracker.ts';
 import { Rooms } from './rooms.ts';
@@ -50,6 +52,12 @@ export interface WaveletEvents {
   gap: GapEvent;
   /** Non-fatal problems: a failed connection attempt, an error frame without a ref, a failed ack. */
   error: WaveletError;
+  /**
+   * The connection's credential could not be refreshed before it expired: the ticket or token
+   * function threw (`AUTH_FAILED`), the server refused the new one (`UNAUTHORIZED`, `FORBIDDEN`),
+   * a frame was refused "credential expired", or a fixed token cannot be refreshed.
+   */
+  expired: WaveletError;
 }
 
 /**
@@ -87,6 +95,9 @@ export class WaveletClient {
   private readonly heartbeat: Heartbeat;
   private readonly inbox: Inbox;
   private readonly rooms: Rooms;
+  private readonly refresher: CredentialRefresher;
+  /** The expiry of the credential the current attempt used, for the refresher once it opens. */
+  private attemptExpiry?: number;
   private waiters: { resolve: () => void; reject: (error: WaveletError) => void }[] = [];
   private closedByUser = false;
   private knownUserId?: string;
@@ -105,6 +116,16 @@ export class WaveletClient {
       token: (token) => {
         this.knownUserId = options.userId ?? subjectOf(token) ?? this.knownUserId;
       },
+      credentialExpiry: (expiresAt) => {
+        this.attemptExpiry = expiresAt;
+      },
+    });
+    this.refresher = new CredentialRefresher({
+      options: this.options,
+      send: (credential) =>
+        this.request<RefreshResult>({ action: 'refresh', ...credential }, { internal: true, resend: false }),
+      failed: (error) => this.events.emit('expired', error),
+      reconnect: () => this.connection.drop('credential refused'),
     });
     this.requests = new Requests({
       write: (text) => this.connection.write(text),
@@ -191,6 +212,7 @@ export class WaveletClient {
   async close(): Promise<void> {
     this.closedByUser = true;
     this.heartbeat.stop();
+    this.refresher.stop();
     this.inbox.connectionLost();
     const error = closedError();
     this.requests.rejectAll(error);
@@ -430,11 +452,13 @@ export class WaveletClient {
     const answer = this.requests.request<T>(build, { ...options, timeoutMs });
     // An unanswered request hints at a dead socket: check now rather than at the next heartbeat.
     if (!options.internal) answer.catch((error) => isTimeout(error) && this.heartbeat.probe());
+    answer.catch((error) => isCredentialExpired(error) && this.refresher.refused(error));
     return answer;
   }
 
   private opened(): void {
     this.heartbeat.start();
+    this.refresher.opened(this.attemptExpiry);
     // Sync first: API Gateway could not post anything while $connect ran.
     void this.inbox.sync();
     this.rooms.rejoinAll();
@@ -444,12 +468,14 @@ export class WaveletClient {
 
   private lost(): void {
     this.heartbeat.stop();
+    this.refresher.stop();
     this.inbox.connectionLost();
     this.requests.connectionLost();
   }
 
   private gaveUp(error: WaveletError): void {
     this.heartbeat.stop();
+    this.refresher.stop();
     this.events.emit('error', error);
     this.requests.rejectAll(error);
     this.settleWaiters(error);
@@ -481,7 +507,10 @@ export class WaveletClient {
             return this.events.emit(event.event, event);
         }
       },
-      error: (error) => this.events.emit('error', error),
+      error: (error) => {
+        if (isCredentialExpired(error)) this.refresher.refused(error);
+        this.events.emit('error', error);
+      },
     });
   }
 }

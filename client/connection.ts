@@ -39,6 +39,8 @@ export interface ConnectionHandlers {
   readonly gaveUp: (error: WaveletError) => void;
   /** The token used for an attempt, so the client can tell the user id. */
   readonly token: (token: string) => void;
+  /** When the credential of an attempt expires (epoch ms), when known: the client refreshes before. */
+  readonly credentialExpiry?: (expiresAt: number | undefined) => void;
 }
 
 const OPEN = 1;
@@ -141,6 +143,7 @@ export class Connection {
     try {
       const target = await withTimeout(connectUrl(this.options), this.options.requestTimeoutMs);
       if (target.token !== undefined) this.handlers.token(target.token);
+      this.handlers.credentialExpiry?.(target.expiresAt);
       url = target.url;
     } catch (error) {
       if (generation !== this.generation) return;

@@ -17,6 +17,7 @@ export type {
   JoinResult,
   OnlineUser,
   PublishResult,
+  RefreshResult,
   SendResult,
 } from '../protocol/results.ts';
 export type { MessageFrame, NotificationFrame, RoomMessage } from '../protocol/server-frames.ts';
@@ -24,5 +25,5 @@ export { type BackoffOptions, backoffDelay } from './backoff.ts';
 export { WaveletClient, type WaveletEvents } from './client.ts';
 export type { ConnectionState } from './connection.ts';
 export { type ClientErrorCode, type ServerErrorCode, WaveletError, type WaveletErrorCode } from './errors.ts';
-export type { WaveletClientOptions, WebSocketConstructor, WebSocketLike } from './options.ts';
+export type { TicketGrant, WaveletClientOptions, WebSocketConstructor, WebSocketLike } from './options.ts';
 export type { GapEvent } from './room-tracker.ts';

@@ -27,6 +27,17 @@ export interface WebSocketLike {
 export type WebSocketConstructor = new (url: string) => WebSocketLike;
 
 /**
+ * What a `ticket` function may give: the ticket alone, or the body of `POST /tickets`, whose
+ * `credentialExpiresAt` lets the client refresh before the connection's credential expires.
+ *
+ * @example
+ * ```ts
+ * const grant: TicketGrant = { ticket: 't', credentialExpiresAt: Date.now() + 3_600_000 };
+ * ```
+ */
+export type TicketGrant = string | { readonly ticket: string; readonly credentialExpiresAt?: number };
+
+/**
  * Options of {@link WaveletClient}. Give `ticket` (preferred) or `token`.
  *
  * @example
@@ -43,10 +54,16 @@ export interface WaveletClientOptions {
   readonly url: string;
   /**
    * Fetches a fresh single-use ticket (`POST /tickets`). Called before every connection attempt,
-   * reconnects included, so an expired ticket or the gateway's two-hour cap never strands the client.
+   * reconnects included, so an expired ticket or the gateway's two-hour cap never strands the
+   * client, and to `refresh` the connection's credential before it expires. Return the whole
+   * `POST /tickets` body (with `credentialExpiresAt`) so the client knows when to refresh; with the
+   * ticket alone it refreshes when a frame is first refused "credential expired".
    */
-  readonly ticket?: () => Promise<string>;
-  /** A JWT sent as `?token=`, or a function giving one (called before every attempt). */
+  readonly ticket?: () => Promise<TicketGrant>;
+  /**
+   * A JWT sent as `?token=`, or a function giving one (called before every attempt, and to
+   * `refresh` before the token's `exp`; a fixed token cannot be refreshed).
+   */
   readonly token?: string | (() => Promise<string>);
   /** A label for this connection (`?device=`). */
   readonly device?: string;
@@ -78,7 +95,7 @@ export interface WaveletClientOptions {
 /** The options with every default applied. */
 export interface ResolvedOptions {
   readonly url: string;
-  readonly ticket?: () => Promise<string>;
+  readonly ticket?: () => Promise<TicketGrant>;
   readonly token?: string | (() => Promise<string>);
   readonly device?: string;
   readonly WebSocket: WebSocketConstructor;

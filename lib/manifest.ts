@@ -62,6 +62,7 @@ export const functions = {
   who: ws('who', tableRw),
   block: ws('block', tableRw),
   unblock: ws('unblock', tableRw),
+  refresh: ws('refresh', [...tableRw, 'jwt']),
 
   tickets: http('tickets', ['table:write', 'jwt']),
   health: http('health', ['table:read', 'queue:deliveries', 'queue:notifications']),
@@ -113,6 +114,7 @@ export const websocketApi = {
     who: 'who',
     block: 'block',
     unblock: 'unblock',
+    refresh: 'refresh',
   },
 } as const satisfies {
   routeSelectionExpression: string;
@@ -148,7 +150,9 @@ export const httpApi = {
 
 /**
  * The single table. Items are keyed `pk`/`sk`; `byUser` finds a user's connections and rooms;
- * `byLastSeen` finds connections whose `$disconnect` may never have come.
+ * `byLastSeen` finds connections whose `$disconnect` may never have come; `byCredentialExpiry`
+ * those whose credential expired. An index projects every attribute unless `include` names the
+ * only non-key attributes it keeps.
  */
 export const table = {
   partitionKey: 'pk',
@@ -158,6 +162,12 @@ export const table = {
     byUser: { partitionKey: 'gsi1pk', sortKey: 'gsi1sk' },
     /** Connections by last-seen time, for the sweeper; sharded `SWEEP#{0..15}`. */
     byLastSeen: { partitionKey: 'gsi2pk', sortKey: 'gsi2sk' },
+    /**
+     * Connections by credential expiry, for the sweeper; sharded `EXPIRY#{0..15}`. Projects only
+     * the connection id: the keys change on `$connect` and `refresh` alone, so heartbeats and
+     * subscriptions, which update other attributes, cost this index no write.
+     */
+    byCredentialExpiry: { partitionKey: 'gsi3pk', sortKey: 'gsi3sk', include: ['connectionId'] },
   },
 } as const;
 

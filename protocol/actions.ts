@@ -19,6 +19,7 @@ export const clientActions = [
   'who',
   'block',
   'unblock',
+  'refresh',
 ] as const;
 
 /** The `action` of a client frame. */

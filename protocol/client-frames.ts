@@ -1,8 +1,16 @@
 import * as z from 'zod/mini';
 import './zod-locale.ts';
 import type { ClientAction } from './actions.ts';
-import { bounded, data, idempotencyKey, ref, roomIdOf, seq, userId } from './fields.ts';
-import { historyMaxLimit, maxAckIds, maxIdLength, maxSyncLimit } from './limits.ts';
+import { bounded, data, idempotencyKey, ref, roomIdOf, seq } from './fields.ts';
+import {
+  historyMaxLimit,
+  maxAckIds,
+  maxCredentialLength,
+  maxIdLength,
+  maxSyncLimit,
+  userIdPattern,
+  userIdRule,
+} from './limits.ts';
 
 /**
  * The frames a client sends (docs/protocol.md, "Client frames"), one schema per
@@ -10,10 +18,19 @@ import { historyMaxLimit, maxAckIds, maxIdLength, maxSyncLimit } from './limits.
  * only the types of this file, never the schemas: they would bring zod into its bundle.
  */
 const room = roomIdOf('room');
+/** A user a frame names: user ids are JWT subjects, so the same alphabet as `sub`. */
+const userIdOf = (label: string) =>
+  z.string().check(z.regex(userIdPattern, `${label} must be ${userIdRule}`));
 
 export const pingFrame = z.object({ action: z.literal('ping'), ref });
 
-export const sendFrame = z.object({ action: z.literal('send'), ref, to: userId, data, id: idempotencyKey });
+export const sendFrame = z.object({
+  action: z.literal('send'),
+  ref,
+  to: userIdOf('to'),
+  data,
+  id: idempotencyKey,
+});
 
 export const syncFrame = z.object({
   action: z.literal('sync'),
@@ -73,8 +90,21 @@ export const statusFrame = z.object({
 export const whoFrame = z.object({ action: z.literal('who'), ref, room });
 
 /** `block` / `unblock`: stops (or resumes) direct messages from `user` to the caller. */
-export const blockFrame = z.object({ action: z.literal('block'), ref, user: userId });
-export const unblockFrame = z.object({ action: z.literal('unblock'), ref, user: userId });
+export const blockFrame = z.object({ action: z.literal('block'), ref, user: userIdOf('user') });
+export const unblockFrame = z.object({ action: z.literal('unblock'), ref, user: userIdOf('user') });
+/** A fresh credential for the connection's user: exactly one of `token` and `ticket`. */
+export const refreshFrame = z
+  .object({
+    action: z.literal('refresh'),
+    ref,
+    token: z.optional(bounded(1, maxCredentialLength)),
+    ticket: z.optional(bounded(1, maxCredentialLength)),
+  })
+  .check(
+    z.refine((f) => (f.token === undefined) !== (f.ticket === undefined), {
+      message: 'refresh needs exactly one of token and ticket',
+    }),
+  );
 
 /** Every action's schema, by action: what the WebSocket API routes. */
 export const clientFrames = {
@@ -92,6 +122,7 @@ export const clientFrames = {
   who: whoFrame,
   block: blockFrame,
   unblock: unblockFrame,
+  refresh: refreshFrame,
 } as const satisfies Record<ClientAction, unknown>;
 
 // Every schema names one of the actions, and every action has a schema.
@@ -112,6 +143,7 @@ export type StatusFrame = z.infer<typeof statusFrame>;
 export type WhoFrame = z.infer<typeof whoFrame>;
 export type BlockFrame = z.infer<typeof blockFrame>;
 export type UnblockFrame = z.infer<typeof unblockFrame>;
+export type RefreshFrame = z.infer<typeof refreshFrame>;
 
 /** Any frame a client sends. */
 export type ClientFrame = {

@@ -1,5 +1,6 @@
 import * as z from 'zod/mini';
 import './zod-locale.ts';
+import { dataDepthMessage, isWithinDataDepth } from './data-depth.ts';
 import { maxIdLength, maxRefLength, maxUserIdLength, roomIdPattern, roomIdRule } from './limits.ts';
 
 /** Field schemas that frames, HTTP bodies and queue records share, so each rule is written once. */
@@ -20,8 +21,14 @@ export const userId = bounded(1, maxUserIdLength);
 export const roomIdOf = (label: string) =>
   z.string().check(z.regex(roomIdPattern, `${label} must be ${roomIdRule}`));
 
-/** `data`: any JSON value, but present. */
-export const data = z.unknown().check(z.refine((v) => v !== undefined, { message: 'data is required' }));
+/**
+ * `data`: any JSON value, but present, and at most 32 levels deep: checked here, before anything
+ * serializes it to measure its size (JSON.stringify recurses and would overflow the stack).
+ */
+export const data = z.unknown().check(
+  z.refine((v) => v !== undefined, { message: 'data is required' }),
+  z.refine((v) => isWithinDataDepth(v), { message: dataDepthMessage }),
+);
 
 /** A room entry's `seq`, or a position before the first (0). */
 export const seq = z.number().check(z.int(), z.gte(0));

@@ -17,6 +17,11 @@ export interface Ticket {
   readonly ticket: string;
   /** Epoch milliseconds. */
   readonly expiresAt: number;
+  /**
+   * When the credential of a connection opened with this ticket expires (the `exp` of the JWT
+   * that bought it), epoch milliseconds: refresh before then.
+   */
+  readonly credentialExpiresAt: number;
 }
 
 /** A page of a list, with an opaque cursor for the next one (null when there is none). */

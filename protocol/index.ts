@@ -9,6 +9,7 @@
  */
 export * from './actions.ts';
 export * from './client-frames.ts';
+export * from './data-depth.ts';
 export * from './errors.ts';
 export * from './events.ts';
 export * from './http-requests.ts';

@@ -11,6 +11,18 @@ export const maxIdLength = 64;
 
 /** User ids are JWT subjects (`auth0|123`, UUIDs, e-mail addresses): any text, bounded. */
 export const maxUserIdLength = 128;
+/**
+ * The alphabet of user ids (JWT `sub`): UUIDs, `provider|id`, e-mail addresses. No `#`, no
+ * whitespace or control characters, so a user id can never break a table key or a log line.
+ * A literal rather than built from {@link maxUserIdLength}, so that bundlers can drop it when unused.
+ */
+export const userIdPattern = /^[A-Za-z0-9\-_.@|:+]{1,128}$/;
+
+/** The rule of {@link userIdPattern} in words, as error messages give it. */
+export const userIdRule = `1 to ${maxUserIdLength} of A-Z a-z 0-9 - _ . @ | : +`;
+
+/** A ticket or token longer than this (8 KB) is refused before any lookup or verification. */
+export const maxCredentialLength = 8192;
 
 /** Room ids end up in table keys and log lines: a short, printable, delimiter-free alphabet. */
 export const maxRoomIdLength = 128;
@@ -71,6 +83,15 @@ export const maxServiceNameLength = 64;
 export const notificationDefaultTtlSeconds = 7 * 24 * 3600;
 export const notificationMaxTtlSeconds = 14 * 24 * 3600;
 
-/** Size of `data` as sent on the wire (UTF-8 JSON), checked against `MAX_DATA_BYTES`. */
+/**
+ * `data` nests objects and arrays at most this many levels deep (the check is in data-depth.ts);
+ * the same bound as DynamoDB's on nested attributes.
+ */
+export const maxDataDepth = 32;
+
+/**
+ * Size of `data` as sent on the wire (UTF-8 JSON), checked against `MAX_DATA_BYTES`. JSON.stringify
+ * recurses: call this only on a value that passed the depth check (the `data` schema does it).
+ */
 export const dataBytes = (data: unknown): number =>
   new TextEncoder().encode(JSON.stringify(data) ?? '').length;

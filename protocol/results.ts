@@ -3,6 +3,11 @@ import type { RoomMessage } from './server-frames.ts';
 
 /** The `result` of each action's `reply` (docs/protocol.md, "Client frames"). */
 
+/** The reply to `refresh`: when the connection's credential now expires, epoch ms. */
+export interface RefreshResult {
+  readonly expiresAt: number;
+}
+
 /** The reply to `ping`: the server's time. */
 export interface PingResult {
   readonly ts: number;

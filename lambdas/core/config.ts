@@ -43,6 +43,8 @@ const schema = z.object({
   JWKS_URL: text(''),
   JWT_ISSUER: text(''),
   JWT_AUDIENCE: text(''),
+  /** Longest accepted token lifetime (`exp - iat`, or `exp - now` without `iat`). */
+  JWT_MAX_AGE_SECONDS: int(86_400),
 
   TICKET_TTL_SECONDS: int(30),
   /** A little past API Gateway's two-hour connection cap, because `$disconnect` is best-effort. */

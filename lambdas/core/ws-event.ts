@@ -35,13 +35,36 @@ export interface Caller {
   readonly connectionId: string;
   readonly userId: string;
   readonly roles: readonly string[];
+  /**
+   * When the credential presented at `$connect` expires, epoch ms (a `refresh` may have moved it
+   * since: the connection record says). Undefined when the authorizer gave none.
+   */
+  readonly credentialExpiresAt?: number;
 }
 
 export function callerOf(event: WebSocketEvent): Caller {
   const context = event.requestContext.authorizer ?? {};
   const userId = String(context.userId ?? context.principalId ?? '');
-  const roles = String(context.roles ?? '')
-    .split(',')
-    .filter(Boolean);
-  return { connectionId: event.requestContext.connectionId, userId, roles };
+  // API Gateway hands the number over as a string; a missing one stays NaN.
+  const expiry = context.credentialExpiresAt === undefined ? Number.NaN : Number(context.credentialExpiresAt);
+  return {
+    connectionId: event.requestContext.connectionId,
+    userId,
+    roles: parseRoles(context.roles),
+    credentialExpiresAt: Number.isFinite(expiry) ? expiry : undefined,
+  };
+}
+
+/**
+ * The authorizer's `roles`: a JSON array of strings. Anything else (the old comma-joined form
+ * included) grants no role at all rather than being split into some.
+ */
+function parseRoles(value: unknown): string[] {
+  if (typeof value !== 'string') return [];
+  try {
+    const parsed: unknown = JSON.parse(value);
+    return Array.isArray(parsed) ? parsed.filter((r): r is string => typeof r === 'string') : [];
+  } catch {
+    return [];
+  }
 }

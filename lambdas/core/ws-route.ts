@@ -8,6 +8,7 @@ import type { Deps } from './deps.ts';
 import { AppError, isAppError } from './errors.ts';
 import { logger } from './logger.ts';
 import { count, flushMetrics } from './metrics.ts';
+import { assertCredentialCurrent } from './services/credentials.ts';
 import { consumeRateLimit } from './store/rate-limits.ts';
 import { type Caller, callerOf, type WebSocketEvent, type WebSocketResult } from './ws-event.ts';
 
@@ -31,7 +32,8 @@ const ok = (frame?: unknown): WebSocketResult =>
 const unlimitedActions = new Set(['ping']);
 
 /**
- * Wraps a message route: parses and validates the frame, counts it against the user's rate
+ * Wraps a message route: refuses frames of a connection whose credential expired (but `ping`
+ * and `refresh`), parses and validates the frame, counts it against the user's rate
  * limit for the action, runs the service call and answers with one `reply` or `error` frame
  * (two-way route). A bad frame never writes anything (not even a rate-limit count), and never
  * closes the connection.
@@ -43,9 +45,10 @@ export function wsRoute<S extends z.ZodMiniType>(schema: S, run: RouteHandler<z.
     const raw = parseJson(event.body);
     const ref = refOf(raw);
     try {
+      const caller = callerOf(event);
+      await assertCredentialCurrent(deps, caller, event.requestContext.routeKey);
       const parsed = schema.safeParse(raw);
       if (!parsed.success) throw new AppError('BAD_REQUEST', describeIssues(parsed.error));
-      const caller = callerOf(event);
       await enforceRateLimit(deps, caller.userId, event.requestContext.routeKey);
       const outcome = await run(parsed.data, caller, deps);
       if (ref !== null) return ok(replyFrame(ref, outcome.result ?? {}));

@@ -2,21 +2,29 @@ import type { Context, ScheduledEvent } from 'aws-lambda';
 import { getDeps } from '../core/clients.ts';
 import { logger } from '../core/logger.ts';
 import { count, flushMetrics } from '../core/metrics.ts';
-import { sweepConnections } from '../core/services/sweeper.ts';
+import { closeExpiredConnections, sweepConnections } from '../core/services/sweeper.ts';
 
 /** Time kept back from the function's timeout to finish the pages in hand. */
 const reserveMs = 30_000;
 
-/** EventBridge schedule: prunes connections whose `$disconnect` never came. */
+/**
+ * EventBridge schedule: prunes connections whose `$disconnect` never came, and closes those
+ * whose credential expired more than five minutes ago.
+ */
 export const handler = async (_event: ScheduledEvent, context?: Context): Promise<void> => {
   const deps = getDeps();
   const remaining = context?.getRemainingTimeInMillis?.();
   const deadline = remaining === undefined ? undefined : deps.now() + Math.max(0, remaining - reserveMs);
   const report = await sweepConnections(deps, { deadline });
-  count('ConnectionsSwept', report.pruned);
+  const expired = await closeExpiredConnections(deps, { deadline });
+  count('ConnectionsSwept', report.pruned + expired.closed);
   flushMetrics();
   logger.info(
     `Sweep: checked ${report.checked}, pruned ${report.pruned}, alive ${report.alive}, failed ${report.failed}${report.complete ? '' : ', stopped at deadline'}`,
     { ...report },
+  );
+  logger.info(
+    `Sweep: closed ${expired.closed} connections with an expired credential, failed ${expired.failed}${expired.complete ? '' : ', stopped at deadline'}`,
+    { expired },
   );
 };

@@ -27,6 +27,13 @@ export const handler = async (
       Version: '2012-10-17',
       Statement: [{ Action: 'execute-api:Invoke', Effect: 'Allow', Resource: event.methodArn }],
     },
-    context: { userId: identity.userId, roles: identity.roles.join(','), device },
+    // Only primitives survive the trip, as strings: roles go as a JSON array so that no role can
+    // be split into others on the way (a role named `x,admin` stays one role).
+    context: {
+      userId: identity.userId,
+      roles: JSON.stringify(identity.roles),
+      device,
+      credentialExpiresAt: identity.expiresAt,
+    },
   };
 };

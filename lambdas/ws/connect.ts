@@ -15,6 +15,7 @@ export const handler = async (event: WebSocketEvent): Promise<WebSocketResult> =
     connectedAt: rc.connectedAt,
     sourceIp: rc.identity.sourceIp,
     userAgent: rc.identity.userAgent,
+    credentialExpiresAt: caller.credentialExpiresAt,
   });
   return { statusCode: 200 };
 };

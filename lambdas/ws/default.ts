@@ -18,8 +18,13 @@ export const handler = async (event: WebSocketEvent): Promise<WebSocketResult> =
   }
   const { action } = frame as { action?: unknown };
   if (action === undefined) return reply('BAD_REQUEST', 'Frame has no action');
-  return reply(
-    'UNKNOWN_ACTION',
-    `Unknown action ${JSON.stringify(action)}; expected one of ${actions.join(', ')}`,
-  );
+  return reply('UNKNOWN_ACTION', `Unknown action ${shown(action)}; expected one of ${actions.join(', ')}`);
 };
+
+/** A scalar as JSON, cut to 64 characters; an object or array by its kind, never serialized (it may nest without bound). */
+function shown(action: unknown): string {
+  if (typeof action === 'object' && action !== null)
+    return Array.isArray(action) ? '(an array)' : '(an object)';
+  const text = JSON.stringify(action) ?? String(action);
+  return text.length > 64 ? `${text.slice(0, 64)}…` : text;
+}

@@ -14,7 +14,8 @@ import { Construct } from 'constructs';
  *   and no secret exists.
  *
  * In both modes `issuer` and `audience` (`-c jwtIssuer=... -c jwtAudience=...`), when given, are
- * required to match the token's `iss` and `aud` (`JWT_ISSUER`, `JWT_AUDIENCE`).
+ * required to match the token's `iss` and `aud` (`JWT_ISSUER`, `JWT_AUDIENCE`). With a JWKS both
+ * are required: synth fails without them.
  */
 export interface TokenAuthProps {
   /**
@@ -28,13 +29,13 @@ export interface TokenAuthProps {
    */
   readonly secretArn?: string;
   /**
-   * Required `iss` claim.
-   * @default - not checked
+   * Required `iss` claim; required with `jwksUrl`.
+   * @default - not checked (HS256 only)
    */
   readonly issuer?: string;
   /**
-   * Required `aud` claim.
-   * @default - not checked
+   * Required `aud` claim; required with `jwksUrl`.
+   * @default - not checked (HS256 only)
    */
   readonly audience?: string;
   /**
@@ -61,6 +62,13 @@ export class TokenAuth extends Construct {
     super(scope, id);
     if (props.jwksUrl && props.secretArn) {
       throw new Error('Give either jwksUrl (RS256/ES256) or jwtSecretArn (HS256), not both');
+    }
+    if (props.jwksUrl && (!props.issuer || !props.audience)) {
+      // A JWKS is usually a public issuer's (Cognito, Auth0): without iss and aud checks, a
+      // token that issuer made for any other application would be accepted.
+      throw new Error(
+        'jwksUrl needs issuer and audience (-c jwtIssuer=... -c jwtAudience=...): without them any token of that issuer is accepted',
+      );
     }
     const environment: Record<string, string> = {};
     if (props.jwksUrl) {

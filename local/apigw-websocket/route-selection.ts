@@ -1,3 +1,5 @@
+import { isWithinDataDepth } from '../../protocol/data-depth.ts';
+
 /**
  * Picks a route key from a message's text: `undefined` when the text is not JSON (API Gateway
  * then uses `$default`), otherwise the evaluated expression (`""` for a missing path).
@@ -61,5 +63,8 @@ function lookup(value: unknown, path: readonly string[]): unknown {
 function textOf(value: unknown): string {
   if (typeof value === 'string') return value;
   if (value === undefined || value === null) return '';
-  return typeof value === 'object' ? JSON.stringify(value) : String(value);
+  if (typeof value !== 'object') return String(value);
+  // JSON.stringify recurses: a value nested thousands deep would overflow the stack. No route
+  // key is that deep, so such a value selects `$default`, like a missing one.
+  return isWithinDataDepth(value) ? JSON.stringify(value) : '';
 }

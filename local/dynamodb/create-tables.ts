@@ -17,7 +17,7 @@ export interface CreateTablesOptions {
 }
 
 /**
- * Creates the manifest's table with its GSIs (on-demand, projecting ALL) unless it exists.
+ * Creates the manifest's table with its GSIs (on-demand, projecting as each index says) unless it exists.
  *
  * TTL is not configured: dynalite does not implement it, and every read filters expired items
  * by the manifest's `ttlAttribute` anyway.
@@ -90,7 +90,10 @@ function describeManifestTable(tableName: string): CreateTableCommand['input'] {
         { AttributeName: index.partitionKey, KeyType: 'HASH' },
         { AttributeName: index.sortKey, KeyType: 'RANGE' },
       ],
-      Projection: { ProjectionType: 'ALL' },
+      Projection:
+        'include' in index
+          ? { ProjectionType: 'INCLUDE', NonKeyAttributes: [...index.include] }
+          : { ProjectionType: 'ALL' },
     })),
   };
 }

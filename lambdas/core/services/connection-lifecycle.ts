@@ -15,6 +15,8 @@ export interface OpenConnectionInput {
   readonly connectedAt: number;
   readonly sourceIp?: string;
   readonly userAgent?: string;
+  /** When the credential presented at `$connect` expires, epoch ms. */
+  readonly credentialExpiresAt?: number;
 }
 
 /** Records a connection that passed the authorizer. */

@@ -34,7 +34,7 @@ export async function sendDirectMessage(
   const dropped = await screenDirectMessage(deps, input); // blocked: answered, never stored
   if (dropped) return dropped;
 
-  const { result, done } = await claimMessageIdentity(deps, `${input.from}#send`, input.id);
+  const { result, done } = await claimMessageIdentity(deps, { user: input.from, kind: 'send' }, input.id);
   if (done) return result;
 
   const frame: MessageFrame = {
@@ -68,7 +68,7 @@ export async function sendDirectMessage(
       error: error as Error,
     });
   }
-  if (input.id) await completeIdempotencyKey(deps, `${input.from}#send`, input.id);
+  if (input.id) await completeIdempotencyKey(deps, { user: input.from, kind: 'send' }, input.id);
   return result;
 }
 

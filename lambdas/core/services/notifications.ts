@@ -66,7 +66,7 @@ export async function publishNotification(
     if (!(await getRoom(deps, target.room))) throw badRequest(`room not found: ${target.room}`);
     users = await listAllMemberIds(deps, target.room);
   }
-  const scope = `${request.from}#notify`;
+  const scope = { user: request.from, kind: 'notify' } as const;
   const { result, done } = await claimMessageIdentity(deps, scope, request.id);
   const segments = 'all' in target ? (options.broadcastSegments ?? defaultBroadcastSegments) : undefined;
   if (done) return { ...result, users: users.length, segments };

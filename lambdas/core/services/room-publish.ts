@@ -6,6 +6,7 @@ import { payloadTooLarge } from '../errors.ts';
 import { newMessageId } from '../ids.ts';
 import { logger } from '../logger.ts';
 import { claimIdempotencyKey, completeIdempotencyKey, type IdempotentResult } from '../store/idempotency.ts';
+import type { IdempotencyScope } from '../store/keys.ts';
 import { appendRoomMessage } from '../store/room-messages.ts';
 import type { Caller } from '../ws-event.ts';
 import { requireParticipant, requireRoom } from './access-policy.ts';
@@ -32,7 +33,7 @@ export async function publishToRoom(deps: Deps, input: PublishInput): Promise<Pu
   const room = await requireRoom(deps, input.roomId);
   await requireParticipant(deps, room, input.caller);
 
-  const scope = `${input.caller.userId}#publish#${room.roomId}`;
+  const scope: IdempotencyScope = { user: input.caller.userId, kind: 'publish', room: room.roomId };
   const identity = await claimPublishIdentity(deps, scope, input.id);
   if (identity.seq !== undefined)
     return { messageId: identity.messageId, seq: identity.seq, ts: identity.ts };
@@ -75,7 +76,7 @@ const pendingWaitsMs = [50, 100, 200, 400, 800];
  */
 async function claimPublishIdentity(
   deps: Deps,
-  scope: string,
+  scope: IdempotencyScope,
   key: string | undefined,
 ): Promise<IdempotentResult> {
   const now = deps.now();
@@ -89,6 +90,6 @@ async function claimPublishIdentity(
   }
   if (claim.state !== 'done') return { messageId: claim.result.messageId, ts: claim.result.ts };
   if (claim.result.seq === undefined)
-    throw new Error(`Idempotency key ${scope}#${key} is done without a seq`);
+    throw new Error(`Idempotency key ${key} of ${scope.user} in ${scope.room} is done without a seq`);
   return claim.result;
 }

@@ -7,7 +7,7 @@ import type { Deps } from '../deps.ts';
 import { badRequest } from '../errors.ts';
 import { keys } from '../store/keys.ts';
 import { listMembers, listUserRoomIds } from '../store/members.ts';
-import { decodeCursor, encodeCursor, type Page } from '../store/paging.ts';
+import { decodeCursor, encodeCursor, type Page, tableKeyNames } from '../store/paging.ts';
 import { getPresences } from '../store/presence.ts';
 import { getReadCursor } from '../store/read-cursors.ts';
 import { latestSeq, listRoomMessages } from '../store/room-messages.ts';
@@ -37,10 +37,10 @@ export async function listRoomMembers(
 ): Promise<Page<Omit<MemberView, 'room'>>> {
   const room = await requireRoom(deps, roomId);
   await requireMember(deps, room, caller, { publicRoomsOpen: false });
-  const start = decodeCursor(query.cursor);
-  // A key from elsewhere would reach DynamoDB and fail there as an internal error.
-  if (start && (start.pk !== keys.roomPartition(roomId) || !String(start.sk).startsWith('MEMBER#'))) {
-    throw badRequest('cursor is not valid');
+  const start = decodeCursor(query.cursor, tableKeyNames);
+  // A key of another partition would reach DynamoDB and fail there as an internal error.
+  if (start && (start.pk !== keys.roomPartition(roomId) || !start.sk.startsWith(keys.memberSortPrefix))) {
+    throw badRequest('cursor is not valid: it belongs to another list');
   }
   const page = await listMembers(deps, roomId, { limit: query.limit + 1, cursor: query.cursor });
   const items = page.items.slice(0, query.limit);
@@ -87,12 +87,8 @@ export async function listRoomOnline(
   };
 }
 
-function afterUserOf(cursor: string | undefined): string | undefined {
-  const key = decodeCursor(cursor);
-  if (key === undefined) return undefined;
-  if (typeof key.after !== 'string') throw badRequest('cursor is not valid');
-  return key.after;
-}
+const afterUserOf = (cursor: string | undefined): string | undefined =>
+  decodeCursor(cursor, ['after'])?.after;
 
 /** A page of this life of the room, newest first; `next` is the `before` of the next page. */
 export async function listRoomHistory(

@@ -1,10 +1,14 @@
-import { GetConnectionCommand } from '@aws-sdk/client-apigatewaymanagementapi';
+import { DeleteConnectionCommand, GetConnectionCommand } from '@aws-sdk/client-apigatewaymanagementapi';
 import { mapWithConcurrency } from '../delivery/concurrency.ts';
 import { classify } from '../delivery/post.ts';
 import type { Deps } from '../deps.ts';
 import { logger } from '../logger.ts';
 import { touchConnection } from '../store/connections.ts';
-import { forEachIdleConnectionPage, type IdleConnection } from '../store/idle-connections.ts';
+import {
+  forEachExpiredCredentialPage,
+  forEachIdleConnectionPage,
+  type IdleConnection,
+} from '../store/idle-connections.ts';
 import { epochSeconds, lastSeenShards } from '../store/keys.ts';
 import { closeConnection } from './connection-lifecycle.ts';
 
@@ -84,5 +88,65 @@ async function isOpen(deps: Deps, connectionId: string): Promise<boolean> {
   } catch (error) {
     if (classify(error) === 'gone') return false;
     throw error;
+  }
+}
+
+export interface ExpirySweepReport {
+  /** Connections whose credential expired more than the grace period ago, closed. */
+  closed: number;
+  /** Could not be closed (throttled, 5xx, table errors); the next run tries again. */
+  failed: number;
+  /** False when the run stopped at its deadline with shards left unread. */
+  complete: boolean;
+}
+
+/**
+ * How long a connection may stay open after its credential expired: time for the client to
+ * `refresh` (its frames are refused meanwhile, but `ping` and `refresh`).
+ */
+export const credentialGraceMs = 5 * 60 * 1000;
+
+/**
+ * Closes connections whose credential expired more than {@link credentialGraceMs} ago, shard
+ * by shard of the byCredentialExpiry index: API Gateway is told to drop the socket
+ * (`DELETE @connections`; a 410 means it is gone already), then the connection is closed as
+ * on `$disconnect` (subscriptions removed, `left`/`offline` announced, once: whichever of this
+ * and the `$disconnect` that follows removes the record announces).
+ */
+export async function closeExpiredConnections(
+  deps: Deps,
+  options: SweepOptions = {},
+): Promise<ExpirySweepReport> {
+  const report: ExpirySweepReport = { closed: 0, failed: 0, complete: true };
+  const expiredBefore = deps.now() - credentialGraceMs;
+  const keepGoing = () => options.deadline === undefined || deps.now() < options.deadline;
+  const shards = Array.from({ length: lastSeenShards }, (_, shard) => shard);
+  await mapWithConcurrency(shards, shardConcurrency, async (shard) => {
+    const done = await forEachExpiredCredentialPage(
+      deps,
+      shard,
+      expiredBefore,
+      async (ids) => {
+        await mapWithConcurrency(ids, checkConcurrency, (id) => closeExpired(deps, id, report));
+      },
+      keepGoing,
+    );
+    if (!done) report.complete = false;
+  });
+  return report;
+}
+
+async function closeExpired(deps: Deps, connectionId: string, report: ExpirySweepReport): Promise<void> {
+  try {
+    try {
+      await deps.management.send(new DeleteConnectionCommand({ ConnectionId: connectionId }));
+    } catch (error) {
+      if (classify(error) !== 'gone') throw error;
+    }
+    await closeConnection(deps, connectionId);
+    report.closed += 1;
+  } catch (error) {
+    report.failed += 1;
+    logger.warn('Sweeper could not close an expired connection', { connectionId, error: error as Error });
   }
 }

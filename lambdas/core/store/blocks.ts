@@ -99,7 +99,7 @@ export async function listBlocks(
       new QueryCommand({
         TableName: deps.config.TABLE_NAME,
         KeyConditionExpression: 'pk = :pk AND begins_with(sk, :block)',
-        ExpressionAttributeValues: { ':pk': keys.blocksPartition(userId), ':block': 'BLOCK#' },
+        ExpressionAttributeValues: { ':pk': keys.blocksPartition(userId), ':block': keys.blockSortPrefix },
         // One more than asked tells whether there is more.
         Limit: options.limit + 1 - items.length,
         ExclusiveStartKey: startKey,
@@ -150,7 +150,7 @@ async function addToBlockCount(deps: TableDeps, userId: string, delta: number): 
 async function recountBlocks(deps: TableDeps, userId: string): Promise<number> {
   const items = await queryAll(deps, {
     KeyConditionExpression: 'pk = :pk AND begins_with(sk, :block)',
-    ExpressionAttributeValues: { ':pk': keys.blocksPartition(userId), ':block': 'BLOCK#' },
+    ExpressionAttributeValues: { ':pk': keys.blocksPartition(userId), ':block': keys.blockSortPrefix },
     ProjectionExpression: 'sk',
   });
   await deps.db.send(

@@ -19,6 +19,8 @@ export interface ConnectionRecord {
   readonly expiresAt: number;
   /** Rooms this connection is subscribed to, so closing it can remove the subscriptions. */
   readonly rooms: readonly string[];
+  /** When the connection's credential expires (epoch ms); `refresh` moves it. */
+  readonly credentialExpiresAt?: number;
 }
 
 type NewConnection = Omit<ConnectionRecord, 'expiresAt' | 'lastSeenAt' | 'rooms'>;
@@ -35,9 +37,11 @@ export async function putConnection(deps: TableDeps, connection: NewConnection):
       TableName: deps.config.TABLE_NAME,
       Item: {
         ...keys.connection(connection.connectionId),
-        gsi1pk: keys.userConnections(connection.userId),
-        gsi1sk: `CONN#${connection.connectionId}`,
+        ...keys.connectionByUser(connection.userId, connection.connectionId),
         ...lastSeenIndexKeys(connection.connectionId, connection.connectedAt),
+        ...(connection.credentialExpiresAt === undefined
+          ? {}
+          : credentialExpiryIndexKeys(connection.connectionId, connection.credentialExpiresAt)),
         type: 'connection',
         ...record,
         // An empty set cannot be stored; `rooms` appears with the first subscription.
@@ -115,6 +119,39 @@ export async function touchConnection(deps: TableDeps, connectionId: string): Pr
   }
 }
 
+/**
+ * Moves the connection's credential expiry (a `refresh`). The condition keeps it to a live
+ * record of the same user, so a refresh never recreates a closed connection. False when the
+ * record is gone or belongs to someone else.
+ */
+export async function moveCredentialExpiry(
+  deps: TableDeps,
+  connectionId: string,
+  userId: string,
+  credentialExpiresAt: number,
+): Promise<boolean> {
+  try {
+    await deps.db.send(
+      new UpdateCommand({
+        TableName: deps.config.TABLE_NAME,
+        Key: keys.connection(connectionId),
+        UpdateExpression: 'SET credentialExpiresAt = :expiry, gsi3pk = :shard, gsi3sk = :sweepKey',
+        ConditionExpression: 'attribute_exists(pk) AND userId = :user',
+        ExpressionAttributeValues: {
+          ':expiry': credentialExpiresAt,
+          ':shard': credentialExpiryIndexKeys(connectionId, credentialExpiresAt).gsi3pk,
+          ':sweepKey': credentialExpiryIndexKeys(connectionId, credentialExpiresAt).gsi3sk,
+          ':user': userId,
+        },
+      }),
+    );
+    return true;
+  } catch (error) {
+    if (isConditionFailed(error)) return false;
+    throw error;
+  }
+}
+
 /** Every live connection of a user (all devices and tabs), by the byUser index. */
 export async function listUserConnections(deps: TableDeps, userId: string): Promise<string[]> {
   const items = await queryAll(deps, {
@@ -143,6 +180,7 @@ function toRecord(item: Record<string, unknown>): ConnectionRecord {
     userAgent: item.userAgent as string | undefined,
     expiresAt: item.expiresAt as number,
     rooms: item.rooms instanceof Set ? [...(item.rooms as Set<string>)] : [],
+    credentialExpiresAt: item.credentialExpiresAt as number | undefined,
   };
 }
 
@@ -154,7 +192,22 @@ export function lastSeenIndexKeys(
   connectionId: string,
   lastSeenAt: number,
 ): { gsi2pk: string; gsi2sk: string } {
+  return { gsi2pk: `SWEEP#${sweepShardOf(connectionId)}`, gsi2sk: String(lastSeenAt).padStart(15, '0') };
+}
+
+/** Keys of the sparse byCredentialExpiry index: the same shard, and the credential expiry. */
+export function credentialExpiryIndexKeys(
+  connectionId: string,
+  credentialExpiresAt: number,
+): { gsi3pk: string; gsi3sk: string } {
+  return {
+    gsi3pk: `EXPIRY#${sweepShardOf(connectionId)}`,
+    gsi3sk: String(credentialExpiresAt).padStart(15, '0'),
+  };
+}
+
+function sweepShardOf(connectionId: string): number {
   let hash = 0;
   for (let i = 0; i < connectionId.length; i += 1) hash = (hash * 31 + connectionId.charCodeAt(i)) >>> 0;
-  return { gsi2pk: `SWEEP#${hash % lastSeenShards}`, gsi2sk: String(lastSeenAt).padStart(15, '0') };
+  return hash % lastSeenShards;
 }

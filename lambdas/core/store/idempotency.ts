@@ -2,7 +2,7 @@ import { GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { TableDeps } from '../deps.ts';
 import { isConditionFailed } from '../errors.ts';
 import { newMessageId } from '../ids.ts';
-import { epochSeconds, keys } from './keys.ts';
+import { epochSeconds, type IdempotencyScope, keys } from './keys.ts';
 
 /** What the first attempt of an idempotent operation produced. */
 export interface IdempotentResult {
@@ -30,7 +30,7 @@ export type Claim =
  */
 export async function claimIdempotencyKey(
   deps: TableDeps,
-  scope: string,
+  scope: IdempotencyScope,
   key: string,
   proposed: IdempotentResult,
 ): Promise<Claim> {
@@ -65,7 +65,7 @@ export async function claimIdempotencyKey(
 /** Marks the key done; `outcome.seq` keeps a publish's room seq for the retries' replies. */
 export async function completeIdempotencyKey(
   deps: TableDeps,
-  scope: string,
+  scope: IdempotencyScope,
   key: string,
   outcome: { seq?: number } = {},
 ): Promise<void> {
@@ -87,7 +87,7 @@ export async function completeIdempotencyKey(
  */
 export async function claimMessageIdentity(
   deps: TableDeps,
-  scope: string,
+  scope: IdempotencyScope,
   key: string | undefined,
 ): Promise<{ result: IdempotentResult; done: boolean }> {
   const now = deps.now();

@@ -1,7 +1,7 @@
 import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import type { TableDeps } from '../deps.ts';
-import { lastSeenIndexKeys } from './connections.ts';
-import { byLastSeenIndex } from './keys.ts';
+import { credentialExpiryIndexKeys, lastSeenIndexKeys } from './connections.ts';
+import { byCredentialExpiryIndex, byLastSeenIndex } from './keys.ts';
 
 /** A connection not seen for a while, as the byLastSeen index shows it. */
 export interface IdleConnection {
@@ -41,6 +41,41 @@ export async function forEachIdleConnectionPage(
       }),
     );
     await onPage((page.Items ?? []) as IdleConnection[]);
+    startKey = page.LastEvaluatedKey;
+  } while (startKey);
+  return true;
+}
+
+/**
+ * Calls `onPage` with each page of one byCredentialExpiry shard's connection ids whose
+ * credential expired before `expiredBefore` (epoch ms), earliest first. `onPage` may delete
+ * what it is given (the next page starts after the last key). Returns false when `keepGoing`
+ * stopped it before the last page.
+ */
+export async function forEachExpiredCredentialPage(
+  deps: TableDeps,
+  shard: number,
+  expiredBefore: number,
+  onPage: (connectionIds: string[]) => Promise<void>,
+  keepGoing: () => boolean = () => true,
+): Promise<boolean> {
+  // The sort key depends on the time only; any connection id gives the same one.
+  const { gsi3sk: before } = credentialExpiryIndexKeys('', expiredBefore);
+  let startKey: Record<string, unknown> | undefined;
+  do {
+    if (!keepGoing()) return false;
+    const page = await deps.db.send(
+      new QueryCommand({
+        TableName: deps.config.TABLE_NAME,
+        IndexName: byCredentialExpiryIndex,
+        KeyConditionExpression: 'gsi3pk = :shard AND gsi3sk < :before',
+        ExpressionAttributeValues: { ':shard': `EXPIRY#${shard}`, ':before': before },
+        ProjectionExpression: 'connectionId',
+        Limit: 200,
+        ExclusiveStartKey: startKey,
+      }),
+    );
+    await onPage((page.Items ?? []).map((item) => item.connectionId as string));
     startKey = page.LastEvaluatedKey;
   } while (startKey);
   return true;

@@ -1,42 +1,118 @@
-/** Key layout of the single table; every item is addressed through these. */
-export const keys = {
-  connection: (connectionId: string) => ({ pk: `CONN#${connectionId}`, sk: 'CONN' }),
-  userConnections: (userId: string) => `USER#${userId}`,
-  inboxPartition: (userId: string) => `INBOX#${userId}`,
-  inboxMessage: (userId: string, messageId: string) => ({ pk: `INBOX#${userId}`, sk: `MSG#${messageId}` }),
-  inboxMeta: (userId: string) => ({ pk: `INBOX#${userId}`, sk: 'META' }),
-  idempotency: (scope: string, key: string) => ({ pk: `IDEM#${scope}#${key}`, sk: 'IDEM' }),
-  ticket: (ticket: string) => ({ pk: `TICKET#${ticket}`, sk: 'TICKET' }),
+/**
+ * Key layout of the single table; every item is addressed through these.
+ *
+ * A key is a fixed prefix and parts joined with `#`. Every part a caller can choose (user, room
+ * and connection ids, message and idempotency ids, tickets, action names) goes through
+ * {@link keyPart}, which escapes `%`, `#`, control characters and lone surrogates, so no part
+ * contains the delimiter and no two different inputs share a key: user `a` with id `x#send#y`
+ * and user `a#send#x` with id `y` are two keys (issue 11, finding 2). Attributes keep the raw
+ * values: code reads `userId`, `roomId` and so on from the item, never back out of a key.
+ */
 
-  room: (roomId: string) => ({ pk: `ROOM#${roomId}`, sk: 'META' }),
-  roomPartition: (roomId: string) => `ROOM#${roomId}`,
-  member: (roomId: string, userId: string) => ({ pk: `ROOM#${roomId}`, sk: `MEMBER#${userId}` }),
-  readCursor: (roomId: string, userId: string) => ({ pk: `ROOM#${roomId}`, sk: `READ#${userId}` }),
+/**
+ * Escapes one part of a key, injectively: `%` → `%25`, `#` → `%23`, each control character
+ * (U+0000 to U+001F, U+007F) → `%XX`, and each lone surrogate → `%uXXXX` (UTF-8 cannot carry one,
+ * so the table would store every lone surrogate as the same U+FFFD). Every other character,
+ * and so every id of the usual alphabets, is kept as it is.
+ */
+export function keyPart(value: string): string {
+  return value.replace(
+    // biome-ignore lint/suspicious/noControlCharactersInRegex: matching control characters is the point: they are escaped
+    /[%#\u0000-\u001f\u007f]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g,
+    (ch) => {
+      const code = ch.charCodeAt(0);
+      return code >= 0xd800
+        ? `%u${code.toString(16).toUpperCase()}`
+        : `%${code.toString(16).toUpperCase().padStart(2, '0')}`;
+    },
+  );
+}
+
+/** The inverse of {@link keyPart}, for tests and tools; the product reads raw values from attributes. */
+export function decodeKeyPart(part: string): string {
+  return part.replace(
+    /%u([0-9A-F]{4})|%([0-9A-F]{2})/g,
+    (_, wide: string | undefined, narrow: string | undefined) =>
+      String.fromCharCode(Number.parseInt((wide ?? narrow) as string, 16)),
+  );
+}
+
+/** A prefix and escaped parts, `#`-joined. */
+const key = (prefix: string, ...parts: string[]): string => [prefix, ...parts.map(keyPart)].join('#');
+
+/**
+ * Whose retry an idempotency key recognises: a user's `send`, a user's `publish` in a room, or a
+ * service's notification (`user` is then the service's `from`).
+ */
+export interface IdempotencyScope {
+  readonly user: string;
+  readonly kind: 'send' | 'publish' | 'notify';
+  /** The room of a `publish`. */
+  readonly room?: string;
+}
+
+export const keys = {
+  connection: (connectionId: string) => ({ pk: key('CONN', connectionId), sk: 'CONN' }),
+  userConnections: (userId: string) => key('USER', userId),
+  /** byUser index key of a connection item. */
+  connectionByUser: (userId: string, connectionId: string) => ({
+    gsi1pk: key('USER', userId),
+    gsi1sk: key('CONN', connectionId),
+  }),
+  inboxPartition: (userId: string) => key('INBOX', userId),
+  inboxMessage: (userId: string, messageId: string) => ({
+    pk: key('INBOX', userId),
+    sk: key('MSG', messageId),
+  }),
+  inboxMeta: (userId: string) => ({ pk: key('INBOX', userId), sk: 'META' }),
+  /** Parts kept apart: the same `id` of another user, kind or room is another key. */
+  idempotency: (scope: IdempotencyScope, id: string) => ({
+    pk: key('IDEM', scope.user, scope.kind, ...(scope.room === undefined ? [] : [scope.room]), id),
+    sk: 'IDEM',
+  }),
+  ticket: (ticket: string) => ({ pk: key('TICKET', ticket), sk: 'TICKET' }),
+
+  room: (roomId: string) => ({ pk: key('ROOM', roomId), sk: 'META' }),
+  roomPartition: (roomId: string) => key('ROOM', roomId),
+  member: (roomId: string, userId: string) => ({ pk: key('ROOM', roomId), sk: key('MEMBER', userId) }),
+  /** Every member item's sort key starts with this. */
+  memberSortPrefix: 'MEMBER#',
+  /** byUser index key of a member item. */
+  membershipByUser: (userId: string, roomId: string) => ({
+    gsi1pk: key('ROOMS', userId),
+    gsi1sk: key('ROOM', roomId),
+  }),
+  readCursor: (roomId: string, userId: string) => ({ pk: key('ROOM', roomId), sk: key('READ', userId) }),
   /** byUser index partition of a user's memberships. */
-  userRooms: (userId: string) => `ROOMS#${userId}`,
-  subscriptions: (roomId: string) => `SUBS#${roomId}`,
+  userRooms: (userId: string) => key('ROOMS', userId),
+  subscriptions: (roomId: string) => key('SUBS', roomId),
   subscription: (roomId: string, connectionId: string) => ({
-    pk: `SUBS#${roomId}`,
-    sk: `CONN#${connectionId}`,
+    pk: key('SUBS', roomId),
+    sk: key('CONN', connectionId),
   }),
   /** One life of a room has its own history partition, so a new epoch starts at seq 1. */
-  roomMessages: (roomId: string, epoch: number) => `HIST#${roomId}#${epoch}`,
+  roomMessages: (roomId: string, epoch: number) => key('HIST', roomId, String(epoch)),
   roomMessage: (roomId: string, epoch: number, seq: number) => ({
-    pk: `HIST#${roomId}#${epoch}`,
+    pk: key('HIST', roomId, String(epoch)),
     sk: seqKey(seq),
   }),
-  presence: (userId: string) => ({ pk: `PRESENCE#${userId}`, sk: 'PRESENCE' }),
+  presence: (userId: string) => ({ pk: key('PRESENCE', userId), sk: 'PRESENCE' }),
   rateWindow: (userId: string, action: string, window: number) => ({
-    pk: `RATE#${userId}#${action}`,
+    pk: key('RATE', userId, action),
     sk: `W#${window}`,
   }),
 
   /** Blocks: one item per (blocker, blocked) and a count, all in the blocker's partition. */
-  blocksPartition: (userId: string) => `BLOCKS#${userId}`,
-  block: (userId: string, blockedId: string) => ({ pk: `BLOCKS#${userId}`, sk: `BLOCK#${blockedId}` }),
-  blocksMeta: (userId: string) => ({ pk: `BLOCKS#${userId}`, sk: 'META' }),
+  blocksPartition: (userId: string) => key('BLOCKS', userId),
+  block: (userId: string, blockedId: string) => ({ pk: key('BLOCKS', userId), sk: key('BLOCK', blockedId) }),
+  blocksMeta: (userId: string) => ({ pk: key('BLOCKS', userId), sk: 'META' }),
+  /** Every block item's sort key starts with this. */
+  blockSortPrefix: 'BLOCK#',
   /** How many unacknowledged direct messages one sender holds in a user's inbox. */
-  inboxSender: (userId: string, senderId: string) => ({ pk: `INBOX#${userId}`, sk: `FROM#${senderId}` }),
+  inboxSender: (userId: string, senderId: string) => ({
+    pk: key('INBOX', userId),
+    sk: key('FROM', senderId),
+  }),
 } as const;
 
 /** History sort keys: zero-padded so that text order is seq order. */
@@ -46,6 +122,8 @@ export const byUserIndex = 'byUser';
 /** Sparse index of connections by last-seen time, sharded so no partition runs hot. */
 export const byLastSeenIndex = 'byLastSeen';
 export const lastSeenShards = 16;
+/** Sparse index of connections by credential expiry (same shards as byLastSeen). */
+export const byCredentialExpiryIndex = 'byCredentialExpiry';
 
 /** DynamoDB TTL wants epoch seconds. */
 export const epochSeconds = (ms: number): number => Math.floor(ms / 1000);

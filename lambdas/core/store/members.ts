@@ -3,7 +3,7 @@ import type { MemberRole } from '../../../protocol/http-responses.ts';
 import type { TableDeps } from '../deps.ts';
 import { isConditionFailed } from '../errors.ts';
 import { byUserIndex, keys } from './keys.ts';
-import { decodeCursor, encodeCursor, type Page } from './paging.ts';
+import { decodeCursor, encodeCursor, type Page, tableKeyNames } from './paging.ts';
 import { queryAll } from './query-pages.ts';
 import { releaseMemberSlot, reserveMemberSlot } from './rooms.ts';
 
@@ -36,8 +36,7 @@ export async function addMember(
         TableName: deps.config.TABLE_NAME,
         Item: {
           ...keys.member(roomId, userId),
-          gsi1pk: keys.userRooms(userId),
-          gsi1sk: `ROOM#${roomId}`,
+          ...keys.membershipByUser(userId, roomId),
           type: 'member',
           roomId,
           userId,
@@ -91,7 +90,7 @@ export async function listMembers(
       KeyConditionExpression: 'pk = :pk AND begins_with(sk, :member)',
       ExpressionAttributeValues: { ':pk': keys.roomPartition(roomId), ':member': 'MEMBER#' },
       Limit: options.limit ?? 100,
-      ExclusiveStartKey: decodeCursor(options.cursor),
+      ExclusiveStartKey: decodeCursor(options.cursor, tableKeyNames),
     }),
   );
   return { items: (page.Items ?? []).map(toMember), cursor: encodeCursor(page.LastEvaluatedKey) };

@@ -4,8 +4,10 @@ import {
   joinFrame,
   publishFrame,
   readFrame,
+  sendFrame,
   typingFrame,
 } from '../../../protocol/client-frames.ts';
+import { notificationRequest } from '../../../protocol/notification.ts';
 
 describe('Schema: room frames', () => {
   it('accepts room ids of letters, digits and _ . : - up to 128 characters', () => {
@@ -38,6 +40,20 @@ describe('Schema: room frames', () => {
   it('requires data on publish, whatever JSON it is, null included', () => {
     expect(publishFrame.safeParse({ action: 'publish', room: 'r', data: null }).success).toBe(true);
     expect(publishFrame.safeParse({ action: 'publish', room: 'r' }).success).toBe(false);
+  });
+
+  it('refuses data nested more than 32 levels deep on send, publish and notifications', () => {
+    const nested = (levels: number) => JSON.parse(`${'['.repeat(levels)}${']'.repeat(levels)}`);
+    for (const [levels, ok] of [
+      [32, true],
+      [33, false],
+      [5000, false],
+    ] as const) {
+      const data = nested(levels);
+      expect(sendFrame.safeParse({ action: 'send', to: 'u', data }).success).toBe(ok);
+      expect(publishFrame.safeParse({ action: 'publish', room: 'r', data }).success).toBe(ok);
+      expect(notificationRequest.safeParse({ target: { all: true }, data }).success).toBe(ok);
+    }
   });
 
   it('knows only the start and stop typing states', () => {
