@@ -30,8 +30,8 @@ export async function isBlocked(deps: TableDeps, userId: string, senderId: strin
 /**
  * Records a block. The count is reserved first with a conditional ADD, so that `max` holds under
  * concurrent blocks; a block that already exists (found first, or by a concurrent block) gives
- * its reservation back, so blocking twice counts once. A count that drifted (a crash between the two writes) is recounted when it says
- * the list is full.
+ * its reservation back, so blocking twice counts once. A count that drifted (a crash between
+ * the two writes) is recounted when it says the list is full.
  */
 export async function addBlock(
   deps: TableDeps,
