@@ -7,6 +7,7 @@ import type {
 } from '../protocol/events.ts';
 import { maxAckIds } from '../protocol/limits.ts';
 import type {
+  BlockResult,
   HistoryPage,
   JoinResult,
   OnlineUser,
@@ -250,11 +251,18 @@ export class WaveletClient {
   /**
    * Sends a direct message to every connection of user `to` (stored in their inbox until
    * acknowledged). The idempotency `id` is generated when not given and kept on every resend,
-   * so a message resent after a reconnect is delivered once.
+   * so a message resent after a reconnect is delivered once. Rejects with `INBOX_FULL` when this
+   * user already has `INBOX_MAX_PER_SENDER` (100 by default) messages in `to`'s inbox that `to`
+   * has not acknowledged yet: nothing was stored; try again once `to` has read some.
    *
    * @example
    * ```ts
-   * const { messageId } = await client.send('bob', { text: 'lunch?' });
+   * try {
+   *   const { messageId } = await client.send('bob', { text: 'lunch?' });
+   * } catch (error) {
+   *   if (error instanceof WaveletError && error.code === 'INBOX_FULL') showNotice('bob has not read your messages yet');
+   *   else throw error;
+   * }
    * ```
    */
   send(to: string, data: unknown, options: { id?: string } = {}): Promise<SendResult> {
@@ -395,6 +403,34 @@ export class WaveletClient {
       cursor = page.next;
     } while (cursor);
     return users;
+  }
+
+  /**
+   * Blocks a user: their direct messages to this user are no longer stored or delivered (they
+   * are not told; their `send` resolves as usual). Resolves with how many users this user
+   * blocks; blocking someone twice counts once. Listing the blocked users is an HTTP call,
+   * `GET /me/blocks`, for the app's backend or page (the SDK only speaks WebSocket).
+   *
+   * @example
+   * ```ts
+   * const { blocked } = await client.block('mallory');
+   * ```
+   */
+  block(user: string): Promise<BlockResult> {
+    return this.request<BlockResult>({ action: 'block', user });
+  }
+
+  /**
+   * Unblocks a user: their next direct messages arrive again (those sent while blocked are
+   * gone). Resolves with how many users this user still blocks.
+   *
+   * @example
+   * ```ts
+   * const { blocked } = await client.unblock('mallory');
+   * ```
+   */
+  unblock(user: string): Promise<BlockResult> {
+    return this.request<BlockResult>({ action: 'unblock', user });
   }
 
   /**

@@ -12,6 +12,7 @@ export type {
   TypingEvent,
 } from '../protocol/events.ts';
 export type {
+  BlockResult,
   HistoryPage,
   JoinResult,
   OnlineUser,

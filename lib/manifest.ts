@@ -60,6 +60,8 @@ export const functions = {
   typing: ws('typing', messaging),
   status: ws('status', messaging),
   who: ws('who', tableRw),
+  block: ws('block', tableRw),
+  unblock: ws('unblock', tableRw),
   refresh: ws('refresh', [...tableRw, 'jwt']),
 
   tickets: http('tickets', ['table:write', 'jwt']),
@@ -76,6 +78,7 @@ export const functions = {
   getUnread: http('get-unread', [...tableRw, 'jwt']),
   postMessages: http('post-messages', [...messaging, 'jwt']),
   listOnline: http('list-online', [...tableRw, 'jwt']),
+  listBlocks: http('list-blocks', [...tableRw, 'jwt']),
 
   deliver: { entry: 'lambdas/queue/deliver.ts', timeoutSeconds: 60, uses: messaging },
   notify: { entry: 'lambdas/queue/notify.ts', timeoutSeconds: 60, uses: messaging },
@@ -109,6 +112,8 @@ export const websocketApi = {
     typing: 'typing',
     status: 'status',
     who: 'who',
+    block: 'block',
+    unblock: 'unblock',
     refresh: 'refresh',
   },
 } as const satisfies {
@@ -139,6 +144,7 @@ export const httpApi = {
     'GET /me/unread': 'getUnread',
     'POST /messages': 'postMessages',
     'GET /online': 'listOnline',
+    'GET /me/blocks': 'listBlocks',
   },
 } as const satisfies { routes: Record<string, FunctionName> };
 

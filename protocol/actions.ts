@@ -17,6 +17,8 @@ export const clientActions = [
   'typing',
   'status',
   'who',
+  'block',
+  'unblock',
   'refresh',
 ] as const;
 

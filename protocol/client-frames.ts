@@ -96,6 +96,9 @@ export const whoFrame = z.object({
   cursor: z.optional(bounded(1, maxCursorLength)),
 });
 
+/** `block` / `unblock`: stops (or resumes) direct messages from `user` to the caller. */
+export const blockFrame = z.object({ action: z.literal('block'), ref, user: userIdOf('user') });
+export const unblockFrame = z.object({ action: z.literal('unblock'), ref, user: userIdOf('user') });
 /** A fresh credential for the connection's user: exactly one of `token` and `ticket`. */
 export const refreshFrame = z
   .object({
@@ -124,6 +127,8 @@ export const clientFrames = {
   typing: typingFrame,
   status: statusFrame,
   who: whoFrame,
+  block: blockFrame,
+  unblock: unblockFrame,
   refresh: refreshFrame,
 } as const satisfies Record<ClientAction, unknown>;
 
@@ -143,6 +148,8 @@ export type ReadFrame = z.infer<typeof readFrame>;
 export type TypingFrame = z.infer<typeof typingFrame>;
 export type StatusFrame = z.infer<typeof statusFrame>;
 export type WhoFrame = z.infer<typeof whoFrame>;
+export type BlockFrame = z.infer<typeof blockFrame>;
+export type UnblockFrame = z.infer<typeof unblockFrame>;
 export type RefreshFrame = z.infer<typeof refreshFrame>;
 
 /** Any frame a client sends. */

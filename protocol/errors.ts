@@ -11,6 +11,7 @@ export const errorCodes = [
   'ROOM_FULL',
   'RATE_LIMITED',
   'PAYLOAD_TOO_LARGE',
+  'INBOX_FULL',
   'INTERNAL',
 ] as const;
 
@@ -36,6 +37,7 @@ export const httpStatusOf: Readonly<Record<ErrorCode, number>> = {
   ROOM_FULL: 409,
   RATE_LIMITED: 429,
   PAYLOAD_TOO_LARGE: 413,
+  INBOX_FULL: 409,
   INTERNAL: 500,
 };
 

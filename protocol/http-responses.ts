@@ -104,3 +104,9 @@ export interface HealthReport {
   readonly table: ComponentHealth;
   readonly queues: { readonly deliveries: ComponentHealth; readonly notifications: ComponentHealth };
 }
+
+/** One entry of `GET /me/blocks`: a user the caller blocks, since when (epoch ms). */
+export interface BlockedUser {
+  readonly user: string;
+  readonly blockedAt: number;
+}

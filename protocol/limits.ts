@@ -81,6 +81,9 @@ export const maxPageSize = 100;
 /** An opaque page cursor, as the server hands it out, is never longer than this. */
 export const maxCursorLength = 2048;
 
+/** A user blocks at most this many users: a block list stays one cheap page range to read. */
+export const maxBlocks = 1000;
+
 /** Users named by one notification's `target.users`. */
 export const notificationMaxUsers = 1000;
 

@@ -122,3 +122,15 @@ export interface WhoResult {
   readonly users: OnlineUser[];
   readonly next?: string;
 }
+
+/**
+ * The reply to `block` and `unblock`: how many users the caller blocks now.
+ *
+ * @example
+ * ```ts
+ * const { blocked }: BlockResult = await client.block('mallory');
+ * ```
+ */
+export interface BlockResult {
+  readonly blocked: number;
+}

@@ -1,3 +1,4 @@
+import { WaveletError } from '../client/index.ts';
 import type { ChatApp } from './chat-app.ts';
 import { byId, field } from './dom.ts';
 import type { HttpApi } from './http-api.ts';
@@ -90,9 +91,26 @@ export function bindActions(app: ChatApp, session: Session, api: HttpApi, notify
       .catch((error: Error) => {
         c.remove(pendingId);
         input.value ||= text;
-        notify(`not sent: ${error.message}`);
+        notify(
+          error instanceof WaveletError && error.code === 'INBOX_FULL'
+            ? `Not sent: ${c.id} has not read your earlier messages yet. Try again once they have.`
+            : `not sent: ${error.message}`,
+        );
       })
       .finally(() => model.changed());
+  });
+
+  // Block or unblock the person of the open direct conversation, or unblock from the list.
+  const blockToggle = byId<HTMLButtonElement>('block-toggle');
+  blockToggle.addEventListener('click', () => {
+    const user = blockToggle.dataset.user;
+    if (!user) return;
+    const change = model.blocked.has(user) ? app.unblock(user) : app.block(user);
+    change.catch(fail(model.blocked.has(user) ? 'unblock' : 'block'));
+  });
+  byId('blocked').addEventListener('click', (event) => {
+    const user = (event.target as HTMLElement).closest('button')?.dataset.unblock;
+    if (user) app.unblock(user).catch(fail('unblock'));
   });
 
   // The server announces the change to the user's rooms; `who` shows it to newcomers.

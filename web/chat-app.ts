@@ -106,6 +106,27 @@ export class ChatApp {
     this.client.read(c.id, upTo).catch((error: Error) => this.notify(`read: ${error.message}`));
   }
 
+  /** Blocks a user: the server drops their direct messages to this user from now on. */
+  async block(user: string): Promise<void> {
+    await this.client.block(user);
+    this.model.blocked.add(user);
+    this.model.changed();
+  }
+
+  async unblock(user: string): Promise<void> {
+    await this.client.unblock(user);
+    this.model.blocked.delete(user);
+    this.model.changed();
+  }
+
+  /** The users this user blocks, from the HTTP API (the SDK speaks only WebSocket). */
+  private async loadBlocks(): Promise<void> {
+    const users = await this.api.blocks(await this.session.token());
+    this.model.blocked.clear();
+    for (const b of users) this.model.blocked.add(b.user);
+    this.model.changed();
+  }
+
   /** The user's rooms with their unread counts; each is joined so its messages arrive live. */
   private async loadRooms(): Promise<void> {
     const rooms = await this.api.unread(await this.session.token());
@@ -141,6 +162,7 @@ export class ChatApp {
     const first = !this.connectedBefore;
     this.connectedBefore = true;
     this.loadRooms().catch((e: Error) => this.notify(`rooms: ${e.message}`));
+    if (first) this.loadBlocks().catch((e: Error) => this.notify(`blocked users: ${e.message}`));
     const c = this.model.current;
     if (!first && c?.kind === 'room') this.refreshOnline(c).catch((e: Error) => this.notify(e.message));
   }

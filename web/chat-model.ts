@@ -94,6 +94,8 @@ export class ChatModel {
   current: Conversation | undefined;
   /** This user's status as the server last told it (`who`), or as last set. */
   status: string | undefined;
+  /** The users this user blocks (`GET /me/blocks`, then kept by block and unblock). */
+  readonly blocked = new Set<string>();
   private readonly listeners = new Set<() => void>();
 
   constructor(readonly me: string) {}

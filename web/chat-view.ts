@@ -23,6 +23,8 @@ export class ChatView {
   private readonly older = byId<HTMLButtonElement>('older');
   private readonly back = byId<HTMLButtonElement>('back');
   private readonly status = byId<HTMLSelectElement>('status');
+  private readonly blocked = byId<HTMLUListElement>('blocked');
+  private readonly blockToggle = byId<HTMLButtonElement>('block-toggle');
 
   constructor(
     private readonly model: ChatModel,
@@ -44,6 +46,7 @@ export class ChatView {
     this.renderList(this.rooms, this.model.list('room'), (c) => `# ${c.id}`);
     this.renderList(this.dms, this.model.list('dm'), (c) => `@ ${c.id}`);
     this.renderConversation(this.model.current);
+    this.renderBlocks(this.model.current);
     // Unread elsewhere shows in the tab's title and, on a phone, on the way back to the list.
     const elsewhere = [...this.model.conversations.values()]
       .filter((c) => c !== this.model.current)
@@ -80,6 +83,30 @@ export class ChatView {
         return el('li', {}, button);
       }),
     );
+  }
+
+  /** The blocked users, each with its Unblock button, and Block/Unblock on a direct conversation. */
+  private renderBlocks(c: Conversation | undefined): void {
+    const users = [...this.model.blocked].sort();
+    this.blocked.replaceChildren(
+      ...users.map((user) =>
+        el(
+          'li',
+          { attrs: { 'data-user': user } },
+          el('span', { class: 'name', text: user }),
+          el('button', { text: 'Unblock', attrs: { type: 'button', 'data-unblock': user } }),
+        ),
+      ),
+    );
+    if (users.length === 0) this.blocked.append(el('li', { class: 'system', text: 'Nobody.' }));
+    // Only people can be blocked: a notification's sender is a service, never a user.
+    const person = c?.kind === 'dm' && !c.lines.some((l) => l.notification);
+    this.blockToggle.hidden = !person;
+    if (!person) return;
+    const isBlocked = this.model.blocked.has(c.id);
+    this.blockToggle.textContent = isBlocked ? 'Unblock' : 'Block';
+    this.blockToggle.dataset.user = c.id;
+    this.blockToggle.dataset.blocked = String(isBlocked);
   }
 
   private renderConversation(c: Conversation | undefined): void {

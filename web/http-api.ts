@@ -1,5 +1,12 @@
 import type { CreateRoomRequest } from '../protocol/http-requests.ts';
-import type { HttpErrorBody, Ticket, UnreadRoom, UnreadRooms } from '../protocol/http-responses.ts';
+import type {
+  BlockedUser,
+  HttpErrorBody,
+  Page,
+  Ticket,
+  UnreadRoom,
+  UnreadRooms,
+} from '../protocol/http-responses.ts';
 
 /** What the local runtime tells the page at `GET /dev/config`. */
 export interface PageConfig {
@@ -43,6 +50,19 @@ export class HttpApi {
   async unread(token: string): Promise<UnreadRoom[]> {
     const { rooms } = await this.request<UnreadRooms>('GET', '/me/unread', { token });
     return rooms;
+  }
+
+  /** Every user this user blocks (`GET /me/blocks`, all its pages; at most 1,000 users). */
+  async blocks(token: string): Promise<BlockedUser[]> {
+    const users: BlockedUser[] = [];
+    let cursor: string | null = null;
+    do {
+      const query: string = cursor ? `&cursor=${encodeURIComponent(cursor)}` : '';
+      const page: Page<BlockedUser> = await this.request('GET', `/me/blocks?limit=100${query}`, { token });
+      users.push(...page.items);
+      cursor = page.cursor;
+    } while (cursor);
+    return users;
   }
 
   createRoom(token: string, room: CreateRoomRequest & { id: string }): Promise<unknown> {

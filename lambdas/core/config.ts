@@ -54,6 +54,8 @@ const schema = z.object({
   MAX_DATA_BYTES: int(defaultMaxDataBytes),
   INBOX_MAX: int(1000),
   INBOX_TTL_SECONDS: int(7 * 24 * 3600),
+  /** Unacknowledged direct messages one sender may hold in one inbox; the next send is INBOX_FULL. */
+  INBOX_MAX_PER_SENDER: int(100),
   IDEMPOTENCY_TTL_SECONDS: int(24 * 3600),
   /** Room history retention. */
   HISTORY_TTL_SECONDS: int(30 * 24 * 3600),

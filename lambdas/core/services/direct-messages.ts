@@ -16,6 +16,7 @@ import {
 import { deleteInboxEntries, listInbox, putInboxEntry } from '../store/inbox.ts';
 import { epochSeconds, type IdempotencyScope } from '../store/keys.ts';
 import { queueDepartures } from './departures.ts';
+import { screenDirectMessage } from './inbox-guard.ts';
 
 export interface SendDirectMessageInput {
   readonly from: string;
@@ -36,6 +37,8 @@ export async function sendDirectMessage(
 ): Promise<{ messageId: string; ts: number }> {
   const limit = deps.config.MAX_DATA_BYTES;
   if (dataBytes(input.data) > limit) throw payloadTooLarge(limit);
+  const dropped = await screenDirectMessage(deps, input); // blocked: answered, never stored
+  if (dropped) return dropped;
 
   const scope: IdempotencyScope = { user: input.from, kind: 'send' };
   const identity = await claimMessageIdentity(deps, scope, input.id, { leaseMs: idempotencyLeaseMs.send });
@@ -61,7 +64,12 @@ export async function sendDirectMessage(
   // Keyed by message id: an attempt that took over an expired key writes the same entry.
   const owner = identity.state === 'owner' && input.id ? { key: input.id, token: identity.owner } : undefined;
   try {
-    await putInboxEntry(deps, input.to, { messageId: result.messageId, frame: body, expiresAt });
+    await putInboxEntry(deps, input.to, {
+      messageId: result.messageId,
+      frame: body,
+      expiresAt,
+      sender: input.from,
+    });
   } catch (error) {
     if (owner) await releaseIdempotencyKey(deps, scope, owner.key, owner.token);
     throw error;

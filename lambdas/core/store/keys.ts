@@ -103,13 +103,25 @@ export const keys = {
   }),
 
   /** A user's live connections and, per room, which of them are subscribed (presence-counts.ts). */
-  livePresence: (userId: string) => ({ pk: `LIVE#${userId}`, sk: 'LIVE' }),
+  livePresence: (userId: string) => ({ pk: key('LIVE', userId), sk: 'LIVE' }),
   /** The attribute of the live-presence item holding the user's connections subscribed to a room. */
-  livePresenceRoom: (roomId: string) => `R#${roomId}`,
+  livePresenceRoom: (roomId: string) => key('R', roomId),
   /** Marks one departure announced in one room, so a retried queue record announces it once. */
   departureClaim: (connectionId: string, roomId: string) => ({
-    pk: `DEPARTED#${connectionId}`,
-    sk: `ROOM#${roomId}`,
+    pk: key('DEPARTED', connectionId),
+    sk: key('ROOM', roomId),
+  }),
+
+  /** Blocks: one item per (blocker, blocked) and a count, all in the blocker's partition. */
+  blocksPartition: (userId: string) => key('BLOCKS', userId),
+  block: (userId: string, blockedId: string) => ({ pk: key('BLOCKS', userId), sk: key('BLOCK', blockedId) }),
+  blocksMeta: (userId: string) => ({ pk: key('BLOCKS', userId), sk: 'META' }),
+  /** Every block item's sort key starts with this. */
+  blockSortPrefix: 'BLOCK#',
+  /** How many unacknowledged direct messages one sender holds in a user's inbox. */
+  inboxSender: (userId: string, senderId: string) => ({
+    pk: key('INBOX', userId),
+    sk: key('FROM', senderId),
   }),
 } as const;
 

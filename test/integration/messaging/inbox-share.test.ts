@@ -1,0 +1,111 @@
+import { PutCommand } from '@aws-sdk/lib-dynamodb';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startTestRuntime, type TestRuntime } from '../../helpers/runtime.ts';
+import { type Frame, sleep, type TestSocket } from '../../helpers/socket.ts';
+import { itemsWithPrefix } from '../../helpers/table.ts';
+import { api } from '../http/http-fixtures.ts';
+
+// An inbox of 12 with 5 per sender, where one sender without a share would push everyone
+// else's messages out (inbox-cap.test.ts runs the defaults).
+let small: TestRuntime;
+const unlimited = { RATE_LIMIT_PER_SECOND: '1000', RATE_LIMIT_BURST: '1000' };
+
+beforeAll(async () => {
+  small = await startTestRuntime({
+    functionEnv: { ...unlimited, INBOX_MAX: '12', INBOX_MAX_PER_SENDER: '5' },
+  });
+});
+afterAll(() => small?.stop());
+
+const inboxOf = async (runtime: TestRuntime, userId: string) => {
+  const items = await itemsWithPrefix(runtime.db, runtime.endpoints.tableName, `INBOX#${userId}`);
+  const entries = items.filter((i) => String(i.sk).startsWith('MSG#'));
+  /** The sender's count item, and how many entries of the sender the inbox really holds. */
+  const share = (sender: string) => ({
+    counted: items.find((i) => i.sk === `FROM#${sender}`)?.count,
+    held: entries.filter((i) => i.sender === sender).length,
+  });
+  return { entries, share };
+};
+
+/** A request (a loaded machine may take seconds), retried while a rate limit says to wait. */
+async function request(socket: TestSocket, frame: Record<string, unknown>): Promise<Frame> {
+  for (;;) {
+    const answer = await socket.request(frame, 30_000);
+    if (answer.code !== 'RATE_LIMITED') return answer;
+    await sleep(Number(answer.retryAfterMs ?? 50));
+  }
+}
+
+/** `count` sends, ten at a time (a multiple of ten never crosses a cap of 100 mid-batch). */
+async function sendMany(socket: TestSocket, to: string, count: number, label: string): Promise<Frame[]> {
+  const answers: Frame[] = [];
+  for (let i = 0; i < count; i += 10) {
+    const batch = Array.from({ length: Math.min(10, count - i) }, (_, j) =>
+      request(socket, { action: 'send', to, data: `${label}${i + j}` }),
+    );
+    answers.push(...(await Promise.all(batch)));
+  }
+  return answers;
+}
+
+const send = (socket: TestSocket, to: string, data: unknown) => request(socket, { action: 'send', to, data });
+
+describe('Inbox share per sender, in a small inbox', () => {
+  it('keeps the messages of other senders when one sender sends past its share', async () => {
+    const [spam, pal, bud] = await Promise.all([
+      small.connect('spam3'),
+      small.connect('pal3'),
+      small.connect('bud3'),
+    ]);
+    for (let i = 0; i < 3; i += 1) await send(pal, 'vic3', `pal${i}`);
+    const answers: Frame[] = [];
+    for (let i = 0; i < 8; i += 1) answers.push(await send(spam, 'vic3', `spam${i}`));
+    expect(answers.map((a) => a.code ?? a.type)).toEqual([
+      ...Array(5).fill('reply'),
+      ...Array(3).fill('INBOX_FULL'),
+    ]);
+    for (let i = 3; i < 6; i += 1) await send(bud, 'vic3', `pal${i}`);
+
+    const vic = await small.connect('vic3');
+    await request(vic, { action: 'sync' });
+    const seen = vic.ofType('message').map((m) => m.data);
+    expect(seen.filter((d) => String(d).startsWith('pal'))).toEqual([
+      'pal0',
+      'pal1',
+      'pal2',
+      'pal3',
+      'pal4',
+      'pal5',
+    ]);
+    expect(seen.filter((d) => String(d).startsWith('spam'))).toHaveLength(5);
+    await Promise.all([spam.close(), pal.close(), bud.close(), vic.close()]);
+  });
+
+  it('gives a sender room again when the INBOX_MAX cap drops its oldest message', async () => {
+    const [spam, pal, bud] = await Promise.all([
+      small.connect('spam4'),
+      small.connect('pal4'),
+      small.connect('bud4'),
+    ]);
+    for (let i = 0; i < 5; i += 1) await send(spam, 'vic4', `spam${i}`);
+    expect(await send(spam, 'vic4', 'x')).toMatchObject({ code: 'INBOX_FULL' });
+    // 8 from two other senders make 13: the cap of 12 drops spam4's oldest.
+    for (let i = 0; i < 8; i += 1) await send(i < 4 ? pal : bud, 'vic4', `pal${i}`);
+    expect((await inboxOf(small, 'vic4')).share('spam4')).toEqual({ counted: 4, held: 4 });
+    expect(await send(spam, 'vic4', 'room again')).toMatchObject({ type: 'reply' });
+    const inbox = await inboxOf(small, 'vic4');
+    expect(inbox.entries).toHaveLength(12);
+    expect(inbox.share('spam4')).toEqual({ counted: inbox.share('spam4').held, held: 4 });
+    await Promise.all([spam.close(), pal.close(), bud.close()]);
+  });
+
+  it('holds the share when concurrent sends pass the first check together', async () => {
+    const spam = await small.connect('spam6');
+    const answers = await Promise.all(Array.from({ length: 10 }, (_, i) => send(spam, 'vic6', i)));
+    expect(answers.filter((a) => a.type === 'reply')).toHaveLength(5);
+    expect(answers.filter((a) => a.code === 'INBOX_FULL')).toHaveLength(5);
+    expect((await inboxOf(small, 'vic6')).share('spam6')).toEqual({ counted: 5, held: 5 });
+    await spam.close();
+  });
+});

@@ -1,0 +1,84 @@
+import { existsSync } from 'node:fs';
+import { type Browser, chromium, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startTestRuntime, type TestRuntime } from '../../helpers/runtime.ts';
+import { sleep } from '../../helpers/socket.ts';
+
+/** Debian's Chromium, driven by playwright-core: never a browser download. */
+const chromiumPath = '/usr/bin/chromium';
+const hasChromium = existsSync(chromiumPath);
+
+let rt: TestRuntime;
+let browser: Browser;
+
+// Two unacknowledged messages per sender, so that the page meets INBOX_FULL quickly.
+beforeAll(async () => {
+  if (!hasChromium) return;
+  rt = await startTestRuntime({ functionEnv: { INBOX_MAX_PER_SENDER: '2' } });
+  browser = await chromium.launch({ executablePath: chromiumPath, args: ['--no-sandbox'] });
+});
+afterAll(async () => {
+  await browser?.close();
+  await rt?.stop();
+});
+
+async function signIn(user: string): Promise<Page> {
+  const page = await (await browser.newContext({ viewport: { width: 1000, height: 700 } })).newPage();
+  page.setDefaultTimeout(15_000);
+  await page.goto(`${rt.endpoints.http}/`);
+  await page.locator('#sign-in input[name="user"]').fill(user);
+  await page.locator('#sign-in button[type="submit"]').click();
+  await page.locator('#connection[data-state="open"]').waitFor();
+  return page;
+}
+
+const eventually = <T>(read: () => Promise<T>) => expect.poll(read, { timeout: 15_000, interval: 50 });
+const lines = (page: Page) => page.locator('#messages li .text').allTextContents();
+const blockedList = (page: Page) => page.locator('#blocked li[data-user] .name').allTextContents();
+
+describe.skipIf(!hasChromium)('Blocking in the chat page', () => {
+  it('drops the direct messages of a user blocked in the page, and shows them again after unblock', async () => {
+    const bea = await signIn('bea');
+    const abe = await rt.connect('abe');
+    await abe.request({ action: 'send', to: 'bea', data: { text: 'hi bea' } });
+    await bea.locator('button[data-key="dm:abe"]').click();
+    await eventually(() => lines(bea)).toEqual(['hi bea']);
+
+    await bea.locator('#block-toggle').click();
+    await eventually(() => bea.locator('#block-toggle').textContent()).toBe('Unblock');
+    await eventually(() => blockedList(bea)).toEqual(['abe']);
+    // The list comes from GET /me/blocks after a reload.
+    await bea.reload();
+    await bea.locator('#connection[data-state="open"]').waitFor();
+    await eventually(() => blockedList(bea)).toEqual(['abe']);
+
+    // Abe is answered as usual, and Bea never sees it.
+    const reply = await abe.request({ action: 'send', to: 'bea', data: { text: 'are you there?' } });
+    expect(reply).toMatchObject({ type: 'reply', result: { messageId: expect.any(String) } });
+    await bea.locator('button[data-key="dm:abe"]').click();
+    await sleep(1000);
+    expect(await lines(bea)).toEqual(['hi bea']);
+
+    await bea.locator('#blocked button[data-unblock="abe"]').click();
+    await eventually(() => blockedList(bea)).toEqual([]);
+    await eventually(() => bea.locator('#block-toggle').textContent()).toBe('Block');
+    await abe.request({ action: 'send', to: 'bea', data: { text: 'back again' } });
+    await eventually(() => lines(bea)).toEqual(['hi bea', 'back again']);
+    await abe.close();
+  }, 60_000);
+
+  it('tells the user when the recipient holds too many unread messages from them', async () => {
+    const cal = await signIn('cal');
+    await cal.locator('#start-dm input[name="user"]').fill('dee');
+    await cal.locator('#start-dm button[type="submit"]').click();
+    for (const text of ['one', 'two', 'three']) {
+      await cal.locator('#composer input[name="text"]').fill(text);
+      await cal.locator('#composer button[type="submit"]').click();
+      await eventually(() => cal.locator('#messages .pending').count()).toBe(0);
+    }
+    await eventually(() => cal.locator('#notice').textContent()).toBe(
+      'Not sent: dee has not read your earlier messages yet. Try again once they have.',
+    );
+    expect(await lines(cal)).toEqual(['one', 'two']);
+  }, 60_000);
+});
