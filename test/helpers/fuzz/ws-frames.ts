@@ -211,6 +211,26 @@ const opt = (f: Omit<FieldSpec, 'required'>): FieldSpec => ({
 });
 
 const room = req(roomField);
+
+/** `who`'s cursor: any string the server did not hand out is BAD_REQUEST, so only type and length are checked here. */
+const cursorField = {
+  ok: v('ok', 'cursor', fc.string({ minLength: 1, maxLength: 40 })),
+  bad: fc.oneof(
+    c('bad', 'cursor:empty', ''),
+    c('bad', 'cursor@2049', 'c'.repeat(2049)),
+    wrongTypes('cursor', 1, null, [], {}, true),
+  ),
+};
+
+/** A `refresh` credential: 1 to 8,192 characters. */
+const credentialField = (name: string) => ({
+  ok: v('ok', name, fc.string({ minLength: 1, maxLength: 200 })),
+  bad: fc.oneof(
+    c('bad', `${name}:empty`, ''),
+    c('bad', `${name}@8193`, 't'.repeat(8193)),
+    wrongTypes(name, 1, null, [], {}, true),
+  ),
+});
 const dataSpec = req({ ...dataField, ok: dataField.ok });
 
 export const actionSpecs: Readonly<Record<string, ActionSpec>> = {
@@ -242,7 +262,15 @@ export const actionSpecs: Readonly<Record<string, ActionSpec>> = {
     },
     alwaysSucceeds: true,
   },
-  who: { fields: { room }, alwaysSucceeds: false },
+  who: { fields: { room, cursor: opt(cursorField) }, alwaysSucceeds: false },
+  // Blocking yourself is BAD_REQUEST, and the fuzz users include the sender.
+  block: { fields: { user: req(userField) }, alwaysSucceeds: false },
+  unblock: { fields: { user: req(userField) }, alwaysSucceeds: false },
+  // Random credentials are refused (UNAUTHORIZED), and exactly one of the two is required.
+  refresh: {
+    fields: { token: opt(credentialField('token')), ticket: opt(credentialField('ticket')) },
+    alwaysSucceeds: false,
+  },
 };
 
 const actionNames = Object.keys(actionSpecs);
