@@ -1,4 +1,5 @@
 import type { ClientAction } from '../protocol/actions.ts';
+import { dataDepthMessage, isWithinDataDepth } from '../protocol/data-depth.ts';
 import { gatewayFrameBytes } from '../protocol/limits.ts';
 import { WaveletError } from './errors.ts';
 
@@ -76,7 +77,14 @@ export class Requests {
         reject,
         rateLimitRetries: 0,
       };
-      const bytes = utf8Bytes(JSON.stringify(build()));
+      const frame = build();
+      // Checked before serializing: the server refuses it anyway, and a value nested deep
+      // enough would overflow the stack in JSON.stringify.
+      if (!isWithinDataDepth((frame as { data?: unknown }).data)) {
+        reject(new WaveletError('BAD_REQUEST', dataDepthMessage));
+        return;
+      }
+      const bytes = utf8Bytes(JSON.stringify(frame));
       if (bytes > maxFrameBytes) {
         reject(
           new WaveletError(

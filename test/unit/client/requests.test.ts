@@ -107,6 +107,22 @@ describe('Class: Requests', () => {
     await fits;
   });
 
+  it('rejects data nested more than 32 levels with BAD_REQUEST before serializing it, and sends 32', async () => {
+    const { wire, requests } = setup();
+    const nest = (levels: number): unknown => {
+      let value: unknown = 1;
+      for (let i = 0; i < levels; i += 1) value = [value];
+      return value;
+    };
+    const error = await rejection(requests.request(() => ({ action: 'send', to: 'b', data: nest(100_000) })));
+    expect(error).toMatchObject({ code: 'BAD_REQUEST' });
+    expect(wire.sent).toHaveLength(0);
+    const fits = requests.request(() => ({ action: 'send', to: 'b', data: nest(32) }));
+    expect(wire.sent).toHaveLength(1);
+    requests.handleAnswer({ type: 'reply', ref: wire.sent[0]?.ref, result: {} });
+    await fits;
+  });
+
   it('resends unanswered frames after a reconnect, unchanged but for a new ref, in their order', async () => {
     const { wire, requests, reply } = setup();
     const a = requests.request(() => ({ action: 'send', to: 'b', data: 'a', id: 'ka' }));
