@@ -231,21 +231,8 @@ export async function reserveIdempotentSeq(
   owner: string,
   seq: number,
 ): Promise<void> {
-  try {
-    await deps.db.send(
-      new UpdateCommand({
-        TableName: deps.config.TABLE_NAME,
-        Key: itemKey(scope, key),
-        UpdateExpression: 'SET seq = :seq',
-        ConditionExpression: '#owner = :owner AND #status = :pending',
-        ExpressionAttributeNames: { '#owner': 'owner', '#status': 'status' },
-        ExpressionAttributeValues: { ':seq': seq, ':owner': owner, ':pending': 'pending' },
-      }),
-    );
-  } catch (error) {
-    if (isConditionFailed(error)) throw new IdempotencyOwnershipLostError();
-    throw error;
-  }
+  const owned = await updateAsOwner(deps, scope, key, owner, 'SET seq = :seq', { ':seq': seq }, true);
+  if (!owned) throw new IdempotencyOwnershipLostError();
 }
 
 /**
@@ -260,26 +247,15 @@ export async function completeIdempotencyKey(
   outcome: { seq?: number } = {},
 ): Promise<boolean> {
   const withSeq = outcome.seq !== undefined;
-  try {
-    await deps.db.send(
-      new UpdateCommand({
-        TableName: deps.config.TABLE_NAME,
-        Key: itemKey(scope, key),
-        UpdateExpression: withSeq ? 'SET #status = :done, seq = :seq' : 'SET #status = :done',
-        ConditionExpression: '#owner = :owner',
-        ExpressionAttributeNames: { '#status': 'status', '#owner': 'owner' },
-        ExpressionAttributeValues: {
-          ':done': 'done',
-          ':owner': owner,
-          ...(withSeq ? { ':seq': outcome.seq } : {}),
-        },
-      }),
-    );
-    return true;
-  } catch (error) {
-    if (isConditionFailed(error)) return false;
-    throw error;
-  }
+  return updateAsOwner(
+    deps,
+    scope,
+    key,
+    owner,
+    withSeq ? 'SET #status = :done, seq = :seq' : 'SET #status = :done',
+    { ':done': 'done', ...(withSeq ? { ':seq': outcome.seq } : {}) },
+    false,
+  );
 }
 
 /**
@@ -294,18 +270,44 @@ export async function releaseIdempotencyKey(
   owner: string,
 ): Promise<void> {
   try {
+    await updateAsOwner(deps, scope, key, owner, 'SET leaseUntil = :zero', { ':zero': 0 }, true);
+  } catch {
+    // The lease runs out by itself.
+  }
+}
+
+/**
+ * Applies `update` to the key only while `owner` holds it (and, with `pendingOnly`, while it is
+ * not done yet); false when the condition failed, that is when a taker owns the key now.
+ */
+async function updateAsOwner(
+  deps: TableDeps,
+  scope: IdempotencyScope,
+  key: string,
+  owner: string,
+  update: string,
+  values: Record<string, unknown>,
+  pendingOnly: boolean,
+): Promise<boolean> {
+  try {
     await deps.db.send(
       new UpdateCommand({
         TableName: deps.config.TABLE_NAME,
         Key: itemKey(scope, key),
-        UpdateExpression: 'SET leaseUntil = :zero',
-        ConditionExpression: '#owner = :owner AND #status = :pending',
+        UpdateExpression: update,
+        ConditionExpression: pendingOnly ? '#owner = :owner AND #status = :pending' : '#owner = :owner',
         ExpressionAttributeNames: { '#owner': 'owner', '#status': 'status' },
-        ExpressionAttributeValues: { ':zero': 0, ':owner': owner, ':pending': 'pending' },
+        ExpressionAttributeValues: {
+          ...values,
+          ':owner': owner,
+          ...(pendingOnly ? { ':pending': 'pending' } : {}),
+        },
       }),
     );
-  } catch {
-    // The lease runs out by itself.
+    return true;
+  } catch (error) {
+    if (isConditionFailed(error)) return false;
+    throw error;
   }
 }
 

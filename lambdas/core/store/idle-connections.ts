@@ -26,24 +26,20 @@ export async function forEachIdleConnectionPage(
 ): Promise<boolean> {
   // The sort key depends on the time only; any connection id gives the same one.
   const { gsi2sk: before } = lastSeenIndexKeys('', seenBefore);
-  let startKey: Record<string, unknown> | undefined;
-  do {
-    if (!keepGoing()) return false;
-    const page = await deps.db.send(
-      new QueryCommand({
-        TableName: deps.config.TABLE_NAME,
-        IndexName: byLastSeenIndex,
-        KeyConditionExpression: 'gsi2pk = :shard AND gsi2sk < :before',
-        ExpressionAttributeValues: { ':shard': `SWEEP#${shard}`, ':before': before },
-        ProjectionExpression: 'connectionId, lastSeenAt, expiresAt',
-        Limit: 200,
-        ExclusiveStartKey: startKey,
-      }),
-    );
-    await onPage((page.Items ?? []) as IdleConnection[]);
-    startKey = page.LastEvaluatedKey;
-  } while (startKey);
-  return true;
+  return forEachShardPage(
+    deps,
+    { index: byLastSeenIndex, pk: 'gsi2pk', sk: 'gsi2sk', shard: `SWEEP#${shard}`, before },
+    'connectionId, lastSeenAt, expiresAt',
+    (items) =>
+      onPage(
+        items.map((item) => ({
+          connectionId: item.connectionId as string,
+          lastSeenAt: item.lastSeenAt as number,
+          expiresAt: item.expiresAt as number,
+        })),
+      ),
+    keepGoing,
+  );
 }
 
 /**
@@ -61,21 +57,48 @@ export async function forEachExpiredCredentialPage(
 ): Promise<boolean> {
   // The sort key depends on the time only; any connection id gives the same one.
   const { gsi3sk: before } = credentialExpiryIndexKeys('', expiredBefore);
+  return forEachShardPage(
+    deps,
+    { index: byCredentialExpiryIndex, pk: 'gsi3pk', sk: 'gsi3sk', shard: `EXPIRY#${shard}`, before },
+    'connectionId',
+    (items) => onPage(items.map((item) => item.connectionId as string)),
+    keepGoing,
+  );
+}
+
+interface ShardRange {
+  readonly index: string;
+  readonly pk: string;
+  readonly sk: string;
+  readonly shard: string;
+  /** Items whose sort key is below this one. */
+  readonly before: string;
+}
+
+/** Pages through one shard of a sparse index, in sort key order; false when `keepGoing` stopped it. */
+async function forEachShardPage(
+  deps: TableDeps,
+  range: ShardRange,
+  projection: string,
+  onPage: (items: Record<string, unknown>[]) => Promise<void>,
+  keepGoing: () => boolean,
+): Promise<boolean> {
   let startKey: Record<string, unknown> | undefined;
   do {
     if (!keepGoing()) return false;
     const page = await deps.db.send(
       new QueryCommand({
         TableName: deps.config.TABLE_NAME,
-        IndexName: byCredentialExpiryIndex,
-        KeyConditionExpression: 'gsi3pk = :shard AND gsi3sk < :before',
-        ExpressionAttributeValues: { ':shard': `EXPIRY#${shard}`, ':before': before },
-        ProjectionExpression: 'connectionId',
+        IndexName: range.index,
+        KeyConditionExpression: '#pk = :shard AND #sk < :before',
+        ExpressionAttributeNames: { '#pk': range.pk, '#sk': range.sk },
+        ExpressionAttributeValues: { ':shard': range.shard, ':before': range.before },
+        ProjectionExpression: projection,
         Limit: 200,
         ExclusiveStartKey: startKey,
       }),
     );
-    await onPage((page.Items ?? []).map((item) => item.connectionId as string));
+    await onPage(page.Items ?? []);
     startKey = page.LastEvaluatedKey;
   } while (startKey);
   return true;

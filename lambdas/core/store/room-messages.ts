@@ -40,8 +40,9 @@ export interface AppendOptions {
 /**
  * Appends a message with the room's next seq. The history itself is the sequence: each
  * attempt writes `seq = latest + 1` on the condition that the slot is free, and a publisher
- * that loses the race tries the next slot. So seq values are unique and gap-free without a
- * transaction and without a counter that a crash could leave ahead of the history.
+ * that loses the race reads the head again and tries the slot after it. So seq values are
+ * unique and gap-free without a transaction and without a counter that a crash could leave
+ * ahead of the history.
  */
 export async function appendRoomMessage(
   deps: TableDeps,
@@ -81,8 +82,11 @@ export async function appendRoomMessage(
       const holder = await roomMessageIdAt(deps, input.roomId, input.epoch, seq);
       if (holder === input.id) return { ...stored, seq };
     }
-    // A reserved slot another message filled lies behind the head by now: go to the head.
-    seq = seq === options.reservedSeq ? (await latestSeq(deps, input.roomId, input.epoch)) + 1 : seq + 1;
+    // Lost the slot: go to the head, not to the next slot. Under many concurrent publishers the
+    // head moves on by several while this attempt retries, and stepping one slot per round trip
+    // would let it fall behind for good. (A reserved slot another message filled lies behind
+    // the head by now, too.)
+    seq = Math.max(seq + 1, (await latestSeq(deps, input.roomId, input.epoch)) + 1);
   }
 }
 
