@@ -3,12 +3,13 @@ import type { MessageFrame } from '../../../protocol/server-frames.ts';
 import { deliverToConnections } from '../delivery/deliver.ts';
 import { deliverInOrder } from '../delivery/in-order.ts';
 import type { Deps } from '../deps.ts';
-import { payloadTooLarge } from '../errors.ts';
+import { isAppError, payloadTooLarge } from '../errors.ts';
 import { logger } from '../logger.ts';
 import { listUserConnections } from '../store/connections.ts';
 import {
   claimMessageIdentity,
   completeIdempotencyKey,
+  forgetIdempotencyKey,
   idempotencyKeyBusy,
   idempotencyLeaseMs,
   releaseIdempotencyKey,
@@ -37,15 +38,34 @@ export async function sendDirectMessage(
 ): Promise<{ messageId: string; ts: number }> {
   const limit = deps.config.MAX_DATA_BYTES;
   if (dataBytes(input.data) > limit) throw payloadTooLarge(limit);
-  const dropped = await screenDirectMessage(deps, input); // blocked: answered, never stored
-  if (dropped) return dropped;
-
   const scope: IdempotencyScope = { user: input.from, kind: 'send' };
+  // The key before the screening: a retry of a send that was stored (or dropped for a block)
+  // answers the first result, even when the sender's share has filled since.
   const identity = await claimMessageIdentity(deps, scope, input.id, { leaseMs: idempotencyLeaseMs.send });
   if (identity.state === 'done') return identity.result;
   // An earlier attempt with this id still runs after the wait: it stores and delivers.
   if (identity.state === 'busy') throw idempotencyKeyBusy(identity.retryAfterMs);
   const { result } = identity;
+  const owner = identity.state === 'owner' && input.id ? { key: input.id, token: identity.owner } : undefined;
+  // A refusal leaves nothing behind, the key included.
+  const forget = async () => {
+    if (owner) await forgetIdempotencyKey(deps, scope, owner.key, owner.token);
+  };
+  let dropped: boolean;
+  try {
+    // A taker of an expired lease may find its own earlier entry counted: the share check is
+    // for new messages (the put below gives the place back when it only rewrote the entry).
+    dropped =
+      identity.state === 'owner' && identity.takeover ? false : await screenDirectMessage(deps, input);
+  } catch (error) {
+    await forget();
+    throw error;
+  }
+  if (dropped) {
+    // Blocked: answered as usual, never stored; a retry with the id gets the same answer.
+    if (owner) await completeIdempotencyKey(deps, scope, owner.key, owner.token);
+    return result;
+  }
 
   const frame: MessageFrame = {
     type: 'message',
@@ -62,7 +82,6 @@ export async function sendDirectMessage(
   const recipients = listUserConnections(deps, input.to);
   recipients.catch(() => undefined); // awaited below; a failed put must not leave it unhandled
   // Keyed by message id: an attempt that took over an expired key writes the same entry.
-  const owner = identity.state === 'owner' && input.id ? { key: input.id, token: identity.owner } : undefined;
   try {
     await putInboxEntry(deps, input.to, {
       messageId: result.messageId,
@@ -71,7 +90,8 @@ export async function sendDirectMessage(
       sender: input.from,
     });
   } catch (error) {
-    if (owner) await releaseIdempotencyKey(deps, scope, owner.key, owner.token);
+    if (isAppError(error) && error.code === 'INBOX_FULL') await forget();
+    else if (owner) await releaseIdempotencyKey(deps, scope, owner.key, owner.token);
     throw error;
   }
   // Done once stored, before delivery: retries from here answer at once and deliver nothing

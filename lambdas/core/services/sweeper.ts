@@ -3,7 +3,7 @@ import { mapWithConcurrency } from '../delivery/concurrency.ts';
 import { classify } from '../delivery/post.ts';
 import type { Deps } from '../deps.ts';
 import { logger } from '../logger.ts';
-import { touchConnection } from '../store/connections.ts';
+import { getConnection, touchConnection } from '../store/connections.ts';
 import {
   forEachExpiredCredentialPage,
   forEachIdleConnectionPage,
@@ -150,7 +150,9 @@ export async function closeExpiredConnections(
       shard,
       expiredBefore,
       async (ids) => {
-        await mapWithConcurrency(ids, checkConcurrency, (id) => closeExpired(deps, id, report));
+        await mapWithConcurrency(ids, checkConcurrency, (id) =>
+          closeExpired(deps, id, expiredBefore, report),
+        );
       },
       keepGoing,
     );
@@ -159,8 +161,17 @@ export async function closeExpiredConnections(
   return report;
 }
 
-async function closeExpired(deps: Deps, connectionId: string, report: ExpirySweepReport): Promise<void> {
+async function closeExpired(
+  deps: Deps,
+  connectionId: string,
+  expiredBefore: number,
+  report: ExpirySweepReport,
+): Promise<void> {
   try {
+    // The index is eventually consistent: a connection refreshed a moment ago may still be
+    // listed under its old expiry. The record decides.
+    const record = await getConnection(deps, connectionId, true);
+    if (record?.credentialExpiresAt !== undefined && record.credentialExpiresAt >= expiredBefore) return;
     try {
       await deps.management.send(new DeleteConnectionCommand({ ConnectionId: connectionId }));
     } catch (error) {

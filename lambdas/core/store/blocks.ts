@@ -15,13 +15,17 @@ export type AddBlockOutcome =
   | { readonly outcome: 'added' | 'already'; readonly count: number }
   | { readonly outcome: 'limit' };
 
-/** True when `userId` blocks `senderId`: one GetItem, the check on every direct message. */
+/**
+ * True when `userId` blocks `senderId`: one GetItem, the check on every direct message. Strongly
+ * consistent, so that a send right after the `block` reply is already dropped.
+ */
 export async function isBlocked(deps: TableDeps, userId: string, senderId: string): Promise<boolean> {
   const { Item } = await deps.db.send(
     new GetCommand({
       TableName: deps.config.TABLE_NAME,
       Key: keys.block(userId, senderId),
       ProjectionExpression: 'pk',
+      ConsistentRead: true,
     }),
   );
   return Item !== undefined;

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { TableDeps } from '../deps.ts';
 import { AppError, isConditionFailed } from '../errors.ts';
 import { newMessageId } from '../ids.ts';
@@ -271,6 +271,32 @@ export async function releaseIdempotencyKey(
 ): Promise<void> {
   try {
     await updateAsOwner(deps, scope, key, owner, 'SET leaseUntil = :zero', { ':zero': 0 }, true);
+  } catch {
+    // The lease runs out by itself.
+  }
+}
+
+/**
+ * Deletes a key this attempt owns and refused to act on (the send was refused before it stored
+ * anything), so that a refusal leaves nothing behind and a later retry starts afresh. Best
+ * effort: a key left pending is released by its lease.
+ */
+export async function forgetIdempotencyKey(
+  deps: TableDeps,
+  scope: IdempotencyScope,
+  key: string,
+  owner: string,
+): Promise<void> {
+  try {
+    await deps.db.send(
+      new DeleteCommand({
+        TableName: deps.config.TABLE_NAME,
+        Key: itemKey(scope, key),
+        ConditionExpression: '#owner = :owner AND #status = :pending',
+        ExpressionAttributeNames: { '#owner': 'owner', '#status': 'status' },
+        ExpressionAttributeValues: { ':owner': owner, ':pending': 'pending' },
+      }),
+    );
   } catch {
     // The lease runs out by itself.
   }

@@ -108,4 +108,23 @@ describe('Inbox share per sender, in a small inbox', () => {
     expect((await inboxOf(small, 'vic6')).share('spam6')).toEqual({ counted: 5, held: 5 });
     await spam.close();
   });
+
+  it('answers a retry of the send that filled the share with its first result, and refuses a new one writing nothing', async () => {
+    const sender = await small.connect('retry5');
+    const ids: string[] = [];
+    for (let i = 0; i < 5; i += 1) {
+      const answer = await request(sender, { action: 'send', to: 'vic-retry', data: i, id: `k${i}` });
+      expect(answer.type).toBe('reply');
+      ids.push(String((answer.result as { messageId: string }).messageId));
+    }
+    // Its reply lost, the client retries the fifth: the message is stored, so it is answered.
+    const retried = await request(sender, { action: 'send', to: 'vic-retry', data: 4, id: 'k4' });
+    expect(retried).toMatchObject({ type: 'reply', result: { messageId: ids[4] } });
+    const refused = await request(sender, { action: 'send', to: 'vic-retry', data: 5, id: 'k5' });
+    expect(refused).toMatchObject({ type: 'error', code: 'INBOX_FULL' });
+    // Nothing of the refused send is kept, its idempotency key included.
+    expect(await itemsWithPrefix(small.db, small.endpoints.tableName, 'IDEM#retry5#send#k5')).toHaveLength(0);
+    expect((await inboxOf(small, 'vic-retry')).entries).toHaveLength(5);
+    await sender.close();
+  });
 });
