@@ -292,14 +292,29 @@ export async function forgetIdempotencyKey(
       new DeleteCommand({
         TableName: deps.config.TABLE_NAME,
         Key: itemKey(scope, key),
-        ConditionExpression: '#owner = :owner AND #status = :pending',
-        ExpressionAttributeNames: { '#owner': 'owner', '#status': 'status' },
-        ExpressionAttributeValues: { ':owner': owner, ':pending': 'pending' },
+        ...ownedBy(owner, true),
       }),
     );
   } catch {
     // The lease runs out by itself.
   }
+}
+
+/**
+ * The condition that `owner` still holds the key (and, with `pendingOnly`, that it is not done),
+ * with the names and values it needs and any `values` the caller's expression adds.
+ */
+function ownedBy(owner: string, pendingOnly: boolean, values: Record<string, unknown> = {}) {
+  return {
+    ConditionExpression: pendingOnly ? '#owner = :owner AND #status = :pending' : '#owner = :owner',
+    // Every caller names `#status`: in the condition, or (completing) in its update.
+    ExpressionAttributeNames: { '#owner': 'owner', '#status': 'status' },
+    ExpressionAttributeValues: {
+      ...values,
+      ':owner': owner,
+      ...(pendingOnly ? { ':pending': 'pending' } : {}),
+    },
+  };
 }
 
 /**
@@ -321,13 +336,7 @@ async function updateAsOwner(
         TableName: deps.config.TABLE_NAME,
         Key: itemKey(scope, key),
         UpdateExpression: update,
-        ConditionExpression: pendingOnly ? '#owner = :owner AND #status = :pending' : '#owner = :owner',
-        ExpressionAttributeNames: { '#owner': 'owner', '#status': 'status' },
-        ExpressionAttributeValues: {
-          ...values,
-          ':owner': owner,
-          ...(pendingOnly ? { ':pending': 'pending' } : {}),
-        },
+        ...ownedBy(owner, pendingOnly, values),
       }),
     );
     return true;

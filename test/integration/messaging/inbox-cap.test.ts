@@ -1,13 +1,13 @@
 import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestRuntime, type TestRuntime } from '../../helpers/runtime.ts';
-import { type Frame, sleep, type TestSocket } from '../../helpers/socket.ts';
+import type { Frame, TestSocket } from '../../helpers/socket.ts';
 import { itemsWithPrefix } from '../../helpers/table.ts';
 import { api } from '../http/http-fixtures.ts';
+import { inboxOf, request, send, unlimited } from './inbox-fixtures.ts';
 
 // The defaults: INBOX_MAX 1000, INBOX_MAX_PER_SENDER 100 (inbox-share.test.ts has small ones).
 let rt: TestRuntime;
-const unlimited = { RATE_LIMIT_PER_SECOND: '1000', RATE_LIMIT_BURST: '1000' };
 
 let spam: TestSocket;
 
@@ -27,28 +27,6 @@ afterAll(async () => {
   await spam?.close();
   await rt?.stop();
 });
-
-const inboxOf = async (runtime: TestRuntime, userId: string) => {
-  const items = await itemsWithPrefix(runtime.db, runtime.endpoints.tableName, `INBOX#${userId}`);
-  const entries = items.filter((i) => String(i.sk).startsWith('MSG#'));
-  /** The sender's count item, and how many entries of the sender the inbox really holds. */
-  const share = (sender: string) => ({
-    counted: items.find((i) => i.sk === `FROM#${sender}`)?.count,
-    held: entries.filter((i) => i.sender === sender).length,
-  });
-  return { entries, share };
-};
-
-/** A request (a loaded machine may take seconds), retried while a rate limit says to wait. */
-async function request(socket: TestSocket, frame: Record<string, unknown>): Promise<Frame> {
-  for (;;) {
-    const answer = await socket.request(frame, 30_000);
-    if (answer.code !== 'RATE_LIMITED') return answer;
-    await sleep(Number(answer.retryAfterMs ?? 50));
-  }
-}
-
-const send = (socket: TestSocket, to: string, data: unknown) => request(socket, { action: 'send', to, data });
 
 describe('Inbox share per sender, at the default 100', () => {
   it('answers INBOX_FULL to the 101st unacknowledged send and writes nothing', async () => {

@@ -1,14 +1,12 @@
-import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestRuntime, type TestRuntime } from '../../helpers/runtime.ts';
-import { type Frame, sleep, type TestSocket } from '../../helpers/socket.ts';
+import type { Frame, TestSocket } from '../../helpers/socket.ts';
 import { itemsWithPrefix } from '../../helpers/table.ts';
-import { api } from '../http/http-fixtures.ts';
+import { inboxOf, request, send, unlimited } from './inbox-fixtures.ts';
 
 // An inbox of 12 with 5 per sender, where one sender without a share would push everyone
 // else's messages out (inbox-cap.test.ts runs the defaults).
 let small: TestRuntime;
-const unlimited = { RATE_LIMIT_PER_SECOND: '1000', RATE_LIMIT_BURST: '1000' };
 
 beforeAll(async () => {
   small = await startTestRuntime({
@@ -17,28 +15,8 @@ beforeAll(async () => {
 });
 afterAll(() => small?.stop());
 
-const inboxOf = async (runtime: TestRuntime, userId: string) => {
-  const items = await itemsWithPrefix(runtime.db, runtime.endpoints.tableName, `INBOX#${userId}`);
-  const entries = items.filter((i) => String(i.sk).startsWith('MSG#'));
-  /** The sender's count item, and how many entries of the sender the inbox really holds. */
-  const share = (sender: string) => ({
-    counted: items.find((i) => i.sk === `FROM#${sender}`)?.count,
-    held: entries.filter((i) => i.sender === sender).length,
-  });
-  return { entries, share };
-};
-
-/** A request (a loaded machine may take seconds), retried while a rate limit says to wait. */
-async function request(socket: TestSocket, frame: Record<string, unknown>): Promise<Frame> {
-  for (;;) {
-    const answer = await socket.request(frame, 30_000);
-    if (answer.code !== 'RATE_LIMITED') return answer;
-    await sleep(Number(answer.retryAfterMs ?? 50));
-  }
-}
-
 /** `count` sends, ten at a time (a multiple of ten never crosses a cap of 100 mid-batch). */
-async function sendMany(socket: TestSocket, to: string, count: number, label: string): Promise<Frame[]> {
+async function _sendMany(socket: TestSocket, to: string, count: number, label: string): Promise<Frame[]> {
   const answers: Frame[] = [];
   for (let i = 0; i < count; i += 10) {
     const batch = Array.from({ length: Math.min(10, count - i) }, (_, j) =>
@@ -48,8 +26,6 @@ async function sendMany(socket: TestSocket, to: string, count: number, label: st
   }
   return answers;
 }
-
-const send = (socket: TestSocket, to: string, data: unknown) => request(socket, { action: 'send', to, data });
 
 describe('Inbox share per sender, in a small inbox', () => {
   it('keeps the messages of other senders when one sender sends past its share', async () => {
