@@ -1,4 +1,4 @@
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdir, rename, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { type FunctionName, functions, httpApi, queues, schedules, websocketApi } from '../lib/manifest.ts';
@@ -267,10 +267,10 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
     };
     if (options.writeEndpointsFile) {
       await mkdir(path.join(rootDir, '.local'), { recursive: true });
-      await writeFile(
-        path.join(rootDir, '.local', 'endpoints.json'),
-        `${JSON.stringify(endpoints, null, 2)}\n`,
-      );
+      // Written aside and renamed: tools that poll for the file never read half of it.
+      const file = path.join(rootDir, '.local', 'endpoints.json');
+      await writeFile(`${file}.${process.pid}.tmp`, `${JSON.stringify(endpoints, null, 2)}\n`);
+      await rename(`${file}.${process.pid}.tmp`, file);
     }
     const sqsStats = () => ('stats' in sqs ? sqs.stats() : {});
     const dynamodbPid = 'pid' in dynamodb ? dynamodb.pid : undefined;

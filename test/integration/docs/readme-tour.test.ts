@@ -106,8 +106,15 @@ describe.skipIf(missing.length > 0)('README: Try it', () => {
     const deadline = Date.now() + 60_000;
     let endpoints: { websocket?: string } | undefined;
     while (!endpoints && !exited && Date.now() < deadline) {
+      // Not there yet, or (from a runtime that writes it in place) not whole yet: try again.
       endpoints = await readFile(file, 'utf8').then(
-        (text) => JSON.parse(text),
+        (text) => {
+          try {
+            return JSON.parse(text);
+          } catch {
+            return undefined;
+          }
+        },
         () => undefined,
       );
       if (!endpoints) await new Promise((r) => setTimeout(r, 200));
