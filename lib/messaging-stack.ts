@@ -66,6 +66,8 @@ export class MessagingStack extends Stack {
     const targets = { table, queues: queues.queues, management: webSocket, tokenAuth };
     for (const [name, spec] of Object.entries(functionSpecs) as [FunctionName, FunctionSpec][]) {
       bindUses(functions[name], spec.uses, targets);
+      // The `stage` dimension of every metric (lambdas/core/metrics.ts).
+      functions[name].addEnvironment('STAGE', props.stage);
     }
     new Triggers(this, 'Triggers', {
       functions,

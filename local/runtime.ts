@@ -220,6 +220,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
       DELIVERIES_DLQ_URL: queueUrls.deliveries.dlqUrl,
       MANAGEMENT_ENDPOINT: gateway.managementEndpoint,
       JWT_SECRET: options.jwtSecret ?? localDefaults.jwtSecret,
+      STAGE: stage,
       POWERTOOLS_DEV: 'true',
       POWERTOOLS_LOG_LEVEL: process.env.POWERTOOLS_LOG_LEVEL ?? 'WARN',
       POWERTOOLS_METRICS_DISABLED: 'true',

@@ -5,7 +5,7 @@ import { getDeps } from './clients.ts';
 import type { Deps } from './deps.ts';
 import { AppError, isAppError } from './errors.ts';
 import { logger } from './logger.ts';
-import { count, flushMetrics } from './metrics.ts';
+import { count, flushMetrics, observe } from './metrics.ts';
 import { consumeUserCap } from './store/rate-limits.ts';
 
 export interface HttpOutcome {
@@ -39,14 +39,18 @@ const retryAfterOf = (error: AppError): Record<string, string> => {
 export function httpRoute(run: HttpHandler) {
   return async (event: APIGatewayProxyEventV2): Promise<APIGatewayProxyStructuredResultV2> => {
     const deps = getDeps();
+    const started = Date.now();
+    let status = 500;
     try {
       const outcome = await run(event, deps);
-      return json(outcome.status ?? 200, outcome.body);
+      status = outcome.status ?? 200;
+      return json(status, outcome.body);
     } catch (error) {
-      count('HttpErrors');
       if (isAppError(error)) {
+        if (error.code === 'RATE_LIMITED') count('RateLimited');
         const body: HttpErrorBody = { error: { code: error.code, message: error.message } };
-        return json(httpStatusOf[error.code], body, retryAfterOf(error));
+        status = httpStatusOf[error.code];
+        return json(status, body, retryAfterOf(error));
       }
       const correlationId = event.requestContext.requestId;
       count('InternalErrors');
@@ -54,8 +58,12 @@ export function httpRoute(run: HttpHandler) {
       const body: HttpErrorBody = {
         error: { code: 'INTERNAL', message: internalErrorMessage(correlationId) },
       };
-      return json(httpStatusOf.INTERNAL, body);
+      status = httpStatusOf.INTERNAL;
+      return json(status, body);
     } finally {
+      const dimensions = { route: event.routeKey, status: String(status) };
+      count('HttpRequests', 1, dimensions);
+      observe('HttpLatency', Date.now() - started, dimensions);
       flushMetrics();
     }
   };

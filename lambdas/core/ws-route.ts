@@ -7,7 +7,7 @@ import { getDeps } from './clients.ts';
 import type { Deps } from './deps.ts';
 import { AppError, isAppError } from './errors.ts';
 import { logger } from './logger.ts';
-import { count, flushMetrics } from './metrics.ts';
+import { count, flushMetrics, observe } from './metrics.ts';
 import { assertCredentialCurrent } from './services/credentials.ts';
 import { consumeFrameBudget, consumePingBudget } from './store/rate-limits.ts';
 import { type Caller, callerOf, type WebSocketEvent, type WebSocketResult } from './ws-event.ts';
@@ -35,8 +35,10 @@ export function wsRoute<S extends z.ZodMiniType>(schema: S, run: RouteHandler<z.
   // Lambda calls handler(event, context, callback): dependencies cannot ride on a parameter.
   return async (event: WebSocketEvent): Promise<WebSocketResult> => {
     const deps = getDeps();
+    const started = Date.now();
     const raw = parseJson(event.body);
     const ref = refOf(raw);
+    let outcome = 'ok';
     try {
       const caller = callerOf(event);
       const parsed = schema.safeParse(raw);
@@ -44,13 +46,15 @@ export function wsRoute<S extends z.ZodMiniType>(schema: S, run: RouteHandler<z.
       await enforceFrameBudget(deps, caller.userId, event.requestContext.routeKey, parsed.success);
       await assertCredentialCurrent(deps, caller, event.requestContext.routeKey);
       if (!parsed.success) throw new AppError('BAD_REQUEST', describeIssues(parsed.error));
-      const outcome = await run(parsed.data, caller, deps);
-      if (ref !== null) return ok(replyFrame(ref, outcome.result ?? {}));
-      return ok(outcome.unsolicited);
+      const answer = await run(parsed.data, caller, deps);
+      if (ref !== null) return ok(replyFrame(ref, answer.result ?? {}));
+      return ok(answer.unsolicited);
     } catch (error) {
-      return ok(toErrorFrame(error, ref, event.requestContext.requestId));
+      const frame = toErrorFrame(error, ref, event.requestContext.requestId);
+      outcome = frame.code;
+      return ok(frame);
     } finally {
-      flushMetrics();
+      countFrame(event.requestContext.routeKey, outcome, started);
     }
   };
 }
@@ -79,9 +83,15 @@ export async function enforceFrameBudget(
   }
 }
 
+/** Counts one answered frame by action and outcome (`ok` or the error code) with its latency, and flushes. */
+export function countFrame(action: string, outcome: string, started: number): void {
+  count('Frames', 1, { action, outcome });
+  observe('FrameLatency', Date.now() - started, { action, outcome });
+  flushMetrics();
+}
+
 /** Maps any failure to an error frame; unexpected ones are logged with a correlation id. */
 export function toErrorFrame(error: unknown, ref: string | null, correlationId: string) {
-  count('FrameErrors');
   if (isAppError(error)) {
     if (error.code === 'RATE_LIMITED') count('RateLimited');
     return errorFrame(ref, error.code, error.message, rateLimitExtra(error));

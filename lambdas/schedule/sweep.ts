@@ -17,7 +17,8 @@ export const handler = async (_event: ScheduledEvent, context?: Context): Promis
   const deadline = remaining === undefined ? undefined : deps.now() + Math.max(0, remaining - reserveMs);
   const report = await sweepConnections(deps, { deadline });
   const expired = await closeExpiredConnections(deps, { deadline });
-  count('ConnectionsSwept', report.pruned + expired.closed);
+  count('ConnectionsSwept', report.pruned, { reason: 'stale' });
+  count('ConnectionsSwept', expired.closed, { reason: 'expired' });
   flushMetrics();
   logger.info(
     `Sweep: checked ${report.checked}, pruned ${report.pruned}, alive ${report.alive}, failed ${report.failed}${report.complete ? '' : ', stopped at deadline'}`,

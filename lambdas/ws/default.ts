@@ -2,9 +2,8 @@ import { actions } from '../../lib/manifest.ts';
 import type { ErrorCode } from '../../protocol/errors.ts';
 import { errorFrame } from '../../protocol/server-frames.ts';
 import { getDeps } from '../core/clients.ts';
-import { flushMetrics } from '../core/metrics.ts';
 import { callerOf, type WebSocketEvent, type WebSocketResult } from '../core/ws-event.ts';
-import { enforceFrameBudget, parseJson, refOf, toErrorFrame } from '../core/ws-route.ts';
+import { countFrame, enforceFrameBudget, parseJson, refOf, toErrorFrame } from '../core/ws-route.ts';
 
 /**
  * `$default`: frames no route took, which are frames that are not JSON or name no known action.
@@ -12,15 +11,17 @@ import { enforceFrameBudget, parseJson, refOf, toErrorFrame } from '../core/ws-r
  * RATE_LIMITED instead.
  */
 export const handler = async (event: WebSocketEvent): Promise<WebSocketResult> => {
+  const started = Date.now();
   const frame = parseJson(event.body);
   const ref = refOf(frame);
-  const reply = (body: unknown) => ({ statusCode: 200, body: JSON.stringify(body) });
+  const reply = (body: { code: ErrorCode }) => {
+    countFrame('$default', body.code, started);
+    return { statusCode: 200, body: JSON.stringify(body) };
+  };
   try {
     await enforceFrameBudget(getDeps(), callerOf(event).userId, '$default', false);
   } catch (error) {
-    const answer = reply(toErrorFrame(error, ref, event.requestContext.requestId));
-    flushMetrics();
-    return answer;
+    return reply(toErrorFrame(error, ref, event.requestContext.requestId));
   }
   const refuse = (code: ErrorCode, message: string) => reply(errorFrame(ref, code, message));
   if (frame === undefined) return refuse('BAD_REQUEST', 'Frame is not JSON');

@@ -14,7 +14,7 @@ export async function deadLetter(
   record: { body: string; messageId: string },
   reason: string,
 ): Promise<void> {
-  count('DeadLettered');
+  count('DeadLettered', 1, { queue: queueNameOf(queueUrl) });
   logger.warn('Record moved to the dead-letter queue', { messageId: record.messageId, reason });
   await deps.sqs.send(
     new SendMessageCommand({
@@ -26,4 +26,10 @@ export async function deadLetter(
       },
     }),
   );
+}
+
+/** `deliveries` or `notifications`: the dead-letter queue's manifest queue, from its URL's name. */
+function queueNameOf(queueUrl: string): string {
+  const name = queueUrl.slice(queueUrl.lastIndexOf('/') + 1).toLowerCase();
+  return name.includes('notification') ? 'notifications' : name.includes('deliver') ? 'deliveries' : 'other';
 }

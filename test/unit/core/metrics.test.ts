@@ -5,6 +5,7 @@ import type { WebSocketEvent } from '../../../lambdas/core/ws-event.ts';
 process.env.POWERTOOLS_METRICS_DISABLED = 'false';
 process.env.POWERTOOLS_METRICS_NAMESPACE = 'WaveletTest';
 process.env.POWERTOOLS_SERVICE_NAME = 'wavelet';
+process.env.STAGE = 'test';
 // The one variable a function needs at cold start; this route reaches no table.
 process.env.TABLE_NAME = 'table';
 
@@ -49,17 +50,29 @@ async function emfLinesOf(run: () => Promise<unknown>) {
 }
 
 describe('Metrics: route errors', () => {
-  it('writes a FrameErrors count in embedded metric format for a bad frame', async () => {
+  it('writes a Frames count with the error code and a latency in embedded metric format for a bad frame', async () => {
     const emf = await emfLinesOf(() => handler(event('{"action":"ping","ref":7}')));
     expect(emf).toHaveLength(1);
     const [line] = emf;
-    expect(line?._aws.CloudWatchMetrics[0]?.Namespace).toBe('WaveletTest');
-    expect(line?._aws.CloudWatchMetrics[0]?.Metrics.map((m) => m.Name)).toEqual(['FrameErrors']);
-    expect(line?.FrameErrors).toBe(1);
+    const [directive] = line?._aws.CloudWatchMetrics ?? [];
+    expect(directive?.Namespace).toBe('WaveletTest');
+    expect(directive?.Metrics).toEqual([
+      { Name: 'Frames', Unit: 'Count' },
+      { Name: 'FrameLatency', Unit: 'Milliseconds' },
+    ]);
+    expect(line).toMatchObject({
+      Frames: 1,
+      action: 'ping',
+      outcome: 'BAD_REQUEST',
+      stage: 'test',
+      service: 'wavelet',
+    });
+    expect(typeof line?.FrameLatency).toBe('number');
   });
 
-  it('writes no metric line for a frame that succeeds', async () => {
+  it('counts a frame that succeeds as outcome ok', async () => {
     const emf = await emfLinesOf(() => handler(event('{"action":"ping","ref":"a"}')));
-    expect(emf).toHaveLength(0);
+    expect(emf).toHaveLength(1);
+    expect(emf[0]).toMatchObject({ Frames: 1, action: 'ping', outcome: 'ok' });
   });
 });

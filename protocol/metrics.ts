@@ -1,0 +1,123 @@
+/**
+ * The metrics every function emits, in CloudWatch embedded metric format (EMF), and what the
+ * local runtime serves from them at `GET /metrics` (Prometheus text, `wavelet_` prefix). One
+ * catalog for the three readers: the functions (`lambdas/core/metrics.ts`), the local runtime's
+ * registry and dashboard, and the CloudWatch dashboard and alarms of the stack.
+ *
+ * Every metric also carries the dimensions `service` (Powertools' service name) and `stage`.
+ *
+ * Kinds:
+ * - `counter` (EMF unit `Count`): Prometheus `wavelet_{snake_name}_total`.
+ * - `timing` (EMF unit `Milliseconds`): a Prometheus histogram `wavelet_{snake_name}_ms`.
+ * - `size` (EMF unit `None`): a value per event (recipients of one fan-out, entries of one
+ *   inbox); a Prometheus histogram `wavelet_{snake_name}`.
+ */
+export const metricCatalog = {
+  ConnectionsOpened: {
+    kind: 'counter',
+    dimensions: [],
+    help: 'WebSocket connections accepted ($connect)',
+  },
+  ConnectionsClosed: {
+    kind: 'counter',
+    dimensions: [],
+    help: 'WebSocket connections closed ($disconnect)',
+  },
+  Frames: {
+    kind: 'counter',
+    dimensions: ['action', 'outcome'],
+    help: 'Client frames by action and outcome (ok, or the error code answered)',
+  },
+  FrameLatency: {
+    kind: 'timing',
+    dimensions: ['action', 'outcome'],
+    help: 'Time a route function took to answer a frame',
+  },
+  HttpRequests: {
+    kind: 'counter',
+    dimensions: ['route', 'status'],
+    help: 'HTTP API requests by route key and status code',
+  },
+  HttpLatency: {
+    kind: 'timing',
+    dimensions: ['route', 'status'],
+    help: 'Time an HTTP API function took to answer',
+  },
+  Deliveries: {
+    kind: 'counter',
+    dimensions: ['outcome'],
+    help: 'Posts to connections by outcome: ok, gone, retried, handed_off, rejected',
+  },
+  FanoutRecipients: {
+    kind: 'size',
+    dimensions: ['kind'],
+    help: 'Connections one fan-out addressed, by kind (room, user, broadcast)',
+  },
+  FanoutDuration: {
+    kind: 'timing',
+    dimensions: ['kind'],
+    help: 'Time one fan-out took, by kind',
+  },
+  InboxDepth: {
+    kind: 'size',
+    dimensions: [],
+    help: 'Inbox entries waiting when a client syncs',
+  },
+  Notifications: {
+    kind: 'counter',
+    dimensions: ['outcome'],
+    help: 'Queue notifications by outcome: delivered, stored, rejected, dead_lettered, retried',
+  },
+  RateLimited: {
+    kind: 'counter',
+    dimensions: [],
+    help: 'Frames and HTTP requests refused with RATE_LIMITED',
+  },
+  InternalErrors: {
+    kind: 'counter',
+    dimensions: [],
+    help: 'Unexpected failures, answered INTERNAL and logged with a correlation id',
+  },
+  DeadLettered: {
+    kind: 'counter',
+    dimensions: ['queue'],
+    help: 'Queue records moved to a dead-letter queue with their reason',
+  },
+  ConnectionsSwept: {
+    kind: 'counter',
+    dimensions: ['reason'],
+    help: 'Connections the sweeper closed, by reason (stale, expired)',
+  },
+} as const satisfies Record<string, MetricDefinition>;
+
+export interface MetricDefinition {
+  readonly kind: MetricKind;
+  /** Dimensions besides `service` and `stage`, in this order. */
+  readonly dimensions: readonly string[];
+  /** One line for Prometheus `# HELP` and the dashboard. */
+  readonly help: string;
+}
+
+export type MetricKind = 'counter' | 'timing' | 'size';
+
+export type MetricName = keyof typeof metricCatalog;
+
+/** The dimension values a metric takes, by name. */
+export type DimensionsOf<N extends MetricName> = Readonly<
+  Record<(typeof metricCatalog)[N]['dimensions'][number], string>
+>;
+
+/** The EMF unit of each kind. */
+export const emfUnitOf: Readonly<Record<MetricKind, 'Count' | 'Milliseconds' | 'None'>> = {
+  counter: 'Count',
+  timing: 'Milliseconds',
+  size: 'None',
+};
+
+/** Dimensions every metric carries besides its own. */
+export const commonDimensions = ['service', 'stage'] as const;
+
+/** `FanoutRecipients` to `wavelet_fanout_recipients` (the Prometheus base name, before suffixes). */
+export function prometheusNameOf(name: string): string {
+  return `wavelet_${name.replace(/([a-z0-9])([A-Z])/g, '$1_$2').toLowerCase()}`;
+}
