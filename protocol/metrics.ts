@@ -18,10 +18,25 @@ export const metricCatalog = {
     dimensions: [],
     help: 'WebSocket connections accepted ($connect)',
   },
+  ConnectLatency: {
+    kind: 'timing',
+    dimensions: [],
+    help: 'Time the $connect function took to record a connection',
+  },
+  Authorizations: {
+    kind: 'counter',
+    dimensions: ['outcome'],
+    help: 'Handshakes the $connect authorizer decided, by outcome: allowed, denied (no, bad, expired or used credential), error (unexpected failure)',
+  },
+  AuthorizerLatency: {
+    kind: 'timing',
+    dimensions: ['outcome'],
+    help: 'Time the $connect authorizer took to decide, by outcome',
+  },
   ConnectionsClosed: {
     kind: 'counter',
     dimensions: [],
-    help: 'WebSocket connections closed ($disconnect)',
+    help: 'WebSocket connections closed ($disconnect events; the sweeper counts the ones that never came)',
   },
   Frames: {
     kind: 'counter',
@@ -46,27 +61,32 @@ export const metricCatalog = {
   Deliveries: {
     kind: 'counter',
     dimensions: ['outcome'],
-    help: 'Posts to connections by outcome: ok, gone, retried, handed_off, rejected',
+    help: 'Frames posted to connections, one outcome per frame and connection: ok, gone (410, record removed), rejected (403, 413), handed_off (retries ran out, queued again), abandoned (retries ran out, not queued: in-order posts or after five hand-offs); plus retried per retry of a post',
   },
   FanoutRecipients: {
     kind: 'size',
     dimensions: ['kind'],
-    help: 'Connections one fan-out addressed, by kind (room, user, broadcast)',
+    help: 'Connections one fan-out addressed, by kind: room (its subscribers), user (the connections of the users of a notification or direct message), broadcast (one scan segment)',
   },
   FanoutDuration: {
     kind: 'timing',
     dimensions: ['kind'],
-    help: 'Time one fan-out took, by kind',
+    help: 'Time one fan-out took to post inline or hand its shards to the queue, by kind',
   },
   InboxDepth: {
     kind: 'size',
     dimensions: [],
-    help: 'Inbox entries waiting when a client syncs',
+    help: 'Inbox entries waiting when a client syncs (at most the sync limit, 100 by default)',
   },
   Notifications: {
     kind: 'counter',
     dimensions: ['outcome'],
-    help: 'Queue notifications by outcome: delivered, stored, rejected, dead_lettered, retried',
+    help: 'Notifications the queue consumer handled, by outcome: stored (inbox entries written and delivered inline), sharded (users handed to the deliveries queue in shards), broadcast (scan segments queued), repeated (an id already published), dead_lettered (invalid, moved with its reason), retried (failed, the record comes back)',
+  },
+  NotificationLatency: {
+    kind: 'timing',
+    dimensions: ['outcome'],
+    help: 'Time the queue consumer took over one notification record, by outcome',
   },
   RateLimited: {
     kind: 'counter',
@@ -76,7 +96,7 @@ export const metricCatalog = {
   InternalErrors: {
     kind: 'counter',
     dimensions: [],
-    help: 'Unexpected failures, answered INTERNAL and logged with a correlation id',
+    help: 'Unexpected failures, logged: answered INTERNAL with a correlation id (routes), or caught in the authorizer, $connect, $disconnect, a queue record that comes back, the sweeper, or a best-effort step (an announcement, a delivery after the message was stored)',
   },
   DeadLettered: {
     kind: 'counter',

@@ -4,9 +4,9 @@ import type { HttpErrorBody } from '../../protocol/http-responses.ts';
 import { getDeps } from './clients.ts';
 import type { Deps } from './deps.ts';
 import { AppError, isAppError } from './errors.ts';
-import { logger } from './logger.ts';
 import { count, flushMetrics, observe } from './metrics.ts';
 import { consumeUserCap } from './store/rate-limits.ts';
+import { reportUnexpected } from './unexpected.ts';
 
 export interface HttpOutcome {
   readonly status?: number;
@@ -53,8 +53,7 @@ export function httpRoute(run: HttpHandler) {
         return json(status, body, retryAfterOf(error));
       }
       const correlationId = event.requestContext.requestId;
-      count('InternalErrors');
-      logger.error('Unexpected failure', { correlationId, error: error as Error });
+      reportUnexpected('Unexpected failure', correlationId, error);
       const body: HttpErrorBody = {
         error: { code: 'INTERNAL', message: internalErrorMessage(correlationId) },
       };

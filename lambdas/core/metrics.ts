@@ -7,6 +7,34 @@ import {
   metricCatalog,
 } from '../../protocol/metrics.ts';
 
+/** What the metrics read from the environment, once per container (STYLE rule 2). */
+export interface MetricsSettings {
+  /** POWERTOOLS_METRICS_NAMESPACE. @default 'Wavelet' */
+  readonly namespace: string;
+  /** POWERTOOLS_SERVICE_NAME, the `service` dimension. @default 'wavelet' */
+  readonly service: string;
+  /** STAGE, the `stage` dimension. @default 'dev' */
+  readonly stage: string;
+  /** POWERTOOLS_METRICS_DISABLED, read as Powertools reads it (`true`, `1`, `yes`, `on`, …). @default false */
+  readonly disabled: boolean;
+}
+
+const truthy = new Set(['1', 'y', 'yes', 't', 'true', 'on']);
+
+/** The settings `env` gives; what this module reads at cold start. */
+export function metricsSettingsOf(env: Readonly<Record<string, string | undefined>>): MetricsSettings {
+  return {
+    namespace: env.POWERTOOLS_METRICS_NAMESPACE || 'Wavelet',
+    service: env.POWERTOOLS_SERVICE_NAME || 'wavelet',
+    stage: env.STAGE || 'dev',
+    disabled: truthy.has((env.POWERTOOLS_METRICS_DISABLED ?? '').trim().toLowerCase()),
+  };
+}
+
+// Read when the module loads, which is the container's cold start: the same for every
+// invocation after it. The local runtime sets its environment before it loads any function.
+const settings = metricsSettingsOf(process.env);
+
 /**
  * What this invocation measured, grouped by dimension values: one EMF document per group, since
  * every metric of a document carries all of its dimensions. A container runs one invocation at a
@@ -14,12 +42,16 @@ import {
  */
 const buffer = new Map<string, { dimensions: Record<string, string>; values: Map<MetricName, number[]> }>();
 
-/** Powertools keeps at most 100 values of one metric in a document. */
-const MAX_VALUES_PER_DOCUMENT = 100;
+/**
+ * Values of one metric per document. Powertools keeps at most 100, and when a metric reaches
+ * 100 it publishes the document itself, to standard output, past the sink: so one fewer.
+ */
+const MAX_VALUES_PER_DOCUMENT = 99;
 
 /**
  * Where the local runtime takes EMF lines instead of standard output (it parses them into
  * `GET /metrics`). A global, not an import: the local runtime never imports function code.
+ * Read at each flush, so a sink installed after the function loaded still gets its lines.
  */
 export const metricsSinkSymbol = Symbol.for('wavelet.metrics.sink');
 
@@ -64,22 +96,23 @@ function record(name: MetricName, value: number, dimensions: Readonly<Record<str
 }
 
 /**
- * Writes what this invocation measured, one EMF line per dimension group (namespace and service
- * from POWERTOOLS_METRICS_NAMESPACE and POWERTOOLS_SERVICE_NAME, `stage` from STAGE), and empties
- * the buffer. POWERTOOLS_METRICS_DISABLED=true drops them.
+ * Writes what this invocation measured, one EMF line per dimension group (and per 99 values of
+ * a metric), with the namespace, `service` and `stage` read at cold start, and empties the
+ * buffer. POWERTOOLS_METRICS_DISABLED=true drops them. Every entry point calls it once per
+ * invocation, also when the invocation throws ({@link flushingMetrics}).
  */
 export function flushMetrics(): void {
   if (buffer.size === 0) return;
   const groups = [...buffer.values()];
   buffer.clear();
-  if (process.env.POWERTOOLS_METRICS_DISABLED === 'true') return;
+  if (settings.disabled) return;
   const sink = sinkOf();
-  const stage = process.env.STAGE || 'dev';
   for (const group of groups) {
     for (let chunk = 0; ; chunk++) {
       const document = new Metrics({
-        namespace: process.env.POWERTOOLS_METRICS_NAMESPACE || 'Wavelet',
-        defaultDimensions: { stage, ...group.dimensions },
+        namespace: settings.namespace,
+        serviceName: settings.service,
+        defaultDimensions: { stage: settings.stage, ...group.dimensions },
       });
       let added = false;
       for (const [name, values] of group.values) {
@@ -97,4 +130,21 @@ export function flushMetrics(): void {
       document.clearMetrics();
     }
   }
+}
+
+/**
+ * Wraps an entry point (authorizer, `$connect`, a queue consumer, the sweeper) so that it
+ * flushes its metrics once per invocation, whether it returns or throws.
+ *
+ * @example
+ * export const handler = flushingMetrics(async (event: ScheduledEvent) => sweep(event));
+ */
+export function flushingMetrics<A extends unknown[], R>(handler: (...args: A) => Promise<R>) {
+  return async (...args: A): Promise<R> => {
+    try {
+      return await handler(...args);
+    } finally {
+      flushMetrics();
+    }
+  };
 }

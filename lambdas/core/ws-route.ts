@@ -6,10 +6,10 @@ import { errorFrame, replyFrame } from '../../protocol/server-frames.ts';
 import { getDeps } from './clients.ts';
 import type { Deps } from './deps.ts';
 import { AppError, isAppError } from './errors.ts';
-import { logger } from './logger.ts';
 import { count, flushMetrics, observe } from './metrics.ts';
 import { assertCredentialCurrent } from './services/credentials.ts';
 import { consumeFrameBudget, consumePingBudget } from './store/rate-limits.ts';
+import { reportUnexpected } from './unexpected.ts';
 import { type Caller, callerOf, type WebSocketEvent, type WebSocketResult } from './ws-event.ts';
 
 /** What a route's service call returns: the reply `result`, and optionally a frame for ref-less frames. */
@@ -96,8 +96,7 @@ export function toErrorFrame(error: unknown, ref: string | null, correlationId: 
     if (error.code === 'RATE_LIMITED') count('RateLimited');
     return errorFrame(ref, error.code, error.message, rateLimitExtra(error));
   }
-  count('InternalErrors');
-  logger.error('Unexpected failure', { correlationId, error: error as Error });
+  reportUnexpected('Unexpected failure', correlationId, error);
   return errorFrame(ref, 'INTERNAL', internalErrorMessage(correlationId));
 }
 

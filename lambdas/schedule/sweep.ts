@@ -1,25 +1,35 @@
 import type { Context, ScheduledEvent } from 'aws-lambda';
 import { getDeps } from '../core/clients.ts';
 import { logger } from '../core/logger.ts';
-import { count, flushMetrics } from '../core/metrics.ts';
+import { count, flushingMetrics } from '../core/metrics.ts';
 import { closeExpiredConnections, sweepConnections } from '../core/services/sweeper.ts';
+import { reportUnexpected } from '../core/unexpected.ts';
 
 /** Time kept back from the function's timeout to finish the pages in hand. */
 const reserveMs = 30_000;
 
 /**
  * EventBridge schedule: prunes connections whose `$disconnect` never came, and closes those
- * whose credential expired more than five minutes ago.
+ * whose credential expired more than five minutes ago. A connection that cannot be checked is
+ * counted (`InternalErrors`) where it fails and tried again next run.
  */
-export const handler = async (_event: ScheduledEvent, context?: Context): Promise<void> => {
+export const handler = flushingMetrics(async (event: ScheduledEvent, context?: Context): Promise<void> => {
+  try {
+    await sweep(context);
+  } catch (error) {
+    reportUnexpected('Sweep failed', event?.id, error);
+    throw error;
+  }
+});
+
+async function sweep(context?: Context): Promise<void> {
   const deps = getDeps();
   const remaining = context?.getRemainingTimeInMillis?.();
   const deadline = remaining === undefined ? undefined : deps.now() + Math.max(0, remaining - reserveMs);
   const report = await sweepConnections(deps, { deadline });
-  const expired = await closeExpiredConnections(deps, { deadline });
   count('ConnectionsSwept', report.pruned, { reason: 'stale' });
+  const expired = await closeExpiredConnections(deps, { deadline });
   count('ConnectionsSwept', expired.closed, { reason: 'expired' });
-  flushMetrics();
   logger.info(
     `Sweep: checked ${report.checked}, pruned ${report.pruned}, alive ${report.alive}, failed ${report.failed}${report.complete ? '' : ', stopped at deadline'}`,
     { ...report },
@@ -28,4 +38,4 @@ export const handler = async (_event: ScheduledEvent, context?: Context): Promis
     `Sweep: closed ${expired.closed} connections with an expired credential, failed ${expired.failed}${expired.complete ? '' : ', stopped at deadline'}`,
     { expired },
   );
-};
+}

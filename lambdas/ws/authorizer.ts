@@ -1,25 +1,41 @@
 import type { APIGatewayAuthorizerResult, APIGatewayRequestAuthorizerEvent } from 'aws-lambda';
 import { getDeps } from '../core/clients.ts';
 import { isAppError } from '../core/errors.ts';
-import { logger } from '../core/logger.ts';
+import { count, flushingMetrics, observe } from '../core/metrics.ts';
 import { authenticateHandshake } from '../core/services/auth.ts';
+import { reportUnexpected } from '../core/unexpected.ts';
 
 /**
  * REQUEST authorizer on `$connect`. Throwing `Unauthorized` is how a Lambda authorizer makes
- * API Gateway answer 401; the context reaches every later event of the connection.
+ * API Gateway answer 401; the context reaches every later event of the connection. Counts
+ * `Authorizations` and `AuthorizerLatency` by outcome (allowed, denied, error).
  */
-export const handler = async (
-  event: APIGatewayRequestAuthorizerEvent,
-): Promise<APIGatewayAuthorizerResult> => {
+export const handler = flushingMetrics(
+  async (event: APIGatewayRequestAuthorizerEvent): Promise<APIGatewayAuthorizerResult> => {
+    const started = Date.now();
+    let outcome = 'error';
+    try {
+      const result = await authorize(event);
+      outcome = 'allowed';
+      return result;
+    } catch (error) {
+      if (isAppError(error)) {
+        outcome = 'denied';
+        throw new Error('Unauthorized');
+      }
+      // Never the event: its query string holds the credential.
+      reportUnexpected('Authorizer failed', event.requestContext?.requestId, error);
+      throw error;
+    } finally {
+      count('Authorizations', 1, { outcome });
+      observe('AuthorizerLatency', Date.now() - started, { outcome });
+    }
+  },
+);
+
+async function authorize(event: APIGatewayRequestAuthorizerEvent): Promise<APIGatewayAuthorizerResult> {
   const query = event.queryStringParameters ?? {};
-  let identity: Awaited<ReturnType<typeof authenticateHandshake>>;
-  try {
-    identity = await authenticateHandshake(getDeps(), { ticket: query.ticket, token: query.token });
-  } catch (error) {
-    if (isAppError(error)) throw new Error('Unauthorized');
-    logger.error('Authorizer failed', { error: error as Error });
-    throw error;
-  }
+  const identity = await authenticateHandshake(getDeps(), { ticket: query.ticket, token: query.token });
   const device = (query.device ?? '').slice(0, 64);
   return {
     principalId: identity.userId,
@@ -36,4 +52,4 @@ export const handler = async (
       credentialExpiresAt: identity.expiresAt,
     },
   };
-};
+}

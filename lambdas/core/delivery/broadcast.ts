@@ -4,6 +4,7 @@ import type { Deps } from '../deps.ts';
 import { sendRecords } from '../queue.ts';
 import { byUserIndex, epochSeconds } from '../store/keys.ts';
 import { type DeliveryReport, deliverToConnections, emptyReport } from './deliver.ts';
+import { recordFanout } from './fanout-metrics.ts';
 import type { DeliveryRecord, ScanRecord } from './records.ts';
 
 /** Parallel-scan segments of a broadcast: how many delivery workers share it. */
@@ -46,6 +47,9 @@ export interface SegmentReport extends DeliveryReport {
  * The next page is read while the current one is posted. A worker that crashes mid-segment
  * gets its record back and starts the segment (or its continuation) again: some connections
  * then see the frame twice, and clients drop duplicates by `id` (docs/protocol.md, "Delivery guarantees").
+ *
+ * Each run is one `broadcast` fan-out (FanoutRecipients, FanoutDuration): a segment, or the
+ * continuation of one; a broadcast's recipients are the sum over its segments.
  */
 export async function deliverToSegment(
   deps: Deps,
@@ -55,14 +59,20 @@ export async function deliverToSegment(
   const started = deps.now();
   const report: SegmentReport = { ...emptyReport(), pages: 0, continued: false };
   let page = readAhead(deps, record, record.startKey);
+  let recipients = 0;
+  const done = (): SegmentReport => {
+    recordFanout('broadcast', recipients, deps.now() - started);
+    return report;
+  };
   for (;;) {
     const { ids, next } = await page;
     report.pages += 1;
+    recipients += ids.length;
     if (next) page = readAhead(deps, record, next);
     const delivered = await deliverToConnections(deps, record.frame, ids, { inlineOnly: true });
     for (const key of ['delivered', 'gone', 'handedOff', 'rejected'] as const) report[key] += delivered[key];
     report.removed.push(...delivered.removed);
-    if (!next) return report;
+    if (!next) return done();
     if (deps.now() - started > budgetMs) {
       // The page read ahead is dropped; the continuation reads it again.
       const rest: DeliveryRecord = { ...record, startKey: next };
@@ -70,7 +80,7 @@ export async function deliverToSegment(
         { body: JSON.stringify(rest) },
       ]);
       report.continued = true;
-      return report;
+      return done();
     }
   }
 }

@@ -1,9 +1,11 @@
 import { requireResource } from '../config.ts';
 import type { Deps } from '../deps.ts';
 import { logger } from '../logger.ts';
+import { count } from '../metrics.ts';
 import { sendRecords } from '../queue.ts';
 import { listUserConnections, type RemovedConnection, removeConnection } from '../store/connections.ts';
 import { mapWithConcurrency } from './concurrency.ts';
+import { recordFanout } from './fanout-metrics.ts';
 import { postWithRetry } from './post.ts';
 import type { DeliveryRecord } from './records.ts';
 
@@ -40,6 +42,9 @@ const maxHandOffs = 5;
 /**
  * The one delivery mechanism. Posts `frame` to every connection, inline with bounded
  * concurrency up to DELIVERY_INLINE_MAX recipients, as shards on the deliveries queue above.
+ * Counts `Deliveries` per connection posted to (see postWithRetry), `handed_off` for the ones
+ * queued again and `abandoned` past the last hand-off; shards are counted by the worker that
+ * posts them.
  */
 export async function deliverToConnections(
   deps: Deps,
@@ -84,6 +89,7 @@ export async function deliverToConnections(
   if (retryLater.length > 0) {
     const attempt = (options.attempt ?? 0) + 1;
     if (attempt > maxHandOffs) {
+      count('Deliveries', retryLater.length, { outcome: 'abandoned' });
       logger.error('Delivery abandoned after repeated hand-offs', {
         connections: retryLater.length,
         attempt,
@@ -95,6 +101,7 @@ export async function deliverToConnections(
         { body, delaySeconds: Math.min(900, 2 ** attempt) },
       ]);
       report.handedOff = retryLater.length;
+      count('Deliveries', retryLater.length, { outcome: 'handed_off' });
     }
   }
   return report;
@@ -122,24 +129,29 @@ export async function pruneConnection(
   try {
     return await removeConnection(deps, connectionId);
   } catch (error) {
+    count('InternalErrors');
     logger.warn('Could not remove a gone connection', { connectionId, error });
     return undefined;
   }
 }
 
-/** Delivers to every connection of each user (all their devices and tabs). */
+/** Delivers to every connection of each user (all their devices and tabs): one `user` fan-out. */
 export async function deliverToUsers(
   deps: Deps,
   frame: string,
   userIds: readonly string[],
   options: DeliverOptions = {},
 ): Promise<DeliveryReport> {
+  const started = deps.now();
   const perUser = await mapWithConcurrency(
     [...new Set(userIds)],
     deps.config.DELIVERY_CONCURRENCY,
     (userId) => listUserConnections(deps, userId),
   );
-  return deliverToConnections(deps, frame, perUser.flat(), options);
+  const connectionIds = [...new Set(perUser.flat())];
+  const report = await deliverToConnections(deps, frame, connectionIds, options);
+  recordFanout('user', connectionIds.length, deps.now() - started);
+  return report;
 }
 
 export function chunk<T>(items: readonly T[], size: number): T[][] {

@@ -1,4 +1,5 @@
 import type { Deps } from '../deps.ts';
+import { count } from '../metrics.ts';
 import type { RemovedConnection } from '../store/connections.ts';
 import { pruneConnection } from './deliver.ts';
 import { postWithRetry } from './post.ts';
@@ -44,11 +45,17 @@ export async function deliverInOrder(
   let skipped = 0;
   for (const frame of frames) {
     const outcome = await postWithRetry(deps, connectionId, frame);
-    if (outcome === 'ok') delivered += 1;
-    else if (outcome === 'gone') {
+    if (outcome === 'ok') {
+      delivered += 1;
+      continue;
+    }
+    if (outcome === 'gone') {
       const removed = await pruneConnection(deps, connectionId);
       return { delivered, skipped, gone: true, removed: removed ? [removed] : [] };
-    } else if (options.skipFailed) skipped += 1;
+    }
+    // Never handed to the queue (see above): a post whose retries ran out is abandoned here.
+    if (outcome === 'retryable') count('Deliveries', 1, { outcome: 'abandoned' });
+    if (options.skipFailed) skipped += 1;
     else break;
   }
   return { delivered, skipped, gone: false, removed: [] };

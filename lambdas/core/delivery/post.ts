@@ -1,14 +1,24 @@
 import type { Deps, PostOutcome } from '../deps.ts';
+import { count } from '../metrics.ts';
 
 /**
  * Posts one frame with up to DELIVERY_RETRIES retries on throttling (429), server errors (5xx)
  * and timeouts, waiting with exponential backoff and full jitter between tries.
+ *
+ * Counts `Deliveries` by outcome: `retried` per retry, and `ok`, `gone` or `rejected` when the
+ * post ends so. A `retryable` result is the caller's to count, as it decides what follows
+ * (`handed_off` or `abandoned`).
  */
 export async function postWithRetry(deps: Deps, connectionId: string, frame: string): Promise<PostOutcome> {
   const { DELIVERY_RETRIES, DELIVERY_BACKOFF_MS } = deps.config;
   for (let attempt = 0; ; attempt += 1) {
     const outcome = await deps.posts.post(connectionId, frame);
-    if (outcome !== 'retryable' || attempt >= DELIVERY_RETRIES) return outcome;
+    if (outcome !== 'retryable') {
+      count('Deliveries', 1, { outcome });
+      return outcome;
+    }
+    if (attempt >= DELIVERY_RETRIES) return outcome;
+    count('Deliveries', 1, { outcome: 'retried' });
     await sleep(Math.random() * DELIVERY_BACKOFF_MS * 2 ** attempt);
   }
 }

@@ -1,6 +1,7 @@
 import type { Deps } from '../deps.ts';
 import { forEachSubscriberPage } from '../store/subscriptions.ts';
 import { type DeliveryReport, deliverToConnections } from './deliver.ts';
+import { recordFanout } from './fanout-metrics.ts';
 
 export interface RoomDeliveryReport extends DeliveryReport {
   /** Subscriber pages read (DynamoDB Query calls). */
@@ -12,6 +13,7 @@ export interface RoomDeliveryReport extends DeliveryReport {
  * Delivers a frame to every live subscriber of a room, except `exceptConnectionId` (the
  * sender's own connection, for typing). Subscribers are read page by page (a Query, never a
  * Scan); the one delivery mechanism then posts inline or cuts the list into queue shards.
+ * One `room` fan-out (FanoutRecipients, FanoutDuration).
  */
 export async function deliverToRoom(
   deps: Deps,
@@ -19,11 +21,13 @@ export async function deliverToRoom(
   frame: string,
   options: { exceptConnectionId?: string } = {},
 ): Promise<RoomDeliveryReport> {
+  const started = deps.now();
   const connectionIds: string[] = [];
   const reads = await forEachSubscriberPage(deps, roomId, async (page) => {
     for (const s of page)
       if (s.connectionId !== options.exceptConnectionId) connectionIds.push(s.connectionId);
   });
   const report = await deliverToConnections(deps, frame, connectionIds);
+  recordFanout('room', connectionIds.length, deps.now() - started);
   return { ...report, reads, recipients: connectionIds.length };
 }

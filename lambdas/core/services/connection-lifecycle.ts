@@ -1,6 +1,7 @@
 import { mapWithConcurrency } from '../delivery/concurrency.ts';
 import type { Deps } from '../deps.ts';
 import { logger } from '../logger.ts';
+import { count } from '../metrics.ts';
 import {
   type ConnectionRecord,
   getConnection,
@@ -42,6 +43,7 @@ export async function openConnection(deps: Deps, input: OpenConnectionInput): Pr
     try {
       await settlePresence(deps, input.userId, { except: input.connectionId });
     } catch (error) {
+      count('InternalErrors');
       logger.warn('Presence counts not settled', { userId: input.userId, error: error as Error });
     }
   }

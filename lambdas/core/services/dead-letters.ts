@@ -14,8 +14,6 @@ export async function deadLetter(
   record: { body: string; messageId: string },
   reason: string,
 ): Promise<void> {
-  count('DeadLettered', 1, { queue: queueNameOf(queueUrl) });
-  logger.warn('Record moved to the dead-letter queue', { messageId: record.messageId, reason });
   await deps.sqs.send(
     new SendMessageCommand({
       QueueUrl: queueUrl,
@@ -26,6 +24,9 @@ export async function deadLetter(
       },
     }),
   );
+  // Once moved: a move that failed leaves the record on its queue, to come back.
+  count('DeadLettered', 1, { queue: queueNameOf(queueUrl) });
+  logger.warn('Record moved to the dead-letter queue', { messageId: record.messageId, reason });
 }
 
 /** `deliveries` or `notifications`: the dead-letter queue's manifest queue, from its URL's name. */

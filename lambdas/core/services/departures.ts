@@ -5,6 +5,7 @@ import type { DeliveryRecord, Departure } from '../delivery/records.ts';
 import { deliverToRoom } from '../delivery/room.ts';
 import type { Deps } from '../deps.ts';
 import { logger } from '../logger.ts';
+import { count } from '../metrics.ts';
 import { sendRecords } from '../queue.ts';
 import type { RemovedConnection } from '../store/connections.ts';
 import { claimDeparture } from '../store/departure-claims.ts';
@@ -43,6 +44,7 @@ export async function queueDepartures(deps: Deps, removed: readonly RemovedConne
   try {
     await sendRecords(deps, requireResource(deps.config, 'DELIVERIES_QUEUE_URL'), records);
   } catch (error) {
+    count('InternalErrors');
     logger.warn('Departures not queued; announcing them here', {
       connectionIds: departures.map((d) => d.connectionId),
       error: error as Error,
@@ -111,7 +113,10 @@ export async function announceToRooms(
       if (options.claim && !(await options.claim(roomId))) return;
     } catch (error) {
       if (options.claim) failures.push(error);
-      else logger.warn('Presence announcement failed', { roomId, error: error as Error });
+      else {
+        count('InternalErrors');
+        logger.warn('Presence announcement failed', { roomId, error: error as Error });
+      }
       return;
     }
     try {
@@ -122,6 +127,7 @@ export async function announceToRooms(
         await queueDepartures(deps, report.removed);
       }
     } catch (error) {
+      count('InternalErrors');
       logger.warn('Presence announcement failed', { roomId, error: error as Error });
     }
   });

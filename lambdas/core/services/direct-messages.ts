@@ -1,10 +1,12 @@
 import { dataBytes } from '../../../protocol/limits.ts';
 import type { MessageFrame } from '../../../protocol/server-frames.ts';
 import { deliverToConnections } from '../delivery/deliver.ts';
+import { recordFanout } from '../delivery/fanout-metrics.ts';
 import { deliverInOrder } from '../delivery/in-order.ts';
 import type { Deps } from '../deps.ts';
 import { isAppError, payloadTooLarge } from '../errors.ts';
 import { logger } from '../logger.ts';
+import { count, observe } from '../metrics.ts';
 import { listUserConnections } from '../store/connections.ts';
 import {
   claimMessageIdentity,
@@ -98,11 +100,15 @@ export async function sendDirectMessage(
   // (a delivery this attempt loses is the inbox's to redo, as for a send without an id).
   if (owner) await completeIdempotencyKey(deps, scope, owner.key, owner.token);
   try {
-    const report = await deliverToConnections(deps, body, await recipients);
+    const started = deps.now();
+    const connectionIds = await recipients;
+    const report = await deliverToConnections(deps, body, connectionIds);
+    recordFanout('user', connectionIds.length, deps.now() - started);
     await queueDepartures(deps, report.removed);
   } catch (error) {
     // Stored all the same, and the inbox delivers it on the next sync: answering an error here
     // would invite a retry that, without an id, stores the message twice.
+    count('InternalErrors');
     logger.error('Direct delivery failed after the message was stored', {
       messageId: result.messageId,
       error: error as Error,
@@ -120,6 +126,7 @@ export async function syncInbox(
   input: { userId: string; connectionId: string; limit?: number },
 ): Promise<{ delivered: number; more: boolean }> {
   const { entries, more } = await listInbox(deps, input.userId, input.limit ?? 100);
+  observe('InboxDepth', entries.length);
   const frames = entries.map((entry) => entry.frame);
   const report = await deliverInOrder(deps, input.connectionId, frames, { skipFailed: true });
   await queueDepartures(deps, report.removed);

@@ -50,6 +50,13 @@ export interface PublishNotificationOptions {
 }
 
 /**
+ * How a publish went, for the queue consumer's `Notifications` metric: `stored` (inbox entries
+ * written and delivered here), `sharded` (users handed to the deliveries queue in shards),
+ * `broadcast` (scan segments queued), `repeated` (an id already published: nothing done).
+ */
+export type PublishOutcome = 'stored' | 'sharded' | 'broadcast' | 'repeated';
+
+/**
  * Publishes a notification from a backend service. With an `id`, a repeat from the same
  * service within 24 hours does nothing.
  * - `users`: stored in each user's inbox, then delivered to their connections.
@@ -65,6 +72,15 @@ export async function publishNotification(
   request: NotificationRequest,
   options: PublishNotificationOptions = {},
 ): Promise<PublishedNotification> {
+  return (await publishAndReport(deps, request, options)).published;
+}
+
+/** Publishes a notification as {@link publishNotification} does, and says how it went. */
+export async function publishAndReport(
+  deps: Deps,
+  request: NotificationRequest,
+  options: PublishNotificationOptions = {},
+): Promise<{ readonly published: PublishedNotification; readonly outcome: PublishOutcome }> {
   const { target } = request;
   let users: string[] = [];
   if ('users' in target) users = [...new Set(target.users)];
@@ -77,7 +93,9 @@ export async function publishNotification(
     leaseMs: idempotencyLeaseMs.notify,
   });
   const segments = 'all' in target ? (options.broadcastSegments ?? defaultBroadcastSegments) : undefined;
-  if (identity.state === 'done') return { ...identity.result, users: users.length, segments };
+  if (identity.state === 'done') {
+    return { published: { ...identity.result, users: users.length, segments }, outcome: 'repeated' };
+  }
   // An earlier attempt still runs after the wait: fail transiently (not an AppError), so a
   // queue record comes back later and finds the key done, and is neither lost nor dead-lettered.
   if (identity.state === 'busy') throw new IdempotencyKeyBusyError(identity.retryAfterMs, identity.result);
@@ -91,6 +109,7 @@ export async function publishNotification(
     data: request.data,
     ts: result.ts,
   };
+  let outcome: PublishOutcome = 'broadcast';
   try {
     if (segments !== undefined) {
       await enqueueBroadcast(deps, JSON.stringify(frame), segments);
@@ -101,27 +120,31 @@ export async function publishNotification(
         frame: JSON.stringify(frame),
         expiresAt: epochSeconds(result.ts) + request.ttlSeconds,
       };
-      await storeForUsers(deps, entry, users);
+      outcome = await storeForUsers(deps, entry, users);
     }
   } catch (error) {
     if (owner) await releaseIdempotencyKey(deps, scope, owner.key, owner.token);
     throw error;
   }
   if (owner) await completeIdempotencyKey(deps, scope, owner.key, owner.token);
-  return { ...result, users: users.length, segments };
+  return { published: { ...result, users: users.length, segments }, outcome };
 }
 
 /** Inline for a few users; above that, shards of users on the deliveries queue. */
-async function storeForUsers(deps: Deps, entry: InboxEntry, users: readonly string[]): Promise<void> {
-  if (users.length === 0) return;
+async function storeForUsers(
+  deps: Deps,
+  entry: InboxEntry,
+  users: readonly string[],
+): Promise<'stored' | 'sharded'> {
   if (users.length <= inlineUsers) {
-    await storeAndDeliver(deps, entry, users);
-    return;
+    if (users.length > 0) await storeAndDeliver(deps, entry, users);
+    return 'stored';
   }
   const shards = chunk(users, inlineUsers).map((userIds) => ({
     body: JSON.stringify({ type: 'users', userIds, entry } satisfies DeliveryRecord),
   }));
   await sendRecords(deps, requireResource(deps.config, 'DELIVERIES_QUEUE_URL'), shards);
+  return 'sharded';
 }
 
 /** Inbox first (nothing acknowledged is lost), then delivery to whoever is online. */

@@ -2,6 +2,7 @@ import type { RoomEventFrame } from '../../../protocol/events.ts';
 import { deliverToRoom } from '../delivery/room.ts';
 import type { Deps } from '../deps.ts';
 import { logger } from '../logger.ts';
+import { count } from '../metrics.ts';
 import type { Room } from '../store/rooms.ts';
 import { listSubscribers } from '../store/subscriptions.ts';
 import type { Caller } from '../ws-event.ts';
@@ -31,6 +32,7 @@ export async function emitRoomEvent(
     const report = await deliverToRoom(deps, roomId, JSON.stringify(frame), { exceptConnectionId });
     await queueDepartures(deps, report.removed);
   } catch (error) {
+    count('InternalErrors');
     logger.warn('Room event not delivered', { roomId, event: frame.event, error: error as Error });
   }
 }

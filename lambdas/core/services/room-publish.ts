@@ -5,6 +5,7 @@ import type { Deps } from '../deps.ts';
 import { payloadTooLarge } from '../errors.ts';
 import { newMessageId } from '../ids.ts';
 import { logger } from '../logger.ts';
+import { count } from '../metrics.ts';
 import {
   acquireIdempotencyKey,
   completeIdempotencyKey,
@@ -56,6 +57,7 @@ export async function publishToRoom(deps: Deps, input: PublishInput): Promise<Pu
   } catch (error) {
     // Stored with its seq all the same: answering an error would invite a retry that, without
     // an id, stores the message twice; subscribers see the gap and recover it instead.
+    count('InternalErrors');
     logger.error('Room delivery failed after the message was stored', {
       roomId: room.roomId,
       seq: message.seq,

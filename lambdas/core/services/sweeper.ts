@@ -3,6 +3,7 @@ import { mapWithConcurrency } from '../delivery/concurrency.ts';
 import { classify } from '../delivery/post.ts';
 import type { Deps } from '../deps.ts';
 import { logger } from '../logger.ts';
+import { count } from '../metrics.ts';
 import { getConnection, touchConnection } from '../store/connections.ts';
 import {
   forEachExpiredCredentialPage,
@@ -74,6 +75,7 @@ async function reconcileSweptUsers(deps: Deps, userIds: ReadonlySet<string>): Pr
     try {
       await settlePresence(deps, userId);
     } catch (error) {
+      count('InternalErrors');
       logger.warn('Sweeper could not settle presence counts', { userId, error: error as Error });
     }
   });
@@ -99,6 +101,7 @@ async function checkConnection(
     report.alive += 1;
   } catch (error) {
     report.failed += 1;
+    count('InternalErrors');
     logger.warn('Sweeper could not check a connection', { connectionId, error: error as Error });
   }
 }
@@ -181,6 +184,7 @@ async function closeExpired(
     report.closed += 1;
   } catch (error) {
     report.failed += 1;
+    count('InternalErrors');
     logger.warn('Sweeper could not close an expired connection', { connectionId, error: error as Error });
   }
 }
