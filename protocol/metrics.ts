@@ -66,7 +66,7 @@ export const metricCatalog = {
   FanoutRecipients: {
     kind: 'size',
     dimensions: ['kind'],
-    help: 'Connections one fan-out addressed, by kind: room (its subscribers), user (the connections of the users of a notification or direct message), broadcast (one scan segment)',
+    help: 'Connections one fan-out addressed, by kind: room (its subscribers), user (the connections of a direct message’s recipient, or of a notification’s users, per batch of up to 25 users), broadcast (one scan segment run)',
   },
   FanoutDuration: {
     kind: 'timing',
