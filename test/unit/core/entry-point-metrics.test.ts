@@ -191,6 +191,31 @@ describe('Entry point: notifications consumer', () => {
     expect(sent).toHaveLength(1);
   });
 
+  it('counts a notification whose id was already published as repeated, writing no inbox entry', async () => {
+    const writes: string[] = [];
+    table = (command) => {
+      const { name } = command.constructor;
+      if (name === 'PutCommand' && (command.input.Item as { type?: string }).type === 'idempotency') {
+        throw Object.assign(new Error('taken'), { name: 'ConditionalCheckFailedException' });
+      }
+      if (name === 'GetCommand') {
+        return { Item: { status: 'done', messageId: 'm-1', ts: 1, expiresAt: 9e9 } };
+      }
+      if (name !== 'QueryCommand') writes.push(name);
+      return {};
+    };
+    const repeat = JSON.stringify({
+      id: 'n-1',
+      target: { users: ['ann'] },
+      data: 'hi',
+      from: 'billing',
+      ttlSeconds: 60,
+    });
+    await notify(sqsEvent(repeat), {} as never);
+    expect(valuesOf('Notifications')).toEqual([[{ ...common, outcome: 'repeated' }, 1]]);
+    expect(writes).toEqual([]);
+  });
+
   it('counts a broadcast and a record that fails as retried and as an internal error', async () => {
     table = unavailable;
     const broadcast = JSON.stringify({ target: { all: true }, data: 'hi', from: 'ops', ttlSeconds: 60 });
