@@ -244,9 +244,8 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
       STAGE: stage,
       POWERTOOLS_DEV: 'true',
       POWERTOOLS_LOG_LEVEL: process.env.POWERTOOLS_LOG_LEVEL ?? 'WARN',
-      // As the stack sets them (lib/constructs/handler-function.ts); metrics stay on, into the sink.
+      // As the stack sets it (lib/constructs/handler-function.ts); metrics stay on, into the sink.
       POWERTOOLS_SERVICE_NAME: 'wavelet',
-      POWERTOOLS_METRICS_NAMESPACE: process.env.POWERTOOLS_METRICS_NAMESPACE ?? 'Wavelet',
       // Every handler, the table and the gateway share this process: a busy second must not
       // fail the SDK calls queued behind it (on Lambda a container runs one request at a time).
       SDK_CONNECTION_TIMEOUT_MS: '10000',
