@@ -73,6 +73,8 @@ describe.skipIf(!hasChromium)('The dashboard in Chromium', () => {
     const sockets = await Promise.all([0, 1, 2, 3].map((i) => rt.connect(`loader${i}`)));
     for (const socket of sockets) await socket.request({ action: 'join', room: 'load' });
     const stop = runLoad(sockets);
+    const scrapes = async () => Number(await page.locator('#status').getAttribute('data-scrapes'));
+    const loadStartedAt = await scrapes();
     try {
       await eventually(() => total(page, 'frames')).toBeGreaterThan(0);
       expect(await chart(page, 'frames').getAttribute('data-state')).toBe('live');
@@ -99,6 +101,8 @@ describe.skipIf(!hasChromium)('The dashboard in Chromium', () => {
       if (text.includes('wavelet_connections_opened_total'))
         await eventually(() => total(page, 'connections')).toBeGreaterThanOrEqual(sockets.length);
       else expect(await chart(page, 'connections').getAttribute('data-state')).toBe('empty');
+      // A few seconds of load on the charts before the picture.
+      await eventually(scrapes).toBeGreaterThanOrEqual(loadStartedAt + 5);
       await page.screenshot({ path: path.join(shots, 'during.png'), fullPage: true });
     } finally {
       await stop();
