@@ -14,9 +14,10 @@ import { startSqsEventSource } from './event-sources/index.ts';
 import { startHttpApi } from './http-api/index.ts';
 import { type LocalFunction, loadFunction } from './lambda/index.ts';
 import { PortInUseError } from './listen.ts';
+import { installMetricsSink, MetricsRegistry, metricsRoute } from './metrics/index.ts';
 import { startSchedule } from './schedules/index.ts';
 import { createQueues, startSqs } from './sqs/index.ts';
-import { startChatPage } from './web/index.ts';
+import { startChatPage, startDashboardPage } from './web/index.ts';
 
 /** What `npm start` prints and writes to `.local/endpoints.json`. */
 export interface LocalEndpoints {
@@ -71,6 +72,8 @@ export interface LocalRuntime {
   sqsStats(): Record<string, number>;
   /** Process id of the local DynamoDB, which runs in a child process (absent when external). */
   readonly dynamodbPid?: number;
+  /** What the functions measured, from their EMF lines; served at `GET /metrics`. */
+  readonly metrics: MetricsRegistry;
   stop(): Promise<void>;
 }
 
@@ -81,6 +84,13 @@ const portOf =
     throw error instanceof PortInUseError
       ? new PortInUseError(error.host, error.port, error.message, option)
       : error;
+  };
+
+/** A scrape of GET /metrics answered 200 is not logged: the dashboard polls every second. */
+const withoutScrapes =
+  (log: (line: string) => void) =>
+  (line: string): void => {
+    if (!/^http (GET|HEAD) \/metrics 200 /.test(line)) log(line);
   };
 
 const rootDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -103,6 +113,12 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
   const stop = async () => {
     for (const s of stops.reverse()) await s().catch(() => undefined);
   };
+
+  // The functions' EMF lines feed GET /metrics instead of the terminal. Installed first so that it
+  // goes last, after the invocations still running have flushed their metrics.
+  const metrics = new MetricsRegistry();
+  const uninstallSink = installMetricsSink((line) => metrics.ingest(line));
+  stops.push(async () => uninstallSink());
 
   try {
     const dynamodb = options.external?.dynamodb
@@ -187,7 +203,8 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
     }).catch(portOf('wsPort'));
     stops.push(() => gateway.close());
 
-    // The chat page and its development token endpoint are local-only routes beside the manifest's.
+    // The chat page with its development token endpoint, GET /metrics and the dashboard are
+    // local-only routes beside the manifest's.
     const chatPage = startChatPage({
       rootDir,
       jwtSecret: options.jwtSecret ?? localDefaults.jwtSecret,
@@ -195,15 +212,19 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
       log,
     });
     stops.push(() => chatPage.close());
+    const dashboard = startDashboardPage({ rootDir, log });
+    stops.push(() => dashboard.close());
     const http = await startHttpApi({
       port: options.httpPort ?? localDefaults.httpPort,
       host,
       routes: {
         ...chatPage.routes,
+        ...dashboard.routes,
+        'GET /metrics': metricsRoute(metrics),
         ...Object.fromEntries(Object.entries(httpApi.routes).map(([key, name]) => [key, fn(name)])),
       },
       staticDir: chatPage.staticDir,
-      log,
+      log: log && withoutScrapes(log),
     }).catch(portOf('httpPort'));
     stops.push(() => http.close());
 
@@ -223,7 +244,8 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
       STAGE: stage,
       POWERTOOLS_DEV: 'true',
       POWERTOOLS_LOG_LEVEL: process.env.POWERTOOLS_LOG_LEVEL ?? 'WARN',
-      POWERTOOLS_METRICS_DISABLED: 'true',
+      // As the stack sets it (lib/constructs/handler-function.ts); metrics stay on, into the sink.
+      POWERTOOLS_SERVICE_NAME: 'wavelet',
       // Every handler, the table and the gateway share this process: a busy second must not
       // fail the SDK calls queued behind it (on Lambda a container runs one request at a time).
       SDK_CONNECTION_TIMEOUT_MS: '10000',
@@ -275,7 +297,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
     }
     const sqsStats = () => ('stats' in sqs ? sqs.stats() : {});
     const dynamodbPid = 'pid' in dynamodb ? dynamodb.pid : undefined;
-    return { endpoints, gateway, sqsStats, dynamodbPid, stop };
+    return { endpoints, gateway, sqsStats, dynamodbPid, metrics, stop };
   } catch (error) {
     await stop();
     throw error;

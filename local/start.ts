@@ -47,6 +47,8 @@ process.stdout.write(
     `  Management API  ${e.management}/@connections/{connectionId}`,
     `  HTTP API        ${e.http}`,
     `  Chat page       ${e.http}/   (sign in with any name: POST ${e.http}/dev/token, local only)`,
+    `  Dashboard       ${e.http}/dashboard   (live charts of the functions' metrics)`,
+    `  Metrics         ${e.http}/metrics   (Prometheus text, wavelet_ prefix)`,
     `  DynamoDB        ${e.dynamodb}   table ${e.tableName}${runtime.dynamodbPid ? `   (process ${runtime.dynamodbPid})` : ''}`,
     `  SQS             ${e.sqs}`,
     `  notifications   ${e.queues.notifications}`,

@@ -2,6 +2,7 @@ import path from 'node:path';
 import type { HttpRouteHandler } from '../http-api/index.ts';
 import { devTokenRoute } from './dev-token.ts';
 import { createPageBundle } from './page-bundle.ts';
+import { scriptRoutes } from './script-routes.ts';
 
 /** Options of {@link startChatPage}. */
 export interface ChatPageOptions {
@@ -32,17 +33,6 @@ export interface ChatPage {
 export function startChatPage(options: ChatPageOptions): ChatPage {
   const staticDir = path.join(options.rootDir, 'web');
   const bundle = createPageBundle({ entryPoint: path.join(staticDir, 'main.ts') });
-  const script: HttpRouteHandler = async () => {
-    const built = await bundle.build();
-    if (built.ok) return { statusCode: 200, headers: javascript, body: built.code };
-    options.log?.(`chat page build failed:\n${built.errors}`);
-    // The browser runs no script from a 500; the page's loading note stays and says where to look.
-    return {
-      statusCode: 500,
-      headers: { 'content-type': 'text/plain; charset=utf-8' },
-      body: `The chat page failed to build:\n${built.errors}\n`,
-    };
-  };
   return {
     staticDir,
     routes: {
@@ -52,17 +42,10 @@ export function startChatPage(options: ChatPageOptions): ChatPage {
         headers: { 'content-type': 'application/json', 'cache-control': 'no-cache' },
         body: JSON.stringify({ websocket: options.websocketUrl }),
       }),
-      'GET /app.js': script,
-      // The map of the latest build; browsers fetch it only with their developer tools open.
-      'GET /app.js.map': async () => {
-        const built = await bundle.build();
-        return built.ok
-          ? { statusCode: 200, headers: { 'content-type': 'application/json' }, body: built.map }
-          : { statusCode: 404, body: '' };
-      },
+      ...scriptRoutes(bundle, 'app.js', 'chat page', options.log),
     },
     close: () => bundle.dispose(),
   };
 }
 
-const javascript = { 'content-type': 'text/javascript; charset=utf-8', 'cache-control': 'no-cache' };
+export { type DashboardPage, type DashboardPageOptions, startDashboardPage } from './dashboard-page.ts';

@@ -5,6 +5,8 @@ import type { BuildContext } from 'esbuild';
 export interface PageBundleOptions {
   /** The page's entry module, e.g. `web/main.ts`. */
   readonly entryPoint: string;
+  /** The name the script is served under, which its source map comment refers to. @default 'app.js' */
+  readonly scriptName?: string;
 }
 
 /** The result of one build: the script, or esbuild's messages when it failed. */
@@ -12,7 +14,7 @@ export type PageBuild =
   | { readonly ok: true; readonly code: string; readonly map: string }
   | { readonly ok: false; readonly errors: string };
 
-/** The chat page's script, bundled with the client SDK in memory. */
+/** A page's script (the chat page's, the dashboard's), bundled with what it imports in memory. */
 export interface PageBundle {
   /** Builds (incrementally after the first time), so edits to `web/` or `client/` show on reload. */
   build(): Promise<PageBuild>;
@@ -36,7 +38,7 @@ export function createPageBundle(options: PageBundleOptions): PageBundle {
       bundle: true,
       write: false,
       // Never written (write: false); it names the script and its map, served as /app.js(.map).
-      outfile: path.join(path.dirname(options.entryPoint), 'app.js'),
+      outfile: path.join(path.dirname(options.entryPoint), options.scriptName ?? 'app.js'),
       format: 'esm',
       platform: 'browser',
       target: 'es2022',
