@@ -164,6 +164,8 @@ export class OperationsAlarms extends Construct {
     private readonly props: OperationsAlarmsProps,
   ) {
     super(scope, id);
+    // Every tuning is checked before any alarm exists, so a bad one changes nothing.
+    for (const kind of Object.keys(defaultAlarmTuning) as AlarmKind[]) this.tuning(kind);
     this.alarms = this.created;
     this.alarmFunctions();
     this.alarmApis();
@@ -299,7 +301,7 @@ export class OperationsAlarms extends Construct {
   }
 
   private tuning(kind: AlarmKind): Required<AlarmTuning> {
-    return { ...defaultAlarmTuning[kind], ...this.props[kind] };
+    return checkTuning(kind, { ...defaultAlarmTuning[kind], ...this.props[kind] });
   }
 
   private add(
@@ -321,6 +323,29 @@ export class OperationsAlarms extends Construct {
     alarm.addOkAction(action);
     this.created[id] = alarm;
   }
+}
+
+/** Throws on a tuning CloudWatch would refuse at deploy time, or one that could never fire. */
+function checkTuning(kind: AlarmKind, tuning: Required<AlarmTuning>): Required<AlarmTuning> {
+  const { threshold, period, evaluationPeriods } = tuning;
+  if (!Number.isFinite(threshold) || threshold < 0) {
+    throw new Error(`Alarm ${kind}: threshold ${threshold} must be a number of at least 0`);
+  }
+  if (kind === 'functionDuration' && (threshold <= 0 || threshold > 1)) {
+    throw new Error(
+      `Alarm ${kind}: threshold ${threshold} is a fraction of the timeout, above 0 and at most 1`,
+    );
+  }
+  if (!Number.isInteger(evaluationPeriods) || evaluationPeriods < 1) {
+    throw new Error(
+      `Alarm ${kind}: evaluationPeriods ${evaluationPeriods} must be a whole number of at least 1`,
+    );
+  }
+  const seconds = period.toSeconds();
+  if (seconds < 60 || seconds % 60 !== 0) {
+    throw new Error(`Alarm ${kind}: period ${seconds} s must be a whole number of minutes`);
+  }
+  return tuning;
 }
 
 const pascal = (name: string): string => name.charAt(0).toUpperCase() + name.slice(1);

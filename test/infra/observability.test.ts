@@ -1,10 +1,16 @@
 import { readFileSync } from 'node:fs';
 import { App, Duration, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
+import { HttpApi, WebSocketApi } from 'aws-cdk-lib/aws-apigatewayv2';
+import { TableV2 } from 'aws-cdk-lib/aws-dynamodb';
+import { type IFunction, Function as LambdaFunction } from 'aws-cdk-lib/aws-lambda';
+import { Topic } from 'aws-cdk-lib/aws-sns';
+import { Queue } from 'aws-cdk-lib/aws-sqs';
 import { beforeAll, describe, expect, it, vi } from 'vitest';
 import { AlarmTopic } from '../../lib/constructs/alarm-topic.ts';
+import { OperationsAlarms, type OperationsAlarmsTuning } from '../../lib/constructs/alarms.ts';
 import { functionGroups } from '../../lib/constructs/function-groups.ts';
-import { functions, queues, table } from '../../lib/manifest.ts';
+import { type FunctionName, functions, queues, table } from '../../lib/manifest.ts';
 import {
   type FoundFunction,
   functionsByName,
@@ -283,6 +289,63 @@ describe('Stack: MessagingStack alarm and dashboard options', { timeout: 90_000 
     expect(JSON.stringify(tuned.findResources('AWS::CloudWatch::Dashboard'))).toContain(
       '{Chat,action,outcome',
     );
+  });
+});
+
+describe('Construct: OperationsAlarms tuning', () => {
+  /** The alarms over imported resources: nothing is built, so each case costs milliseconds. */
+  function alarmsWith(tuning: OperationsAlarmsTuning): Stack {
+    const stack = new Stack(new App(), 'Test');
+    const imported = (name: string) => LambdaFunction.fromFunctionName(stack, `F-${name}`, name);
+    const queue = (name: string) =>
+      Queue.fromQueueArn(stack, name, `arn:aws:sqs:eu-west-1:123456789012:${name}`);
+    new OperationsAlarms(stack, 'Alarms', {
+      ...tuning,
+      topic: new Topic(stack, 'Topic'),
+      functions: Object.fromEntries(Object.keys(functions).map((n) => [n, imported(n)])) as Record<
+        FunctionName,
+        IFunction
+      >,
+      webSocketApi: WebSocketApi.fromWebSocketApiAttributes(stack, 'Ws', { webSocketId: 'ws123' }),
+      webSocketStageName: 'dev',
+      httpApi: HttpApi.fromHttpApiAttributes(stack, 'Http', { httpApiId: 'http123' }),
+      table: TableV2.fromTableName(stack, 'Table', 'wavelet'),
+      queues: { deliveries: queue('d'), notifications: queue('n') },
+      deadLetterQueues: { deliveries: queue('d-dlq'), notifications: queue('n-dlq') },
+      appMetrics: { namespace: 'Wavelet', service: 'wavelet', stage: 'dev' },
+    });
+    return stack;
+  }
+
+  it('changes the thresholds, periods and evaluation periods it is given, and no others', () => {
+    const tuned = Template.fromStack(
+      alarmsWith({ deadLetterDepth: { threshold: 3, period: Duration.minutes(5), evaluationPeriods: 2 } }),
+    );
+    tuned.resourcePropertiesCountIs(
+      'AWS::CloudWatch::Alarm',
+      { MetricName: 'ApproximateNumberOfMessagesVisible', Threshold: 3, Period: 300, EvaluationPeriods: 2 },
+      queueNames.length,
+    );
+    tuned.resourcePropertiesCountIs(
+      'AWS::CloudWatch::Alarm',
+      { MetricName: 'ApproximateAgeOfOldestMessage', Threshold: 600, Period: 60, EvaluationPeriods: 5 },
+      queueNames.length,
+    );
+  });
+
+  it.each([
+    [{ queueAge: { threshold: -1 } }, /Alarm queueAge: threshold -1 must be a number of at least 0/],
+    [
+      { functionDuration: { threshold: 1.5 } },
+      /Alarm functionDuration: threshold 1.5 is a fraction of the timeout/,
+    ],
+    [{ apiErrors: { evaluationPeriods: 0 } }, /Alarm apiErrors: evaluationPeriods 0 must be a whole number/],
+    [
+      { deadLetterDepth: { period: Duration.seconds(90) } },
+      /Alarm deadLetterDepth: period 90 s must be a whole number of minutes/,
+    ],
+  ])('refuses %o with a clear message, before any alarm exists', (tuning, message) => {
+    expect(() => alarmsWith(tuning)).toThrow(message);
   });
 });
 
