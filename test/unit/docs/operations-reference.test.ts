@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { defaultAlarmTuning } from '../../../lib/constructs/alarms.ts';
+import { defaultAlarmTuning } from '../../../lib/constructs/alarm-tuning.ts';
 import { metricCatalog } from '../../../protocol/metrics.ts';
 
 const operations = readFileSync(new URL('../../../docs/operations.md', import.meta.url), 'utf8');
