@@ -9,6 +9,9 @@ new MessagingStack(app, `Wavelet-${stage}`, {
   stage,
   // Env-agnostic unless the CLI knows the account and region; nothing is looked up.
   env: { account: process.env.CDK_DEFAULT_ACCOUNT, region: process.env.CDK_DEFAULT_REGION },
+  // Who the alarm topic notifies (docs/operations.md); a malformed value fails synth.
+  alarmEmail: context('alarmEmail'),
+  alarmWebhookUrl: context('alarmWebhookUrl'),
   tokenAuth: {
     secretArn: context('jwtSecretArn'),
     jwksUrl: context('jwksUrl'),

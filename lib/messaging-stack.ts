@@ -1,9 +1,11 @@
 import { CfnOutput, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
+import { AlarmTopic } from './constructs/alarm-topic.ts';
+import { OperationsAlarms, type OperationsAlarmsTuning } from './constructs/alarms.ts';
 import { bindUses } from './constructs/bindings.ts';
+import { OperationsDashboard } from './constructs/dashboard.ts';
 import { type HandlerDefaults, Handlers } from './constructs/handlers.ts';
 import { MessagingHttpApi, type MessagingHttpApiProps } from './constructs/http-api.ts';
-import { DeadLetterAlarms } from './constructs/observability.ts';
 import { Queues } from './constructs/queues.ts';
 import { Storage } from './constructs/storage.ts';
 import { TokenAuth, type TokenAuthProps } from './constructs/token-auth.ts';
@@ -35,6 +37,21 @@ export interface MessagingStackProps extends StackProps {
    * @default stage 1,000 per second (burst 2,000); tickets 500 (1,000); rooms 50 (100)
    */
   readonly httpThrottle?: Pick<MessagingHttpApiProps, 'throttle' | 'routeThrottles'>;
+  /**
+   * An e-mail address subscribed to the alarm topic (`-c alarmEmail=...`).
+   * @default no e-mail subscription
+   */
+  readonly alarmEmail?: string;
+  /**
+   * An `https://` URL subscribed to the alarm topic (`-c alarmWebhookUrl=...`).
+   * @default no webhook subscription
+   */
+  readonly alarmWebhookUrl?: string;
+  /**
+   * Thresholds, periods and evaluation periods of the alarms; see {@link OperationsAlarmsTuning}.
+   * @default the defaults of OperationsAlarms
+   */
+  readonly alarms?: OperationsAlarmsTuning;
 }
 
 /** The whole backend for one stage. It only wires the constructs; each documents its part. */
@@ -47,9 +64,13 @@ export class MessagingStack extends Stack {
     super(scope, id, props);
     const removalPolicy = props.stage === 'prod' ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY;
 
+    // First, so that a malformed alarmEmail or alarmWebhookUrl fails before anything else is built.
+    const { topic } = new AlarmTopic(this, 'AlarmTopic', {
+      email: props.alarmEmail,
+      webhookUrl: props.alarmWebhookUrl,
+    });
     const { table } = new Storage(this, 'Storage', { removalPolicy });
     const queues = new Queues(this, 'Queues');
-    new DeadLetterAlarms(this, 'Alarms', { deadLetterQueues: queues.deadLetterQueues });
     const tokenAuth = new TokenAuth(this, 'TokenAuth', { removalPolicy, ...props.tokenAuth });
 
     const { functions } = new Handlers(this, 'Functions', {
@@ -75,12 +96,31 @@ export class MessagingStack extends Stack {
       deadLetterQueues: queues.deadLetterQueues,
     });
 
+    // Observability: the alarms, all notifying `topic`, and the dashboard (docs/operations.md).
+    const observed = {
+      functions,
+      webSocketApi: webSocket.api,
+      webSocketStageName: props.stage,
+      httpApi: http.api,
+      table,
+      queues: queues.queues,
+      deadLetterQueues: queues.deadLetterQueues,
+      appMetrics: {
+        namespace: props.handlers?.metricsNamespace ?? 'Wavelet',
+        service: props.handlers?.serviceName ?? 'wavelet',
+        stage: props.stage,
+      },
+    };
+    new OperationsAlarms(this, 'Alarms', { ...observed, ...props.alarms, topic });
+    const dashboard = new OperationsDashboard(this, 'Dashboard', observed);
+
     new CfnOutput(this, 'WebSocketUrl', { value: webSocket.url });
     new CfnOutput(this, 'HttpUrl', { value: http.url });
     new CfnOutput(this, 'ManagementEndpoint', { value: webSocket.managementEndpoint });
     new CfnOutput(this, 'NotificationsQueueUrl', { value: queues.queues.notifications.queueUrl });
     new CfnOutput(this, 'DeliveriesQueueUrl', { value: queues.queues.deliveries.queueUrl });
     new CfnOutput(this, 'TableName', { value: table.tableName });
+    new CfnOutput(this, 'DashboardUrl', { value: dashboard.url });
     if (tokenAuth.secret) new CfnOutput(this, 'JwtSecretArn', { value: tokenAuth.secret.secretArn });
   }
 }

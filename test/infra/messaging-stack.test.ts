@@ -207,22 +207,6 @@ describe('Construct: Queues', () => {
       },
     });
   });
-
-  it('alarms as soon as one message is visible in a dead-letter queue', () => {
-    template.resourceCountIs('AWS::CloudWatch::Alarm', queueNames.length);
-    const dlqIds = Object.entries(template.findResources('AWS::SQS::Queue'))
-      .filter(([, queue]) => !queue.Properties.RedrivePolicy)
-      .map(([id]) => id);
-    for (const dlqId of dlqIds) {
-      template.hasResourceProperties('AWS::CloudWatch::Alarm', {
-        MetricName: 'ApproximateNumberOfMessagesVisible',
-        Namespace: 'AWS/SQS',
-        Dimensions: [{ Name: 'QueueName', Value: { 'Fn::GetAtt': [dlqId, 'QueueName'] } }],
-        ComparisonOperator: 'GreaterThanThreshold',
-        Threshold: 0,
-      });
-    }
-  });
 });
 
 describe('Construct: Triggers', () => {
