@@ -1,7 +1,9 @@
 import { CfnOutput, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
+import type { IKey } from 'aws-cdk-lib/aws-kms';
 import type { Construct } from 'constructs';
 import { bindUses } from './constructs/bindings.ts';
-import { type HandlerDefaults, Handlers } from './constructs/handlers.ts';
+import { bindEncryptionKey, type KmsKeyOption, resolveEncryptionKey } from './constructs/encryption.ts';
+import { type HandlerDefaults, Handlers, type ReservedConcurrency } from './constructs/handlers.ts';
 import { MessagingHttpApi, type MessagingHttpApiProps } from './constructs/http-api.ts';
 import { DeadLetterAlarms } from './constructs/observability.ts';
 import { Queues } from './constructs/queues.ts';
@@ -25,10 +27,29 @@ export interface MessagingStackProps extends StackProps {
    */
   readonly handlers?: HandlerDefaults;
   /**
-   * Access logs on the WebSocket stage (needs the account's API Gateway CloudWatch role).
-   * @default false
+   * Access logs on both APIs (the WebSocket stage and the HTTP `$default` stage), JSON lines
+   * without query strings. They need the account's API Gateway CloudWatch role (set once per
+   * region); `-c accessLogs=false` turns them off in an account without it.
+   * @default true
    */
   readonly accessLogs?: boolean;
+  /**
+   * X-Ray active tracing on every function (`-c tracing=true`). API Gateway cannot trace
+   * WebSocket or HTTP APIs (only REST APIs), so traces start at the function.
+   * @default false
+   */
+  readonly tracing?: boolean;
+  /**
+   * Customer-managed KMS key for the table, the queues and their dead-letter queues, and every
+   * log group: `'new'` creates one with rotation on, a key ARN imports one (`-c kmsKey=...`).
+   * @default AWS-managed encryption (DynamoDB's AWS-owned key, SSE-SQS, the CloudWatch Logs key)
+   */
+  readonly kmsKey?: KmsKeyOption;
+  /**
+   * Reserved concurrency for each function of a group; see {@link ReservedConcurrency}.
+   * @default none: every function shares the account's unreserved concurrency
+   */
+  readonly reservedConcurrency?: ReservedConcurrency;
   /**
    * HTTP API throttles: the stage's for all routes and single routes' (`POST /tickets`,
    * `POST /rooms`); see {@link MessagingHttpApiProps}.
@@ -39,6 +60,9 @@ export interface MessagingStackProps extends StackProps {
 
 /** The whole backend for one stage. It only wires the constructs; each documents its part. */
 export class MessagingStack extends Stack {
+  /** The customer-managed key of `kmsKey`; undefined with AWS-managed encryption. */
+  public readonly encryptionKey?: IKey;
+
   constructor(scope: Construct, id: string, props: MessagingStackProps) {
     // Checked first: the stage names the WebSocket stage, and usually the stack too.
     if (!/^[A-Za-z0-9-]{1,64}$/.test(props.stage)) {
@@ -47,25 +71,44 @@ export class MessagingStack extends Stack {
     super(scope, id, props);
     const removalPolicy = props.stage === 'prod' ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY;
 
-    const { table } = new Storage(this, 'Storage', { removalPolicy });
-    const queues = new Queues(this, 'Queues');
-    new DeadLetterAlarms(this, 'Alarms', { deadLetterQueues: queues.deadLetterQueues });
+    this.encryptionKey = resolveEncryptionKey(this, 'Key', props.kmsKey);
+    const encryptionKey = this.encryptionKey;
+    const logs = { logRemovalPolicy: removalPolicy, logEncryptionKey: encryptionKey };
+
+    const { table } = new Storage(this, 'Storage', {
+      removalPolicy,
+      deletionProtection: props.stage === 'prod',
+      encryptionKey,
+    });
+    const queues = new Queues(this, 'Queues', { encryptionKey });
+    new DeadLetterAlarms(this, 'Alarms', {
+      deadLetterQueues: { ...queues.deadLetterQueues, schedule: queues.scheduleDeadLetterQueue },
+    });
     const tokenAuth = new TokenAuth(this, 'TokenAuth', { removalPolicy, ...props.tokenAuth });
 
     const { functions } = new Handlers(this, 'Functions', {
-      logRemovalPolicy: removalPolicy,
+      ...logs,
+      tracing: props.tracing,
+      reservedConcurrency: props.reservedConcurrency,
       ...props.handlers,
     });
     const webSocket = new MessagingWebSocketApi(this, 'WebSocket', {
       functions,
       stageName: props.stage,
       accessLogs: props.accessLogs,
+      ...logs,
     });
-    const http = new MessagingHttpApi(this, 'Http', { functions, ...props.httpThrottle });
+    const http = new MessagingHttpApi(this, 'Http', {
+      functions,
+      ...props.httpThrottle,
+      accessLogs: props.accessLogs,
+      ...logs,
+    });
 
     const targets = { table, queues: queues.queues, management: webSocket, tokenAuth };
     for (const [name, spec] of Object.entries(functionSpecs) as [FunctionName, FunctionSpec][]) {
       bindUses(functions[name], spec.uses, targets);
+      bindEncryptionKey(functions[name], spec.uses, encryptionKey);
       // The `stage` dimension of every metric (lambdas/core/metrics.ts).
       functions[name].addEnvironment('STAGE', props.stage);
     }
@@ -73,6 +116,7 @@ export class MessagingStack extends Stack {
       functions,
       queues: queues.queues,
       deadLetterQueues: queues.deadLetterQueues,
+      scheduleDeadLetterQueue: queues.scheduleDeadLetterQueue,
     });
 
     new CfnOutput(this, 'WebSocketUrl', { value: webSocket.url });
