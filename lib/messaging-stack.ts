@@ -71,7 +71,7 @@ export class MessagingStack extends Stack {
     super(scope, id, props);
     const removalPolicy = props.stage === 'prod' ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY;
 
-    this.encryptionKey = resolveEncryptionKey(this, 'Key', props.kmsKey);
+    this.encryptionKey = resolveEncryptionKey(this, 'Key', props.kmsKey, removalPolicy);
     const encryptionKey = this.encryptionKey;
     const logs = { logRemovalPolicy: removalPolicy, logEncryptionKey: encryptionKey };
 

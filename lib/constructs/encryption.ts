@@ -1,4 +1,4 @@
-import { Stack } from 'aws-cdk-lib';
+import { RemovalPolicy, Stack } from 'aws-cdk-lib';
 import { type IGrantable, PolicyStatement, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { type IKey, Key } from 'aws-cdk-lib/aws-kms';
 import type { Construct } from 'constructs';
@@ -19,17 +19,25 @@ const KEY_ARN =
  * A created key's policy lets CloudWatch Logs encrypt this account's log groups in the stack's
  * region, EventBridge send to the encrypted dead-letter queue and CloudWatch alarms publish to an
  * encrypted topic. An imported key's policy must allow the same (see docs/operations.md).
- * Throws on anything else, such as an alias ARN (grants and log groups need the key ARN).
+ * Throws on anything else, such as an alias ARN (grants and log groups need the key ARN). A
+ * created key follows `removalPolicy` (the stage's: `prod` retains it).
  *
  * @example
  * const key = resolveEncryptionKey(this, 'Key', 'new');
  */
-export function resolveEncryptionKey(scope: Construct, id: string, option: KmsKeyOption): IKey | undefined {
+export function resolveEncryptionKey(
+  scope: Construct,
+  id: string,
+  option: KmsKeyOption,
+  removalPolicy: RemovalPolicy = RemovalPolicy.RETAIN,
+): IKey | undefined {
   if (option === undefined) return undefined;
   if (option === 'new') {
     const key = new Key(scope, id, {
       description: `Encrypts the table, queues and logs of ${Stack.of(scope).stackName}`,
       enableKeyRotation: true,
+      // DESTROY schedules the deletion (after KMS's 30-day waiting period), never deletes at once.
+      removalPolicy,
     });
     allowServices(key);
     return key;
