@@ -21,7 +21,6 @@ export const webSocketAccessLogFields: Readonly<Record<string, string>> = {
   principalId: '$context.authorizer.principalId',
   error: '$context.error.message',
   authorizerError: '$context.authorizer.error',
-  integrationError: '$context.integration.error',
   integrationStatus: '$context.integrationStatus',
   integrationLatency: '$context.integrationLatency',
 };
