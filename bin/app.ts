@@ -4,6 +4,13 @@ import { MessagingStack } from '../lib/messaging-stack.ts';
 const app = new App();
 const context = (key: string): string | undefined => app.node.tryGetContext(key) || undefined;
 const stage = context('stage') ?? 'dev';
+/** `-c key=true|false` (a string from the CLI, a boolean from cdk.json); anything else fails. */
+const flag = (key: string): boolean | undefined => {
+  const value: unknown = app.node.tryGetContext(key);
+  if (value === undefined || value === true || value === false) return value;
+  if (value === 'true' || value === 'false') return value === 'true';
+  throw new Error(`Context ${key} must be true or false, not '${String(value)}'`);
+};
 
 new MessagingStack(app, `Wavelet-${stage}`, {
   stage,
@@ -18,4 +25,8 @@ new MessagingStack(app, `Wavelet-${stage}`, {
     issuer: context('jwtIssuer'),
     audience: context('jwtAudience'),
   },
+  // Logs, traces and encryption (docs/operations.md "Logs, traces, encryption and limits").
+  accessLogs: flag('accessLogs'),
+  tracing: flag('tracing'),
+  kmsKey: context('kmsKey'),
 });

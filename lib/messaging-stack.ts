@@ -1,10 +1,12 @@
 import { CfnOutput, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
+import type { IKey } from 'aws-cdk-lib/aws-kms';
 import type { Construct } from 'constructs';
 import { AlarmTopic } from './constructs/alarm-topic.ts';
 import { OperationsAlarms, type OperationsAlarmsTuning } from './constructs/alarms.ts';
 import { bindUses } from './constructs/bindings.ts';
 import { OperationsDashboard } from './constructs/dashboard.ts';
-import { type HandlerDefaults, Handlers } from './constructs/handlers.ts';
+import { bindEncryptionKey, type KmsKeyOption, resolveEncryptionKey } from './constructs/encryption.ts';
+import { type HandlerDefaults, Handlers, type ReservedConcurrency } from './constructs/handlers.ts';
 import { MessagingHttpApi, type MessagingHttpApiProps } from './constructs/http-api.ts';
 import { Queues } from './constructs/queues.ts';
 import { Storage } from './constructs/storage.ts';
@@ -27,10 +29,29 @@ export interface MessagingStackProps extends StackProps {
    */
   readonly handlers?: HandlerDefaults;
   /**
-   * Access logs on the WebSocket stage (needs the account's API Gateway CloudWatch role).
-   * @default false
+   * Access logs on both APIs (the WebSocket stage and the HTTP `$default` stage), JSON lines
+   * without query strings. They need the account's API Gateway CloudWatch role (set once per
+   * region); `-c accessLogs=false` turns them off in an account without it.
+   * @default true
    */
   readonly accessLogs?: boolean;
+  /**
+   * X-Ray active tracing on every function (`-c tracing=true`). API Gateway cannot trace
+   * WebSocket or HTTP APIs (only REST APIs), so traces start at the function.
+   * @default false
+   */
+  readonly tracing?: boolean;
+  /**
+   * Customer-managed KMS key for the table, the queues and their dead-letter queues, and every
+   * log group: `'new'` creates one with rotation on, a key ARN imports one (`-c kmsKey=...`).
+   * @default AWS-managed encryption (DynamoDB's AWS-owned key, SSE-SQS, the CloudWatch Logs key)
+   */
+  readonly kmsKey?: KmsKeyOption;
+  /**
+   * Reserved concurrency for each function of a group; see {@link ReservedConcurrency}.
+   * @default none: every function shares the account's unreserved concurrency
+   */
+  readonly reservedConcurrency?: ReservedConcurrency;
   /**
    * HTTP API throttles: the stage's for all routes and single routes' (`POST /tickets`,
    * `POST /rooms`); see {@link MessagingHttpApiProps}.
@@ -56,6 +77,9 @@ export interface MessagingStackProps extends StackProps {
 
 /** The whole backend for one stage. It only wires the constructs; each documents its part. */
 export class MessagingStack extends Stack {
+  /** The customer-managed key of `kmsKey`; undefined with AWS-managed encryption. */
+  public readonly encryptionKey?: IKey;
+
   constructor(scope: Construct, id: string, props: MessagingStackProps) {
     // Checked first: the stage names the WebSocket stage, and usually the stack too.
     if (!/^[A-Za-z0-9-]{1,64}$/.test(props.stage)) {
@@ -64,29 +88,47 @@ export class MessagingStack extends Stack {
     super(scope, id, props);
     const removalPolicy = props.stage === 'prod' ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY;
 
-    // First, so that a malformed alarmEmail or alarmWebhookUrl fails before anything else is built.
+    this.encryptionKey = resolveEncryptionKey(this, 'Key', props.kmsKey, removalPolicy);
+    // Before the rest, so that a malformed alarmEmail or alarmWebhookUrl fails before anything else is built.
     const { topic } = new AlarmTopic(this, 'AlarmTopic', {
       email: props.alarmEmail,
       webhookUrl: props.alarmWebhookUrl,
+      masterKey: this.encryptionKey,
     });
-    const { table } = new Storage(this, 'Storage', { removalPolicy });
-    const queues = new Queues(this, 'Queues');
+    const encryptionKey = this.encryptionKey;
+    const logs = { logRemovalPolicy: removalPolicy, logEncryptionKey: encryptionKey };
+
+    const { table } = new Storage(this, 'Storage', {
+      removalPolicy,
+      deletionProtection: props.stage === 'prod',
+      encryptionKey,
+    });
+    const queues = new Queues(this, 'Queues', { encryptionKey });
     const tokenAuth = new TokenAuth(this, 'TokenAuth', { removalPolicy, ...props.tokenAuth });
 
     const { functions } = new Handlers(this, 'Functions', {
-      logRemovalPolicy: removalPolicy,
+      ...logs,
+      tracing: props.tracing,
+      reservedConcurrency: props.reservedConcurrency,
       ...props.handlers,
     });
     const webSocket = new MessagingWebSocketApi(this, 'WebSocket', {
       functions,
       stageName: props.stage,
       accessLogs: props.accessLogs,
+      ...logs,
     });
-    const http = new MessagingHttpApi(this, 'Http', { functions, ...props.httpThrottle });
+    const http = new MessagingHttpApi(this, 'Http', {
+      functions,
+      ...props.httpThrottle,
+      accessLogs: props.accessLogs,
+      ...logs,
+    });
 
     const targets = { table, queues: queues.queues, management: webSocket, tokenAuth };
     for (const [name, spec] of Object.entries(functionSpecs) as [FunctionName, FunctionSpec][]) {
       bindUses(functions[name], spec.uses, targets);
+      bindEncryptionKey(functions[name], spec.uses, encryptionKey);
       // The `stage` dimension of every metric (lambdas/core/metrics.ts).
       functions[name].addEnvironment('STAGE', props.stage);
     }
@@ -94,6 +136,7 @@ export class MessagingStack extends Stack {
       functions,
       queues: queues.queues,
       deadLetterQueues: queues.deadLetterQueues,
+      scheduleDeadLetterQueue: queues.scheduleDeadLetterQueue,
     });
 
     // Observability: the alarms, all notifying `topic`, and the dashboard (docs/operations.md).
@@ -104,7 +147,7 @@ export class MessagingStack extends Stack {
       httpApi: http.api,
       table,
       queues: queues.queues,
-      deadLetterQueues: queues.deadLetterQueues,
+      deadLetterQueues: { ...queues.deadLetterQueues, schedule: queues.scheduleDeadLetterQueue },
       appMetrics: {
         namespace: props.handlers?.metricsNamespace ?? 'Wavelet',
         service: props.handlers?.serviceName ?? 'wavelet',

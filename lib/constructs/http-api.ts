@@ -1,4 +1,4 @@
-import { Duration, Stack } from 'aws-cdk-lib';
+import { Duration, type RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
 import {
   type CfnStage,
   CorsHttpMethod,
@@ -8,9 +8,12 @@ import {
   type ThrottleSettings,
 } from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
+import type { IKey } from 'aws-cdk-lib/aws-kms';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
+import type { LogGroup } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { type FunctionName, httpApi } from '../manifest.ts';
+import { createStageAccessLogs, httpAccessLogFields } from './access-logs.ts';
 
 export interface MessagingHttpApiProps {
   /** The manifest's functions, by manifest name; routes are wired to them. */
@@ -32,6 +35,23 @@ export interface MessagingHttpApiProps {
    * @default {@link defaultRouteThrottles}
    */
   readonly routeThrottles?: Readonly<Record<string, ThrottleSettings>>;
+  /**
+   * Write an access log line per request, in JSON with the fields of {@link httpAccessLogFields}
+   * (the route key, never the path or query string). Needs the account's API Gateway CloudWatch
+   * role; `-c accessLogs=false` turns them off in an account without it.
+   * @default true
+   */
+  readonly accessLogs?: boolean;
+  /**
+   * What happens to the access log group when the stack is deleted.
+   * @default RemovalPolicy.DESTROY
+   */
+  readonly logRemovalPolicy?: RemovalPolicy;
+  /**
+   * Customer-managed key the access log group is encrypted with.
+   * @default the CloudWatch Logs service key
+   */
+  readonly logEncryptionKey?: IKey;
 }
 
 /** The default stage throttle: well above a chat of thousands of users, far below the account's. */
@@ -52,7 +72,8 @@ export const defaultRouteThrottles: Readonly<Record<string, ThrottleSettings>> =
  *
  * There is deliberately no built-in JWT authorizer: it only verifies RS256 through a JWKS URL,
  * and HS256 with a shared secret is supported too, so handlers verify the bearer themselves with
- * the same code the WebSocket authorizer uses (`GET /health` is public anyway).
+ * the same code the WebSocket authorizer uses (`GET /health` is public anyway). API Gateway has no
+ * X-Ray tracing for HTTP APIs (REST APIs only), so only the functions can be traced.
  *
  * @example
  * const http = new MessagingHttpApi(this, 'Http', { functions });
@@ -64,6 +85,8 @@ export class MessagingHttpApi extends Construct {
   public readonly routes: Readonly<Record<string, HttpRoute>>;
   /** The base URL of the `$default` stage. */
   public readonly url: string;
+  /** Where access log lines go; undefined when access logs are off. */
+  public readonly accessLogGroup?: LogGroup;
 
   constructor(scope: Construct, id: string, props: MessagingHttpApiProps) {
     super(scope, id);
@@ -87,11 +110,38 @@ export class MessagingHttpApi extends Construct {
         integrations.set(functionName, integration);
       }
       const [route] = this.api.addRoutes({ path, methods: [method], integration });
-      if (route) routes[routeKey] = route;
+      if (!route) continue;
+      routes[routeKey] = route;
+      Validations.of(route).acknowledge({ id: 'AwsSolutions-APIG4', reason: routeAuthorization(routeKey) });
+    }
+    for (const name of new Set(Object.values(httpApi.routes) as FunctionName[])) {
+      Validations.of(props.functions[name]).acknowledge({
+        id: 'Serverless-LambdaDLQ',
+        reason: `${name} serves HTTP API routes, invoked synchronously by API Gateway: a failure is the caller's 5xx answer, and there is no event to keep`,
+      });
     }
     this.routes = routes;
     this.url = this.api.apiEndpoint;
     this.throttleStage(props.throttle ?? defaultStageThrottle, props.routeThrottles ?? defaultRouteThrottles);
+    this.accessLogGroup = this.logStage(props);
+  }
+
+  /** Access logs on the auto-deployed stage, which the L2 construct does not expose. */
+  private logStage(props: MessagingHttpApiProps): LogGroup | undefined {
+    const cfnStage = this.api.defaultStage?.node.defaultChild as CfnStage;
+    if (!(props.accessLogs ?? true)) {
+      const reason =
+        'Access logs were turned off with accessLogs=false (-c accessLogs=false), for an account without the API Gateway CloudWatch Logs role; function logs and metrics still record every request';
+      Validations.of(cfnStage).acknowledge({ id: 'AwsSolutions-APIG1', reason });
+      Validations.of(cfnStage).acknowledge({ id: 'Serverless-APIGWAccessLogging', reason });
+      return undefined;
+    }
+    const { logGroup, settings } = createStageAccessLogs(this, 'AccessLogs', httpAccessLogFields, {
+      removalPolicy: props.logRemovalPolicy,
+      encryptionKey: props.logEncryptionKey,
+    });
+    cfnStage.accessLogSettings = settings;
+    return logGroup;
   }
 
   /** Sets the throttles on the auto-deployed stage, which the L2 construct does not expose. */
@@ -120,6 +170,14 @@ const routeSettingsOf = (throttle: ThrottleSettings): CfnStage.RouteSettingsProp
   throttlingRateLimit: throttle.rateLimit,
   throttlingBurstLimit: throttle.burstLimit,
 });
+
+/** Why an HTTP route has no API Gateway authorizer. */
+function routeAuthorization(routeKey: string): string {
+  if (routeKey === 'GET /health') {
+    return 'GET /health is public by design: load balancers and uptime checks call it without credentials, and it answers only whether the stack is up';
+  }
+  return `${routeKey} has no API Gateway authorizer: its handler verifies the bearer token itself (HS256 with the shared secret or RS256/ES256 through the JWKS URL, the code the $connect authorizer uses), since API Gateway's JWT authorizer cannot verify HS256`;
+}
 
 /** `GET /rooms/{id}` to its method and path; throws on a key the manifest should never hold. */
 function parseRouteKey(routeKey: string): [HttpMethod, string] {

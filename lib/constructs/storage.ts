@@ -1,5 +1,6 @@
 import { RemovalPolicy } from 'aws-cdk-lib';
-import { AttributeType, BillingMode, ProjectionType, Table } from 'aws-cdk-lib/aws-dynamodb';
+import { AttributeType, BillingMode, ProjectionType, Table, TableEncryption } from 'aws-cdk-lib/aws-dynamodb';
+import type { IKey } from 'aws-cdk-lib/aws-kms';
 import { Construct } from 'constructs';
 import { table as tableSpec } from '../manifest.ts';
 
@@ -9,11 +10,23 @@ export interface StorageProps {
    * @default RemovalPolicy.DESTROY
    */
   readonly removalPolicy?: RemovalPolicy;
+  /**
+   * Refuse `DeleteTable` (from the console, the CLI or a stack update that replaces the table)
+   * until it is turned off. The stack turns it on in `prod`.
+   * @default false
+   */
+  readonly deletionProtection?: boolean;
+  /**
+   * Customer-managed key the table (and its indexes and backups) is encrypted with.
+   * @default the AWS-owned DynamoDB key
+   */
+  readonly encryptionKey?: IKey;
 }
 
 /**
  * The single table of the manifest: `pk`/`sk` keys, its global secondary indexes, TTL on the
- * manifest's expiry attribute, on-demand capacity and point-in-time recovery.
+ * manifest's expiry attribute, on-demand capacity, point-in-time recovery, and optionally deletion
+ * protection and a customer-managed key.
  *
  * @example
  * const { table } = new Storage(this, 'Storage', { removalPolicy: RemovalPolicy.RETAIN });
@@ -31,6 +44,10 @@ export class Storage extends Construct {
       pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
       timeToLiveAttribute: tableSpec.ttlAttribute,
       removalPolicy: props.removalPolicy ?? RemovalPolicy.DESTROY,
+      deletionProtection: props.deletionProtection ?? false,
+      ...(props.encryptionKey
+        ? { encryption: TableEncryption.CUSTOMER_MANAGED, encryptionKey: props.encryptionKey }
+        : {}),
     });
     for (const [indexName, index] of Object.entries(tableSpec.indexes)) {
       this.table.addGlobalSecondaryIndex({

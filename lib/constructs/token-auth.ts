@@ -1,4 +1,4 @@
-import { RemovalPolicy } from 'aws-cdk-lib';
+import { RemovalPolicy, Validations } from 'aws-cdk-lib';
 import { type ISecret, Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
 
@@ -81,6 +81,13 @@ export class TokenAuth extends Construct {
             generateSecretString: { passwordLength: 64, excludePunctuation: true },
             removalPolicy: props.removalPolicy ?? RemovalPolicy.DESTROY,
           });
+      if (!props.secretArn) {
+        Validations.of(this.secret).acknowledge({
+          id: 'AwsSolutions-SMG4',
+          reason:
+            'The HS256 signing key is shared with the token issuer, which signs with the same value: automatic rotation would break every token until the issuer reloads it. Rotate by deploying a new secret (-c jwtSecretArn=...) together with the issuer (docs/operations.md)',
+        });
+      }
       environment.JWT_SECRET_ARN = this.secret.secretArn;
     }
     if (props.issuer) environment.JWT_ISSUER = props.issuer;

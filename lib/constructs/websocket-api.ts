@@ -1,7 +1,7 @@
-import { Stack } from 'aws-cdk-lib';
+import { type RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
 import {
   CfnAuthorizer,
-  LogGroupLogDestination,
+  type CfnStage,
   type ThrottleSettings,
   WebSocketApi,
   type WebSocketRoute,
@@ -10,10 +10,12 @@ import {
 import { WebSocketLambdaAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
 import { WebSocketLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
 import type { Grant, IGrantable } from 'aws-cdk-lib/aws-iam';
+import type { IKey } from 'aws-cdk-lib/aws-kms';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
-import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
+import type { LogGroup } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { type FunctionName, type RouteKey, websocketApi } from '../manifest.ts';
+import { createStageAccessLogs, webSocketAccessLogFields } from './access-logs.ts';
 
 /** Routes that carry no client frame, so nothing is replied to them. */
 const LIFECYCLE_ROUTES: ReadonlySet<string> = new Set(['$connect', '$disconnect']);
@@ -31,18 +33,31 @@ export interface MessagingWebSocketApiProps {
    */
   readonly throttle?: ThrottleSettings;
   /**
-   * Write an access log line per connection event and message to a log group. Needs the account's
-   * API Gateway CloudWatch role to be set up once per region, which is why it is off by default.
-   * @default false
+   * Write an access log line per connection event and message to a log group, in JSON with the
+   * fields of {@link webSocketAccessLogFields} (never the query string, which carries the ticket
+   * or token on `$connect`). Needs the account's API Gateway CloudWatch role, set up once per
+   * region; turn it off (`-c accessLogs=false`) in an account without it, or the deployment fails.
+   * @default true
    */
   readonly accessLogs?: boolean;
+  /**
+   * What happens to the access log group when the stack is deleted.
+   * @default RemovalPolicy.DESTROY
+   */
+  readonly logRemovalPolicy?: RemovalPolicy;
+  /**
+   * Customer-managed key the access log group is encrypted with.
+   * @default the CloudWatch Logs service key
+   */
+  readonly logEncryptionKey?: IKey;
 }
 
 /**
  * The API Gateway WebSocket API of the manifest: its route selection expression, one route per
  * manifest route key with a Lambda proxy integration, the REQUEST authorizer on `$connect`, and
- * one auto-deployed stage. Every message route is two-way: the handler's response body is sent
- * back to the client as the reply frame.
+ * one auto-deployed stage with access logs. Every message route is two-way: the handler's
+ * response body is sent back to the client as the reply frame. API Gateway has no X-Ray tracing
+ * for WebSocket APIs, so only the functions can be traced.
  *
  * @example
  * const ws = new MessagingWebSocketApi(this, 'WebSocket', { functions, stageName: 'dev' });
@@ -51,6 +66,8 @@ export interface MessagingWebSocketApiProps {
 export class MessagingWebSocketApi extends Construct {
   public readonly api: WebSocketApi;
   public readonly stage: WebSocketStage;
+  /** Where access log lines go; undefined when access logs are off. */
+  public readonly accessLogGroup?: LogGroup;
   /** Routes by route key. */
   public readonly routes: Readonly<Record<RouteKey, WebSocketRoute>>;
   /** `wss://{apiId}.execute-api.{region}.amazonaws.com/{stage}`: where clients connect. */
@@ -91,6 +108,24 @@ export class MessagingWebSocketApi extends Construct {
         authorizer: routeKey === '$connect' ? authorizer : undefined,
         returnResponse: !LIFECYCLE_ROUTES.has(routeKey),
       });
+      if (routeKey !== '$connect') {
+        Validations.of(routes[routeKey]).acknowledge({
+          id: 'AwsSolutions-APIG4',
+          reason: routeAuthorization(routeKey),
+        });
+      }
+    }
+    for (const name of new Set([
+      authorizerFunction,
+      ...Object.values(websocketApi.routes),
+    ] as FunctionName[])) {
+      Validations.of(props.functions[name]).acknowledge({
+        id: 'Serverless-LambdaDLQ',
+        reason:
+          name === authorizerFunction
+            ? `${name} is the $connect authorizer, invoked synchronously by API Gateway: a failure refuses the handshake, and there is no event to keep`
+            : `${name} serves WebSocket routes, invoked synchronously by API Gateway: a failure answers the client (an error frame or a 500 handshake), and there is no event to keep`,
+      });
     }
     this.routes = routes;
     if (identitySource.length === 0) omitIdentitySource(this.api);
@@ -100,14 +135,21 @@ export class MessagingWebSocketApi extends Construct {
       stageName: props.stageName,
       autoDeploy: true,
       throttle: props.throttle ?? { rateLimit: 1000, burstLimit: 500 },
-      accessLogSettings: props.accessLogs
-        ? {
-            destination: new LogGroupLogDestination(
-              new LogGroup(this, 'AccessLogs', { retention: RetentionDays.ONE_MONTH }),
-            ),
-          }
-        : undefined,
     });
+    const cfnStage = this.stage.node.defaultChild as CfnStage;
+    if (props.accessLogs ?? true) {
+      const accessLogs = createStageAccessLogs(this, 'AccessLogs', webSocketAccessLogFields, {
+        removalPolicy: props.logRemovalPolicy,
+        encryptionKey: props.logEncryptionKey,
+      });
+      cfnStage.accessLogSettings = accessLogs.settings;
+      this.accessLogGroup = accessLogs.logGroup;
+    } else {
+      const reason =
+        'Access logs were turned off with accessLogs=false (-c accessLogs=false), for an account without the API Gateway CloudWatch Logs role; function logs and metrics still record every route';
+      Validations.of(cfnStage).acknowledge({ id: 'AwsSolutions-APIG1', reason });
+      Validations.of(cfnStage).acknowledge({ id: 'Serverless-APIGWAccessLogging', reason });
+    }
     this.url = this.stage.url;
     this.managementEndpoint = this.stage.callbackUrl;
   }
@@ -119,6 +161,17 @@ export class MessagingWebSocketApi extends Construct {
   public grantManageConnections(grantee: IGrantable): Grant {
     return this.stage.grantManagementApiAccess(grantee);
   }
+}
+
+/** Why a route other than `$connect` has no authorizer: WebSocket APIs authorize the handshake. */
+function routeAuthorization(routeKey: string): string {
+  if (routeKey === '$disconnect') {
+    return '$disconnect takes no authorizer (API Gateway runs authorizers on $connect only); it only cleans up the connection that $connect authorized';
+  }
+  if (routeKey === '$default') {
+    return '$default takes no authorizer (API Gateway runs authorizers on $connect only); it answers frames of a connection authorized once on $connect, whose identity API Gateway keeps';
+  }
+  return `The ${routeKey} action takes no authorizer (API Gateway runs authorizers on $connect only): its frames arrive on a connection authorized once on $connect, and the handler reads the user from the connection's authorizer context`;
 }
 
 /**

@@ -25,11 +25,19 @@ export interface SynthOptions extends Partial<MessagingStackProps> {
 /** Synthesizes a fresh, env-agnostic stack. Prefer {@link synthDefaultStack} when bundling. */
 export function synthStack(options: SynthOptions = {}): Template {
   const { bundle = false, stage = TEST_STAGE, ...props } = options;
-  const app = new App({
-    outdir: newOutdir(),
-    context: { ...cdkContext, ...(bundle ? {} : { 'aws:cdk:bundling-stacks': [] }) },
-  });
+  const app = newTestApp({ bundle });
   return Template.fromStack(new MessagingStack(app, `Wavelet-${stage}`, { stage, ...props }));
+}
+
+/**
+ * An app with the feature flags of `cdk.json` writing to this run's synth folder; functions are
+ * not bundled unless asked. For tests that need the app itself (validation plugins).
+ */
+export function newTestApp(options: { bundle?: boolean } = {}): App {
+  return new App({
+    outdir: newOutdir(),
+    context: { ...cdkContext, ...(options.bundle ? {} : { 'aws:cdk:bundling-stacks': [] }) },
+  });
 }
 
 /** Where synth output goes: this run's folder, which `test/global-setup.ts` removes afterwards. */

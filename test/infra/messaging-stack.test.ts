@@ -97,7 +97,7 @@ describe('Construct: MessagingWebSocketApi', () => {
       StageName: TEST_STAGE,
       AutoDeploy: true,
       DefaultRouteSettings: { ThrottlingRateLimit: 1000, ThrottlingBurstLimit: 500 },
-      AccessLogSettings: Match.absent(),
+      AccessLogSettings: { DestinationArn: Match.anyValue(), Format: Match.anyValue() },
     });
   });
 });
@@ -184,7 +184,7 @@ describe('Construct: Queues', () => {
   const queueNames = Object.keys(queues);
 
   it('gives every queue a dead-letter queue with SQS-managed encryption', () => {
-    template.resourceCountIs('AWS::SQS::Queue', queueNames.length * 2);
+    template.resourceCountIs('AWS::SQS::Queue', queueNames.length * 2 + 1); // and the schedule DLQ
     template.allResourcesProperties('AWS::SQS::Queue', { SqsManagedSseEnabled: true });
   });
 
@@ -198,7 +198,8 @@ describe('Construct: Queues', () => {
   });
 
   it('denies every request that does not use TLS', () => {
-    template.resourceCountIs('AWS::SQS::QueuePolicy', queueNames.length * 2);
+    // Each queue, its dead-letter queue, and the scheduled functions' dead-letter queue.
+    template.resourceCountIs('AWS::SQS::QueuePolicy', queueNames.length * 2 + 1);
     template.allResourcesProperties('AWS::SQS::QueuePolicy', {
       PolicyDocument: {
         Statement: Match.arrayWith([
@@ -285,7 +286,8 @@ describe('Construct: HandlerFunction', () => {
   });
 
   it('gives every function its own log group with a retention', () => {
-    template.resourceCountIs('AWS::Logs::LogGroup', manifestEntries.length);
+    // One per function and one for each API's access logs.
+    template.resourceCountIs('AWS::Logs::LogGroup', manifestEntries.length + 2);
     template.allResourcesProperties('AWS::Logs::LogGroup', { RetentionInDays: 30 });
   });
 });

@@ -1,7 +1,16 @@
+import { spawnSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 import { Match } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
 import { functions } from '../../lib/manifest.ts';
 import { functionsByName, synthStack } from '../helpers/synth.ts';
+
+const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
+
+function withoutCdkOutdir(): NodeJS.ProcessEnv {
+  const { CDK_OUTDIR: _, ...env } = process.env;
+  return env;
+}
 
 // Variants synthesize without bundling: the entries are checked, the code is not built.
 const jwtUsers = Object.entries(functions)
@@ -74,11 +83,26 @@ describe('Stack: MessagingStack options', { timeout: 90_000 }, () => {
     }
   });
 
-  it('writes WebSocket access logs when asked', () => {
-    const template = synthStack({ accessLogs: true });
-    template.hasResourceProperties('AWS::ApiGatewayV2::Stage', {
-      AccessLogSettings: { DestinationArn: Match.anyValue(), Format: Match.anyValue() },
-    });
+  it('turns access logs off on both stages when accessLogs is false', () => {
+    const template = synthStack({ accessLogs: false });
+    template.allResourcesProperties('AWS::ApiGatewayV2::Stage', { AccessLogSettings: Match.absent() });
+  });
+
+  it('refuses context flags and keys it cannot read, before building anything', () => {
+    for (const [context, message] of [
+      [{ accessLogs: 'no' }, /Context accessLogs must be true or false, not 'no'/],
+      [{ tracing: 'on' }, /Context tracing must be true or false, not 'on'/],
+      [{ kmsKey: 'alias/wavelet' }, /kmsKey 'alias\/wavelet' is neither 'new' nor a KMS key ARN/],
+    ] as const) {
+      const run = spawnSync(process.execPath, ['--import', 'tsx', 'bin/app.ts'], {
+        cwd: REPO_ROOT,
+        // No CDK_OUTDIR: the app is built but never synthesized.
+        env: { ...withoutCdkOutdir(), CDK_CONTEXT_JSON: JSON.stringify(context) },
+        encoding: 'utf8',
+      });
+      expect(run.status, JSON.stringify(context)).not.toBe(0);
+      expect(run.stderr, JSON.stringify(context)).toMatch(message);
+    }
   });
 
   it('rejects both a JWKS URL and a secret ARN', () => {
