@@ -1,6 +1,7 @@
 import { Alarm, ComparisonOperator, type IMetric, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
 import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
 import type { ITopic } from 'aws-cdk-lib/aws-sns';
+import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { type FunctionName, functions as functionSpecs, type QueueName } from '../manifest.ts';
 import {
@@ -197,8 +198,10 @@ export class OperationsAlarms extends Construct {
         }),
         description: `The oldest message of the ${name} queue has waited too long (s): its consumer falls behind or keeps failing`,
       });
+    }
+    for (const name of Object.keys(this.props.deadLetterQueues)) {
       this.add(`${pascal(name)}Dlq`, 'deadLetterDepth', {
-        metric: this.props.deadLetterQueues[name].metricApproximateNumberOfMessagesVisible({
+        metric: (this.props.deadLetterQueues[name] as IQueue).metricApproximateNumberOfMessagesVisible({
           statistic: 'Maximum',
           period: depth.period,
         }),

@@ -148,8 +148,8 @@ export class OperationsDashboard extends Construct {
       ),
       graph(
         'Dead-letter queue depth',
-        queueNames.map((name) =>
-          deadLetterQueues[name].metricApproximateNumberOfMessagesVisible({
+        Object.entries(deadLetterQueues).map(([name, queue]) =>
+          queue.metricApproximateNumberOfMessagesVisible({
             statistic: 'Maximum',
             period,
             label: `${name} DLQ`,

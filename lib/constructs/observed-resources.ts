@@ -19,7 +19,8 @@ export interface ObservedResources {
   /** The work queues, by manifest name. */
   readonly queues: Readonly<Record<QueueName, IQueue>>;
   /** The dead-letter queue behind each work queue, by manifest name. */
-  readonly deadLetterQueues: Readonly<Record<QueueName, IQueue>>;
+  /** Every dead-letter queue by a name for its alarm and graph: the work queues' and the schedule's. */
+  readonly deadLetterQueues: Readonly<Record<string, IQueue>>;
   /** The namespace and dimensions of the functions' own metrics (`protocol/metrics.ts`). */
   readonly appMetrics: AppMetricsSource;
 }

@@ -1,4 +1,11 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+
+// lambdas/core/metrics.ts reads its settings once, when it loads (as at a cold start).
+vi.hoisted(() => {
+  process.env.STAGE = 'local';
+  process.env.POWERTOOLS_SERVICE_NAME = 'wavelet';
+});
+
 import { count, flushMetrics, observe } from '../../../lambdas/core/metrics.ts';
 import { installMetricsSink, MetricsRegistry, millisecondBuckets } from '../../../local/metrics/index.ts';
 
@@ -105,8 +112,6 @@ describe('Class: MetricsRegistry', () => {
     it('serves the lines the functions write as counters and histograms a strict reader accepts', () => {
       const registry = new MetricsRegistry();
       uninstall = installMetricsSink((line) => registry.ingest(line));
-      process.env.STAGE = 'local';
-      process.env.POWERTOOLS_SERVICE_NAME = 'wavelet';
       for (const ms of [0.4, 3, 3, 12, 40_000]) {
         count('Frames', 1, { action: 'send', outcome: 'ok' });
         observe('FrameLatency', ms, { action: 'send', outcome: 'ok' });
