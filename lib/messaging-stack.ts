@@ -65,7 +65,7 @@ export class MessagingStack extends Stack {
 
     const targets = { table, queues: queues.queues, management: webSocket, tokenAuth };
     for (const [name, spec] of Object.entries(functionSpecs) as [FunctionName, FunctionSpec][]) {
-      bindUses(functions[name], spec.uses, targets);
+      bindUses(functions[name], spec, targets);
       // The `stage` dimension of every metric (lambdas/core/metrics.ts).
       functions[name].addEnvironment('STAGE', props.stage);
     }

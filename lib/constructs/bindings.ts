@@ -1,8 +1,15 @@
+import { Stack, Validations } from 'aws-cdk-lib';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
-import type { Grant, IGrantable } from 'aws-cdk-lib/aws-iam';
+import { type Grant, type IGrantable, PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import type { Function as LambdaFunction } from 'aws-cdk-lib/aws-lambda';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
-import type { QueueName, Resource } from '../manifest.ts';
+import {
+  type FunctionSpec,
+  type IndexName,
+  type QueueName,
+  type Resource,
+  readItemActions,
+} from '../manifest.ts';
 import type { TokenAuth } from './token-auth.ts';
 
 /** The API Gateway Management API (`@connections`) of one stage. */
@@ -26,45 +33,125 @@ const QUEUE_ENV: Readonly<Record<QueueName, string>> = {
   notifications: 'NOTIFICATIONS_QUEUE_URL',
 };
 
+/** What a function may do to the table: the manifest's `items` and `indexes`. */
+export type TableAccess = Pick<FunctionSpec, 'items' | 'indexes'>;
+
 /**
- * Binds a function to what its manifest entry `uses`, setting the env var `lambdas/core/config.ts`
- * reads and the matching grant together, so one is never present without the other:
+ * Binds a function to what its manifest entry `uses`, `items` and `indexes` name, setting the env
+ * var `lambdas/core/config.ts` reads and the matching grant together, so one is never present
+ * without the other. Every grant is an explicit statement with the actions named, never a
+ * `grant*Data` helper (those add every read or write action and `index/*`):
  *
- * | uses | env | grant |
+ * | manifest | env | grant |
  * |---|---|---|
- * | `table:read` | `TABLE_NAME` | read (table and indexes) |
- * | `table:write` | `TABLE_NAME` | write; read and write when both are used |
+ * | `items: [{ actions, keys }]` | `TABLE_NAME` | `dynamodb:{actions}` on the table, `ForAllValues:StringLike` `dynamodb:LeadingKeys` `keys` |
+ * | `indexes: { byUser: ['Query'] }` | `TABLE_NAME` | `dynamodb:Query` on `table/index/byUser` only |
  * | `queue:deliveries` | `DELIVERIES_QUEUE_URL` | send |
  * | `queue:notifications` | `NOTIFICATIONS_QUEUE_URL` | send |
+ * | `queue:{name}:attributes` | `{NAME}_QUEUE_URL` | `sqs:GetQueueAttributes` on that queue |
  * | `management` | `MANAGEMENT_ENDPOINT` | `execute-api:ManageConnections` on this stage's `@connections/*` |
  * | `jwt` | `JWT_SECRET_ARN`, or `JWKS_URL` (see {@link TokenAuth}), `JWT_ISSUER`/`JWT_AUDIENCE` if set | read the HS256 secret |
  *
+ * A table with a customer-managed key also gets decrypt (readers) or encrypt and decrypt (writers).
+ *
  * @example
- * bindUses(fns.send, functions.send.uses, { table, queues, management: webSocket, tokenAuth });
+ * bindUses(fns.send, functions.send, { table, queues, management: webSocket, tokenAuth });
  */
-export function bindUses(fn: LambdaFunction, uses: readonly Resource[], targets: BindingTargets): void {
-  const wanted = new Set(uses);
-  const read = wanted.has('table:read');
-  const write = wanted.has('table:write');
-  if (read || write) {
-    fn.addEnvironment('TABLE_NAME', targets.table.tableName);
-    if (read && write) targets.table.grantReadWriteData(fn);
-    else if (read) targets.table.grantReadData(fn);
-    else targets.table.grantWriteData(fn);
-  }
+export function bindUses(
+  fn: LambdaFunction,
+  spec: Pick<FunctionSpec, 'uses' | 'items' | 'indexes'>,
+  targets: BindingTargets,
+): void {
+  const wanted = new Set<Resource>(spec.uses);
+  bindTable(fn, spec, targets.table);
   for (const [name, envName] of Object.entries(QUEUE_ENV) as [QueueName, string][]) {
-    if (!wanted.has(`queue:${name}`)) continue;
+    const sends = wanted.has(`queue:${name}`);
+    const probes = wanted.has(`queue:${name}:attributes`);
+    if (!sends && !probes) continue;
     fn.addEnvironment(envName, targets.queues[name].queueUrl);
-    targets.queues[name].grantSendMessages(fn);
+    if (sends) targets.queues[name].grantSendMessages(fn);
+    if (probes) targets.queues[name].grant(fn, 'sqs:GetQueueAttributes');
   }
   if (wanted.has('management')) {
     fn.addEnvironment('MANAGEMENT_ENDPOINT', targets.management.managementEndpoint);
-    targets.management.grantManageConnections(fn);
+    const grant = targets.management.grantManageConnections(fn);
+    acknowledgeWildcards(
+      fn,
+      grant,
+      'Connection ids are only known at run time; the resource is this stage’s @connections/* of this API, the narrowest API Gateway allows for ManageConnections.',
+    );
   }
   if (wanted.has('jwt')) {
     for (const [key, value] of Object.entries(targets.tokenAuth.environment)) fn.addEnvironment(key, value);
     targets.tokenAuth.secret?.grantRead(fn);
   }
+}
+
+function bindTable(fn: LambdaFunction, access: TableAccess, table: ITable): void {
+  const items = access.items ?? [];
+  const indexes = Object.entries(access.indexes ?? {}) as [IndexName, readonly string[]][];
+  if (items.length === 0 && indexes.length === 0) return;
+  fn.addEnvironment('TABLE_NAME', table.tableName);
+  for (const grant of items) {
+    if (grant.actions.length === 0 || grant.keys.length === 0) {
+      throw new Error(`${fn.node.path}: an item grant needs actions and keys`);
+    }
+    fn.addToRolePolicy(
+      new PolicyStatement({
+        actions: grant.actions.map((a) => `dynamodb:${a}`),
+        resources: [table.tableArn],
+        conditions: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': [...grant.keys] } },
+      }),
+    );
+  }
+  for (const [index, actions] of indexes) {
+    if (actions.length === 0) throw new Error(`${fn.node.path}: the grant on index ${index} has no actions`);
+    fn.addToRolePolicy(
+      new PolicyStatement({
+        actions: actions.map((a) => `dynamodb:${a}`),
+        resources: [`${table.tableArn}/index/${index}`],
+      }),
+    );
+  }
+  if (table.encryptionKey) {
+    const writes = items.some((g) => g.actions.some((a) => !readItemActions.includes(a)));
+    if (writes) table.encryptionKey.grantEncryptDecrypt(fn);
+    else table.encryptionKey.grantDecrypt(fn);
+  }
+}
+
+/**
+ * Acknowledges cdk-nag's AwsSolutions-IAM5 for each wildcard resource of a grant, on the
+ * function's role only, by the exact finding id (`AwsSolutions-IAM5[Resource::...]`, the ARN as
+ * cdk-nag writes it: `<Id>` for a reference, `<AWS::Region>` for a pseudo parameter).
+ */
+function acknowledgeWildcards(fn: LambdaFunction, grant: Grant, reason: string): void {
+  const role = fn.role;
+  if (!role) return;
+  const stack = Stack.of(fn);
+  for (const statement of grant.principalStatements) {
+    for (const resource of statement.resources) {
+      const rendered = nagText(stack.resolve(resource));
+      if (!rendered.includes('*')) continue;
+      Validations.of(role).acknowledge({ id: `AwsSolutions-IAM5[Resource::${rendered}]`, reason });
+    }
+  }
+}
+
+/** An ARN as cdk-nag renders it in a finding id. */
+function nagText(value: unknown): string {
+  if (typeof value === 'string') return value;
+  if (Array.isArray(value)) return value.map(nagText).join('');
+  if (value && typeof value === 'object') {
+    const v = value as Record<string, unknown>;
+    if (typeof v.Ref === 'string') return `<${v.Ref}>`;
+    if (Array.isArray(v['Fn::GetAtt'])) return `<${(v['Fn::GetAtt'] as string[]).join('.')}>`;
+    if (Array.isArray(v['Fn::Join'])) {
+      const [separator, parts] = v['Fn::Join'] as [string, unknown[]];
+      return parts.map(nagText).join(separator);
+    }
+  }
+  return JSON.stringify(value);
 }
 
 /**
