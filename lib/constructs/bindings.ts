@@ -46,8 +46,8 @@ export type TableAccess = Pick<FunctionSpec, 'items' | 'indexes'>;
  * |---|---|---|
  * | `items: [{ actions, keys }]` | `TABLE_NAME` | `dynamodb:{actions}` on the table, `ForAllValues:StringLike` `dynamodb:LeadingKeys` `keys` |
  * | `indexes: { byUser: ['Query'] }` | `TABLE_NAME` | `dynamodb:Query` on `table/index/byUser` only |
- * | `queue:deliveries` | `DELIVERIES_QUEUE_URL` | send |
- * | `queue:notifications` | `NOTIFICATIONS_QUEUE_URL` | send |
+ * | `queue:deliveries` | `DELIVERIES_QUEUE_URL` | `sqs:SendMessage` |
+ * | `queue:notifications` | `NOTIFICATIONS_QUEUE_URL` | `sqs:SendMessage` |
  * | `queue:{name}:attributes` | `{NAME}_QUEUE_URL` | `sqs:GetQueueAttributes` on that queue |
  * | `management` | `MANAGEMENT_ENDPOINT` | `execute-api:ManageConnections` on this stage's `@connections/*` |
  * | `jwt` | `JWT_SECRET_ARN`, or `JWKS_URL` (see {@link TokenAuth}), `JWT_ISSUER`/`JWT_AUDIENCE` if set | read the HS256 secret |
@@ -69,7 +69,7 @@ export function bindUses(
     const probes = wanted.has(`queue:${name}:attributes`);
     if (!sends && !probes) continue;
     fn.addEnvironment(envName, targets.queues[name].queueUrl);
-    if (sends) targets.queues[name].grantSendMessages(fn);
+    if (sends) grantSend(fn, targets.queues[name]);
     if (probes) targets.queues[name].grant(fn, 'sqs:GetQueueAttributes');
   }
   if (wanted.has('management')) {
@@ -121,6 +121,15 @@ function bindTable(fn: LambdaFunction, access: TableAccess, table: ITable): void
 }
 
 /**
+ * `sqs:SendMessage` (which SendMessageBatch needs too) on one queue, and its key if it has one;
+ * `grantSendMessages` would add GetQueueAttributes and GetQueueUrl, which no sender calls.
+ */
+function grantSend(fn: LambdaFunction, queue: IQueue): void {
+  queue.grant(fn, 'sqs:SendMessage');
+  queue.encryptionMasterKey?.grantEncryptDecrypt(fn);
+}
+
+/**
  * Acknowledges cdk-nag's AwsSolutions-IAM5 for each wildcard resource of a grant, on the
  * function's role only, by the exact finding id (`AwsSolutions-IAM5[Resource::...]`, the ARN as
  * cdk-nag writes it: `<Id>` for a reference, `<AWS::Region>` for a pseudo parameter).
@@ -164,5 +173,5 @@ function nagText(value: unknown): string {
  */
 export function bindDeadLetterQueue(fn: LambdaFunction, queueName: QueueName, deadLetterQueue: IQueue): void {
   fn.addEnvironment(`${queueName.toUpperCase()}_DLQ_URL`, deadLetterQueue.queueUrl);
-  deadLetterQueue.grantSendMessages(fn);
+  grantSend(fn, deadLetterQueue);
 }

@@ -65,13 +65,18 @@ export function reachableCallsOf(
   const ours = (file: string) => {
     const rel = path.relative(root, file);
     return (
-      !opaque.has(file) && !rel.startsWith('..') && !rel.includes('node_modules') && /^(lambdas|protocol)\//.test(rel)
+      !opaque.has(file) &&
+      !rel.startsWith('..') &&
+      !rel.includes('node_modules') &&
+      /^(lambdas|protocol)\//.test(rel)
     );
   };
   const keysFile = path.join(root, 'lambdas/core/store/keys.ts');
   const depsFile = path.join(root, 'lambdas/core/deps.ts');
   // Where every variable is parsed or every client built: naming one there is not using it.
-  const configFiles = new Set(['lambdas/core/config.ts', 'lambdas/core/clients.ts'].map((f) => path.join(root, f)));
+  const configFiles = new Set(
+    ['lambdas/core/config.ts', 'lambdas/core/clients.ts'].map((f) => path.join(root, f)),
+  );
 
   const result = new Map<string, ReachableCalls>();
   for (const entry of entries) {
@@ -124,7 +129,11 @@ export function reachableCallsOf(
         if (names.includes('KeyConditionExpression')) {
           const index = node.properties.find((p) => p.name?.getText() === 'IndexName');
           queries.add(
-            !index ? 'table' : ts.isPropertyAssignment(index) ? (constantOf(checker, index.initializer) ?? '?') : '?',
+            !index
+              ? 'table'
+              : ts.isPropertyAssignment(index)
+                ? (constantOf(checker, index.initializer) ?? '?')
+                : '?',
           );
         }
       }
@@ -195,7 +204,10 @@ function constantOf(checker: ts.TypeChecker, expression: ts.Expression): string 
   const type = checker.getTypeAtLocation(expression);
   if (type.isStringLiteral()) return type.value;
   if (type.isUnion() && type.types.every((t) => t.isStringLiteral())) {
-    return type.types.map((t) => (t as ts.StringLiteralType).value).sort().join('|');
+    return type.types
+      .map((t) => (t as ts.StringLiteralType).value)
+      .sort()
+      .join('|');
   }
   return undefined;
 }
