@@ -7,7 +7,7 @@
  * This file must stay free of CDK and AWS SDK imports: the local runtime loads it.
  */
 
-/** A Lambda function: its source file (exporting `handler`) and its limits. */
+/** A Lambda function: its source file (exporting `handler`), its limits and what it may touch. */
 export interface FunctionSpec {
   /** Path from the repository root to the handler file; the file exports `handler`. */
   readonly entry: string;
@@ -15,74 +15,274 @@ export interface FunctionSpec {
   readonly timeoutSeconds?: number;
   /** @default 256 */
   readonly memoryMb?: number;
-  /** Which env-bound resources the function needs (drives CDK grants and env vars). */
+  /** Which env-bound resources besides the table the function needs (drives grants and env vars). */
   readonly uses: readonly Resource[];
+  /**
+   * What the function may do to the table's items, grant by grant (`TABLE_NAME` is set when
+   * `items` or `indexes` is). Each grant is one IAM statement on the table, limited by a
+   * `dynamodb:LeadingKeys` condition to the partition keys its `keys` match.
+   * @default no item access
+   */
+  readonly items?: readonly ItemGrant[];
+  /**
+   * What the function may do on each index (Query, Scan); an index not listed is closed to it.
+   * @default no index access
+   */
+  readonly indexes?: IndexGrants;
 }
 
-/** Resources a function can be bound to; each binding sets env vars and grants together. */
+/**
+ * Resources besides the table a function can be bound to; each binding sets env vars and grants
+ * together. `queue:{name}` sends to that queue; `queue:{name}:attributes` only reads its
+ * attributes (the health probe); `management` is `@connections` of the stage; `jwt` reads the
+ * signing secret.
+ */
 export type Resource =
-  | 'table:read'
-  | 'table:write'
   | 'queue:deliveries'
   | 'queue:notifications'
+  | 'queue:deliveries:attributes'
+  | 'queue:notifications:attributes'
   | 'management'
   | 'jwt';
 
-const ws = (name: string, uses: readonly Resource[], timeoutSeconds = 10): FunctionSpec => ({
+/** DynamoDB actions on the table's items (an index has its own grants, {@link IndexGrants}). */
+export type ItemAction =
+  | 'GetItem'
+  | 'BatchGetItem'
+  | 'Query'
+  | 'PutItem'
+  | 'UpdateItem'
+  | 'DeleteItem'
+  | 'BatchWriteItem';
+
+/** The item actions that change nothing. */
+export const readItemActions: readonly ItemAction[] = ['GetItem', 'BatchGetItem', 'Query'];
+
+/**
+ * Partition keys of the table by their fixed prefix (`lambdas/core/store/keys.ts`): `CONN#*` is
+ * every connection item. `keyPart` escapes `#` in the parts, so a caller's id never changes the
+ * prefix. `HEALTH` is the one key the health probe reads (and which never exists).
+ */
+export type KeyPattern =
+  | 'BLOCKS#*'
+  | 'CONN#*'
+  | 'DEPARTED#*'
+  | 'HIST#*'
+  | 'IDEM#*'
+  | 'INBOX#*'
+  | 'LIVE#*'
+  | 'PRESENCE#*'
+  | 'RATE#*'
+  | 'ROOM#*'
+  | 'SUBS#*'
+  | 'TICKET#*'
+  | 'HEALTH';
+
+/** One statement: these actions on the items whose partition key matches one of `keys`. */
+export interface ItemGrant {
+  readonly actions: readonly ItemAction[];
+  readonly keys: readonly KeyPattern[];
+}
+
+export type IndexName = keyof typeof table.indexes;
+export type IndexGrants = { readonly [I in IndexName]?: readonly ('Query' | 'Scan')[] };
+
+const ws = (name: string, access: Access, timeoutSeconds = 10): FunctionSpec => ({
   entry: `lambdas/ws/${name}.ts`,
   timeoutSeconds,
-  uses,
+  ...access,
 });
 
-const messaging: readonly Resource[] = ['table:read', 'table:write', 'queue:deliveries', 'management'];
-
-const http = (name: string, uses: readonly Resource[]): FunctionSpec => ({
+const http = (name: string, access: Access): FunctionSpec => ({
   entry: `lambdas/http/${name}.ts`,
-  uses,
+  ...access,
 });
 
-const tableRw: readonly Resource[] = ['table:read', 'table:write'];
+type Access = Pick<FunctionSpec, 'uses' | 'items' | 'indexes'>;
 
+/**
+ * Every action the code of these functions takes, on their keys. Most write paths end in the
+ * same place: a connection removed (410 Gone, a close) takes its subscriptions and live-presence
+ * counts with it and its departure is claimed and announced to rooms.
+ */
+const itemWrites: readonly ItemAction[] = [
+  'GetItem',
+  'Query',
+  'PutItem',
+  'UpdateItem',
+  'DeleteItem',
+  'BatchWriteItem',
+];
+/** The items a connection's departure touches: it, its subscriptions, counts, claims, rooms. */
+const departureKeys: readonly KeyPattern[] = ['CONN#*', 'DEPARTED#*', 'LIVE#*', 'ROOM#*', 'SUBS#*'];
+/** Rate-limit windows (`ws-route.ts`, `http-route.ts`): one counter update per frame or request. */
+const rateLimits: ItemGrant = { actions: ['UpdateItem'], keys: ['RATE#*'] };
+/** Announces to rooms (posts frames) and queues departures it cannot announce itself. */
+const fanOut: readonly Resource[] = ['queue:deliveries', 'management'];
+
+/**
+ * Each function's grants follow the calls its code can make (derived by following the handler's
+ * references into the store: `test/infra/permissions.test.ts` checks that every DynamoDB call and
+ * key reached is granted, and lists every grant against `permissions.expected.json`).
+ */
 export const functions = {
-  authorizer: ws('authorizer', ['table:read', 'table:write', 'jwt'], 5),
-  connect: ws('connect', ['table:write']),
-  disconnect: ws('disconnect', messaging),
-  default: ws('default', ['table:write']),
-  ping: ws('ping', ['table:write']),
-  send: ws('send', messaging),
-  sync: ws('sync', messaging, 29),
-  ack: ws('ack', tableRw),
-  join: ws('join', messaging, 29),
-  leave: ws('leave', messaging),
-  publish: ws('publish', messaging),
-  history: ws('history', tableRw),
-  read: ws('read', messaging),
-  typing: ws('typing', messaging),
-  status: ws('status', messaging),
-  who: ws('who', tableRw),
-  block: ws('block', tableRw),
-  unblock: ws('unblock', tableRw),
-  refresh: ws('refresh', [...tableRw, 'jwt']),
+  /** Unauthenticated input: it only consumes (deletes) a ticket, and reads the signing secret. */
+  authorizer: ws(
+    'authorizer',
+    { uses: ['jwt'], items: [{ actions: ['DeleteItem'], keys: ['TICKET#*'] }] },
+    5,
+  ),
+  /** Records the connection; a user with other live connections gets stale counts repaired. */
+  connect: ws('connect', { uses: fanOut, items: [{ actions: itemWrites, keys: departureKeys }] }),
+  disconnect: ws('disconnect', { uses: fanOut, items: [{ actions: itemWrites, keys: departureKeys }] }),
+  default: ws('default', { uses: [], items: [rateLimits] }),
+  ping: ws('ping', {
+    uses: [],
+    items: [{ actions: ['GetItem', 'UpdateItem'], keys: ['CONN#*'] }, rateLimits],
+  }),
+  send: ws('send', {
+    uses: fanOut,
+    items: [{ actions: itemWrites, keys: [...departureKeys, 'BLOCKS#*', 'IDEM#*', 'INBOX#*'] }, rateLimits],
+    indexes: { byUser: ['Query'] },
+  }),
+  sync: ws(
+    'sync',
+    { uses: fanOut, items: [{ actions: itemWrites, keys: [...departureKeys, 'INBOX#*'] }, rateLimits] },
+    29,
+  ),
+  ack: ws('ack', {
+    uses: [],
+    items: [{ actions: ['GetItem', 'UpdateItem', 'DeleteItem'], keys: ['CONN#*', 'INBOX#*'] }, rateLimits],
+  }),
+  join: ws(
+    'join',
+    { uses: fanOut, items: [{ actions: itemWrites, keys: [...departureKeys, 'HIST#*'] }, rateLimits] },
+    29,
+  ),
+  leave: ws('leave', { uses: fanOut, items: [{ actions: itemWrites, keys: departureKeys }, rateLimits] }),
+  publish: ws('publish', {
+    uses: fanOut,
+    items: [{ actions: itemWrites, keys: [...departureKeys, 'HIST#*', 'IDEM#*'] }, rateLimits],
+  }),
+  history: ws('history', {
+    uses: [],
+    items: [{ actions: ['GetItem', 'Query'], keys: ['CONN#*', 'HIST#*', 'ROOM#*'] }, rateLimits],
+  }),
+  read: ws('read', {
+    uses: fanOut,
+    items: [{ actions: itemWrites, keys: [...departureKeys, 'HIST#*'] }, rateLimits],
+  }),
+  typing: ws('typing', { uses: fanOut, items: [{ actions: itemWrites, keys: departureKeys }, rateLimits] }),
+  status: ws('status', {
+    uses: fanOut,
+    items: [{ actions: itemWrites, keys: [...departureKeys, 'PRESENCE#*'] }, rateLimits],
+    indexes: { byUser: ['Query'] },
+  }),
+  who: ws('who', {
+    uses: [],
+    items: [
+      { actions: ['GetItem', 'BatchGetItem', 'Query'], keys: ['CONN#*', 'PRESENCE#*', 'ROOM#*', 'SUBS#*'] },
+      rateLimits,
+    ],
+  }),
+  block: ws('block', {
+    uses: [],
+    items: [
+      { actions: ['GetItem', 'Query', 'PutItem', 'UpdateItem'], keys: ['BLOCKS#*', 'CONN#*'] },
+      rateLimits,
+    ],
+  }),
+  unblock: ws('unblock', {
+    uses: [],
+    items: [{ actions: ['GetItem', 'UpdateItem', 'DeleteItem'], keys: ['BLOCKS#*', 'CONN#*'] }, rateLimits],
+  }),
+  refresh: ws('refresh', {
+    uses: ['jwt'],
+    items: [{ actions: ['GetItem', 'UpdateItem', 'DeleteItem'], keys: ['CONN#*', 'TICKET#*'] }, rateLimits],
+  }),
 
-  tickets: http('tickets', ['table:write', 'jwt']),
-  health: http('health', ['table:read', 'queue:deliveries', 'queue:notifications']),
-  createRoom: http('create-room', [...tableRw, 'jwt']),
-  getRoom: http('get-room', [...tableRw, 'jwt']),
-  updateRoom: http('update-room', [...tableRw, 'jwt']),
-  deleteRoom: http('delete-room', [...messaging, 'jwt']),
-  putMember: http('put-member', [...messaging, 'jwt']),
-  deleteMember: http('delete-member', [...messaging, 'jwt']),
-  listMembers: http('list-members', [...tableRw, 'jwt']),
-  listRoomOnline: http('list-room-online', [...tableRw, 'jwt']),
-  listRoomMessages: http('list-room-messages', [...tableRw, 'jwt']),
-  getUnread: http('get-unread', [...tableRw, 'jwt']),
-  postMessages: http('post-messages', [...messaging, 'jwt']),
-  listOnline: http('list-online', [...tableRw, 'jwt']),
-  listBlocks: http('list-blocks', [...tableRw, 'jwt']),
+  tickets: http('tickets', {
+    uses: ['jwt'],
+    items: [{ actions: ['PutItem'], keys: ['TICKET#*'] }, rateLimits],
+  }),
+  /** Public: reads one key that never exists and each queue's attributes; sends nothing. */
+  health: http('health', {
+    uses: ['queue:deliveries:attributes', 'queue:notifications:attributes'],
+    items: [{ actions: ['GetItem'], keys: ['HEALTH'] }],
+  }),
+  createRoom: http('create-room', {
+    uses: ['jwt'],
+    items: [{ actions: ['GetItem', 'PutItem', 'UpdateItem'], keys: ['ROOM#*'] }, rateLimits],
+  }),
+  getRoom: http('get-room', { uses: ['jwt'], items: [{ actions: ['GetItem'], keys: ['ROOM#*'] }] }),
+  updateRoom: http('update-room', {
+    uses: ['jwt'],
+    items: [{ actions: ['GetItem', 'UpdateItem'], keys: ['ROOM#*'] }],
+  }),
+  deleteRoom: http('delete-room', {
+    uses: [...fanOut, 'jwt'],
+    items: [{ actions: itemWrites, keys: departureKeys }],
+  }),
+  putMember: http('put-member', {
+    uses: ['jwt'],
+    items: [{ actions: ['GetItem', 'PutItem', 'UpdateItem'], keys: ['ROOM#*'] }],
+  }),
+  deleteMember: http('delete-member', {
+    uses: [...fanOut, 'jwt'],
+    items: [{ actions: itemWrites, keys: departureKeys }],
+    indexes: { byUser: ['Query'] },
+  }),
+  listMembers: http('list-members', {
+    uses: ['jwt'],
+    items: [{ actions: ['GetItem', 'Query'], keys: ['ROOM#*'] }],
+  }),
+  listRoomOnline: http('list-room-online', {
+    uses: ['jwt'],
+    items: [{ actions: ['GetItem', 'BatchGetItem', 'Query'], keys: ['PRESENCE#*', 'ROOM#*', 'SUBS#*'] }],
+  }),
+  listRoomMessages: http('list-room-messages', {
+    uses: ['jwt'],
+    items: [{ actions: ['GetItem', 'Query'], keys: ['HIST#*', 'ROOM#*'] }],
+  }),
+  getUnread: http('get-unread', {
+    uses: ['jwt'],
+    items: [{ actions: ['GetItem', 'Query'], keys: ['HIST#*', 'ROOM#*'] }],
+    indexes: { byUser: ['Query'] },
+  }),
+  postMessages: http('post-messages', {
+    uses: [...fanOut, 'jwt'],
+    items: [{ actions: itemWrites, keys: [...departureKeys, 'IDEM#*', 'INBOX#*'] }],
+    indexes: { byUser: ['Query'] },
+  }),
+  /**
+   * The admin listing of online users scans the byUser index (no partition lists every
+   * connection: it would be a hot key on every connect); it reads no table item.
+   */
+  listOnline: http('list-online', { uses: ['jwt'], indexes: { byUser: ['Scan'] } }),
+  listBlocks: http('list-blocks', { uses: ['jwt'], items: [{ actions: ['Query'], keys: ['BLOCKS#*'] }] }),
 
-  deliver: { entry: 'lambdas/queue/deliver.ts', timeoutSeconds: 60, uses: messaging },
-  notify: { entry: 'lambdas/queue/notify.ts', timeoutSeconds: 60, uses: messaging },
-  sweep: { entry: 'lambdas/schedule/sweep.ts', timeoutSeconds: 300, uses: messaging },
+  /** The delivery worker; its broadcast scans the byUser index for every live connection. */
+  deliver: {
+    entry: 'lambdas/queue/deliver.ts',
+    timeoutSeconds: 60,
+    uses: fanOut,
+    items: [{ actions: itemWrites, keys: [...departureKeys, 'INBOX#*'] }],
+    indexes: { byUser: ['Query', 'Scan'] },
+  },
+  notify: {
+    entry: 'lambdas/queue/notify.ts',
+    timeoutSeconds: 60,
+    uses: fanOut,
+    items: [{ actions: itemWrites, keys: [...departureKeys, 'IDEM#*', 'INBOX#*'] }],
+    indexes: { byUser: ['Query'] },
+  },
+  sweep: {
+    entry: 'lambdas/schedule/sweep.ts',
+    timeoutSeconds: 300,
+    uses: fanOut,
+    items: [{ actions: itemWrites, keys: departureKeys }],
+    indexes: { byLastSeen: ['Query'], byCredentialExpiry: ['Query'] },
+  },
 } as const satisfies Record<string, FunctionSpec>;
 
 export type FunctionName = keyof typeof functions;

@@ -5,7 +5,7 @@ import { AlarmTopic } from './constructs/alarm-topic.ts';
 import { OperationsAlarms, type OperationsAlarmsTuning } from './constructs/alarms.ts';
 import { bindUses } from './constructs/bindings.ts';
 import { OperationsDashboard } from './constructs/dashboard.ts';
-import { bindEncryptionKey, type KmsKeyOption, resolveEncryptionKey } from './constructs/encryption.ts';
+import { type KmsKeyOption, resolveEncryptionKey } from './constructs/encryption.ts';
 import { type HandlerDefaults, Handlers, type ReservedConcurrency } from './constructs/handlers.ts';
 import { MessagingHttpApi, type MessagingHttpApiProps } from './constructs/http-api.ts';
 import { Queues } from './constructs/queues.ts';
@@ -127,8 +127,7 @@ export class MessagingStack extends Stack {
 
     const targets = { table, queues: queues.queues, management: webSocket, tokenAuth };
     for (const [name, spec] of Object.entries(functionSpecs) as [FunctionName, FunctionSpec][]) {
-      bindUses(functions[name], spec.uses, targets);
-      bindEncryptionKey(functions[name], spec.uses, encryptionKey);
+      bindUses(functions[name], spec, targets);
       // The `stage` dimension of every metric (lambdas/core/metrics.ts).
       functions[name].addEnvironment('STAGE', props.stage);
     }

@@ -1,8 +1,16 @@
+import { Stack, Validations } from 'aws-cdk-lib';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
-import type { Grant, IGrantable } from 'aws-cdk-lib/aws-iam';
+import { type Grant, type IGrantable, PolicyStatement } from 'aws-cdk-lib/aws-iam';
+import type { IKey } from 'aws-cdk-lib/aws-kms';
 import type { Function as LambdaFunction } from 'aws-cdk-lib/aws-lambda';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
-import type { QueueName, Resource } from '../manifest.ts';
+import {
+  type FunctionSpec,
+  type IndexName,
+  type QueueName,
+  type Resource,
+  readItemActions,
+} from '../manifest.ts';
 import type { TokenAuth } from './token-auth.ts';
 
 /** The API Gateway Management API (`@connections`) of one stage. */
@@ -26,45 +34,144 @@ const QUEUE_ENV: Readonly<Record<QueueName, string>> = {
   notifications: 'NOTIFICATIONS_QUEUE_URL',
 };
 
+/** What a function may do to the table: the manifest's `items` and `indexes`. */
+export type TableAccess = Pick<FunctionSpec, 'items' | 'indexes'>;
+
 /**
- * Binds a function to what its manifest entry `uses`, setting the env var `lambdas/core/config.ts`
- * reads and the matching grant together, so one is never present without the other:
+ * Binds a function to what its manifest entry `uses`, `items` and `indexes` name, setting the env
+ * var `lambdas/core/config.ts` reads and the matching grant together, so one is never present
+ * without the other. Every grant is an explicit statement with the actions named, never a
+ * `grant*Data` helper (those add every read or write action and `index/*`):
  *
- * | uses | env | grant |
+ * | manifest | env | grant |
  * |---|---|---|
- * | `table:read` | `TABLE_NAME` | read (table and indexes) |
- * | `table:write` | `TABLE_NAME` | write; read and write when both are used |
- * | `queue:deliveries` | `DELIVERIES_QUEUE_URL` | send |
- * | `queue:notifications` | `NOTIFICATIONS_QUEUE_URL` | send |
+ * | `items: [{ actions, keys }]` | `TABLE_NAME` | `dynamodb:{actions}` on the table, `ForAllValues:StringLike` `dynamodb:LeadingKeys` `keys` |
+ * | `indexes: { byUser: ['Query'] }` | `TABLE_NAME` | `dynamodb:Query` on `table/index/byUser` only |
+ * | `queue:deliveries` | `DELIVERIES_QUEUE_URL` | `sqs:SendMessage` |
+ * | `queue:notifications` | `NOTIFICATIONS_QUEUE_URL` | `sqs:SendMessage` |
+ * | `queue:{name}:attributes` | `{NAME}_QUEUE_URL` | `sqs:GetQueueAttributes` on that queue |
  * | `management` | `MANAGEMENT_ENDPOINT` | `execute-api:ManageConnections` on this stage's `@connections/*` |
  * | `jwt` | `JWT_SECRET_ARN`, or `JWKS_URL` (see {@link TokenAuth}), `JWT_ISSUER`/`JWT_AUDIENCE` if set | read the HS256 secret |
  *
+ * A table or queue with a customer-managed key also gets `kms:Decrypt` (readers) and
+ * `kms:GenerateDataKey` (writers) on it.
+ *
  * @example
- * bindUses(fns.send, functions.send.uses, { table, queues, management: webSocket, tokenAuth });
+ * bindUses(fns.send, functions.send, { table, queues, management: webSocket, tokenAuth });
  */
-export function bindUses(fn: LambdaFunction, uses: readonly Resource[], targets: BindingTargets): void {
-  const wanted = new Set(uses);
-  const read = wanted.has('table:read');
-  const write = wanted.has('table:write');
-  if (read || write) {
-    fn.addEnvironment('TABLE_NAME', targets.table.tableName);
-    if (read && write) targets.table.grantReadWriteData(fn);
-    else if (read) targets.table.grantReadData(fn);
-    else targets.table.grantWriteData(fn);
-  }
+export function bindUses(
+  fn: LambdaFunction,
+  spec: Pick<FunctionSpec, 'uses' | 'items' | 'indexes'>,
+  targets: BindingTargets,
+): void {
+  const wanted = new Set<Resource>(spec.uses);
+  bindTable(fn, spec, targets.table);
   for (const [name, envName] of Object.entries(QUEUE_ENV) as [QueueName, string][]) {
-    if (!wanted.has(`queue:${name}`)) continue;
+    const sends = wanted.has(`queue:${name}`);
+    const probes = wanted.has(`queue:${name}:attributes`);
+    if (!sends && !probes) continue;
     fn.addEnvironment(envName, targets.queues[name].queueUrl);
-    targets.queues[name].grantSendMessages(fn);
+    if (sends) grantSend(fn, targets.queues[name]);
+    if (probes) targets.queues[name].grant(fn, 'sqs:GetQueueAttributes');
   }
   if (wanted.has('management')) {
     fn.addEnvironment('MANAGEMENT_ENDPOINT', targets.management.managementEndpoint);
-    targets.management.grantManageConnections(fn);
+    const grant = targets.management.grantManageConnections(fn);
+    acknowledgeWildcards(
+      fn,
+      grant,
+      'Connection ids are only known at run time; the resource is this stage’s @connections/* of this API, the narrowest API Gateway allows for ManageConnections.',
+    );
   }
   if (wanted.has('jwt')) {
     for (const [key, value] of Object.entries(targets.tokenAuth.environment)) fn.addEnvironment(key, value);
     targets.tokenAuth.secret?.grantRead(fn);
   }
+}
+
+function bindTable(fn: LambdaFunction, access: TableAccess, table: ITable): void {
+  const items = access.items ?? [];
+  const indexes = Object.entries(access.indexes ?? {}) as [IndexName, readonly string[]][];
+  if (items.length === 0 && indexes.length === 0) return;
+  fn.addEnvironment('TABLE_NAME', table.tableName);
+  for (const grant of items) {
+    if (grant.actions.length === 0 || grant.keys.length === 0) {
+      throw new Error(`${fn.node.path}: an item grant needs actions and keys`);
+    }
+    fn.addToRolePolicy(
+      new PolicyStatement({
+        actions: grant.actions.map((a) => `dynamodb:${a}`),
+        resources: [table.tableArn],
+        conditions: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': [...grant.keys] } },
+      }),
+    );
+  }
+  for (const [index, actions] of indexes) {
+    if (actions.length === 0) throw new Error(`${fn.node.path}: the grant on index ${index} has no actions`);
+    fn.addToRolePolicy(
+      new PolicyStatement({
+        actions: actions.map((a) => `dynamodb:${a}`),
+        resources: [`${table.tableArn}/index/${index}`],
+      }),
+    );
+  }
+  if (table.encryptionKey) {
+    const writes = items.some((g) => g.actions.some((a) => !readItemActions.includes(a)));
+    grantKeyUse(fn, table.encryptionKey, writes);
+  }
+}
+
+/**
+ * `sqs:SendMessage` (which SendMessageBatch needs too) on one queue, and its key if it has one;
+ * `grantSendMessages` would add GetQueueAttributes and GetQueueUrl, which no sender calls.
+ */
+function grantSend(fn: LambdaFunction, queue: IQueue): void {
+  queue.grant(fn, 'sqs:SendMessage');
+  if (queue.encryptionMasterKey) grantKeyUse(fn, queue.encryptionMasterKey, true);
+}
+
+/**
+ * The exact KMS actions a reader (`kms:Decrypt`) or a writer (`kms:GenerateDataKey` too) of a
+ * customer-managed table or queue needs; the CDK's `grantEncryptDecrypt` would add
+ * `kms:ReEncrypt*` and `kms:GenerateDataKey*`, which nothing here calls.
+ */
+function grantKeyUse(fn: LambdaFunction, key: IKey, writes: boolean): void {
+  if (writes) key.grant(fn, 'kms:Decrypt', 'kms:GenerateDataKey');
+  else key.grant(fn, 'kms:Decrypt');
+}
+
+/**
+ * Acknowledges cdk-nag's AwsSolutions-IAM5 for each wildcard resource of a grant, on the
+ * function's role only, by the exact finding id (`AwsSolutions-IAM5[Resource::...]`, the ARN as
+ * cdk-nag writes it: `<Id>` for a reference, `<AWS::Region>` for a pseudo parameter).
+ */
+function acknowledgeWildcards(fn: LambdaFunction, grant: Grant, reason: string): void {
+  const role = fn.role;
+  if (!role) return;
+  const stack = Stack.of(fn);
+  for (const statement of grant.principalStatements) {
+    for (const resource of statement.resources) {
+      const rendered = nagText(stack.resolve(resource));
+      if (!rendered.includes('*')) continue;
+      Validations.of(role).acknowledge({ id: `AwsSolutions-IAM5[Resource::${rendered}]`, reason });
+    }
+  }
+}
+
+/** An ARN as cdk-nag renders it in a finding id. */
+function nagText(value: unknown): string {
+  if (typeof value === 'string') return value;
+  if (Array.isArray(value)) return value.map(nagText).join('');
+  if (value && typeof value === 'object') {
+    const v = value as Record<string, unknown>;
+    if (typeof v.Ref === 'string') return `<${v.Ref}>`;
+    if (Array.isArray(v['Fn::GetAtt'])) return `<${(v['Fn::GetAtt'] as string[]).join('.')}>`;
+    if (Array.isArray(v['Fn::Join'])) {
+      const [separator, parts] = v['Fn::Join'] as [string, unknown[]];
+      return parts.map(nagText).join(separator);
+    }
+  }
+  return JSON.stringify(value);
 }
 
 /**
@@ -77,5 +184,5 @@ export function bindUses(fn: LambdaFunction, uses: readonly Resource[], targets:
  */
 export function bindDeadLetterQueue(fn: LambdaFunction, queueName: QueueName, deadLetterQueue: IQueue): void {
   fn.addEnvironment(`${queueName.toUpperCase()}_DLQ_URL`, deadLetterQueue.queueUrl);
-  deadLetterQueue.grantSendMessages(fn);
+  grantSend(fn, deadLetterQueue);
 }

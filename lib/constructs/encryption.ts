@@ -81,19 +81,3 @@ function allowServices(key: Key): void {
     );
   }
 }
-
-/**
- * Lets a function use the key for what its manifest entry `uses`: reading encrypted items or
- * messages needs `kms:Decrypt`, writing them `kms:GenerateDataKey` too. Explicit, so that the
- * grant stays when the function's table and queue grants are written as explicit statements.
- *
- * @example
- * bindEncryptionKey(fns.send, functions.send.uses, key);
- */
-export function bindEncryptionKey(fn: IGrantable, uses: readonly Resource[], key: IKey | undefined): void {
-  if (!key) return;
-  const writes = uses.some((use) => use === 'table:write' || use.startsWith('queue:'));
-  const reads = writes || uses.includes('table:read');
-  if (writes) key.grant(fn, 'kms:Decrypt', 'kms:GenerateDataKey');
-  else if (reads) key.grant(fn, 'kms:Decrypt');
-}

@@ -7,6 +7,7 @@ import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { type Construct, Dependable, type IDependable } from 'constructs';
 import type { FunctionName, FunctionSpec } from '../manifest.ts';
+import { FunctionRole } from './function-role.ts';
 
 /** The repository root: manifest entries and the lock file are relative to it. */
 const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
@@ -136,6 +137,7 @@ export class HandlerFunction extends NodejsFunction {
       timeout: Duration.seconds(props.spec.timeoutSeconds ?? 10),
       memorySize: props.spec.memoryMb ?? 256,
       logGroup,
+      role: new FunctionRole(scope, `${id}Role`, { logGroup, description: `wavelet:${props.name}` }),
       environment: {
         NODE_OPTIONS: '--enable-source-maps',
         POWERTOOLS_SERVICE_NAME: props.serviceName ?? 'wavelet',

@@ -316,16 +316,48 @@ describe('Function: bindUses', () => {
     }
   });
 
-  it('grants table access only to functions that use the table, and writes only to writers', () => {
-    for (const [name] of manifestEntries) {
-      const actions = statements(name)
-        .flatMap(actionsOf)
-        .filter((a) => a.startsWith('dynamodb:'));
-      const reads = uses(name).has('table:read');
-      const writes = uses(name).has('table:write');
-      expect(actions.includes('dynamodb:Query'), `${name} reads`).toBe(reads);
-      expect(actions.includes('dynamodb:PutItem'), `${name} writes`).toBe(writes);
-      if (reads || writes) expect(variables(name), name).toHaveProperty('TABLE_NAME');
+  it('grants each item grant of the manifest as one statement on the table with its LeadingKeys, and nothing else on the table', () => {
+    const tableId = onlyLogicalId(template, 'AWS::DynamoDB::Table');
+    for (const [name, spec] of manifestEntries) {
+      const onTable = statements(name)
+        .filter((s) => [s.Resource].flat().some((r) => render(r) === `\${${tableId}.Arn}`))
+        .map((s) => ({
+          resources: [s.Resource].flat().map(render),
+          actions: actionsOf(s).sort(),
+          leadingKeys: [s.Condition?.['ForAllValues:StringLike']?.['dynamodb:LeadingKeys']].flat().sort(),
+          conditions: Object.keys(s.Condition ?? {}),
+        }));
+      const expected = (spec.items ?? []).map((grant) => ({
+        resources: [`\${${tableId}.Arn}`],
+        actions: grant.actions.map((a) => `dynamodb:${a}`).sort(),
+        leadingKeys: [...grant.keys].sort(),
+        conditions: ['ForAllValues:StringLike'],
+      }));
+      const order = (list: { actions: string[]; leadingKeys: unknown[] }[]) =>
+        [...list].sort((a, b) => JSON.stringify(a).localeCompare(JSON.stringify(b)));
+      expect(order(onTable), name).toEqual(order(expected));
+    }
+  });
+
+  it('grants on an index only the actions the manifest lists for that index, and sets TABLE_NAME with any table grant', () => {
+    const tableId = onlyLogicalId(template, 'AWS::DynamoDB::Table');
+    for (const [name, spec] of manifestEntries) {
+      const granted: Record<string, string[]> = {};
+      for (const s of statements(name)) {
+        for (const resource of [s.Resource].flat()) {
+          const index = render(resource).match(new RegExp(`^\\$\\{${tableId}\\.Arn\\}/index/(.+)$`))?.[1];
+          if (index) granted[index] = [...(granted[index] ?? []), ...actionsOf(s)];
+        }
+      }
+      const indexes: Record<string, readonly string[]> =
+        'indexes' in spec && spec.indexes ? spec.indexes : {};
+      expect(granted, name).toEqual(
+        Object.fromEntries(
+          Object.entries(indexes).map(([i, actions]) => [i, actions.map((a) => `dynamodb:${a}`)]),
+        ),
+      );
+      const usesTable = Boolean(spec.items?.length) || Object.keys(indexes).length > 0;
+      if (usesTable) expect(variables(name), name).toHaveProperty('TABLE_NAME');
       else expect(variables(name), name).not.toHaveProperty('TABLE_NAME');
     }
   });
@@ -344,7 +376,8 @@ describe('Function: bindUses', () => {
             [s.Resource].flat().some((r) => render(r) === `\${${queueId}.Arn}`),
         );
         expect(sends, `${name} sends on ${use}`).toBe(uses(name).has(use));
-        expect(variables(name)[envName], name).toEqual(uses(name).has(use) ? { Ref: queueId } : undefined);
+        const bound = uses(name).has(use) || uses(name).has(`${use}:attributes`);
+        expect(variables(name)[envName], name).toEqual(bound ? { Ref: queueId } : undefined);
       }
     }
   });

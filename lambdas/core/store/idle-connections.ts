@@ -67,7 +67,7 @@ export async function forEachExpiredCredentialPage(
 }
 
 interface ShardRange {
-  readonly index: string;
+  readonly index: typeof byLastSeenIndex | typeof byCredentialExpiryIndex;
   readonly pk: string;
   readonly sk: string;
   readonly shard: string;

@@ -10,7 +10,7 @@ import {
   requireResource,
   resetConfig,
 } from '../../../lambdas/core/config.ts';
-import { functions } from '../../../lib/manifest.ts';
+import { type FunctionSpec, functions } from '../../../lib/manifest.ts';
 import { testConfig } from '../../helpers/config.ts';
 
 const root = path.resolve(import.meta.dirname, '../../..');
@@ -92,8 +92,8 @@ describe('Function: createDeps', () => {
 
 describe('Manifest: functions and the config', () => {
   it('binds every function that reads the config to the table, the one variable required at cold start', async () => {
-    for (const [name, spec] of Object.entries(functions)) {
-      const bound = spec.uses.some((u) => u === 'table:read' || u === 'table:write');
+    for (const [name, spec] of Object.entries(functions) as [string, FunctionSpec][]) {
+      const bound = Boolean(spec.items?.length || spec.indexes);
       if (bound) continue;
       // A function with no table reads no config at all.
       const source = await readFile(path.join(root, spec.entry), 'utf8');
