@@ -1,7 +1,7 @@
 import * as z from 'zod/mini';
 import './zod-locale.ts';
 import type { ClientAction } from './actions.ts';
-import { bounded, data, idempotencyKey, ref, roomIdOf, seq, userId } from './fields.ts';
+import { bounded, data, idempotencyKey, ref, roomIdOf, seq } from './fields.ts';
 import {
   historyMaxLimit,
   maxAckIds,

@@ -125,7 +125,7 @@ function bindTable(fn: LambdaFunction, access: TableAccess, table: ITable): void
  * `sqs:SendMessage` (which SendMessageBatch needs too) on one queue, and its key if it has one;
  * `grantSendMessages` would add GetQueueAttributes and GetQueueUrl, which no sender calls.
  */
-function grantSend(fn: LambdaFunction, queue: IQueue): void {
+export function grantSend(fn: LambdaFunction, queue: IQueue): void {
   queue.grant(fn, 'sqs:SendMessage');
   if (queue.encryptionMasterKey) grantKeyUse(fn, queue.encryptionMasterKey, true);
 }
@@ -153,7 +153,10 @@ function acknowledgeWildcards(fn: LambdaFunction, grant: Grant, reason: string):
     for (const resource of statement.resources) {
       const rendered = nagText(stack.resolve(resource));
       if (!rendered.includes('*')) continue;
-      Validations.of(role).acknowledge({ id: `AwsSolutions-IAM5[Resource::${rendered}]`, reason });
+      Validations.of(role).acknowledge({
+        id: `AwsSolutions-IAM5[Resource::${rendered}]`,
+        reason: `${fn.node.id}: ${reason}`,
+      });
     }
   }
 }

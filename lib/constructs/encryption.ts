@@ -1,8 +1,7 @@
 import { RemovalPolicy, Stack } from 'aws-cdk-lib';
-import { type IGrantable, PolicyStatement, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
+import { PolicyStatement, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { type IKey, Key } from 'aws-cdk-lib/aws-kms';
 import type { Construct } from 'constructs';
-import type { Resource } from '../manifest.ts';
 
 /**
  * Where the stack's data is encrypted: `undefined` keeps AWS-managed encryption (the table's

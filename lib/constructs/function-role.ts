@@ -64,8 +64,7 @@ export class FunctionRole extends Role {
       }
       Validations.of(policy).acknowledge({
         id: 'AwsSolutions-IAM5[Resource::*]',
-        reason:
-          'Active tracing: xray:PutTraceSegments and xray:PutTelemetryRecords support no resource-level permissions, so the resource must be *; the statement has no other action.',
+        reason: `Active tracing of the function of ${this.node.id}: xray:PutTraceSegments and xray:PutTelemetryRecords support no resource-level permissions, so the resource must be *; the statement has no other action.`,
       });
     }
     return errors;

@@ -180,12 +180,8 @@ export class HandlerFunction extends NodejsFunction {
     const reason = `${this.manifestName} runs nodejs22.x, not the newest runtime cdk-nag knows (nodejs24.x): Node 22 is the team's fixed choice, the one the local runtime, the suite and the bundles' esbuild target use; a runtime upgrade is a change of its own`;
     Validations.of(this).acknowledge({ id: 'AwsSolutions-L1', reason });
     Validations.of(this).acknowledge({ id: 'Serverless-LambdaLatestVersion', reason });
-    if (tracing) {
-      Validations.of(this).acknowledge({
-        id: 'AwsSolutions-IAM5[Resource::*]',
-        reason: `With tracing on, ${this.manifestName} may call xray:PutTraceSegments and xray:PutTelemetryRecords, which take no resource ARN: X-Ray only accepts Resource "*" for them`,
-      });
-    } else {
+    // With tracing on, X-Ray's `*` is acknowledged on the role's policy (FunctionRole), once checked.
+    if (!tracing) {
       Validations.of(this).acknowledge({
         id: 'Serverless-LambdaTracing',
         reason: `X-Ray tracing of ${this.manifestName} is off by default (traces cost per sampled request and most teams read the EMF metrics and logs first); -c tracing=true turns it on for every function`,

@@ -12,7 +12,7 @@ import {
   type ScheduleSpec,
   schedules,
 } from '../manifest.ts';
-import { bindDeadLetterQueue } from './bindings.ts';
+import { bindDeadLetterQueue, grantSend } from './bindings.ts';
 
 export interface TriggersProps {
   /** The manifest's functions, by manifest name. */
@@ -83,7 +83,7 @@ export class Triggers extends Construct {
       (fn.node.defaultChild as CfnFunction).deadLetterConfig = {
         targetArn: props.scheduleDeadLetterQueue.queueArn,
       };
-      props.scheduleDeadLetterQueue.grantSendMessages(fn);
+      grantSend(fn, props.scheduleDeadLetterQueue);
     }
     this.rules = rules;
   }

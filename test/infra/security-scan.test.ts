@@ -8,12 +8,6 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { MessagingStack, type MessagingStackProps } from '../../lib/messaging-stack.ts';
 import { newTestApp, TEST_STAGE } from '../helpers/synth.ts';
 
-/**
- * Rules the "iam" branch fixes (managed execution role, wildcard resources). The lead deletes
- * this constant when that branch is merged: from then on every rule counts.
- */
-const PENDING_ON_IAM_BRANCH = ['AwsSolutions-IAM4', 'AwsSolutions-IAM5'];
-
 interface Finding {
   readonly rule: string;
   readonly path: string;
@@ -63,9 +57,6 @@ function scan(props: Partial<MessagingStackProps> = {}, extend?: (stack: Messagi
   }
   return { app, findings, milliseconds: performance.now() - started };
 }
-
-const isPending = (finding: Finding): boolean =>
-  PENDING_ON_IAM_BRANCH.some((rule) => finding.rule === rule || finding.rule.startsWith(`${rule}[`));
 
 const describeFindings = (findings: readonly Finding[]): string =>
   findings.map((f) => `${f.rule} at ${f.path}: ${f.message}`).join('\n');
@@ -117,7 +108,7 @@ describe('Security scan: cdk-nag AwsSolutions and Serverless packs', { timeout: 
   for (const name of Object.keys(variants)) {
     it(`leaves no unacknowledged finding in ${name}`, () => {
       const { findings } = scans.get(name)!;
-      const open = findings.filter((finding) => !isPending(finding));
+      const open = findings;
       expect(open, `Unacknowledged cdk-nag findings:\n${describeFindings(open)}`).toEqual([]);
     });
 
