@@ -1,7 +1,6 @@
 import type { SQSRecord } from 'aws-lambda';
 import { describeIssues } from '../../protocol/issues.ts';
 import { getDeps } from '../core/clients.ts';
-import { requireResource } from '../core/config.ts';
 import { deliverToSegment } from '../core/delivery/broadcast.ts';
 import { deliverToConnections } from '../core/delivery/deliver.ts';
 import { deliveryRecord } from '../core/delivery/records.ts';
@@ -26,7 +25,7 @@ async function processRecord(record: SQSRecord): Promise<void> {
   const parsed = deliveryRecord.safeParse(parseJson(record.body));
   if (!parsed.success) {
     const reason = `BAD_REQUEST: ${describeIssues(parsed.error)}`;
-    return deadLetter(deps, requireResource(deps.config, 'DELIVERIES_DLQ_URL'), record, reason);
+    return deadLetter(deps, 'deliveries', record, reason);
   }
   const work = parsed.data;
   if (work.type === 'connections') {

@@ -1,6 +1,5 @@
 import type { SQSRecord } from 'aws-lambda';
 import { getDeps } from '../core/clients.ts';
-import { requireResource } from '../core/config.ts';
 import { isAppError } from '../core/errors.ts';
 import { count, observe } from '../core/metrics.ts';
 import { deadLetter } from '../core/services/dead-letters.ts';
@@ -22,12 +21,7 @@ async function processRecord(record: SQSRecord): Promise<void> {
     ({ outcome } = await publishAndReport(deps, parseNotification(deps, record.body)));
   } catch (error) {
     if (!isAppError(error)) throw error;
-    await deadLetter(
-      deps,
-      requireResource(deps.config, 'NOTIFICATIONS_DLQ_URL'),
-      record,
-      `${error.code}: ${error.message}`,
-    );
+    await deadLetter(deps, 'notifications', record, `${error.code}: ${error.message}`);
     outcome = 'dead_lettered';
   } finally {
     count('Notifications', 1, { outcome });

@@ -27,7 +27,10 @@ async function sweep(context?: Context): Promise<void> {
   const remaining = context?.getRemainingTimeInMillis?.();
   const deadline = remaining === undefined ? undefined : deps.now() + Math.max(0, remaining - reserveMs);
   const report = await sweepConnections(deps, { deadline });
-  count('ConnectionsSwept', report.pruned, { reason: 'stale' });
+  // Only the records the sweeper itself removed: their `$disconnect` never came, so it counts
+  // them closed too (the dashboard's open connections are opened less closed).
+  count('ConnectionsSwept', report.removed, { reason: 'stale' });
+  count('ConnectionsClosed', report.removed);
   const expired = await closeExpiredConnections(deps, { deadline });
   count('ConnectionsSwept', expired.closed, { reason: 'expired' });
   logger.info(

@@ -1,4 +1,5 @@
-import { Validations } from 'aws-cdk-lib';
+import { Stack, Validations } from 'aws-cdk-lib';
+import { PolicyStatement, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import type { IKey } from 'aws-cdk-lib/aws-kms';
 import { Topic } from 'aws-cdk-lib/aws-sns';
 import { EmailSubscription, UrlSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
@@ -47,6 +48,22 @@ export class AlarmTopic extends Construct {
     if (props.webhookUrl !== undefined) checkWebhookUrl(props.webhookUrl);
 
     this.topic = new Topic(this, 'Topic', { enforceSSL: true, masterKey: props.masterKey });
+    // A topic policy replaces SNS's default one, which is what lets the account's alarms publish:
+    // with only the TLS deny, every alarm action would fail. Only this account's alarms may.
+    const stack = Stack.of(this);
+    this.topic.addToResourcePolicy(
+      new PolicyStatement({
+        principals: [new ServicePrincipal('cloudwatch.amazonaws.com')],
+        actions: ['sns:Publish'],
+        resources: [this.topic.topicArn],
+        conditions: {
+          ArnLike: {
+            'aws:SourceArn': `arn:${stack.partition}:cloudwatch:${stack.region}:${stack.account}:alarm:*`,
+          },
+          StringEquals: { 'aws:SourceAccount': stack.account },
+        },
+      }),
+    );
     if (!props.masterKey) {
       Validations.of(this.topic).acknowledge({
         id: 'AwsSolutions-SNS2',

@@ -59,8 +59,9 @@ export const runbookAnchors: Readonly<Record<AlarmKind, string>> = {
 /** Throws on a tuning CloudWatch would refuse at deploy time, or one that could never fire. */
 export function checkTuning(kind: AlarmKind, tuning: Required<AlarmTuning>): Required<AlarmTuning> {
   const { threshold, period, evaluationPeriods } = tuning;
-  if (!Number.isFinite(threshold) || threshold < 0) {
-    throw new Error(`Alarm ${kind}: threshold ${threshold} must be a number of at least 0`);
+  // Every alarm compares with >= against sums that fill missing data with 0: at 0 it would never leave ALARM.
+  if (!Number.isFinite(threshold) || threshold <= 0) {
+    throw new Error(`Alarm ${kind}: threshold ${threshold} must be a number above 0`);
   }
   if (kind === 'functionDuration' && (threshold <= 0 || threshold > 1)) {
     throw new Error(

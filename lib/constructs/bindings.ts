@@ -118,6 +118,9 @@ function bindTable(fn: LambdaFunction, access: TableAccess, table: ITable): void
   if (table.encryptionKey) {
     const writes = items.some((g) => g.actions.some((a) => !readItemActions.includes(a)));
     grantKeyUse(fn, table.encryptionKey, writes);
+    // DynamoDB describes a customer-managed table key with the caller's credentials, as the
+    // CDK's own table grants and AWS's key policy for DynamoDB allow.
+    table.encryptionKey.grant(fn, 'kms:DescribeKey');
   }
 }
 

@@ -91,6 +91,20 @@ describe('Construct: AlarmTopic', () => {
     });
   });
 
+  it("lets this account's alarms publish, and nothing else (a topic policy replaces SNS's default one)", () => {
+    const [policy] = Object.values(template.findResources('AWS::SNS::TopicPolicy'));
+    const allows = policy?.Properties.PolicyDocument.Statement.filter(
+      (s: { Effect: string }) => s.Effect === 'Allow',
+    );
+    expect(allows).toHaveLength(1);
+    expect(allows[0]).toMatchObject({
+      Action: 'sns:Publish',
+      Principal: { Service: 'cloudwatch.amazonaws.com' },
+      Condition: { StringEquals: { 'aws:SourceAccount': { Ref: 'AWS::AccountId' } } },
+    });
+    expect(JSON.stringify(allows[0].Condition.ArnLike['aws:SourceArn'])).toContain(':alarm:*');
+  });
+
   it('subscribes the e-mail address and the webhook it is given', () => {
     const stack = new Stack(new App(), 'Test');
     new AlarmTopic(stack, 'AlarmTopic', {
@@ -334,7 +348,8 @@ describe('Construct: OperationsAlarms tuning', () => {
   });
 
   it.each([
-    [{ queueAge: { threshold: -1 } }, /Alarm queueAge: threshold -1 must be a number of at least 0/],
+    [{ queueAge: { threshold: -1 } }, /Alarm queueAge: threshold -1 must be a number above 0/],
+    [{ internalErrors: { threshold: 0 } }, /Alarm internalErrors: threshold 0 must be a number above 0/],
     [
       { functionDuration: { threshold: 1.5 } },
       /Alarm functionDuration: threshold 1.5 is a fraction of the timeout/,

@@ -1,7 +1,16 @@
 import { SendMessageCommand } from '@aws-sdk/client-sqs';
+import { requireResource } from '../config.ts';
 import type { Deps } from '../deps.ts';
 import { logger } from '../logger.ts';
 import { count } from '../metrics.ts';
+
+/** The work queue whose dead-letter queue takes the record: the `queue` dimension of DeadLettered. */
+export type DeadLetterQueue = 'deliveries' | 'notifications';
+
+const deadLetterUrlVariable = {
+  deliveries: 'DELIVERIES_DLQ_URL',
+  notifications: 'NOTIFICATIONS_DLQ_URL',
+} as const;
 
 /**
  * Moves a record that can never succeed straight to a dead-letter queue, with the reason as a
@@ -10,13 +19,13 @@ import { count } from '../metrics.ts';
  */
 export async function deadLetter(
   deps: Deps,
-  queueUrl: string,
+  queue: DeadLetterQueue,
   record: { body: string; messageId: string },
   reason: string,
 ): Promise<void> {
   await deps.sqs.send(
     new SendMessageCommand({
-      QueueUrl: queueUrl,
+      QueueUrl: requireResource(deps.config, deadLetterUrlVariable[queue]),
       MessageBody: record.body,
       MessageAttributes: {
         reason: { DataType: 'String', StringValue: reason.slice(0, 1000) },
@@ -25,12 +34,6 @@ export async function deadLetter(
     }),
   );
   // Once moved: a move that failed leaves the record on its queue, to come back.
-  count('DeadLettered', 1, { queue: queueNameOf(queueUrl) });
+  count('DeadLettered', 1, { queue });
   logger.warn('Record moved to the dead-letter queue', { messageId: record.messageId, reason });
-}
-
-/** `deliveries` or `notifications`: the dead-letter queue's manifest queue, from its URL's name. */
-function queueNameOf(queueUrl: string): string {
-  const name = queueUrl.slice(queueUrl.lastIndexOf('/') + 1).toLowerCase();
-  return name.includes('notification') ? 'notifications' : name.includes('deliver') ? 'deliveries' : 'other';
 }

@@ -18,6 +18,8 @@ export interface SweepReport {
   checked: number;
   /** Closed: API Gateway no longer knew them (410), or their record had expired. */
   pruned: number;
+  /** Of the pruned, those whose record this run removed (not `$disconnect` or a 410 first). */
+  removed: number;
   /** Still open; their last-seen moved to now so the next run skips them. */
   alive: number;
   /** Could not be checked (throttled, 5xx, table errors); the next run tries again. */
@@ -44,7 +46,7 @@ const checkConcurrency = 8;
  * integration timeout keeps it out of reach.
  */
 export async function sweepConnections(deps: Deps, options: SweepOptions = {}): Promise<SweepReport> {
-  const report: SweepReport = { checked: 0, pruned: 0, alive: 0, failed: 0, complete: true };
+  const report: SweepReport = { checked: 0, pruned: 0, removed: 0, alive: 0, failed: 0, complete: true };
   const horizon = deps.now() - deps.config.SWEEP_IDLE_SECONDS * 1000;
   const keepGoing = () => options.deadline === undefined || deps.now() < options.deadline;
   const shards = Array.from({ length: lastSeenShards }, (_, shard) => shard);
@@ -93,8 +95,12 @@ async function checkConnection(
     // Past its expiry the socket is past API Gateway's two-hour cap: no need to ask.
     if (connection.expiresAt <= epochSeconds(deps.now()) || !(await isOpen(deps, connectionId))) {
       const closed = await closeConnection(deps, connectionId);
-      if (closed) sweptUsers.add(closed.userId);
       report.pruned += 1;
+      // Undefined when `$disconnect` (or a post's 410) removed the record first.
+      if (closed) {
+        sweptUsers.add(closed.userId);
+        report.removed += 1;
+      }
       return;
     }
     await touchConnection(deps, connectionId);

@@ -234,7 +234,13 @@ describe('Entry point: sweeper', () => {
     let idle = [{ connectionId: 'stale-1', lastSeenAt: 1, expiresAt: 1 }];
     let expired = [{ connectionId: 'expired-1' }, { connectionId: 'expired-2' }];
     table = (command) => {
-      const input = command.input as { IndexName?: string };
+      const input = command.input as { IndexName?: string; Key?: { pk?: string } };
+      // The stale connection's record is still there: the sweeper removes it (and announces nothing).
+      if (command.constructor.name === 'DeleteCommand' && input.Key?.pk === 'CONN#stale-1') {
+        return {
+          Attributes: { pk: 'CONN#stale-1', sk: 'META', connectionId: 'stale-1', userId: 'u1', rooms: [] },
+        };
+      }
       if (command.constructor.name !== 'QueryCommand') return {};
       // One page in the first shard each index is read in; the others are empty.
       const items =
@@ -249,6 +255,8 @@ describe('Entry point: sweeper', () => {
       [{ ...common, reason: 'expired' }, 2],
       [{ ...common, reason: 'stale' }, 1],
     ]);
+    // Its `$disconnect` never came: the sweeper counts it closed; the expired ones get theirs.
+    expect(valuesOf('ConnectionsClosed')).toEqual([[common, 1]]);
   });
 
   it('counts a sweep that fails as an internal error and flushes although it throws', async () => {

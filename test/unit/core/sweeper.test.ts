@@ -69,7 +69,7 @@ describe('Function: sweepConnections', () => {
       { gone: 410, flaky: 500 },
     );
     const report = await sweepConnections(deps);
-    expect(report).toEqual({ checked: 4, pruned: 2, alive: 1, failed: 1, complete: true });
+    expect(report).toEqual({ checked: 4, pruned: 2, removed: 0, alive: 1, failed: 1, complete: true });
     expect(idsOf(sent, 'DeleteCommand')).toEqual(['CONN#expired', 'CONN#gone']);
     expect(idsOf(sent, 'UpdateCommand')).toEqual(['CONN#alive']);
   });
