@@ -4,16 +4,9 @@ import { chartSpecs } from '../../../web/dashboard/chart-specs.ts';
 import { parsePrometheusText, type Scrape } from '../../../web/dashboard/prometheus-text.ts';
 import { bucketsOf, quantileOf, ratesBetween } from '../../../web/dashboard/series-math.ts';
 import { niceTicks } from '../../../web/dashboard/timeline.ts';
+import { emfLine } from '../../helpers/emf.ts';
 
-const emf = (metrics: { Name: string; Unit: string }[], root: Record<string, unknown>, dims: string[]) =>
-  JSON.stringify({
-    _aws: {
-      Timestamp: 1,
-      CloudWatchMetrics: [{ Namespace: 'Wavelet', Dimensions: [dims], Metrics: metrics }],
-    },
-    stage: 'local',
-    ...root,
-  });
+const emf = emfLine;
 const frame = (action: string, outcome: string, ms: number[]) =>
   emf(
     [

@@ -8,6 +8,7 @@ vi.hoisted(() => {
 
 import { count, flushMetrics, observe } from '../../../lambdas/core/metrics.ts';
 import { installMetricsSink, MetricsRegistry, millisecondBuckets } from '../../../local/metrics/index.ts';
+import { emfLine } from '../../helpers/emf.ts';
 
 /** One sample of the text format, as a scraper reads it. */
 interface Sample {
@@ -89,15 +90,7 @@ function parseLabels(raw: string): Record<string, string> {
   return labels;
 }
 
-const emf = (metrics: { Name: string; Unit?: string }[], root: Record<string, unknown>, dims = ['stage']) =>
-  JSON.stringify({
-    _aws: {
-      Timestamp: 1,
-      CloudWatchMetrics: [{ Namespace: 'Wavelet', Dimensions: [dims], Metrics: metrics }],
-    },
-    stage: 'local',
-    ...root,
-  });
+const emf = emfLine;
 
 const find = (scrape: Scrape, name: string, labels: Record<string, string> = {}) =>
   scrape.samples.filter(
