@@ -27,7 +27,7 @@ export function quotaTable(plan: ScalePlan, markdown: boolean): string {
         `${q.name} (${q.scope})`,
         count(plan.demand[name]),
         limit(q.default),
-        count(plan.demand[name] / q.default),
+        Number.isFinite(q.default) ? count(plan.demand[name] / q.default) : '-',
         count(need),
         need > q.default ? count(need) : '-',
         q.source,
