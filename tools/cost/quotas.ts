@@ -95,3 +95,15 @@ export const quotas = {
 } as const satisfies Record<string, Quota>;
 
 export type QuotaName = keyof typeof quotas;
+
+/**
+ * API Gateway's WebSocket limits that cannot be raised and shape the load rather than cap it
+ * (same page as `newConnections`): a connection lasts at most 2 hours, so it is reopened at least
+ * that often; it closes after 10 idle minutes; a message is at most 128 KB in frames of 32 KB.
+ */
+export const webSocketLimits = {
+  connectionMinutes: 120,
+  idleMinutes: 10,
+  messageBytes: 128 * 1024,
+  frameBytes: 32 * 1024,
+} as const;

@@ -110,7 +110,7 @@ export function scaleReport(
     cellTable(plan, markdown),
     '',
     `assumptions: the cost table's per-unit usage (npm run cost) times the load; sessions of ${assumptions.sessionMinutes} minutes ` +
-      `(one $connect each, counted as a request); concurrency = GB-s per second / ${assumptions.memoryMb} MB; ` +
+      `(at most 2 hours, API Gateway's limit; one $connect each, counted as a request); concurrency = GB-s per second / ${assumptions.memoryMb} MB; ` +
       `a request is a client frame or an @connections call (replies are not); first-tier prices (API Gateway charges $0.80 ` +
       `per million messages past a billion a month per account, so its message charge here is high by up to a fifth); ` +
       `a raise is ${raiseFactor}x the default (AWS publishes no ceiling); users offline cost only storage, not priced; ` +

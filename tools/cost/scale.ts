@@ -1,7 +1,7 @@
 import type { Assumptions } from './assumptions.ts';
 import { type Cost, costOf, scale, sum, type Usage } from './model.ts';
 import type { Prices } from './prices.ts';
-import { type QuotaName, quotas, raiseFactor } from './quotas.ts';
+import { type QuotaName, quotas, raiseFactor, webSocketLimits } from './quotas.ts';
 import type { Scenario } from './scenarios.ts';
 
 /** A load to carry: people, connections held at once, and deliveries a second split by kind. */
@@ -75,8 +75,13 @@ export function usagePerSecond(load: Load, scenarios: readonly Scenario[]): Usag
  * connection is opened once per session (API Gateway closes it after 2 hours at the latest).
  * Concurrency is GB-seconds per second over each function's memory (Little's law).
  */
-export function demandOf(load: Load, usage: Usage, assumptions: Assumptions): Demand {
-  const newConnections = load.connections / (assumptions.sessionMinutes * 60);
+export function demandOf(
+  load: Load,
+  usage: Usage,
+  assumptions: { readonly sessionMinutes: number; readonly memoryMb: number },
+): Demand {
+  const session = Math.min(assumptions.sessionMinutes, webSocketLimits.connectionMinutes);
+  const newConnections = load.connections / (session * 60);
   return {
     apiGatewayRequests: usage.apiGatewayRequests + newConnections,
     newConnections,

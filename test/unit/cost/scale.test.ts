@@ -90,6 +90,12 @@ describe('Function: demandOf', () => {
     // 50 GB-s a second of 256 MB functions is 200 running at once
     expect(demand.lambdaConcurrency).toBeCloseTo(50 / (assumptions.memoryMb / 1024), 9);
   });
+
+  it('reopens every connection at least every 2 hours, however long sessions last', () => {
+    const demand = demandOf(load, noUsage, { ...assumptions, sessionMinutes: 600 });
+    // API Gateway closes a connection after 120 minutes: 600,000 / 7,200 s
+    expect(demand.newConnections).toBeCloseTo(600_000 / 7_200, 9);
+  });
 });
 
 describe('Function: cellsFor', () => {
