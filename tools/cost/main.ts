@@ -3,16 +3,18 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { CallsFigures } from '../bench/calls.ts';
 import { runInChild } from '../bench/in-child.ts';
-import { parseCommandLine, readCommandLine } from '../cli-args.ts';
+import { parseCommandLine, readCommandLine, UsageError } from '../cli-args.ts';
 import { assumptions } from './assumptions.ts';
 import { appSyncCostOf, costOf } from './model.ts';
 import { prices } from './prices.ts';
+import { planScale, seedLoad } from './scale.ts';
+import { scaleReport } from './scale-report.ts';
 import { buildScenarios } from './scenarios.ts';
 import { costTable, usageTable } from './tables.ts';
 
 const tool = {
   name: 'cost',
-  usage: `npm run cost -- [--markdown]
+  usage: `npm run cost -- [scale] [--markdown]
 
 AWS cost per million connection-minutes and per million delivered messages, next to what the
 same traffic costs on AppSync Events. From the AWS calls per operation that
@@ -20,15 +22,25 @@ same traffic costs on AppSync Events. From the AWS calls per operation that
 absent), the list prices in tools/cost/prices.ts and the assumptions in
 tools/cost/assumptions.ts.
 
+  scale        the seed's load (1,000,000 connections, 1,000,000 deliveries a second) against
+               AWS's quotas: cells needed, quotas to raise, the monthly bill (tools/cost/scale.ts)
   --markdown   print the tables as Markdown
   -h, --help   print this help
 `,
 };
 
 /** `npm run cost`: see the usage above. */
-const { markdown } = readCommandLine(tool, () => {
-  const { values } = parseCommandLine(process.argv.slice(2), { markdown: { type: 'boolean' } });
-  return { help: values.help, markdown: values.markdown ?? false };
+const { markdown, command } = readCommandLine(tool, () => {
+  const { values, positionals } = parseCommandLine(
+    process.argv.slice(2),
+    { markdown: { type: 'boolean' } },
+    { positionals: true },
+  );
+  const [command, extra] = positionals;
+  if (command !== undefined && command !== 'scale')
+    throw new UsageError(`unknown command ${command}; the commands are scale`);
+  if (extra !== undefined) throw new UsageError(`unexpected argument ${extra}`);
+  return { help: values.help, markdown: values.markdown ?? false, command };
 });
 const rootDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const file = path.join(rootDir, 'bench', 'results', 'latest.json');
@@ -50,6 +62,11 @@ if (!calls) {
 }
 
 const scenarios = buildScenarios(calls.operations, assumptions, prices);
+if (command === 'scale') {
+  const plan = planScale(seedLoad, scenarios, assumptions, prices);
+  process.stdout.write(scaleReport(plan, { measuredAt, assumptions, prices }, markdown));
+  process.exit(0);
+}
 const rows = scenarios.map((s) => ({
   scenario: s,
   cost: costOf(s.usage, prices),

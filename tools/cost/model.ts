@@ -4,6 +4,8 @@ import type { Prices } from './prices.ts';
 export interface Usage {
   /** API Gateway WebSocket messages, in metering increments (32 KB). */
   readonly wsMessages: number;
+  /** Requests against API Gateway's account throttle: client frames and `@connections` calls (not replies). */
+  readonly apiGatewayRequests: number;
   readonly connectionMinutes: number;
   readonly lambdaRequests: number;
   readonly lambdaGbSeconds: number;
@@ -24,6 +26,7 @@ export interface Cost {
 
 export const noUsage: Usage = {
   wsMessages: 0,
+  apiGatewayRequests: 0,
   connectionMinutes: 0,
   lambdaRequests: 0,
   lambdaGbSeconds: 0,

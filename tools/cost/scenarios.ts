@@ -27,6 +27,7 @@ export function usageOf(op: OperationCalls, assumptions: Assumptions, prices: Pr
   const frame = increments(assumptions.frameBytes, prices.apiGatewayWebSocket.messageIncrementBytes);
   return {
     wsMessages: (op.messages.fromClients + op.messages.toClients) * frame,
+    apiGatewayRequests: op.messages.fromClients + op.posts,
     connectionMinutes: 0,
     lambdaRequests: invocations,
     lambdaGbSeconds: gbSeconds(ms, assumptions.memoryMb),

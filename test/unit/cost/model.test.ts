@@ -16,6 +16,7 @@ describe('Function: costOf', () => {
     const cost = costOf(
       {
         wsMessages: 2_000_000,
+        apiGatewayRequests: 1_500_000,
         connectionMinutes: 4_000_000,
         lambdaRequests: 5_000_000,
         lambdaGbSeconds: 1_000_000,

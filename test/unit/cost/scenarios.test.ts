@@ -91,6 +91,8 @@ describe('Function: usageOf', () => {
   it('counts billed messages both ways, invocations, request units and an estimated duration', () => {
     const usage = usageOf(measured[4] as OperationCalls, assumptions, prices);
     expect(usage.wsMessages).toBe(3);
+    // the client's frame and the post count against API Gateway's throttle; the reply does not
+    expect(usage.apiGatewayRequests).toBe(2);
     expect(usage.lambdaRequests).toBe(1);
     expect(usage.readUnits).toBe(0.5);
     expect(usage.writeUnits).toBe(3);
