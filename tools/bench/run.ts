@@ -11,6 +11,7 @@ import type { DirectFigures } from './direct.ts';
 import { benchFanoutInChild, type FanoutFigures } from './fanout.ts';
 import { runInChild } from './in-child.ts';
 import { pingBareServer, pingThroughRuntime } from './ping.ts';
+import { type IdleHeartbeatFigures, printIdleHeartbeat } from './ping-idle.ts';
 import { printCalls, printDelivery, printDeliveryAlone, printDirect } from './print.ts';
 import { round } from './stats.ts';
 
@@ -126,7 +127,10 @@ if (wants('ping')) {
   process.stdout.write(
     `ratio: ${(ratio * 100).toFixed(1)}% of the bare server's rate (target >= 30%), p99 ${round(emulated.p99, 2)} ms (target < 10 ms)\n\n`,
   );
+  const idle = await runInChild<IdleHeartbeatFigures>('ping-idle.ts', 'measureIdleHeartbeat', {});
+  printIdleHeartbeat(idle);
   results.ping = { ...ping, bare, emulated, ratio };
+  results.heartbeat = idle;
   await save();
 }
 
