@@ -3,9 +3,9 @@ import { WaveletError } from './errors.ts';
 export interface HeartbeatOptions {
   /** Longest silence (nothing sent) before a ping; 0 turns the heartbeat off. */
   readonly idleMs: number;
-  /** Longest time between pings, whatever else went out: the server keeps last-seen from pings. */
+  /** Longest time between pings, whatever else went out: the server keeps last-seen from pings. 0: no bound. */
   readonly lastSeenMs: number;
-  /** Longest time with nothing received before a ping checks that the socket still works. */
+  /** Longest time with nothing received before a ping checks that the socket still works. 0: no bound. */
   readonly deadSocketMs: number;
   /** Sends a ping; rejects with `TIMEOUT` when its reply does not come in time. */
   readonly ping: () => Promise<unknown>;
@@ -71,7 +71,12 @@ export class Heartbeat {
   private due(): number | undefined {
     const { idleMs, lastSeenMs, deadSocketMs } = this.options;
     if (idleMs <= 0) return undefined;
-    return Math.min(this.lastSent + idleMs, this.lastPing + lastSeenMs, this.lastReceived + deadSocketMs);
+    const after = (since: number, ms: number) => (ms > 0 ? since + ms : Number.POSITIVE_INFINITY);
+    return Math.min(
+      this.lastSent + idleMs,
+      after(this.lastPing, lastSeenMs),
+      after(this.lastReceived, deadSocketMs),
+    );
   }
 
   private schedule(generation: number): void {

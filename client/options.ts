@@ -82,14 +82,14 @@ export interface WaveletClientOptions {
   /**
    * Longest between two pings, however busy the client: the server keeps last-seen from pings,
    * and a connection not seen for the server's `SWEEP_IDLE_SECONDS` (10 minutes) is checked by
-   * the sweeper. @default 540000 (9 minutes)
+   * the sweeper; 0 leaves pings to `heartbeatMs` alone. @default 540000 (9 minutes)
    */
   readonly lastSeenMs?: number;
   /**
    * Dead-socket detection: a ping checks the socket when nothing was received for this long, so
    * a dead socket is noticed within `deadSocketMs + heartbeatTimeoutMs` (8 minutes 10 seconds by
    * default; a request that times out checks at once). Lower it for faster detection, at two
-   * billed messages a ping. @default 480000 (8 minutes)
+   * billed messages a ping; 0 leaves pings to `heartbeatMs` alone. @default 480000 (8 minutes)
    */
   readonly deadSocketMs?: number;
   /** A heartbeat unanswered this long marks the socket dead: it is dropped and replaced. @default 10000 */

@@ -291,6 +291,16 @@ describe('Class: WaveletClient', () => {
       expect(second.readyState).toBe(3);
     });
 
+    it('pings only after heartbeatMs of silence when lastSeenMs and deadSocketMs are 0', async () => {
+      const { client } = newClient({ heartbeatMs: 1000, lastSeenMs: 0, deadSocketMs: 0 });
+      void client.connect();
+      const socket = await openSocket();
+      await tick(999);
+      expect(socket.ofAction('ping')).toHaveLength(0);
+      await tick(1);
+      expect(socket.ofAction('ping')).toHaveLength(1);
+    });
+
     it('sends no heartbeats when heartbeatMs is 0', async () => {
       const { client } = newClient({ heartbeatMs: 0 });
       void client.connect();
