@@ -31,7 +31,8 @@ and merges the figures into bench/results/latest.json. Without a group it runs t
 (about 12 minutes on 2 cores).
 
 groups:
-  ping       ping round trips: a bare ws server, then the local runtime's ping route
+  ping       ping round trips: a bare ws server, then the local runtime's ping route;
+             then the SDK's idle heartbeat at its defaults (what npm run cost reads)
   direct     direct messages from sender to receiver: a steady rate, then rising rates
   delivery   posts to open sockets with management API latency injected, and the
              delivery worker alone in a process of its own
