@@ -129,17 +129,23 @@ export class WaveletClient {
       reconnect: () => this.connection.drop('credential refused'),
     });
     this.requests = new Requests({
-      write: (text) => this.connection.write(text),
+      write: (text) => {
+        const written = this.connection.write(text);
+        if (written) this.heartbeat.sent();
+        return written;
+      },
       requestTimeoutMs: this.options.requestTimeoutMs,
       maxQueuedFrames: this.options.maxQueuedFrames,
       rateLimitRetries: this.options.rateLimitRetries,
     });
-    this.heartbeat = new Heartbeat(
-      this.options.heartbeatMs,
-      () =>
+    this.heartbeat = new Heartbeat({
+      idleMs: this.options.heartbeatMs,
+      lastSeenMs: this.options.lastSeenMs,
+      deadSocketMs: this.options.deadSocketMs,
+      ping: () =>
         this.request({ action: 'ping' }, { internal: true, resend: false }, this.options.heartbeatTimeoutMs),
-      () => this.connection.drop('heartbeat timeout'),
-    );
+      onDead: () => this.connection.drop('heartbeat timeout'),
+    });
     this.inbox = new Inbox({
       request: (frame, requestOptions) => this.request(frame, requestOptions),
       deliver: (frame) =>
@@ -517,6 +523,7 @@ export class WaveletClient {
   }
 
   private received(text: string): void {
+    this.heartbeat.received();
     routeFrame(text, {
       answer: (frame) => this.requests.handleAnswer(frame),
       roomMessage: (message) => this.rooms.receive(message),

@@ -74,10 +74,24 @@ export interface WaveletClientOptions {
   /** How long a request waits for its reply once sent on an open socket. @default 10000 */
   readonly requestTimeoutMs?: number;
   /**
-   * Interval of `ping` heartbeats, which keep API Gateway's 10-minute idle timeout away and prove
-   * the socket alive; 0 turns them off. @default 30000
+   * Longest the client stays silent: a `ping` goes out when nothing else was sent for this long,
+   * inside API Gateway's 10-minute idle timeout (any frame resets it); 0 turns heartbeats off.
+   * @default 480000 (8 minutes)
    */
   readonly heartbeatMs?: number;
+  /**
+   * Longest between two pings, however busy the client: the server keeps last-seen from pings,
+   * and a connection not seen for the server's `SWEEP_IDLE_SECONDS` (10 minutes) is checked by
+   * the sweeper; 0 leaves pings to `heartbeatMs` alone. @default 540000 (9 minutes)
+   */
+  readonly lastSeenMs?: number;
+  /**
+   * Dead-socket detection: a ping checks the socket when nothing was received for this long, so
+   * a dead socket is noticed within `deadSocketMs + heartbeatTimeoutMs` (8 minutes 10 seconds by
+   * default; a request that times out checks at once). Lower it for faster detection, at two
+   * billed messages a ping; 0 leaves pings to `heartbeatMs` alone. @default 480000 (8 minutes)
+   */
+  readonly deadSocketMs?: number;
   /** A heartbeat unanswered this long marks the socket dead: it is dropped and replaced. @default 10000 */
   readonly heartbeatTimeoutMs?: number;
   /** Reconnect pacing (exponential, full jitter). @default { initialDelayMs: 1000, maxDelayMs: 30000, maxAttempts: Infinity } */
@@ -101,6 +115,8 @@ export interface ResolvedOptions {
   readonly WebSocket: WebSocketConstructor;
   readonly requestTimeoutMs: number;
   readonly heartbeatMs: number;
+  readonly lastSeenMs: number;
+  readonly deadSocketMs: number;
   readonly heartbeatTimeoutMs: number;
   readonly reconnect: Required<BackoffOptions>;
   readonly maxQueuedFrames: number;
@@ -108,6 +124,13 @@ export interface ResolvedOptions {
   readonly rateLimitRetries: number;
   readonly dedupeWindow: number;
 }
+
+/** The heartbeat's defaults (the cost model and the heartbeat bench read them too). */
+export const heartbeatDefaults = {
+  heartbeatMs: 8 * 60_000,
+  lastSeenMs: 9 * 60_000,
+  deadSocketMs: 8 * 60_000,
+} as const;
 
 export function resolveOptions(options: WaveletClientOptions): ResolvedOptions {
   const WebSocketClass = options.WebSocket ?? (globalThis as { WebSocket?: WebSocketConstructor }).WebSocket;
@@ -121,7 +144,9 @@ export function resolveOptions(options: WaveletClientOptions): ResolvedOptions {
     device: options.device,
     WebSocket: WebSocketClass,
     requestTimeoutMs: options.requestTimeoutMs ?? 10_000,
-    heartbeatMs: options.heartbeatMs ?? 30_000,
+    heartbeatMs: options.heartbeatMs ?? heartbeatDefaults.heartbeatMs,
+    lastSeenMs: options.lastSeenMs ?? heartbeatDefaults.lastSeenMs,
+    deadSocketMs: options.deadSocketMs ?? heartbeatDefaults.deadSocketMs,
     heartbeatTimeoutMs: options.heartbeatTimeoutMs ?? 10_000,
     reconnect: { ...defaultBackoff, ...definedOnly(options.reconnect ?? {}) },
     maxQueuedFrames: options.maxQueuedFrames ?? 1000,

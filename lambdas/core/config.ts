@@ -72,8 +72,12 @@ const schema = z.object({
   /** Per user: `POST /tickets` (a reconnecting browser needs a few a minute) and `POST /rooms`. */
   TICKETS_PER_MINUTE: int(30),
   ROOMS_PER_MINUTE: int(10),
-  /** A connection not seen for this long is checked by the sweeper with GET @connections. */
-  SWEEP_IDLE_SECONDS: int(15 * 60),
+  /**
+   * A connection not seen for this long is checked by the sweeper with GET @connections: above the
+   * SDK's 9-minute `lastSeenMs`, so live connections are not asked about, and with the 5-minute
+   * schedule a connection whose `$disconnect` was lost leaves presence within 15 minutes.
+   */
+  SWEEP_IDLE_SECONDS: int(10 * 60),
 
   /** How long an SDK call may wait to connect (see clients.ts); the local runtime sets more. */
   SDK_CONNECTION_TIMEOUT_MS: int(1000),

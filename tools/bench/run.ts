@@ -11,6 +11,7 @@ import type { DirectFigures } from './direct.ts';
 import { benchFanoutInChild, type FanoutFigures } from './fanout.ts';
 import { runInChild } from './in-child.ts';
 import { pingBareServer, pingThroughRuntime } from './ping.ts';
+import { type IdleHeartbeatFigures, printIdleHeartbeat } from './ping-idle.ts';
 import { printCalls, printDelivery, printDeliveryAlone, printDirect } from './print.ts';
 import { round } from './stats.ts';
 
@@ -30,7 +31,8 @@ and merges the figures into bench/results/latest.json. Without a group it runs t
 (about 12 minutes on 2 cores).
 
 groups:
-  ping       ping round trips: a bare ws server, then the local runtime's ping route
+  ping       ping round trips: a bare ws server, then the local runtime's ping route;
+             then the SDK's idle heartbeat at its defaults (what npm run cost reads)
   direct     direct messages from sender to receiver: a steady rate, then rising rates
   delivery   posts to open sockets with management API latency injected, and the
              delivery worker alone in a process of its own
@@ -126,7 +128,10 @@ if (wants('ping')) {
   process.stdout.write(
     `ratio: ${(ratio * 100).toFixed(1)}% of the bare server's rate (target >= 30%), p99 ${round(emulated.p99, 2)} ms (target < 10 ms)\n\n`,
   );
+  const idle = await runInChild<IdleHeartbeatFigures>('ping-idle.ts', 'measureIdleHeartbeat', {});
+  printIdleHeartbeat(idle);
   results.ping = { ...ping, bare, emulated, ratio };
+  results.heartbeat = idle;
   await save();
 }
 

@@ -1,3 +1,5 @@
+import { heartbeatDefaults } from '../../client/options.ts';
+
 /**
  * What the cost model assumes where the benchmarks cannot measure (the local runtime is not
  * AWS: its DynamoDB and management API run on the same two cores). Each is printed with the
@@ -22,8 +24,28 @@ export const assumptions = {
   frameBytes: 1024,
   /** A connection lasts this long on average: connect and disconnect are spread over its minutes. */
   sessionMinutes: 30,
-  /** The SDK's heartbeat: a `ping` every 30 s (client/options.ts `heartbeatMs`). */
-  pingsPerMinute: 2,
+  /**
+   * The SDK's heartbeat on an idle connection, when the bench has not measured it (`npm run
+   * bench -- ping` does, with the SDK's defaults): a `ping` after each `heartbeatMs` of silence.
+   */
+  pingsPerMinute: 60_000 / heartbeatDefaults.heartbeatMs,
+  /** The ping handler writes last-seen at most this often per connection (LAST_SEEN_WRITE_INTERVAL_MS). */
+  lastSeenWriteIntervalMs: 60_000,
+  /** The sweeper's bound: API Gateway's default account rate and the share of it the sweeper may use. */
+  sweeper: {
+    connections: 1_000_000,
+    /** EventBridge schedule (lib/manifest.ts `sweep.rateMinutes`). */
+    rateMinutes: 5,
+    /** SWEEP_IDLE_SECONDS: connections not seen this long are checked with GET @connections. */
+    idleMinutes: 10,
+    /**
+     * `$disconnect` is best-effort on AWS and no rate of loss is published: assume one in ten,
+     * far more than observed, and print the share at which the budget would break.
+     */
+    lostDisconnectShare: 0.1,
+    accountRequestsPerSecond: 10_000,
+    maxShareOfAccount: 0.01,
+  },
   /** Direct messages: one `ack` frame per message (the SDK batches acks only within 20 ms). */
   acksPerDirectMessage: 1,
   /** AppSync Events: operations per connection besides messages (connect, two subscribes). */

@@ -1,6 +1,7 @@
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { heartbeatDefaults } from '../../client/options.ts';
 import type { CallsFigures } from '../bench/calls.ts';
 import { runInChild } from '../bench/in-child.ts';
 import { parseCommandLine, readCommandLine, UsageError } from '../cli-args.ts';
@@ -9,7 +10,8 @@ import { appSyncCostOf, costOf } from './model.ts';
 import { prices } from './prices.ts';
 import { planScale, seedLoad } from './scale.ts';
 import { scaleReport } from './scale-report.ts';
-import { buildScenarios } from './scenarios.ts';
+import { buildScenarios, type IdleHeartbeat } from './scenarios.ts';
+import { describeSweeperBudget, sweeperBudget } from './sweeper-budget.ts';
 import { costTable, usageTable } from './tables.ts';
 
 const tool = {
@@ -61,7 +63,8 @@ if (!calls) {
   await writeFile(file, `${JSON.stringify({ ...results, calls }, null, 2)}\n`);
 }
 
-const scenarios = buildScenarios(calls.operations, assumptions, prices);
+const heartbeat = results.heartbeat as IdleHeartbeat | undefined;
+const scenarios = buildScenarios(calls.operations, assumptions, prices, heartbeat);
 if (command === 'scale') {
   const plan = planScale(seedLoad, scenarios, assumptions, prices);
   process.stdout.write(scaleReport(plan, { measuredAt, assumptions, prices }, markdown));
@@ -84,6 +87,9 @@ process.stdout.write(
   `assumptions (tools/cost/assumptions.ts): ${assumptions.memoryMb} MB arm64 functions; duration estimated as ` +
     `${assumptions.duration.invocationMs} ms per invocation + ${assumptions.duration.dynamoDbCallMs} ms per DynamoDB call + ` +
     `${assumptions.duration.sqsCallMs} ms per SQS send + ${assumptions.duration.postMs} ms per post at ${assumptions.duration.postsInFlight} in flight; ` +
-    `frames of ${assumptions.frameBytes} bytes; sessions of ${assumptions.sessionMinutes} minutes; ${assumptions.pingsPerMinute} pings a minute; ` +
+    `frames of ${assumptions.frameBytes} bytes; sessions of ${assumptions.sessionMinutes} minutes; ${heartbeat ? `${heartbeat.pingsPerMinute} pings a minute measured (npm run bench -- ping)` : `${assumptions.pingsPerMinute} pings a minute assumed`}; ` +
     `${assumptions.acksPerDirectMessage} ack per direct message; no free tier, no cold starts, no data transfer, no CloudWatch\n`,
+);
+process.stdout.write(
+  `\n${describeSweeperBudget(sweeperBudget(assumptions, heartbeatDefaults.lastSeenMs), assumptions)}`,
 );

@@ -3,6 +3,13 @@ import type { Assumptions } from './assumptions.ts';
 import { type AppSyncUsage, gbSeconds, increments, noUsage, scale, sum, type Usage } from './model.ts';
 import type { Prices } from './prices.ts';
 
+/** The heartbeat of an idle connection: measured by `npm run bench -- ping` with the SDK's defaults. */
+export interface IdleHeartbeat {
+  readonly pingsPerMinute: number;
+}
+
+const round = (n: number) => Number(n.toPrecision(3));
+
 /** One row of the cost table: the usage of one unit of work, on both services. */
 export interface Scenario {
   readonly name: string;
@@ -53,17 +60,22 @@ export function buildScenarios(
   operations: readonly OperationCalls[],
   assumptions: Assumptions,
   prices: Prices,
+  heartbeat: IdleHeartbeat = { pingsPerMinute: assumptions.pingsPerMinute },
 ): Scenario[] {
   const use = (prefix: string) => usageOf(find(operations, prefix), assumptions, prices);
   const perSession = 1 / assumptions.sessionMinutes;
   const appSyncOps = (frames: number) =>
     frames * increments(assumptions.frameBytes, prices.appSyncEvents.operationIncrementBytes);
 
+  // A ping writes last-seen when the container's last write for the connection is older than
+  // LAST_SEEN_WRITE_INTERVAL_MS: so at most that often, and every ping when they are rarer.
+  const pings = heartbeat.pingsPerMinute;
+  const writingPings = Math.min(pings, 60_000 / assumptions.lastSeenWriteIntervalMs);
   const connectionMinute = sum(
     { ...noUsage, connectionMinutes: 1 },
     scale(sum(use('connect'), use('disconnect')), perSession),
-    use('ping (heartbeat, first'),
-    scale(use('ping (heartbeat, within'), assumptions.pingsPerMinute - 1),
+    scale(use('ping (heartbeat, first'), writingPings),
+    scale(use('ping (heartbeat, within'), pings - writingPings),
   );
   const direct = sum(use('send a direct message'), scale(use('ack'), assumptions.acksPerDirectMessage));
   const perDelivery = (op: OperationCalls) => ({
@@ -91,7 +103,7 @@ export function buildScenarios(
         operations: appSyncOps(assumptions.appSyncOperationsPerSession * perSession),
         connectionMinutes: 1,
       },
-      basis: `1 minute + (connect + disconnect) / ${assumptions.sessionMinutes} + ${assumptions.pingsPerMinute} pings (one writes last-seen)`,
+      basis: `1 minute + (connect + disconnect) / ${assumptions.sessionMinutes} + ${round(pings)} pings (${round(writingPings)} writing last-seen)`,
     },
     {
       name: 'direct',

@@ -71,7 +71,7 @@ deliveries.
   --size N            bytes of data in each message                        (64)
   --rooms N           room scenario: rooms                    (connections / 100, at least 1)
   --publishers N      room scenario: publishers per room                   (1)
-  --heartbeat D       ping interval on every connection (the SDK's default) (30s)
+  --heartbeat D       ping interval on every connection (30s; the SDK's default is 8m of silence)
   --drain D           longest wait for deliveries after sending            (20s)
   --processes N       split connections over N child processes             (1)
   --token-secret S    sign HS256 dev tokens         (JWT_SECRET, else the local dev secret)

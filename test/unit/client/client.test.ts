@@ -241,6 +241,66 @@ describe('Class: WaveletClient', () => {
       expect(FakeSocket.instances).toHaveLength(2);
     });
 
+    it('skips the idle ping while other frames go out, but pings every lastSeenMs all the same', async () => {
+      const { client } = newClient({ heartbeatMs: 1000, lastSeenMs: 2500, deadSocketMs: 10_000 });
+      void client.connect();
+      const socket = await openSocket();
+      // A publish every 600 ms keeps API Gateway's idle timer from running out: no idle ping.
+      for (let t = 600; t <= 2400; t += 600) {
+        await tick(600);
+        void client.publish('general', { t });
+        socket.reply('publish', { id: `p${t}`, ts: t });
+      }
+      expect(socket.ofAction('ping')).toHaveLength(0);
+      await tick(100);
+      expect(socket.ofAction('ping')).toHaveLength(1);
+    });
+
+    it('pings an idle client every 8 minutes by default: each silence stays inside the 10-minute idle timeout', async () => {
+      const { client } = newClient({ heartbeatMs: undefined });
+      void client.connect();
+      const socket = await openSocket();
+      for (let i = 1; i <= 3; i++) {
+        await tick(8 * 60_000 - 1);
+        expect(socket.ofAction('ping')).toHaveLength(i - 1);
+        await tick(1);
+        expect(socket.ofAction('ping')).toHaveLength(i);
+        socket.reply('ping', { ts: i });
+      }
+    });
+
+    it('detects a dead idle socket within 8 minutes 10 seconds by default, and sooner with deadSocketMs', async () => {
+      vi.spyOn(Math, 'random').mockReturnValue(0);
+      const { client } = newClient({ heartbeatMs: undefined });
+      void client.connect();
+      const socket = await openSocket();
+      // The socket dies silently: nothing it is sent is answered.
+      await tick(8 * 60_000 + 9_999);
+      expect(socket.readyState).not.toBe(3);
+      await tick(1);
+      expect(socket.readyState).toBe(3);
+      expect(client.state).toBe('reconnecting');
+
+      FakeSocket.reset();
+      const quick = newClient({ heartbeatMs: undefined, deadSocketMs: 30_000, heartbeatTimeoutMs: 5_000 });
+      void quick.client.connect();
+      const second = await openSocket();
+      await tick(34_999);
+      expect(second.readyState).not.toBe(3);
+      await tick(1);
+      expect(second.readyState).toBe(3);
+    });
+
+    it('pings only after heartbeatMs of silence when lastSeenMs and deadSocketMs are 0', async () => {
+      const { client } = newClient({ heartbeatMs: 1000, lastSeenMs: 0, deadSocketMs: 0 });
+      void client.connect();
+      const socket = await openSocket();
+      await tick(999);
+      expect(socket.ofAction('ping')).toHaveLength(0);
+      await tick(1);
+      expect(socket.ofAction('ping')).toHaveLength(1);
+    });
+
     it('sends no heartbeats when heartbeatMs is 0', async () => {
       const { client } = newClient({ heartbeatMs: 0 });
       void client.connect();

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { OperationCalls } from '../../../tools/bench/calls.ts';
 import { assumptions } from '../../../tools/cost/assumptions.ts';
+import { costOf, noUsage } from '../../../tools/cost/model.ts';
 import { prices } from '../../../tools/cost/prices.ts';
 import { buildScenarios, usageOf } from '../../../tools/cost/scenarios.ts';
 
@@ -104,14 +105,30 @@ describe('Function: usageOf', () => {
 describe('Function: buildScenarios', () => {
   const scenarios = Object.fromEntries(buildScenarios(measured, assumptions, prices).map((s) => [s.name, s]));
 
-  it('spreads connect and disconnect over the session and adds the minute heartbeats', () => {
-    const minute = scenarios.connection?.usage;
+  it('spreads connect and disconnect over the session and adds the measured heartbeat, each ping writing last-seen', () => {
+    const [connection] = buildScenarios(measured, assumptions, prices, { pingsPerMinute: 0.125 });
+    const minute = connection?.usage;
     expect(minute?.connectionMinutes).toBe(1);
-    // (2 + 1 invocations) / 30 minutes + 2 pings
-    expect(minute?.lambdaRequests).toBeCloseTo(3 / 30 + 2, 12);
-    // (3 + 3 WRU) / 30 + one last-seen write of 4 WRU
-    expect(minute?.writeUnits).toBeCloseTo(6 / 30 + 4, 12);
-    expect(minute?.wsMessages).toBe(4);
+    // (2 + 1 invocations) / 30 minutes + a ping every 8 minutes
+    expect(minute?.lambdaRequests).toBeCloseTo(3 / 30 + 0.125, 12);
+    // (3 + 3 WRU) / 30 + a last-seen write of 4 WRU every 8 minutes (LAST_SEEN_WRITE_INTERVAL_MS is 1)
+    expect(minute?.writeUnits).toBeCloseTo(6 / 30 + 0.5, 12);
+    expect(minute?.wsMessages).toBeCloseTo(0.25, 12);
+    expect(connection?.basis).toContain('0.125 pings (0.125 writing last-seen)');
+  });
+
+  it('writes last-seen at most once a minute when the pings are more frequent', () => {
+    const [connection] = buildScenarios(measured, assumptions, prices, { pingsPerMinute: 2 });
+    expect(connection?.usage.lambdaRequests).toBeCloseTo(3 / 30 + 2, 12);
+    expect(connection?.usage.writeUnits).toBeCloseTo(6 / 30 + 4, 12);
+    expect(connection?.usage.wsMessages).toBe(4);
+  });
+
+  it("prices an idle connection-minute at the SDK's default heartbeat from its parts", () => {
+    const [connection] = buildScenarios(measured, assumptions, prices);
+    // $0.25 the minute + 0.25 messages ($0.25) + 0.225 invocations ($0.045) + 0.7 WRU ($0.4375),
+    // plus 0.000406 GB-s ($0.0054): $0.988 per million
+    expect(costOf(connection?.usage ?? noUsage, prices).total * 1e6).toBeCloseTo(0.988, 3);
   });
 
   it('prices a direct message as its send and its ack', () => {
