@@ -157,41 +157,54 @@ export async function measureInit(rootDir: string, runs = 7): Promise<InitBench>
     ...Object.entries(functions).map(([name, spec]) => ({ name, entry: spec.entry, kind: kindOf(name) })),
     ...Object.entries(routers).map(([name, r]) => ({ name, entry: r.entry, kind: r.kind as EventKind })),
   ];
-  const figures: InitFigures[] = [];
+  const built = [];
+  for (const { name, entry, kind } of entries) {
+    const file = path.join(outDir, `${name}.mjs`);
+    const bytes = await bundle(path.join(rootDir, entry), file);
+    const gzipBytes = gzipSync(await readFile(file)).length;
+    built.push({
+      name,
+      file,
+      kind,
+      bytes,
+      gzipBytes,
+      loads: [] as number[],
+      inits: [] as number[],
+      sdkRequests: 0,
+    });
+  }
   try {
-    for (const { name, entry, kind } of entries) {
-      const file = path.join(outDir, `${name}.mjs`);
-      const bytes = await bundle(path.join(rootDir, entry), file);
-      const gzipBytes = gzipSync(await readFile(file)).length;
-      const loads: number[] = [];
-      const inits: number[] = [];
-      let sdkRequests = 0;
-      for (let i = 0; i < runs; i += 1) {
+    // Round by round over every bundle, so that load from other work on the machine falls on
+    // all of them alike rather than on whichever ran while it lasted.
+    for (let i = 0; i < runs; i += 1) {
+      for (const b of built) {
         const before = stub.count();
         const { stdout } = await run(process.execPath, ['--input-type=module', '-e', childScript], {
-          env: { ...env, BENCH_BUNDLE: file, BENCH_EVENT: JSON.stringify(benchEvent(kind, token)) },
+          env: { ...env, BENCH_BUNDLE: b.file, BENCH_EVENT: JSON.stringify(benchEvent(b.kind, token)) },
           maxBuffer: 16 * 1024 * 1024,
         });
-        sdkRequests = stub.count() - before;
+        b.sdkRequests = stub.count() - before;
         const line = stdout.split('\n').find((l) => l.startsWith(marker));
-        if (!line) throw new Error(`${name}: the child printed no timing`);
+        if (!line) throw new Error(`${b.name}: the child printed no timing`);
         const { load, init } = JSON.parse(line.slice(marker.length)) as { load: number; init: number };
-        loads.push(load);
-        inits.push(init);
+        b.loads.push(load);
+        b.inits.push(init);
       }
-      loads.sort((a, b) => a - b);
-      inits.sort((a, b) => a - b);
-      figures.push({
-        name,
-        bytes,
-        gzipBytes,
-        loadMs: { p50: quantile(loads, 0.5), p90: quantile(loads, 0.9) },
-        initMs: { p50: quantile(inits, 0.5), p90: quantile(inits, 0.9) },
-        sdkRequests,
-      });
     }
   } finally {
     stub.close();
   }
+  const figures: InitFigures[] = built.map((b) => {
+    const loads = [...b.loads].sort((x, y) => x - y);
+    const inits = [...b.inits].sort((x, y) => x - y);
+    return {
+      name: b.name,
+      bytes: b.bytes,
+      gzipBytes: b.gzipBytes,
+      loadMs: { p50: quantile(loads, 0.5), p90: quantile(loads, 0.9) },
+      initMs: { p50: quantile(inits, 0.5), p90: quantile(inits, 0.9) },
+      sdkRequests: b.sdkRequests,
+    };
+  });
   return { runs, bundles: figures, session: sessionFunctions() };
 }
