@@ -46,6 +46,8 @@ export interface SessionFunctions {
   readonly routes: readonly string[];
   readonly perRoute: number;
   readonly perApi: number;
+  /** The manifest functions the session invokes per-route. */
+  readonly perRouteFunctions: readonly string[];
 }
 
 /** Distinct functions a session invokes, and so at most the cold starts it can meet. */
@@ -53,7 +55,12 @@ export function sessionFunctions(): SessionFunctions {
   const perRoute = new Set<string>([websocketApi.authorizer.function]);
   for (const route of sessionRoutes) perRoute.add(websocketApi.routes[route]);
   // per-api: the authorizer stays its own function; every route is the one WebSocket function.
-  return { routes: ['authorizer', ...sessionRoutes], perRoute: perRoute.size, perApi: 2 };
+  return {
+    routes: ['authorizer', ...sessionRoutes],
+    perRoute: perRoute.size,
+    perApi: 2,
+    perRouteFunctions: [...perRoute],
+  };
 }
 
 /** What kind of event each manifest function is invoked with. */
