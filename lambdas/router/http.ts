@@ -1,5 +1,5 @@
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
-import { type FunctionName, httpApi } from '../../lib/manifest.ts';
+import { httpApi } from '../../lib/manifest.ts';
 import { handler as createRoom } from '../http/create-room.ts';
 import { handler as deleteMember } from '../http/delete-member.ts';
 import { handler as deleteRoom } from '../http/delete-room.ts';
@@ -15,6 +15,7 @@ import { handler as postMessages } from '../http/post-messages.ts';
 import { handler as putMember } from '../http/put-member.ts';
 import { handler as tickets } from '../http/tickets.ts';
 import { handler as updateRoom } from '../http/update-room.ts';
+import { dispatchByRoute } from './dispatch.ts';
 
 type HttpHandler = (event: APIGatewayProxyEventV2) => Promise<APIGatewayProxyStructuredResultV2>;
 type RouteFunction = (typeof httpApi.routes)[keyof typeof httpApi.routes];
@@ -38,21 +39,21 @@ const handlers = {
   listBlocks,
 } satisfies Record<RouteFunction, HttpHandler>;
 
+/** What API Gateway answers for a path it has no route for. */
+const notFound = async (): Promise<APIGatewayProxyStructuredResultV2> => ({
+  statusCode: 404,
+  headers: { 'content-type': 'application/json' },
+  body: JSON.stringify({ message: 'Not Found' }),
+});
+
 /**
- * The one function of every HTTP route (`handlers: 'per-api'`): picks the manifest's function
- * by the event's `routeKey` (`METHOD /path`, as the API matched it). A route key this bundle
+ * The one function of every HTTP route (`handlers: 'per-api'`): runs the manifest's function
+ * for the event's `routeKey` (`METHOD /path`, as the API matched it). A route key this bundle
  * does not know is a stack that disagrees with it, answered 404 as API Gateway answers a path
  * it has no route for.
  */
-export const handler = async (event: APIGatewayProxyEventV2): Promise<APIGatewayProxyStructuredResultV2> => {
-  const routes: Readonly<Record<string, FunctionName>> = httpApi.routes;
-  const name = routes[event.routeKey] as RouteFunction | undefined;
-  if (name === undefined) {
-    return {
-      statusCode: 404,
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ message: 'Not Found' }),
-    };
-  }
-  return handlers[name](event);
-};
+export const handler = dispatchByRoute<
+  APIGatewayProxyEventV2,
+  APIGatewayProxyStructuredResultV2,
+  RouteFunction
+>(httpApi.routes, handlers, (event) => event.routeKey, notFound);

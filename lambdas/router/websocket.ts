@@ -1,4 +1,4 @@
-import { type FunctionName, type RouteKey, websocketApi } from '../../lib/manifest.ts';
+import { type RouteKey, websocketApi } from '../../lib/manifest.ts';
 import type { WebSocketEvent, WebSocketResult } from '../core/ws-event.ts';
 import { handler as ack } from '../ws/ack.ts';
 import { handler as block } from '../ws/block.ts';
@@ -18,6 +18,7 @@ import { handler as sync } from '../ws/sync.ts';
 import { handler as typing } from '../ws/typing.ts';
 import { handler as unblock } from '../ws/unblock.ts';
 import { handler as who } from '../ws/who.ts';
+import { dispatchByRoute } from './dispatch.ts';
 
 type WebSocketHandler = (event: WebSocketEvent) => Promise<WebSocketResult>;
 type RouteFunction = (typeof websocketApi.routes)[RouteKey];
@@ -48,14 +49,14 @@ const handlers = {
 } satisfies Record<RouteFunction, WebSocketHandler>;
 
 /**
- * The one function of every WebSocket route (`handlers: 'per-api'`): picks the manifest's
- * function by `requestContext.routeKey` and runs its handler unchanged. API Gateway only sends
- * the route keys it has, so an unknown one is a stack that disagrees with this bundle: it is
- * answered as `$default` would be rather than thrown (a throw closes nothing but logs nothing
- * useful either).
+ * The one function of every WebSocket route (`handlers: 'per-api'`): runs the manifest's
+ * function for `requestContext.routeKey`, its handler unchanged. API Gateway sends only the
+ * route keys it has, so an unknown one (a stack that disagrees with this bundle) is answered as
+ * `$default` answers an unknown action.
  */
-export const handler = (event: WebSocketEvent): Promise<WebSocketResult> => {
-  const routes: Readonly<Record<string, FunctionName>> = websocketApi.routes;
-  const name = routes[event.requestContext.routeKey] as RouteFunction | undefined;
-  return (handlers[name ?? 'default'] ?? defaultRoute)(event);
-};
+export const handler = dispatchByRoute<WebSocketEvent, WebSocketResult, RouteFunction>(
+  websocketApi.routes,
+  handlers,
+  (event) => event.requestContext.routeKey,
+  defaultRoute,
+);
