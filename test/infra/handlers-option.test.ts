@@ -1,3 +1,5 @@
+import { spawnSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { apiFunctions, mergedSpec } from '../../lib/constructs/per-api.ts';
 import { type FunctionName, functions, httpApi, websocketApi } from '../../lib/manifest.ts';
@@ -140,5 +142,21 @@ describe('Option: handlers', { timeout: 120_000 }, () => {
 
   it('refuses a layout it does not know', () => {
     expect(() => synthStack({ handlerLayout: 'per-user' as never })).toThrow(/per-route' or 'per-api/);
+  });
+
+  it('takes the layout from -c handlers in the app, and refuses any other value', () => {
+    const app = (handlers: string) => {
+      const { CDK_OUTDIR: _, ...env } = process.env;
+      // No CDK_OUTDIR: the app is built but never synthesized.
+      return spawnSync(process.execPath, ['--import', 'tsx', 'bin/app.ts'], {
+        cwd: fileURLToPath(new URL('../../', import.meta.url)),
+        env: { ...env, CDK_CONTEXT_JSON: JSON.stringify({ handlers }) },
+        encoding: 'utf8',
+      });
+    };
+    expect(app('per-api').status).toBe(0);
+    const refused = app('per-user');
+    expect(refused.status).not.toBe(0);
+    expect(refused.stderr).toMatch(/Context handlers must be per-route or per-api, not 'per-user'/);
   });
 });
