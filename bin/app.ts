@@ -1,4 +1,5 @@
 import { App } from 'aws-cdk-lib';
+import { type HandlerLayout, handlerLayouts } from '../lib/constructs/per-api.ts';
 import { MessagingStack } from '../lib/messaging-stack.ts';
 
 const app = new App();
@@ -11,6 +12,14 @@ const flag = (key: string): boolean | undefined => {
   if (value === 'true' || value === 'false') return value === 'true';
   throw new Error(`Context ${key} must be true or false, not '${String(value)}'`);
 };
+
+/** `-c handlers=per-route|per-api`. */
+function handlerLayout(value: string | undefined): HandlerLayout | undefined {
+  if (value === undefined || (handlerLayouts as readonly string[]).includes(value)) {
+    return value as HandlerLayout | undefined;
+  }
+  throw new Error(`Context handlers must be ${handlerLayouts.join(' or ')}, not '${value}'`);
+}
 
 new MessagingStack(app, `Wavelet-${stage}`, {
   stage,
@@ -29,4 +38,6 @@ new MessagingStack(app, `Wavelet-${stage}`, {
   accessLogs: flag('accessLogs'),
   tracing: flag('tracing'),
   kmsKey: context('kmsKey'),
+  // One function per route or per API (docs/cost.md "Cold starts"); anything else fails synth.
+  handlerLayout: handlerLayout(context('handlers')),
 });

@@ -8,12 +8,12 @@ import { OperationsDashboard } from './constructs/dashboard.ts';
 import { type KmsKeyOption, resolveEncryptionKey } from './constructs/encryption.ts';
 import { type HandlerDefaults, Handlers, type ReservedConcurrency } from './constructs/handlers.ts';
 import { MessagingHttpApi, type MessagingHttpApiProps } from './constructs/http-api.ts';
+import type { HandlerLayout } from './constructs/per-api.ts';
 import { Queues } from './constructs/queues.ts';
 import { Storage } from './constructs/storage.ts';
 import { TokenAuth, type TokenAuthProps } from './constructs/token-auth.ts';
 import { Triggers } from './constructs/triggers.ts';
 import { MessagingWebSocketApi } from './constructs/websocket-api.ts';
-import { type FunctionName, type FunctionSpec, functions as functionSpecs } from './manifest.ts';
 
 export interface MessagingStackProps extends StackProps {
   /** Deployment stage (`dev`, `prod`, ...): the WebSocket stage name; `prod` retains data. */
@@ -28,6 +28,14 @@ export interface MessagingStackProps extends StackProps {
    * @default the defaults of HandlerFunction
    */
   readonly handlers?: HandlerDefaults;
+  /**
+   * One function per route (`per-route`, 33 functions) or one per API (`per-api`: one for the
+   * WebSocket routes, one for the HTTP routes, the authorizer, consumers and sweeper apart), as
+   * `-c handlers=per-api`; see {@link HandlerLayout} and docs/cost.md "Cold starts". Named
+   * `handlerLayout` because `handlers` is the function defaults.
+   * @default 'per-route' (the measured choice, docs/cost.md)
+   */
+  readonly handlerLayout?: HandlerLayout;
   /**
    * Access logs on both APIs (the WebSocket stage and the HTTP `$default` stage), JSON lines
    * without query strings. They need the account's API Gateway CloudWatch role (set once per
@@ -106,10 +114,11 @@ export class MessagingStack extends Stack {
     const queues = new Queues(this, 'Queues', { encryptionKey });
     const tokenAuth = new TokenAuth(this, 'TokenAuth', { removalPolicy, ...props.tokenAuth });
 
-    const { functions } = new Handlers(this, 'Functions', {
+    const { functions, deployed } = new Handlers(this, 'Functions', {
       ...logs,
       tracing: props.tracing,
       reservedConcurrency: props.reservedConcurrency,
+      layout: props.handlerLayout,
       ...props.handlers,
     });
     const webSocket = new MessagingWebSocketApi(this, 'WebSocket', {
@@ -126,10 +135,10 @@ export class MessagingStack extends Stack {
     });
 
     const targets = { table, queues: queues.queues, management: webSocket, tokenAuth };
-    for (const [name, spec] of Object.entries(functionSpecs) as [FunctionName, FunctionSpec][]) {
-      bindUses(functions[name], spec, targets);
+    for (const { fn, spec } of deployed) {
+      bindUses(fn, spec, targets);
       // The `stage` dimension of every metric (lambdas/core/metrics.ts).
-      functions[name].addEnvironment('STAGE', props.stage);
+      fn.addEnvironment('STAGE', props.stage);
     }
     new Triggers(this, 'Triggers', {
       functions,

@@ -37,6 +37,11 @@ export const handlerBundling = {
 export interface HandlerFunctionProps {
   /** The manifest name of the function; recorded as its description `wavelet:{name}`. */
   readonly name: FunctionName;
+  /**
+   * The function's (and its role's) description.
+   * @default `wavelet:{name}`
+   */
+  readonly description?: string;
   /** The manifest entry: handler file, timeout, memory. */
   readonly spec: FunctionSpec;
   /**
@@ -129,7 +134,7 @@ export class HandlerFunction extends NodejsFunction {
       projectRoot: REPO_ROOT,
       depsLockFilePath: path.join(REPO_ROOT, 'package-lock.json'),
       handler: 'handler',
-      description: `wavelet:${props.name}`,
+      description: props.description ?? `wavelet:${props.name}`,
       runtime: LAMBDA_RUNTIME,
       tracing: props.tracing ? Tracing.ACTIVE : Tracing.DISABLED,
       reservedConcurrentExecutions: reserved,
@@ -137,7 +142,10 @@ export class HandlerFunction extends NodejsFunction {
       timeout: Duration.seconds(props.spec.timeoutSeconds ?? 10),
       memorySize: props.spec.memoryMb ?? 256,
       logGroup,
-      role: new FunctionRole(scope, `${id}Role`, { logGroup, description: `wavelet:${props.name}` }),
+      role: new FunctionRole(scope, `${id}Role`, {
+        logGroup,
+        description: props.description ?? `wavelet:${props.name}`,
+      }),
       environment: {
         NODE_OPTIONS: '--enable-source-maps',
         POWERTOOLS_SERVICE_NAME: props.serviceName ?? 'wavelet',

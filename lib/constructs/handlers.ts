@@ -3,6 +3,7 @@ import type { IKey } from 'aws-cdk-lib/aws-kms';
 import { Construct } from 'constructs';
 import {
   type FunctionName,
+  type FunctionSpec,
   functions,
   httpApi,
   queues,
@@ -11,6 +12,7 @@ import {
   websocketApi,
 } from '../manifest.ts';
 import { HandlerFunction, type HandlerFunctionProps } from './handler-function.ts';
+import { apiFunctions, type HandlerLayout, mergedSpec } from './per-api.ts';
 
 /** Defaults shared by every function; see {@link HandlerFunctionProps}. */
 export type HandlerDefaults = Omit<
@@ -59,6 +61,18 @@ export interface HandlersProps extends HandlerDefaults {
    * @default none
    */
   readonly reservedConcurrency?: ReservedConcurrency;
+  /**
+   * One function per manifest function, or one per API; see {@link HandlerLayout}.
+   * @default 'per-route'
+   */
+  readonly layout?: HandlerLayout;
+}
+
+/** A deployed function, the spec it is bound by and the manifest functions it runs. */
+export interface DeployedFunction {
+  readonly fn: HandlerFunction;
+  readonly spec: FunctionSpec;
+  readonly serves: readonly FunctionName[];
 }
 
 /** The manifest's functions of each {@link ReservedConcurrency} group. */
@@ -89,29 +103,58 @@ function reservationOf(name: FunctionName, reserved: ReservedConcurrency | undef
 }
 
 /**
- * One {@link HandlerFunction} per function of the manifest, keyed by manifest name. Construct
- * ids are the PascalCase manifest names, so logical ids read like the manifest.
+ * The functions of the manifest, keyed by manifest name. `per-route` creates one
+ * {@link HandlerFunction} per manifest function, with the PascalCase manifest name as its id (so
+ * logical ids read like the manifest). `per-api` creates `WebSocketRoutes` and `HttpRoutes`
+ * (see {@link mergedSpec}) and maps every route's manifest name to its API's function; the
+ * others stay one function each. Grants and env vars are bound once per deployed function,
+ * from {@link Handlers.deployed}.
  */
 export class Handlers extends Construct {
-  /** Every function of the manifest, by manifest name. */
+  /** The function that runs each manifest function (in `per-api`, one serves many names). */
   public readonly functions: Readonly<Record<FunctionName, HandlerFunction>>;
+  /** Every function created, once each, with the spec its grants and env vars come from. */
+  public readonly deployed: readonly DeployedFunction[];
 
   constructor(scope: Construct, id: string, props: HandlersProps = {}) {
     super(scope, id);
-    const { reservedConcurrency, ...defaults } = props;
+    const { reservedConcurrency, layout = 'per-route', ...defaults } = props;
+    if (layout !== 'per-route' && layout !== 'per-api') {
+      throw new Error(`Handler layout must be 'per-route' or 'per-api', not '${String(layout)}'`);
+    }
     const created = {} as Record<FunctionName, HandlerFunction>;
-    for (const [name, spec] of Object.entries(functions) as [
-      FunctionName,
-      (typeof functions)[FunctionName],
-    ][]) {
-      created[name] = new HandlerFunction(this, pascalCase(name), {
+    const deployed: DeployedFunction[] = [];
+    const shared = layout === 'per-api' ? apiFunctions() : [];
+    for (const api of shared) {
+      const spec = mergedSpec(api.entry, api.serves);
+      const [first] = api.serves;
+      if (first === undefined) continue;
+      const reservations = api.serves
+        .map((name) => reservationOf(name, reservedConcurrency))
+        .filter((r): r is number => r !== undefined);
+      const fn = new HandlerFunction(this, api.id, {
+        ...defaults,
+        name: first,
+        description: `wavelet:${api.id}`,
+        spec,
+        reservedConcurrentExecutions: reservations.length > 0 ? Math.min(...reservations) : undefined,
+      });
+      for (const name of api.serves) created[name] = fn;
+      deployed.push({ fn, spec, serves: api.serves });
+    }
+    for (const [name, spec] of Object.entries(functions) as [FunctionName, FunctionSpec][]) {
+      if (created[name]) continue;
+      const fn = new HandlerFunction(this, pascalCase(name), {
         ...defaults,
         name,
         spec,
         reservedConcurrentExecutions: reservationOf(name, reservedConcurrency),
       });
+      created[name] = fn;
+      deployed.push({ fn, spec, serves: [name] });
     }
     this.functions = created;
+    this.deployed = deployed;
   }
 }
 

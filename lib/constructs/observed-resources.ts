@@ -63,8 +63,13 @@ export function lambdaSum(
   label: string,
 ): IMetric {
   const metrics: Record<string, IMetric> = {};
+  // With `handlers: 'per-api'` one function serves many names: it is counted once.
+  const counted = new Set<unknown>();
   for (const name of names) {
-    metrics[name] = resources.functions[name].metric(metricName, { statistic: 'Sum', period, label: name });
+    const fn = resources.functions[name];
+    if (counted.has(fn)) continue;
+    counted.add(fn);
+    metrics[name] = fn.metric(metricName, { statistic: 'Sum', period, label: name });
   }
   return sumOf(metrics, label, period);
 }

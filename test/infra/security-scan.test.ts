@@ -95,6 +95,7 @@ describe('Security scan: cdk-nag AwsSolutions and Serverless packs', { timeout: 
       kmsKey: 'new',
       reservedConcurrency: { authorizer: 50, consumers: 10, sweeper: 1 },
     },
+    'one function per API (handlers per-api)': { handlerLayout: 'per-api' },
   };
   const scans = new Map<string, Scan>();
   beforeAll(() => {

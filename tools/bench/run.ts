@@ -10,6 +10,8 @@ import type { DeliveryAloneFigures } from './delivery-alone.ts';
 import type { DirectFigures } from './direct.ts';
 import { benchFanoutInChild, type FanoutFigures } from './fanout.ts';
 import { runInChild } from './in-child.ts';
+import { measureInit } from './init.ts';
+import { printInit } from './init-print.ts';
 import { pingBareServer, pingThroughRuntime } from './ping.ts';
 import { type IdleHeartbeatFigures, printIdleHeartbeat } from './ping-idle.ts';
 import { printCalls, printDelivery, printDeliveryAlone, printDirect } from './print.ts';
@@ -21,7 +23,7 @@ import { round } from './stats.ts';
  * earlier run wrote, so running one group keeps the others' figures). `npm run bench -- direct
  * fanout` runs only those groups; `--help` lists the groups and variables.
  */
-const groupNames = ['ping', 'direct', 'delivery', 'calls', 'bundles', 'fanout'] as const;
+const groupNames = ['ping', 'direct', 'delivery', 'calls', 'bundles', 'init', 'fanout'] as const;
 const tool = {
   name: 'bench',
   usage: `npm run bench -- [group ...]
@@ -38,6 +40,7 @@ groups:
              delivery worker alone in a process of its own
   calls      AWS calls per operation (what npm run cost reads)
   bundles    Lambda bundle sizes and module load times
+  init       each bundle's cold init (load plus first SDK call), per-route and per-api
   fanout     one publish to rooms of N subscribers, and one notification to every socket
 
 environment:
@@ -45,6 +48,7 @@ environment:
   BENCH_DELIVERY_CONNECTIONS  recipients of each delivery case                 (1000)
   BENCH_FANOUT_SIZES          subscriber counts of the fan-out cases           (100,1000,10000)
   BENCH_CPU_PROFILE           a folder: CPU profiles of the measured fan-outs  (off)
+  BENCH_INIT_RUNS             init: fresh processes per bundle                 (7)
   BENCH_VERBOSE               calls: log lines per operation                   (off)
 
 options:
@@ -66,6 +70,7 @@ const settings = readCommandLine(tool, () => {
     groups: positionals as Group[],
     durationMs: wholeNumber('BENCH_DURATION_MS', env.BENCH_DURATION_MS ?? '5000'),
     deliveryConnections: wholeNumber('BENCH_DELIVERY_CONNECTIONS', env.BENCH_DELIVERY_CONNECTIONS ?? '1000'),
+    initRuns: wholeNumber('BENCH_INIT_RUNS', env.BENCH_INIT_RUNS ?? '7'),
     fanoutSizes: (env.BENCH_FANOUT_SIZES ?? '100,1000,10000')
       .split(',')
       .map((size) => wholeNumber('each of BENCH_FANOUT_SIZES', size)),
@@ -198,6 +203,17 @@ if (wants('bundles')) {
   const slowest = Math.max(...bundles.map((b) => b.bundledLoadMs));
   process.stdout.write(`slowest bundled load: ${round(slowest, 1)} ms (target < 100 ms)\n\n`);
   results.bundles = bundles;
+  await save();
+}
+
+if (wants('init')) {
+  const runs = settings.initRuns;
+  process.stdout.write(
+    `cold init: every function's bundle and the per-api dispatchers, built as the stack builds them; a fresh Node process per run (${runs} runs), module load plus the first invocation against a stub AWS endpoint\n`,
+  );
+  const init = await measureInit(rootDir, runs);
+  printInit(init);
+  results.init = init;
   await save();
 }
 

@@ -53,13 +53,13 @@ describe('Tool: npm run bench', () => {
     expectUsageError(
       await run('tools/bench/run.ts', ['ping', 'pong']),
       'bench',
-      'unknown group pong; the groups are ping, direct, delivery, calls, bundles, fanout',
+      'unknown group pong; the groups are ping, direct, delivery, calls, bundles, init, fanout',
     );
   });
 
   it('lists every group in its usage', async () => {
     const { stdout } = await run('tools/bench/run.ts', ['-h']);
-    for (const group of ['ping', 'direct', 'delivery', 'calls', 'bundles', 'fanout']) {
+    for (const group of ['ping', 'direct', 'delivery', 'calls', 'bundles', 'init', 'fanout']) {
       expect(stdout).toMatch(new RegExp(`^  ${group} `, 'm'));
     }
   });
