@@ -5,6 +5,7 @@ import type { CallsFigures } from '../bench/calls.ts';
 import { runInChild } from '../bench/in-child.ts';
 import { parseCommandLine, readCommandLine } from '../cli-args.ts';
 import { assumptions } from './assumptions.ts';
+import { runLatency } from './latency/main.ts';
 import { appSyncCostOf, costOf } from './model.ts';
 import { prices } from './prices.ts';
 import { buildScenarios } from './scenarios.ts';
@@ -13,6 +14,7 @@ import { costTable, usageTable } from './tables.ts';
 const tool = {
   name: 'cost',
   usage: `npm run cost -- [--markdown]
+       npm run cost -- latency [--markdown]   (the latency model: npm run cost -- latency --help)
 
 AWS cost per million connection-minutes and per million delivered messages, next to what the
 same traffic costs on AppSync Events. From the AWS calls per operation that
@@ -24,6 +26,11 @@ tools/cost/assumptions.ts.
   -h, --help   print this help
 `,
 };
+
+if (process.argv[2] === 'latency') {
+  await runLatency(process.argv.slice(3));
+  process.exit();
+}
 
 /** `npm run cost`: see the usage above. */
 const { markdown } = readCommandLine(tool, () => {

@@ -65,7 +65,11 @@ export function usageTable(scenarios: readonly Scenario[], markdown: boolean): s
   );
 }
 
-function table(head: readonly string[], rows: readonly (readonly string[])[], markdown: boolean): string {
+export function table(
+  head: readonly string[],
+  rows: readonly (readonly string[])[],
+  markdown: boolean,
+): string {
   const all = [head, ...rows];
   const widths = head.map((_, i) => Math.max(...all.map((r) => (r[i] ?? '').length)));
   const line = (r: readonly string[]) =>
