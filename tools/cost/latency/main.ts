@@ -1,7 +1,7 @@
 import { parseCommandLine, readCommandLine } from '../../cli-args.ts';
 import { estimateOperation } from './estimate.ts';
-import { callLatencies, warmP99GoalMs } from './figures.ts';
-import { latencyTable, remedies, routesWithoutRow, stepsTable } from './table.ts';
+import { warmP99GoalMs } from './figures.ts';
+import { callsTable, latencyTable, remedies, routesWithoutRow, stepsTable } from './table.ts';
 import { traceOperations } from './trace-operations.ts';
 
 const tool = {
@@ -41,11 +41,7 @@ export async function runLatency(argv: readonly string[]): Promise<void> {
       : `over ${warmP99GoalMs} ms p99 warm, and what would get it there:\n\n${fixes.map((f) => `- ${f}`).join('\n')}\n\n`,
   );
   out(`steps besides the calls\n\n${stepsTable(markdown)}\n\n`);
-  out(
-    `per call: ${Object.entries(callLatencies)
-      .map(([call, f]) => `${call} ${f.p50}/${f.p99} ms`)
-      .join(', ')} (p50/p99)\n`,
-  );
+  out(`per call\n\n${callsTable(markdown)}\n`);
   if (missing.length > 0) {
     process.stderr.write(`routes with no row: ${missing.join(', ')}\n`);
     process.exitCode = 1;

@@ -1,7 +1,7 @@
 import { httpApi, websocketApi } from '../../../lib/manifest.ts';
 import { table } from '../tables.ts';
 import type { OperationEstimate } from './estimate.ts';
-import { stepLatencies, warmP99GoalMs } from './figures.ts';
+import { callLatencies, stepLatencies, warmP99GoalMs } from './figures.ts';
 
 /** Every route the manifest declares, WebSocket first: each must have a row. */
 export const manifestRoutes: readonly string[] = [
@@ -52,6 +52,15 @@ export function stepsTable(markdown: boolean): string {
   return table(
     ['step', 'p50', 'p99', 'source'],
     Object.entries(stepLatencies).map(([name, f]) => [name, `${f.p50} ms`, `${f.p99} ms`, f.source]),
+    markdown,
+  );
+}
+
+/** The per-call figures, with where each comes from. */
+export function callsTable(markdown: boolean): string {
+  return table(
+    ['call', 'p50', 'p99', 'source'],
+    Object.entries(callLatencies).map(([name, f]) => [name, `${f.p50} ms`, `${f.p99} ms`, f.source]),
     markdown,
   );
 }

@@ -46,7 +46,9 @@ export async function traceOperations(): Promise<TracedOperation[]> {
       headers: { 'content-type': 'application/json', authorization: `Bearer ${await token(user, roles)}` },
       body: body === undefined ? undefined : JSON.stringify(body),
     });
-    await res.text();
+    const text = await res.text();
+    // A refused request takes another path than the route's own: the trace would be wrong.
+    if (res.status >= 400) throw new Error(`${method} ${path} answered ${res.status}: ${text}`);
     return res.status;
   };
   const operations: TracedOperation[] = [];
@@ -102,6 +104,8 @@ export async function traceOperations(): Promise<TracedOperation[]> {
         'websocket',
         async () => {
           const reply = await socket.request(frame);
+          if (reply.type === 'error' && route !== '$default')
+            throw new Error(`${route} was refused: ${JSON.stringify(reply)}`);
           await after?.(reply);
         },
         { route },
