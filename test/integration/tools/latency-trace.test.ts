@@ -1,3 +1,5 @@
+import { execFile } from 'node:child_process';
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { httpApi, websocketApi } from '../../../lib/manifest.ts';
 import { estimateOperation } from '../../../tools/cost/latency/estimate.ts';
@@ -22,4 +24,35 @@ describe('Function: traceOperations', () => {
       ['deliver', true],
     ]);
   }, 120_000);
+});
+
+const root = path.resolve(import.meta.dirname, '../../..');
+
+/** Runs `npm run cost -- latency ...args` as npm does and resolves with how it ended. */
+function runLatency(args: readonly string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    execFile(
+      'npx',
+      ['tsx', 'tools/cost/main.ts', 'latency', ...args],
+      { cwd: root, timeout: 30_000 },
+      (error, stdout, stderr) => {
+        resolve({ code: error ? Number((error as { code?: number }).code ?? 1) : 0, stdout, stderr });
+      },
+    );
+  });
+}
+
+describe('Tool: npm run cost -- latency', () => {
+  it('prints its usage for --help without tracing anything', async () => {
+    const outcome = await runLatency(['--help']);
+    expect(outcome.code).toBe(0);
+    expect(outcome.stdout.startsWith('npm run cost -- latency [--markdown]')).toBe(true);
+    expect(outcome.stderr).toBe('');
+  }, 30_000);
+
+  it('refuses an unknown option with one line and exit code 2', async () => {
+    const outcome = await runLatency(['--rows']);
+    expect(outcome.code).toBe(2);
+    expect(outcome.stderr).toBe('cost: unknown option --rows (npm run cost -- --help for usage)\n');
+  }, 30_000);
 });
