@@ -2,6 +2,7 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Context } from 'aws-lambda';
 import type { FunctionSpec } from '../../lib/manifest.ts';
+import { traceInvocation } from './invocation-trace.ts';
 import { createContext, newLogStreamName } from './lambda-context.ts';
 
 /** A handler loaded in-process, invoked the way Lambda invokes it. */
@@ -72,28 +73,30 @@ export async function loadFunction(
       let timer: NodeJS.Timeout | undefined;
       let requestId = '';
       try {
-        const result = await new Promise<unknown>((resolve, reject) => {
-          timer = setTimeout(() => reject(new FunctionTimeoutError(timeoutSeconds)), timeoutSeconds * 1000);
-          const context = createContext({
-            functionName,
-            memoryMb: spec.memoryMb ?? 256,
-            timeoutMs: timeoutSeconds * 1000,
-            outcome: { resolve, reject },
-            logStreamName,
-          });
-          requestId = context.awsRequestId;
-          const callback = (error?: unknown, value?: unknown): void =>
-            error ? reject(error) : resolve(value);
-          try {
-            const returned = handler(event, context, callback);
-            // A promise settles the invoke; a callback-style handler (three parameters, no
-            // promise) settles it through the callback, as the Node.js runtime does.
-            if (isPromiseLike(returned)) returned.then(resolve, reject);
-            else if (handler.length < 3) resolve(returned);
-          } catch (error) {
-            reject(error);
-          }
-        });
+        const result = await traceInvocation(name, (finish) =>
+          new Promise<unknown>((resolve, reject) => {
+            timer = setTimeout(() => reject(new FunctionTimeoutError(timeoutSeconds)), timeoutSeconds * 1000);
+            const context = createContext({
+              functionName,
+              memoryMb: spec.memoryMb ?? 256,
+              timeoutMs: timeoutSeconds * 1000,
+              outcome: { resolve, reject },
+              logStreamName,
+            });
+            requestId = context.awsRequestId;
+            const callback = (error?: unknown, value?: unknown): void =>
+              error ? reject(error) : resolve(value);
+            try {
+              const returned = handler(event, context, callback);
+              // A promise settles the invoke; a callback-style handler (three parameters, no
+              // promise) settles it through the callback, as the Node.js runtime does.
+              if (isPromiseLike(returned)) returned.then(resolve, reject);
+              else if (handler.length < 3) resolve(returned);
+            } catch (error) {
+              reject(error);
+            }
+          }).finally(finish),
+        );
         options.log?.(`λ ${name} ${requestId} ${Date.now() - started}ms ok`);
         return result;
       } catch (error) {

@@ -4,7 +4,14 @@ import type { Deps } from '../../lambdas/core/deps.ts';
 /** Receives each call the handlers' SDK clients make, e.g. `('DynamoDB', 'QueryCommand')`. */
 export type SdkCallObserver = (service: string, command: string) => void;
 
+/**
+ * Told of each call as it starts, like an observer; the function it returns is called when the
+ * call has finished (the latency model times the calls with it).
+ */
+export type SdkCallTimer = (service: string, command: string) => () => void;
+
 let callObserver: SdkCallObserver | undefined;
+let callTimer: SdkCallTimer | undefined;
 const watched = new WeakSet<Deps>();
 
 /** Initialize-step middleware that reports each call to the observer, if one is set. */
@@ -13,7 +20,10 @@ const reportCalls =
   <A, R>(next: (args: A) => R, context: { commandName?: string }) =>
   (args: A): R => {
     callObserver?.(service, context.commandName ?? 'unknown');
-    return next(args);
+    const done = callTimer?.(service, context.commandName ?? 'unknown');
+    const result = next(args);
+    if (done && result instanceof Promise) result.then(done, done);
+    return result;
   };
 
 const observerStep = { step: 'initialize', name: 'benchSdkCallObserver' } as const;
@@ -34,7 +44,10 @@ function watch(deps: Deps): void {
   const post = posts.post.bind(posts);
   posts.post = (connectionId, frame) => {
     callObserver?.('ApiGatewayManagementApi', 'PostToConnectionCommand');
-    return post(connectionId, frame);
+    const done = callTimer?.('ApiGatewayManagementApi', 'PostToConnectionCommand');
+    const result = post(connectionId, frame);
+    if (done) result.then(done, done);
+    return result;
   };
 }
 
@@ -46,4 +59,10 @@ function watch(deps: Deps): void {
 export function observeSdkCalls(observer: SdkCallObserver | undefined, deps: Deps = getDeps()): void {
   if (observer) watch(deps);
   callObserver = observer;
+}
+
+/** Sets the timer of the handlers' calls (see {@link SdkCallTimer}); undefined removes it. */
+export function timeSdkCalls(timer: SdkCallTimer | undefined, deps: Deps = getDeps()): void {
+  if (timer) watch(deps);
+  callTimer = timer;
 }

@@ -6,6 +6,7 @@ import type { CallsFigures } from '../bench/calls.ts';
 import { runInChild } from '../bench/in-child.ts';
 import { parseCommandLine, readCommandLine, UsageError } from '../cli-args.ts';
 import { assumptions } from './assumptions.ts';
+import { runLatency } from './latency/main.ts';
 import { appSyncCostOf, costOf } from './model.ts';
 import { prices } from './prices.ts';
 import { planScale, seedLoad } from './scale.ts';
@@ -17,6 +18,7 @@ import { costTable, usageTable } from './tables.ts';
 const tool = {
   name: 'cost',
   usage: `npm run cost -- [scale] [--markdown]
+       npm run cost -- latency [--markdown]   (the latency model: npm run cost -- latency --help)
 
 AWS cost per million connection-minutes and per million delivered messages, next to what the
 same traffic costs on AppSync Events. From the AWS calls per operation that
@@ -31,6 +33,11 @@ tools/cost/assumptions.ts.
 `,
 };
 
+if (process.argv[2] === 'latency') {
+  await runLatency(process.argv.slice(3));
+  process.exit();
+}
+
 /** `npm run cost`: see the usage above. */
 const { markdown, command } = readCommandLine(tool, () => {
   const { values, positionals } = parseCommandLine(
@@ -40,7 +47,7 @@ const { markdown, command } = readCommandLine(tool, () => {
   );
   const [command, extra] = positionals;
   if (command !== undefined && command !== 'scale')
-    throw new UsageError(`unknown command ${command}; the commands are scale`);
+    throw new UsageError(`unknown command ${command}; the commands are scale and latency`);
   if (extra !== undefined) throw new UsageError(`unexpected argument ${extra}`);
   return { help: values.help, markdown: values.markdown ?? false, command };
 });
