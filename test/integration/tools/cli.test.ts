@@ -91,3 +91,19 @@ describe('Tool: npm run loadtest', () => {
     );
   });
 });
+
+describe('Tool: npm run cost', () => {
+  it('rejects an unknown command, naming the commands, before measuring anything', async () => {
+    expectUsageError(
+      await run('tools/cost/main.ts', ['forecast']),
+      'cost',
+      'unknown command forecast; the commands are scale and latency',
+    );
+  });
+
+  it('names the scale and latency commands in its usage', async () => {
+    const { stdout } = await run('tools/cost/main.ts', ['--help']);
+    expect(stdout).toMatch(/^ {2}scale /m);
+    expect(stdout).toContain('npm run cost -- latency');
+  });
+});
