@@ -113,8 +113,13 @@ export class OperationsDashboard extends Construct {
     const durations = groups.map(([group, names]) =>
       graph(
         `Lambda duration p99, ${functionGroupTitles[group]} (ms)`,
-        names.map((name) =>
-          this.props.functions[name].metricDuration({ statistic: 'p99', period: this.period, label: name }),
+        // With `handlers: 'per-api'` one function serves many names: one line for it, labelled with them all.
+        [...new Set(names.map((name) => this.props.functions[name]))].map((fn) =>
+          fn.metricDuration({
+            statistic: 'p99',
+            period: this.period,
+            label: names.filter((name) => this.props.functions[name] === fn).join(', '),
+          }),
         ),
       ),
     );
