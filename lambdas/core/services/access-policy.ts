@@ -2,7 +2,7 @@ import type { TableDeps } from '../deps.ts';
 import { forbidden, notFound } from '../errors.ts';
 import { getMember } from '../store/members.ts';
 import { getRoom, type Room } from '../store/rooms.ts';
-import { isSubscribed } from '../store/subscriptions.ts';
+import { isSubscribed, type Subscriber } from '../store/subscriptions.ts';
 import type { Caller } from '../ws-event.ts';
 
 /**
@@ -78,10 +78,23 @@ export async function requireReader(deps: TableDeps, room: Room, who: Principal)
  * subscribed (a subscriber whose membership was ended over HTTP keeps its live view of a
  * public room until it leaves, so it may keep talking there).
  */
-export async function requireParticipant(deps: TableDeps, room: Room, caller: Caller): Promise<void> {
+export async function requireParticipant(
+  deps: TableDeps,
+  room: Room,
+  caller: Caller,
+  subscribers?: readonly Subscriber[],
+): Promise<void> {
   if (isOwnerOrAdmin(room, caller)) return;
+  // Given the subscriber list the caller read anyway, a subscriber of a public room needs no read.
+  const listed = subscribers && subscribedIn(subscribers, caller);
+  if (room.type === 'public' && listed) return;
   if (await isMember(deps, room, caller)) return;
-  if (room.type === 'public' && (await isSubscribed(deps, room.roomId, caller.connectionId))) return;
+  if (
+    room.type === 'public' &&
+    listed === undefined &&
+    (await isSubscribed(deps, room.roomId, caller.connectionId))
+  )
+    return;
   throw room.type === 'private' ? privateRoom(room) : forbidden(`Join room "${room.roomId}" first`);
 }
 
@@ -89,10 +102,27 @@ export async function requireParticipant(deps: TableDeps, room: Room, caller: Ca
  * Typing: only a subscribed connection may type. It is the only one that can see the replies it
  * types into, and refusing rather than dropping shows a client bug at once.
  */
-export async function requireTypist(deps: TableDeps, room: Room, caller: Caller): Promise<void> {
-  if (await isSubscribed(deps, room.roomId, caller.connectionId)) return;
+export async function requireTypist(
+  deps: TableDeps,
+  room: Room,
+  caller: Caller,
+  subscribers?: readonly Subscriber[],
+): Promise<void> {
+  if (
+    subscribers
+      ? subscribedIn(subscribers, caller)
+      : await isSubscribed(deps, room.roomId, caller.connectionId)
+  )
+    return;
   throw forbidden(`Join room "${room.roomId}" before typing in it`);
 }
+
+/**
+ * Whether the caller's connection is in a subscriber list just read (the Query filters out
+ * expired subscriptions, as `isSubscribed` does).
+ */
+const subscribedIn = (subscribers: readonly Subscriber[], caller: Caller): boolean =>
+  subscribers.some((s) => s.connectionId === caller.connectionId);
 
 /** `who`: anyone may ask about a public room; a private room answers its members (and admins). */
 export async function requireOnlineListReader(

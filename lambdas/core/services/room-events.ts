@@ -4,7 +4,7 @@ import type { Deps } from '../deps.ts';
 import { logger } from '../logger.ts';
 import { count } from '../metrics.ts';
 import type { Room } from '../store/rooms.ts';
-import { listSubscribers } from '../store/subscriptions.ts';
+import { listSubscribers, type Subscriber } from '../store/subscriptions.ts';
 import type { Caller } from '../ws-event.ts';
 import { requireRoom, requireTypist } from './access-policy.ts';
 import { queueDepartures } from './departures.ts';
@@ -27,9 +27,13 @@ export async function emitRoomEvent(
   roomId: string,
   frame: RoomEventFrame,
   exceptConnectionId: string,
+  subscribers?: readonly Subscriber[],
 ): Promise<void> {
   try {
-    const report = await deliverToRoom(deps, roomId, JSON.stringify(frame), { exceptConnectionId });
+    const report = await deliverToRoom(deps, roomId, JSON.stringify(frame), {
+      exceptConnectionId,
+      subscribers,
+    });
     await queueDepartures(deps, report.removed);
   } catch (error) {
     count('InternalErrors');
@@ -71,15 +75,22 @@ export async function announceMembership(
 
 /**
  * Relays a typing indicator to the room's other subscribers; nothing is stored. Only a
- * subscribed connection may type (access-policy.ts).
+ * subscribed connection may type (access-policy.ts). The subscriber list the event goes to is
+ * read first and the typist's subscription is looked for in it, so a typing frame reads the
+ * room and one subscriber page, not the subscription item besides. A room too large for events
+ * reads only the subscription item, to refuse a typist who is not in it.
  */
 export async function relayTyping(
   deps: Deps,
   input: { caller: Caller; roomId: string; state: 'start' | 'stop' },
 ): Promise<void> {
   const room = await requireRoom(deps, input.roomId);
-  await requireTypist(deps, room, input.caller);
-  if (!roomEventsEnabled(deps, room.memberCount)) return;
+  if (!roomEventsEnabled(deps, room.memberCount)) {
+    await requireTypist(deps, room, input.caller);
+    return;
+  }
+  const subscribers = await listSubscribers(deps, room.roomId);
+  await requireTypist(deps, room, input.caller, subscribers);
   const frame: RoomEventFrame = {
     type: 'event',
     event: 'typing',
@@ -88,5 +99,5 @@ export async function relayTyping(
     state: input.state,
     ts: deps.now(),
   };
-  await emitRoomEvent(deps, room.roomId, frame, input.caller.connectionId);
+  await emitRoomEvent(deps, room.roomId, frame, input.caller.connectionId, subscribers);
 }

@@ -2,6 +2,7 @@ import type { RoomEventFrame } from '../../../protocol/events.ts';
 import type { Deps } from '../deps.ts';
 import { advanceReadCursor } from '../store/read-cursors.ts';
 import { latestSeq } from '../store/room-messages.ts';
+import { listSubscribers } from '../store/subscriptions.ts';
 import type { Caller } from '../ws-event.ts';
 import { requireParticipant, requireRoom } from './access-policy.ts';
 import { emitRoomEvent, roomEventsEnabled } from './room-events.ts';
@@ -17,7 +18,9 @@ export async function markRead(
   input: { caller: Caller; roomId: string; upTo: number },
 ): Promise<{ unread: number }> {
   const room = await requireRoom(deps, input.roomId);
-  await requireParticipant(deps, room, input.caller);
+  const events = roomEventsEnabled(deps, room.memberCount);
+  const subscribers = events && room.type === 'public' ? await listSubscribers(deps, room.roomId) : undefined;
+  await requireParticipant(deps, room, input.caller, subscribers);
   const latest = await latestSeq(deps, room.roomId, room.epoch);
   const upTo = Math.min(input.upTo, latest);
   const cursor = await advanceReadCursor(deps, {
@@ -26,7 +29,7 @@ export async function markRead(
     epoch: room.epoch,
     upTo,
   });
-  if (cursor === upTo && roomEventsEnabled(deps, room.memberCount)) {
+  if (cursor === upTo && events) {
     const frame: RoomEventFrame = {
       type: 'event',
       event: 'read',
@@ -36,7 +39,7 @@ export async function markRead(
       ts: deps.now(),
     };
     // The user's other tabs get it too: it is how they clear their own unread badge.
-    await emitRoomEvent(deps, room.roomId, frame, input.caller.connectionId);
+    await emitRoomEvent(deps, room.roomId, frame, input.caller.connectionId, subscribers);
   }
   return { unread: Math.max(0, latest - cursor) };
 }

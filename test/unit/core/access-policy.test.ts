@@ -109,6 +109,40 @@ describe('Module: access-policy', () => {
     );
   });
 
+  it('takes a subscriber list read by the caller for the subscription, and reads none itself', async () => {
+    const reads: string[] = [];
+    const counting = {
+      ...deps,
+      db: {
+        send: (command: { input: { Key?: { sk: string } } }) => {
+          reads.push(command.input.Key?.sk ?? '');
+          return deps.db.send(command as never);
+        },
+      },
+    } as unknown as TableDeps;
+    const listed = [{ connectionId: 'listed-conn', userId: 'max' }];
+    await expect(
+      requireParticipant(counting, room('public'), who('max', [], 'listed-conn'), listed),
+    ).resolves.toBeUndefined();
+    await expect(
+      requireTypist(counting, room('public'), who('max', [], 'listed-conn'), listed),
+    ).resolves.toBeUndefined();
+    expect(reads).toEqual([]);
+    // Not in the list: a public room still admits a member (one read), and nobody else.
+    await expect(requireParticipant(counting, room('public'), who('mia'), listed)).resolves.toBeUndefined();
+    await expect(
+      requireParticipant(counting, room('public'), who('max', [], 'sub-conn'), listed),
+    ).rejects.toThrow('Join room "public" first');
+    await expect(requireTypist(counting, room('public'), who('max', [], 'sub-conn'), listed)).rejects.toThrow(
+      'Join room "public" before typing in it',
+    );
+    // A listed subscriber of a private room is no participant.
+    await expect(
+      requireParticipant(counting, room('private'), who('max', [], 'listed-conn'), listed),
+    ).rejects.toThrow('Room "private" is private and you are not a member');
+    expect(reads).toEqual(['MEMBER#mia', 'MEMBER#max', 'MEMBER#max']);
+  });
+
   it('answers who is online in a private room to its members only, with its own messages', async () => {
     await expect(requireOnlineListReader(deps, 'private', who('mia'))).resolves.toMatchObject({
       type: 'private',
