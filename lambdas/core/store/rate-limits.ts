@@ -29,6 +29,13 @@ export function frameWindow(config: Config) {
  * A refused update is remembered by this container until the window ends: counts only grow
  * within a window, so the same frame would be refused again, and a flood costs one failed write
  * per user, action and window in each container instead of one per frame.
+ *
+ * Why a whole write for each allowed frame: only a count every container moves holds the limits
+ * across containers, and DynamoDB bills the smallest write one unit. Taking a block of frames in
+ * one write pays only for frames of one user in one window that reach the same container (not a
+ * chat message a few seconds after the last frame), strands the block's rest away from the
+ * user's other containers, and so refuses a busy user below the limit; leaving a window's first
+ * frame uncounted lets a flood through once per warm container (docs/cost.md, Rooms).
  */
 export async function consumeFrameBudget(deps: TableDeps, userId: string, action?: string): Promise<number> {
   const { windowMs, budget, perAction } = frameWindow(deps.config);
