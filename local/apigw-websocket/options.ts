@@ -49,6 +49,11 @@ export interface GatewayAuthorizer {
    */
   identitySource: string[];
   invoke: Integration;
+  /**
+   * How the authorizer's `context` values reach events: as strings (`null` as `"null"`), or as
+   * the authorizer returned them. AWS's behaviour is *uncertain*. @default 'stringified'
+   */
+  contextValues?: 'stringified' | 'typed';
   /** Account in the `methodArn`. @default '123456789012' */
   accountId?: string;
 }
