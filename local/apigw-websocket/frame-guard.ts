@@ -8,7 +8,7 @@ import type { Duplex } from 'node:stream';
  * before `ws` parses the same chunk.
  */
 export function guardFrameSize(socket: Duplex, frameBytes: number, onTooBig: () => void): void {
-  let header = Buffer.alloc(0);
+  let header: Buffer = Buffer.alloc(0);
   let skip = 0;
   let tripped = false;
   socket.on('data', (chunk: Buffer) => {
