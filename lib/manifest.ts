@@ -346,7 +346,26 @@ export const httpApi = {
     'GET /online': 'listOnline',
     'GET /me/blocks': 'listBlocks',
   },
-} as const satisfies { routes: Record<string, FunctionName> };
+  /**
+   * The API's CORS configuration, answered by API Gateway itself (and by the local HTTP API from
+   * the same values): credentials travel in the Authorization header, never in cookies, so any
+   * origin may call it; `allowOrigins` is the stack's default, overridable per deployment.
+   */
+  cors: {
+    allowOrigins: ['*'],
+    allowMethods: ['*'],
+    allowHeaders: ['authorization', 'content-type'],
+    maxAgeSeconds: 86_400,
+  },
+} as const satisfies {
+  routes: Record<string, FunctionName>;
+  cors: {
+    allowOrigins: readonly string[];
+    allowMethods: readonly string[];
+    allowHeaders: readonly string[];
+    maxAgeSeconds: number;
+  };
+};
 
 /**
  * The single table. Items are keyed `pk`/`sk`; `byUser` finds a user's connections and rooms;

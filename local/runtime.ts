@@ -1,7 +1,15 @@
 import { mkdir, rename, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { type FunctionName, functions, httpApi, queues, schedules, websocketApi } from '../lib/manifest.ts';
+import {
+  type FunctionName,
+  functions,
+  httpApi,
+  queues,
+  schedules,
+  table,
+  websocketApi,
+} from '../lib/manifest.ts';
 import {
   type GatewayFaults,
   startWebSocketGateway,
@@ -9,7 +17,7 @@ import {
   type WebSocketGatewayOptions,
 } from './apigw-websocket/index.ts';
 import { localDefaults } from './defaults.ts';
-import { createTables, startDynamoDbProcess } from './dynamodb/index.ts';
+import { createTables, startDynamoDbProcess, startTtlSweeper } from './dynamodb/index.ts';
 import { startSqsEventSource } from './event-sources/index.ts';
 import { startHttpApi } from './http-api/index.ts';
 import { type LocalFunction, loadFunction } from './lambda/index.ts';
@@ -57,6 +65,11 @@ export interface LocalRuntimeOptions {
   readonly scheduleRateMs?: number;
   /** Extra function configuration (config.ts variables), e.g. `{ DELIVERY_INLINE_MAX: '5' }`. */
   readonly functionEnv?: Readonly<Record<string, string>>;
+  /**
+   * Delete the table's items whose `expiresAt` passed this often, as DynamoDB's TTL does (AWS
+   * within days), so a long run stays bounded; 0 turns it off. @default 300000 (5 minutes)
+   */
+  readonly ttlSweepIntervalMs?: number;
   /** Use these DynamoDB/SQS endpoints (LocalStack) instead of starting our own. */
   readonly external?: { readonly dynamodb?: string; readonly sqs?: string };
   /** Write `.local/endpoints.json`. @default false */
@@ -149,6 +162,18 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
 
     const tableName = localDefaults.tablePrefix;
     await createTables({ endpoint: dynamodb.endpoint, tableName });
+    if (options.ttlSweepIntervalMs !== 0) {
+      const ttl = startTtlSweeper({
+        endpoint: dynamodb.endpoint,
+        tableName,
+        ttlAttribute: table.ttlAttribute,
+        partitionKey: table.partitionKey,
+        sortKey: table.sortKey,
+        intervalMs: options.ttlSweepIntervalMs,
+        log,
+      });
+      stops.push(() => ttl.stop());
+    }
     const queueUrls = await createQueues({
       endpoint: sqs.endpoint,
       prefix: localDefaults.tablePrefix,

@@ -20,7 +20,8 @@ export interface MessagingHttpApiProps {
   readonly functions: Readonly<Record<FunctionName, IFunction>>;
   /**
    * Origins allowed by CORS. Browsers call `POST /tickets` from the chat page's origin.
-   * @default ['*'] (credentials travel in the Authorization header, never in cookies)
+   * @default httpApi.cors.allowOrigins of the manifest, ['*'] (credentials travel in the
+   * Authorization header, never in cookies)
    */
   readonly allowOrigins?: string[];
   /**
@@ -93,10 +94,10 @@ export class MessagingHttpApi extends Construct {
     this.api = new HttpApi(this, 'Api', {
       apiName: `${Stack.of(this).stackName}-http`,
       corsPreflight: {
-        allowOrigins: props.allowOrigins ?? ['*'],
+        allowOrigins: props.allowOrigins ?? [...httpApi.cors.allowOrigins],
         allowMethods: [CorsHttpMethod.ANY],
-        allowHeaders: ['authorization', 'content-type'],
-        maxAge: Duration.days(1),
+        allowHeaders: [...httpApi.cors.allowHeaders],
+        maxAge: Duration.seconds(httpApi.cors.maxAgeSeconds),
       },
     });
 

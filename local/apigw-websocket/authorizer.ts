@@ -52,7 +52,7 @@ export async function authorizeHandshake(
       status: 403,
       message: 'User is not authorized to access this resource with an explicit deny',
     };
-  const context = stringifyContext(result.context);
+  const context = contextEntries(result.context, authorizer.contextValues ?? 'stringified');
   if (!context) return internalError;
   return {
     allowed: true,
@@ -62,16 +62,20 @@ export async function authorizeHandshake(
 
 const internalError: AuthorizerDecision = { allowed: false, status: 500, message: 'Internal server error' };
 
-// API Gateway accepts only primitives in an authorizer context and hands them on as strings;
-// an object or array is an authorizer configuration error (500).
-function stringifyContext(context: unknown): Record<string, string> | undefined {
+// API Gateway accepts only primitives in an authorizer context; an object or array is an
+// authorizer configuration error (500). Whether later events see the values as strings is
+// *uncertain*: by default they do, `null` included (as "null"), and 'typed' keeps them as returned.
+function contextEntries(
+  context: unknown,
+  values: 'stringified' | 'typed',
+): Record<string, string | number | boolean | null> | undefined {
   if (context === undefined || context === null) return {};
   if (typeof context !== 'object' || Array.isArray(context)) return undefined;
-  const out: Record<string, string> = {};
+  const out: Record<string, string | number | boolean | null> = {};
   for (const [key, value] of Object.entries(context)) {
-    if (value === undefined || value === null) continue;
-    if (typeof value === 'object') return undefined;
-    out[key] = String(value);
+    if (value === undefined) continue;
+    if (value !== null && typeof value === 'object') return undefined;
+    out[key] = values === 'typed' ? (value as string | number | boolean | null) : String(value);
   }
   return out;
 }

@@ -1,5 +1,6 @@
+import { randomBytes } from 'node:crypto';
 import type { GatewayConnection } from './connection-registry.ts';
-import { type HandshakeRequest, omitHeaders } from './handshake-request.ts';
+import { type HandshakeRequest, headerValue, omitHeaders } from './handshake-request.ts';
 import { formatRequestTime } from './request-time.ts';
 
 /** What every event of one API shares. */
@@ -41,7 +42,11 @@ function requestContext(
     apiId: api.apiId,
   };
   // A copy per event: an integration mutating its event must not leak into the next one.
-  if (connection.authorizer) context.authorizer = { ...connection.authorizer };
+  // `integrationLatency` belongs to $connect only: captured MESSAGE and $disconnect events lack it.
+  if (connection.authorizer) {
+    const { integrationLatency, ...later } = connection.authorizer;
+    context.authorizer = eventType === 'CONNECT' ? { ...connection.authorizer } : later;
+  }
   return context;
 }
 
@@ -53,10 +58,15 @@ export function connectEvent(
   requestId: string,
   now: number,
 ): GatewayEvent {
-  const event: GatewayEvent = {
-    headers: omitHeaders(request.headers, notForwarded),
-    multiValueHeaders: omitHeaders(request.multiValueHeaders, notForwarded),
-  };
+  const added = addedConnectHeaders(api, connection, request, now);
+  const replaced = notForwarded.concat(Object.keys(added).map((name) => name.toLowerCase()));
+  const headers = omitHeaders(request.headers, replaced);
+  const multiValueHeaders = omitHeaders(request.multiValueHeaders, replaced);
+  for (const [name, value] of Object.entries(added)) {
+    headers[name] = value;
+    multiValueHeaders[name] = [value];
+  }
+  const event: GatewayEvent = { headers, multiValueHeaders };
   if (request.query) {
     event.queryStringParameters = { ...request.query.single };
     event.multiValueQueryStringParameters = cloneMulti(request.query.multi);
@@ -64,6 +74,38 @@ export function connectEvent(
   event.requestContext = requestContext(api, connection, '$connect', 'CONNECT', requestId, now);
   event.isBase64Encoded = false;
   return event;
+}
+
+// API Gateway's edge adds these to the $connect headers and sets `Host` to the API's domain.
+// The client's own `X-Forwarded-For` chain is kept, with the peer appended; a trace header it
+// sent is passed on, otherwise a new root is made.
+function addedConnectHeaders(
+  api: ApiInfo,
+  connection: GatewayConnection,
+  request: HandshakeRequest,
+  now: number,
+): Record<string, string> {
+  const forwarded = headerValue(request.headers, 'x-forwarded-for');
+  const trace = headerValue(request.headers, 'x-amzn-trace-id');
+  const port = /:(\d+)$/.exec(api.domainName)?.[1] ?? '443';
+  return {
+    Host: api.domainName,
+    'X-Amzn-Trace-Id': typeof trace === 'string' && trace !== '' ? trace : newTraceId(now),
+    'X-Forwarded-For':
+      typeof forwarded === 'string' && forwarded !== ''
+        ? `${forwarded}, ${connection.sourceIp}`
+        : connection.sourceIp,
+    'X-Forwarded-Port': port,
+    'X-Forwarded-Proto': 'https',
+  };
+}
+
+/** An X-Ray root trace id, `Root=1-{epoch seconds in hex}-{96 random bits}`. */
+export function newTraceId(now: number): string {
+  const seconds = Math.floor(now / 1000)
+    .toString(16)
+    .padStart(8, '0');
+  return `Root=1-${seconds}-${randomBytes(12).toString('hex')}`;
 }
 
 /** A message event: the frame's text as `body`, no headers. */

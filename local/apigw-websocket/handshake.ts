@@ -4,8 +4,9 @@ import type { WebSocket, WebSocketServer } from 'ws';
 import { authorizeHandshake } from './authorizer.ts';
 import type { GatewayConnection } from './connection-registry.ts';
 import type { GatewayContext } from './context.ts';
-import { deliverDisconnect, finishConnection } from './disconnect.ts';
+import { closeConnection, deliverDisconnect, finishConnection } from './disconnect.ts';
 import { connectEvent } from './events.ts';
+import { guardFrameSize } from './frame-guard.ts';
 import {
   type HandshakeRequest,
   hasIdentitySources,
@@ -118,6 +119,8 @@ function openConnection(
 ): void {
   if (protocol !== undefined) server.chosenProtocols.set(req, protocol);
   let opened = false;
+  // Before `ws` takes the socket, so a frame over the limit is refused before `ws` parses it.
+  guardFrameSize(socket, ctx.limits.frameBytes, () => closeConnection(connection, closeCauses.tooBig));
   // Synchronous: no verifyClient and no permessage-deflate (API Gateway offers no compression).
   server.wss.handleUpgrade(req, socket, head, (ws: WebSocket) => {
     opened = true;

@@ -1,19 +1,20 @@
 import { randomFillSync, randomInt, randomUUID } from 'node:crypto';
 
-// Eleven random bytes encode to 16 base64 characters ending in one `=`, the form of API
-// Gateway's connection, request and message ids. Bytes come from a pool refilled in bulk so
+// Eleven random bytes encode to 15 base64 characters plus one `=`, the form of API Gateway's
+// connection, request and message ids. AWS uses the URL-safe alphabet (`-` and `_`, e.g.
+// `BFaT_fALIAMCKug=`), never `+` or `/`. Bytes come from a pool refilled in bulk so
 // that a message does not cost a call into the random source per id.
 const idBytes = 11;
 const pool = Buffer.alloc(idBytes * 256);
 let offset = pool.length;
 
-/** A connection, request or message id in API Gateway's form, e.g. `L0SM9cOFvHcCIhw=`. */
+/** A connection, request or message id in API Gateway's form, e.g. `BFaT_fALIAMCKug=`. */
 export function newEventId(): string {
   if (offset + idBytes > pool.length) {
     randomFillSync(pool);
     offset = 0;
   }
-  const id = pool.toString('base64', offset, offset + idBytes);
+  const id = `${pool.toString('base64url', offset, offset + idBytes)}=`;
   offset += idBytes;
   return id;
 }

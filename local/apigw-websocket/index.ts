@@ -56,7 +56,8 @@ export async function startWebSocketGateway(options: WebSocketGatewayOptions): P
     noServer: true,
     clientTracking: false,
     perMessageDeflate: false,
-    maxPayload: limits.frameBytes,
+    // Bounds a whole message, fragments summed; each frame's bound is `guardFrameSize`'s.
+    maxPayload: limits.messageBytes,
     // The subprotocol comes only from $connect's response headers; never echoed on our own.
     handleProtocols: (_offered, req) => chosenProtocols.get(req) ?? false,
   });

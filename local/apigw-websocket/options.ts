@@ -7,12 +7,14 @@ export type Integration = (event: Record<string, unknown>) => Promise<unknown>;
 /** Limits of the emulated API, named after API Gateway's quotas. */
 export interface GatewayLimits {
   /**
-   * Largest frame a client may send; a larger one closes the connection with 1009. `ws` hands us
-   * whole messages, so this bounds every client message (browsers never fragment).
-   * @default 32768
+   * Largest frame a client may send, and the size of the frames a post is split into; a larger
+   * client frame closes the connection with 1009. @default 32768
    */
   frameBytes: number;
-  /** Largest message; kept for symmetry with AWS, bounded in practice by `frameBytes`. @default 131072 */
+  /**
+   * Largest client message, its fragments summed (each at most `frameBytes`); the message is
+   * routed whole. A larger one closes the connection with 1009. @default 131072
+   */
   messageBytes: number;
   /** Largest management `POST` body; larger ones answer 413. @default 131072 */
   postBytes: number;
@@ -49,6 +51,11 @@ export interface GatewayAuthorizer {
    */
   identitySource: string[];
   invoke: Integration;
+  /**
+   * How the authorizer's `context` values reach events: as strings (`null` as `"null"`), or as
+   * the authorizer returned them. AWS's behaviour is *uncertain*. @default 'stringified'
+   */
+  contextValues?: 'stringified' | 'typed';
   /** Account in the `methodArn`. @default '123456789012' */
   accountId?: string;
 }

@@ -5,3 +5,4 @@ export {
   type StartDynamoDbProcessOptions,
   startDynamoDbProcess,
 } from './start-dynamodb-process.ts';
+export { startTtlSweeper, type TtlSweeper, type TtlSweeperOptions } from './ttl-sweeper.ts';

@@ -19,20 +19,21 @@ export interface HttpEventInput {
 /** Builds the Lambda proxy integration event of payload format 2.0 for one request. */
 export function toHttpEvent({ req, body, routeKey, pathParameters }: HttpEventInput): APIGatewayProxyEventV2 {
   const url = new URL(req.url ?? '/', 'http://localhost');
-  const headers = joinHeaders(req.rawHeaders);
+  const sourceIp = (req.socket.remoteAddress ?? '127.0.0.1').replace(/^::ffff:/, '');
+  const now = new Date();
+  const headers = addEdgeHeaders(joinHeaders(req.rawHeaders), sourceIp, now);
   const cookies = headers.cookie?.split(/;\s*/).filter(Boolean);
   // Format 2.0 moves cookies out of the headers into their own field.
   delete headers.cookie;
   const query = joinQuery(url.searchParams);
   const host = headers.host ?? 'localhost';
-  const now = new Date();
   const isText = textTypes.some((type) => type.test(headers['content-type'] ?? ''));
   const hasBody = body.length > 0;
   const method = (req.method ?? 'GET').toUpperCase();
   return {
     version: '2.0',
     routeKey,
-    rawPath: url.pathname,
+    rawPath: decodePath(url.pathname),
     rawQueryString: url.search.slice(1),
     ...(cookies?.length ? { cookies } : {}),
     headers,
@@ -45,9 +46,9 @@ export function toHttpEvent({ req, body, routeKey, pathParameters }: HttpEventIn
       domainPrefix: host.split(/[.:]/)[0] ?? host,
       http: {
         method,
-        path: url.pathname,
+        path: decodePath(url.pathname),
         protocol: `HTTP/${req.httpVersion}`,
-        sourceIp: (req.socket.remoteAddress ?? '127.0.0.1').replace(/^::ffff:/, ''),
+        sourceIp,
         userAgent: headers['user-agent'] ?? '',
       },
       requestId: randomBytes(10).toString('base64'),
@@ -59,6 +60,38 @@ export function toHttpEvent({ req, body, routeKey, pathParameters }: HttpEventIn
     ...(hasBody ? { body: body.toString(isText ? 'utf8' : 'base64') } : {}),
     isBase64Encoded: hasBody && !isText,
   };
+}
+
+// AWS hands the function the decoded path (hono#2156 and live captures); a malformed escape
+// stays as sent rather than failing the request.
+function decodePath(path: string): string {
+  try {
+    return decodeURIComponent(path);
+  } catch {
+    return path;
+  }
+}
+
+// API Gateway drops the hop-by-hop `connection` header and adds its edge's forwarding headers:
+// the client's `x-forwarded-for` chain with the peer appended, the port and scheme the API
+// answers on, and a trace id (the client's, or a new root).
+function addEdgeHeaders(
+  headers: Record<string, string>,
+  sourceIp: string,
+  now: Date,
+): Record<string, string> {
+  const { connection: _hopByHop, ...kept } = headers;
+  const forwarded = kept['x-forwarded-for'];
+  kept['x-forwarded-for'] = forwarded ? `${forwarded}, ${sourceIp}` : sourceIp;
+  kept['x-forwarded-port'] = /:(\d+)$/.exec(kept.host ?? '')?.[1] ?? '443';
+  kept['x-forwarded-proto'] = 'https';
+  if (!kept['x-amzn-trace-id']) {
+    const seconds = Math.floor(now.getTime() / 1000)
+      .toString(16)
+      .padStart(8, '0');
+    kept['x-amzn-trace-id'] = `Root=1-${seconds}-${randomBytes(12).toString('hex')}`;
+  }
+  return kept;
 }
 
 /** Lower-cased names; repeated headers joined with commas, as format 2.0 does. */

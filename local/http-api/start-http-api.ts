@@ -1,6 +1,8 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
+import { httpApi } from '../../lib/manifest.ts';
 import { listen } from '../listen.ts';
+import { allowedOrigin, type CorsOptions, preflightHeaders } from './cors.ts';
 import { toHttpEvent } from './http-event.ts';
 import { gatewayError, type HttpResponse, toHttpResponse } from './http-response.ts';
 import { RouteTable } from './route-table.ts';
@@ -28,6 +30,12 @@ export interface StartHttpApiOptions {
    * @default no throttle
    */
   readonly throttle?: ThrottleOptions;
+  /**
+   * CORS, answered by the API itself as API Gateway does: preflights get the configured methods
+   * and headers, responses an `access-control-allow-origin` for an allowed origin only.
+   * @default the stack's, `httpApi.cors` of lib/manifest.ts
+   */
+  readonly cors?: CorsOptions;
 }
 
 /** A running local HTTP API. */
@@ -42,8 +50,8 @@ export interface LocalHttpApi {
 const maxBodyBytes = 10 * 1024 * 1024;
 
 /**
- * Emulates an API Gateway HTTP API with Lambda proxy integrations (payload format 2.0) and a
- * permissive CORS configuration for local development.
+ * Emulates an API Gateway HTTP API with Lambda proxy integrations (payload format 2.0) and the
+ * stack's CORS configuration.
  *
  * @example
  * const api = await startHttpApi({ routes: { 'GET /health': (event) => health.invoke(event) } });
@@ -53,16 +61,21 @@ export async function startHttpApi(options: StartHttpApiOptions): Promise<LocalH
   const host = options.host ?? '127.0.0.1';
   const routes = new RouteTable(options.routes);
   const bucket = options.throttle ? new TokenBucket(options.throttle) : undefined;
+  const cors = options.cors ?? httpApi.cors;
 
   const server = createServer((req, res) => {
     const started = Date.now();
-    respond(req, routes, options, bucket)
+    respond(req, routes, options, bucket, cors)
       .catch((error: unknown) => {
         options.log?.(`http ${req.method} ${req.url} failed: ${describe(error)}`);
         return gatewayError(500, 'Internal Server Error');
       })
       .then((response) => {
-        write(res, req.method === 'HEAD' ? { ...response, body: Buffer.alloc(0) } : response);
+        write(
+          res,
+          req.method === 'HEAD' ? { ...response, body: Buffer.alloc(0) } : response,
+          allowedOrigin(cors, req),
+        );
         options.log?.(`http ${req.method} ${req.url} ${response.status} ${Date.now() - started}ms`);
       });
   });
@@ -83,10 +96,11 @@ async function respond(
   routes: RouteTable<HttpRouteHandler>,
   options: StartHttpApiOptions,
   bucket: TokenBucket | undefined,
+  cors: CorsOptions,
 ): Promise<HttpResponse> {
   const method = (req.method ?? 'GET').toUpperCase();
   const path = new URL(req.url ?? '/', 'http://localhost').pathname;
-  if (method === 'OPTIONS' && !routes.hasMethod('OPTIONS', path)) return preflight(req);
+  if (method === 'OPTIONS' && !routes.hasMethod('OPTIONS', path)) return preflight(cors, req);
   const body = await readBody(req);
   if (!body) return gatewayError(413, 'Request Entity Too Large');
   const match = routes.match(method, path);
@@ -112,28 +126,17 @@ async function respond(
   }
 }
 
-/** Answers a CORS preflight for any origin, method and header: local development only. */
-function preflight(req: IncomingMessage): HttpResponse {
-  return {
-    status: 204,
-    headers: {
-      'access-control-allow-methods': String(
-        req.headers['access-control-request-method'] ?? 'GET,POST,PUT,PATCH,DELETE,OPTIONS',
-      ),
-      'access-control-allow-headers': String(req.headers['access-control-request-headers'] ?? '*'),
-      'access-control-max-age': '600',
-    },
-    cookies: [],
-    body: Buffer.alloc(0),
-  };
+function preflight(cors: CorsOptions, req: IncomingMessage): HttpResponse {
+  return { status: 204, headers: preflightHeaders(cors, req), cookies: [], body: Buffer.alloc(0) };
 }
 
-function write(res: ServerResponse, response: HttpResponse): void {
+// API Gateway's CORS headers replace any the function set.
+function write(res: ServerResponse, response: HttpResponse, origin: string | undefined): void {
   const headers: Record<string, string | string[]> = {
-    'access-control-allow-origin': '*',
     ...response.headers,
     'content-length': String(response.body.length),
   };
+  if (origin !== undefined) headers['access-control-allow-origin'] = origin;
   if (response.cookies.length > 0) headers['set-cookie'] = [...response.cookies];
   res.writeHead(response.status, headers);
   res.end(response.body);

@@ -38,6 +38,8 @@ export interface StoredMessage {
   firstReceiveTimestamp?: number;
   /** Set when the message was moved to a dead-letter queue: where it came from. */
   deadLetterQueueSourceArn?: string;
+  /** The `AWSTraceHeader` system attribute the sender set. */
+  readonly awsTraceHeader?: string;
   /** The handle of the latest receive; only it may delete the message or change its visibility. */
   receiptHandle?: string;
 }
@@ -47,6 +49,8 @@ export class LocalQueue {
   readonly messages = new Map<string, StoredMessage>();
   readonly createdTimestamp = Date.now();
   lastModifiedTimestamp = this.createdTimestamp;
+  /** Epoch ms of the last `PurgeQueue`. */
+  lastPurgedAt?: number;
   private readonly waiters = new Set<() => void>();
 
   constructor(

@@ -8,6 +8,8 @@ export interface OperationContext {
   readonly senderId: string;
   /** Aborts when the client goes away or the endpoint closes, ending long polls early. */
   readonly signal: AbortSignal;
+  /** Time after a purge during which another purge of the queue is refused. */
+  readonly purgeCooldownMs: number;
 }
 
 /** The JSON request body of one call. */

@@ -13,7 +13,7 @@ import {
   renderAttributes,
   renderSettings,
 } from './queue-attributes.ts';
-import { invalidParameter, queueDoesNotExist, SqsError } from './sqs-error.ts';
+import { invalidParameter, purgeQueueInProgress, queueDoesNotExist, SqsError } from './sqs-error.ts';
 
 const queueNamePattern = /^[A-Za-z0-9_-]{1,80}$/;
 
@@ -92,9 +92,14 @@ const listQueues: SqsOperation = (input: OperationInput, { store }) => {
   };
 };
 
-/** SQS allows one purge per minute; locally tests purge freely, so the limit is not enforced. */
-const purgeQueue: SqsOperation = (input, { store }) => {
-  store.get(input.QueueUrl).messages.clear();
+/** SQS allows one purge per queue every 60 seconds (`purgeCooldownMs` of the endpoint). */
+const purgeQueue: SqsOperation = (input, { store, purgeCooldownMs }) => {
+  const queue = store.get(input.QueueUrl);
+  const now = Date.now();
+  if (queue.lastPurgedAt !== undefined && now - queue.lastPurgedAt < purgeCooldownMs)
+    throw purgeQueueInProgress(queue.url);
+  queue.lastPurgedAt = now;
+  queue.messages.clear();
   return {};
 };
 

@@ -60,6 +60,7 @@ function systemAttributes(message: StoredMessage, requested: unknown[]): Record<
     ApproximateReceiveCount: String(message.receiveCount),
     ApproximateFirstReceiveTimestamp: String(message.firstReceiveTimestamp ?? message.sentTimestamp),
     DeadLetterQueueSourceArn: message.deadLetterQueueSourceArn,
+    AWSTraceHeader: message.awsTraceHeader,
   };
   const wantsAll = requested.includes('All');
   const selected: Record<string, string> = {};

@@ -17,6 +17,7 @@ function sendOne(queue: LocalQueue, input: OperationInput, senderId: string): Re
     );
   }
   const attributes = readMessageAttributes(input);
+  const traceHeader = readTraceHeader(input);
   const size = Buffer.byteLength(body) + attributesSize(attributes);
   if (size > queue.settings.maximumMessageSize) {
     throw invalidParameter(
@@ -37,12 +38,34 @@ function sendOne(queue: LocalQueue, input: OperationInput, senderId: string): Re
     sentTimestamp: now,
     visibleAt: now + delay * 1000,
     receiveCount: 0,
+    ...(traceHeader !== undefined ? { awsTraceHeader: traceHeader } : {}),
   });
   return {
     MessageId: messageId,
     MD5OfMessageBody: md5OfBody,
     ...(hasAttributes ? { MD5OfMessageAttributes: md5OfMessageAttributes(attributes) } : {}),
+    ...(traceHeader !== undefined
+      ? {
+          MD5OfMessageSystemAttributes: md5OfMessageAttributes({
+            AWSTraceHeader: { DataType: 'String', StringValue: traceHeader },
+          }),
+        }
+      : {}),
   };
+}
+
+// `AWSTraceHeader` is the only message system attribute SQS accepts; it comes back on receive.
+function readTraceHeader(input: OperationInput): string | undefined {
+  const raw = input.MessageSystemAttributes;
+  if (!raw || typeof raw !== 'object') return undefined;
+  for (const [name, value] of Object.entries(raw as Record<string, Partial<WireMessageAttribute>>)) {
+    if (name !== 'AWSTraceHeader')
+      throw invalidParameter(`Message system attribute name '${name}' is invalid.`);
+    if (value?.DataType !== 'String' || typeof value.StringValue !== 'string' || value.StringValue === '')
+      throw invalidParameter(`The message system attribute '${name}' must be a non-empty String.`);
+    return value.StringValue;
+  }
+  return undefined;
 }
 
 function readMessageAttributes(input: OperationInput): Record<string, WireMessageAttribute> {

@@ -49,6 +49,14 @@ export const messageNotInflight = (): SqsError =>
     'AWS.SimpleQueueService.MessageNotInflight',
   );
 
+export const purgeQueueInProgress = (queueUrl: string): SqsError =>
+  new SqsError(
+    'PurgeQueueInProgress',
+    `Only one PurgeQueue operation on ${queueUrl.split('/').at(-1)} is allowed every 60 seconds.`,
+    'AWS.SimpleQueueService.PurgeQueueInProgress',
+    403,
+  );
+
 /** Serializes an error the way SQS answers it: JSON body, query-compatible header. */
 export function describeError(error: SqsError): {
   status: number;

@@ -14,6 +14,11 @@ export interface StartSqsOptions {
   readonly port?: number;
   /** @default '127.0.0.1' */
   readonly host?: string;
+  /**
+   * After a `PurgeQueue`, a second purge of the same queue within this time answers
+   * `PurgeQueueInProgress`, as SQS does for 60 s; 0 lets tests purge freely. @default 60000
+   */
+  readonly purgeCooldownMs?: number;
 }
 
 /** A running local SQS endpoint. */
@@ -57,7 +62,12 @@ export async function startSqs(options: StartSqsOptions = {}): Promise<LocalSqs>
       open.delete(controller);
       controller.abort();
     });
-    const context = { store: store!, senderId: senderIdOf(req), signal: controller.signal };
+    const context = {
+      store: store!,
+      senderId: senderIdOf(req),
+      signal: controller.signal,
+      purgeCooldownMs: options.purgeCooldownMs ?? 60_000,
+    };
     handle(req, res, context, calls).catch((error: unknown) => {
       if (!res.headersSent)
         send(res, 500, {}, JSON.stringify({ __type: 'InternalFailure', message: String(error) }));

@@ -12,7 +12,7 @@ const policy = (effect: 'Allow' | 'Deny', resource: string, context?: Record<str
 });
 
 const allowing: Integration = async (event) =>
-  policy('Allow', String(event.methodArn), { userId: 'u1', admin: true, level: 3 });
+  policy('Allow', String(event.methodArn), { userId: 'u1', admin: true, level: 3, team: null });
 
 describe('The REQUEST authorizer', () => {
   let gateway: WebSocketGateway;
@@ -122,11 +122,35 @@ describe('The REQUEST authorizer', () => {
     client.ws.send('hello');
     await message.event();
     client.ws.close();
-    for (const event of [await connect.event(), await message.event(), await disconnect.event()]) {
-      const authorizer = (event.requestContext as { authorizer: Record<string, unknown> }).authorizer;
-      expect(authorizer).toMatchObject({ principalId: 'user-1', userId: 'u1', admin: 'true', level: '3' });
-      expect(authorizer.integrationLatency).toBeTypeOf('number');
+    const events = [await connect.event(), await message.event(), await disconnect.event()];
+    const [onConnect, ...later] = events.map(
+      (event) => (event.requestContext as { authorizer: Record<string, unknown> }).authorizer,
+    );
+    for (const authorizer of [onConnect!, ...later]) {
+      expect(authorizer).toMatchObject({
+        principalId: 'user-1',
+        userId: 'u1',
+        admin: 'true',
+        level: '3',
+        team: 'null',
+      });
     }
+    // As in captured AWS events: integrationLatency on $connect only.
+    expect(onConnect!.integrationLatency).toBeTypeOf('number');
+    for (const authorizer of later) expect(authorizer).not.toHaveProperty('integrationLatency');
+  });
+
+  it('keeps the context values as returned when contextValues is typed', async () => {
+    const message = recorder();
+    gateway = await startTestGateway({
+      routes: { $default: message.integration },
+      authorizer: { identitySource: [], invoke: allowing, contextValues: 'typed' },
+    });
+    const client = await openClient(gateway.url);
+    client.ws.send('hello');
+    const rc = (await message.event()).requestContext as { authorizer: Record<string, unknown> };
+    expect(rc.authorizer).toEqual({ principalId: 'user-1', userId: 'u1', admin: true, level: 3, team: null });
+    client.ws.close();
   });
 
   it('runs the authorizer on every connection', async () => {

@@ -2,7 +2,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { WebSocketGateway } from '../../../local/apigw-websocket/index.ts';
 import { openClient, recorder, startTestGateway } from '../../helpers/emulator.ts';
 
-const eventId = /^[A-Za-z0-9+/]{15}=$/;
+// AWS's ids use the URL-safe alphabet: `-` and `_`, never `+` or `/` (e.g. `BFaT_fALIAMCKug=`).
+const eventId = /^[A-Za-z0-9_-]{15}=$/;
 const requestTime = /^\d{2}\/[A-Z][a-z]{2}\/\d{4}:\d{2}:\d{2}:\d{2} \+0000$/;
 
 describe('Events handed to integrations', () => {
@@ -20,6 +21,11 @@ describe('Events handed to integrations', () => {
     expect(headers['X-Custom']).toBe('v');
     expect(headers['Sec-WebSocket-Key']).toMatch(/==$/);
     expect(headers.Host).toBe(`127.0.0.1:${gateway.port}`);
+    expect(headers['X-Forwarded-For']).toBe('127.0.0.1');
+    expect(headers['X-Forwarded-Port']).toBe(String(gateway.port));
+    expect(headers['X-Forwarded-Proto']).toBe('https');
+    expect(headers['X-Amzn-Trace-Id']).toMatch(/^Root=1-[0-9a-f]{8}-[0-9a-f]{24}$/);
+    expect(event.multiValueHeaders).toMatchObject({ 'X-Forwarded-For': ['127.0.0.1'] });
     const names = Object.keys(headers).map((h) => h.toLowerCase());
     expect(names).not.toContain('connection');
     expect(names).not.toContain('upgrade');
@@ -85,6 +91,36 @@ describe('Events handed to integrations', () => {
     expect(rc2.messageId).not.toBe(rc.messageId);
     expect(rc.extendedRequestId).toBe(rc.requestId);
     client.ws.close();
+  });
+
+  it('gives the $connect event the API domain as Host and the forwarding headers API Gateway adds', async () => {
+    const connect = recorder();
+    gateway = await startTestGateway({
+      domainName: 'abcde12345.execute-api.us-east-1.amazonaws.com',
+      routes: { $connect: connect.integration },
+    });
+    const client = await openClient(gateway.url, { headers: { 'X-Forwarded-For': '203.0.113.9' } });
+    const headers = (await connect.event()).headers as Record<string, string>;
+    expect(headers.Host).toBe('abcde12345.execute-api.us-east-1.amazonaws.com');
+    // API Gateway appends the peer to a forwarded chain the client sent.
+    expect(headers['X-Forwarded-For']).toBe('203.0.113.9, 127.0.0.1');
+    expect(headers['X-Forwarded-Port']).toBe('443');
+    client.ws.close();
+  });
+
+  it('uses only the URL-safe alphabet in connection, request and message ids', async () => {
+    const message = recorder();
+    gateway = await startTestGateway({ routes: { $default: message.integration } });
+    const clients = await Promise.all(Array.from({ length: 8 }, () => openClient(gateway.url)));
+    for (const client of clients) for (let i = 0; i < 8; i += 1) client.ws.send('x');
+    await message.event(63);
+    const ids = message.events.flatMap((event) => {
+      const rc = event.requestContext as Record<string, string>;
+      return [rc.connectionId, rc.requestId, rc.messageId];
+    });
+    // 192 ids of 15 random characters: the standard alphabet would show `+` or `/` in nearly all runs.
+    for (const id of ids) expect(id).toMatch(eventId);
+    for (const client of clients) client.ws.close();
   });
 
   it('shapes the $disconnect event with fixed headers and the close code and reason', async () => {

@@ -53,6 +53,36 @@ describe('Limits', () => {
     expect(message.events).toHaveLength(1);
   });
 
+  it('routes a 128 KB message sent in four fragments of 32 KB as one message', async () => {
+    const message = recorder();
+    gateway = await startTestGateway({ routes: { $default: message.integration } });
+    const client = await openClient(gateway.url);
+    for (const letter of ['a', 'b', 'c', 'd']) client.ws.send(letter.repeat(32_768), { fin: letter === 'd' });
+    const event = await message.event(0, 5000);
+    expect(event.body).toBe(['a', 'b', 'c', 'd'].map((l) => l.repeat(32_768)).join(''));
+    client.ws.send('after');
+    expect((await message.event(1)).body).toBe('after');
+    expect(message.events).toHaveLength(2);
+    expect(client.ws.readyState).toBe(client.ws.OPEN);
+  });
+
+  it('closes with 1009 on a fragmented message over 128 KB, and on a fragment over 32 KB', async () => {
+    const message = recorder();
+    const disconnect = recorder();
+    gateway = await startTestGateway({
+      routes: { $default: message.integration, $disconnect: disconnect.integration },
+    });
+    const tooLong = await openClient(gateway.url);
+    for (let i = 0; i < 5; i += 1) tooLong.ws.send('x'.repeat(i < 4 ? 32_768 : 1), { fin: i === 4 });
+    expect((await tooLong.closed).code).toBe(1009);
+    const bigFragment = await openClient(gateway.url);
+    bigFragment.ws.send('x'.repeat(16_384), { fin: false });
+    bigFragment.ws.send('x'.repeat(32_769), { fin: true });
+    expect((await bigFragment.closed).code).toBe(1009);
+    expect(disconnectOf(await disconnect.event(1))).toMatchObject({ disconnectStatusCode: 1009 });
+    expect(message.events).toHaveLength(0);
+  });
+
   it('closes with 1003 on a binary frame', async () => {
     const message = recorder();
     gateway = await startTestGateway({ routes: { $default: message.integration } });

@@ -58,7 +58,8 @@ describe('Function: startHttpApi', () => {
     expect(event).toMatchObject({
       version: '2.0',
       routeKey: 'GET /rooms/{roomId}/messages/{seq}',
-      rawPath: '/rooms/r%201/messages/42',
+      // Decoded, as AWS hands it over (hono#2156 and live captures).
+      rawPath: '/rooms/r 1/messages/42',
       rawQueryString: 'limit=5&tag=a&tag=b',
       cookies: ['sid=abc', 'theme=dark'],
       queryStringParameters: { limit: '5', tag: 'a,b' },
@@ -70,7 +71,7 @@ describe('Function: startHttpApi', () => {
         domainName: `127.0.0.1:${api.port}`,
         http: {
           method: 'GET',
-          path: '/rooms/r%201/messages/42',
+          path: '/rooms/r 1/messages/42',
           protocol: 'HTTP/1.1',
           sourceIp: '127.0.0.1',
           userAgent: 'vitest',
@@ -81,6 +82,14 @@ describe('Function: startHttpApi', () => {
     });
     expect(event.headers['x-trace']).toBe('one');
     expect(event.headers.cookie).toBeUndefined();
+    // fetch sends `connection: keep-alive`; API Gateway does not forward it, and adds its edge's headers.
+    expect(event.headers.connection).toBeUndefined();
+    expect(event.headers).toMatchObject({
+      'x-forwarded-for': '127.0.0.1',
+      'x-forwarded-port': String(api.port),
+      'x-forwarded-proto': 'https',
+    });
+    expect(event.headers['x-amzn-trace-id']).toMatch(/^Root=1-[0-9a-f]{8}-[0-9a-f]{24}$/);
     expect(event.body).toBeUndefined();
     expect(event.requestContext.requestId).not.toBe('');
     expect(event.requestContext.time).toMatch(/^\d{2}\/[A-Z][a-z]{2}\/\d{4}:\d{2}:\d{2}:\d{2} \+0000$/);
@@ -167,19 +176,52 @@ describe('Function: startHttpApi', () => {
     expect(lines.some((line) => line.includes('secret detail'))).toBe(true);
   });
 
-  it('answers a CORS preflight permissively', async () => {
+  it('answers a CORS preflight with the stack configuration, not the requested headers', async () => {
     const response = await fetch(`${api.url}/echo`, {
       method: 'OPTIONS',
       headers: {
         origin: 'http://localhost:5173',
         'access-control-request-method': 'POST',
-        'access-control-request-headers': 'content-type,authorization',
+        'access-control-request-headers': 'content-type,authorization,x-custom',
       },
     });
     expect(response.status).toBe(204);
     expect(response.headers.get('access-control-allow-origin')).toBe('*');
-    expect(response.headers.get('access-control-allow-methods')).toBe('POST');
-    expect(response.headers.get('access-control-allow-headers')).toBe('content-type,authorization');
+    expect(response.headers.get('access-control-allow-methods')).toBe('*');
+    // The deployed API allows only these two: a browser sending x-custom is refused, here too.
+    expect(response.headers.get('access-control-allow-headers')).toBe('authorization,content-type');
+    expect(response.headers.get('access-control-max-age')).toBe('86400');
+  });
+
+  it('gives CORS headers only to allowed origins when the origins are listed', async () => {
+    const listed = await startHttpApi({
+      routes: { 'GET /ping': async () => ({ statusCode: 200, body: 'pong' }) },
+      cors: {
+        allowOrigins: ['https://chat.example.com'],
+        allowMethods: ['GET'],
+        allowHeaders: ['authorization'],
+        maxAgeSeconds: 60,
+      },
+    });
+    try {
+      const preflight = (origin: string) =>
+        fetch(`${listed.url}/ping`, {
+          method: 'OPTIONS',
+          headers: { origin, 'access-control-request-method': 'GET' },
+        });
+      const allowed = await preflight('https://chat.example.com');
+      expect(allowed.headers.get('access-control-allow-origin')).toBe('https://chat.example.com');
+      expect(allowed.headers.get('access-control-allow-methods')).toBe('GET');
+      const refused = await preflight('https://evil.example.com');
+      expect(refused.status).toBe(204);
+      expect(refused.headers.get('access-control-allow-origin')).toBeNull();
+      expect(refused.headers.get('access-control-allow-headers')).toBeNull();
+      const get = await fetch(`${listed.url}/ping`, { headers: { origin: 'https://evil.example.com' } });
+      expect(await get.text()).toBe('pong');
+      expect(get.headers.get('access-control-allow-origin')).toBeNull();
+    } finally {
+      await listed.close();
+    }
   });
 
   it('serves static files with their content types and index.html for folders', async () => {

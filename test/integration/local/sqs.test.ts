@@ -125,6 +125,33 @@ describe('Service: local SQS', () => {
       await client.send(new PurgeQueueCommand({ QueueUrl: queueUrl }));
       expect((await attributesOf(queueUrl)).ApproximateNumberOfMessages).toBe('0');
     });
+
+    it('refuses a second purge of the queue within 60 seconds with PurgeQueueInProgress', async () => {
+      const queueUrl = await newQueue();
+      await client.send(new PurgeQueueCommand({ QueueUrl: queueUrl }));
+      await client.send(new SendMessageCommand({ QueueUrl: queueUrl, MessageBody: 'kept' }));
+      await expect(client.send(new PurgeQueueCommand({ QueueUrl: queueUrl }))).rejects.toMatchObject({
+        name: 'PurgeQueueInProgress',
+      });
+      // The refused purge changed nothing.
+      expect((await attributesOf(queueUrl)).ApproximateNumberOfMessages).toBe('1');
+    });
+
+    it('returns the AWSTraceHeader system attribute it was sent', async () => {
+      const queueUrl = await newQueue();
+      const trace = 'Root=1-5759e988-bd862e3fe1be46a994272793;Parent=53995c3f42cd8ad8;Sampled=1';
+      await client.send(
+        new SendMessageCommand({
+          QueueUrl: queueUrl,
+          MessageBody: 'traced',
+          MessageSystemAttributes: { AWSTraceHeader: { DataType: 'String', StringValue: trace } },
+        }),
+      );
+      const { Messages } = await client.send(
+        new ReceiveMessageCommand({ QueueUrl: queueUrl, MessageSystemAttributeNames: ['AWSTraceHeader'] }),
+      );
+      expect(Messages?.[0]?.Attributes).toEqual({ AWSTraceHeader: trace });
+    });
   });
 
   describe('Method: messages', () => {
