@@ -154,7 +154,13 @@ export class WaveletClient {
           : this.events.emit('notification', frame),
       error: (error) => this.events.emit('error', error),
       synced: () => this.connection.markHealthy(),
+      post: (frame) => {
+        const written = this.connection.write(JSON.stringify(frame));
+        if (written) this.heartbeat.sent();
+        return written;
+      },
       autoAck: this.options.autoAck,
+      ackDelayMs: this.options.ackDelayMs,
       dedupeWindow: this.options.dedupeWindow,
     });
     this.rooms = new Rooms({
@@ -218,6 +224,7 @@ export class WaveletClient {
    */
   async close(): Promise<void> {
     this.closedByUser = true;
+    this.inbox.closing();
     this.heartbeat.stop();
     this.refresher.stop();
     this.inbox.connectionLost();

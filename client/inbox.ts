@@ -15,7 +15,10 @@ export interface InboxDeps {
   readonly error: (error: WaveletError) => void;
   /** The first sync was answered: the connection works end to end. */
   readonly synced: () => void;
+  /** Writes a frame without `ref` (nothing is answered); false when no socket is open. */
+  readonly post: (frame: OutgoingFrame) => boolean;
   readonly autoAck: boolean;
+  readonly ackDelayMs: number;
   readonly dedupeWindow: number;
 }
 
@@ -30,7 +33,13 @@ export class Inbox {
 
   constructor(private readonly deps: InboxDeps) {
     this.seen = new RecentIds(deps.dedupeWindow);
-    this.acks = new AckBatcher((ids) => deps.request({ action: 'ack', ids }, internal));
+    this.acks = new AckBatcher(
+      {
+        request: (ids) => deps.request({ action: 'ack', ids }, internal),
+        post: (ids) => deps.post({ action: 'ack', ids }),
+      },
+      deps.ackDelayMs,
+    );
   }
 
   receive(frame: MessageFrame | NotificationFrame): void {
@@ -40,7 +49,8 @@ export class Inbox {
 
   /**
    * Pushes the inbox page by page (the server posts a page's messages before its reply),
-   * acknowledging each page before asking for the next, which would otherwise be the same page.
+   * acknowledging each page (with a reply to wait for) before asking for the next, which would
+   * otherwise be the same page. The last page's ids join the reply-less batch.
    */
   async sync(): Promise<void> {
     try {
@@ -51,13 +61,18 @@ export class Inbox {
         );
         if (page === 0) this.deps.synced();
         if (!this.deps.autoAck) return;
-        await this.acks.flush();
         if (!result.more || result.delivered === 0) return;
+        await this.acks.flush();
       }
     } catch (error) {
       // A dropped connection syncs again on the next open.
       if (error instanceof WaveletError && error.code !== 'CLOSED') this.deps.error(error);
     }
+  }
+
+  /** The client is closing: waiting acks go out now, without reply, while the socket is open. */
+  closing(): void {
+    this.acks.post();
   }
 
   /** The connection is gone: waiting acks are forgotten (the next sync brings those messages again). */

@@ -1,3 +1,4 @@
+import { defaultAckDelayMs } from './acks.ts';
 import { type BackoffOptions, defaultBackoff } from './backoff.ts';
 
 /**
@@ -100,6 +101,13 @@ export interface WaveletClientOptions {
   readonly maxQueuedFrames?: number;
   /** Acknowledge delivered direct messages and notifications automatically. @default true */
   readonly autoAck?: boolean;
+  /**
+   * How long delivered ids wait before one `ack` frame without `ref` (no reply) names them all.
+   * Longer coalesces more messages per frame; an ack still waiting when the socket drops is
+   * lost harmlessly (the next `sync` redelivers, duplicates are dropped by id). Keep it well
+   * under the server's `UNACKED_EVENT_SECONDS` (60 s). `close()` sends what waits. @default 5000
+   */
+  readonly ackDelayMs?: number;
   /** Times a request answered `RATE_LIMITED` is retried after the server's `retryAfterMs`. @default 5 */
   readonly rateLimitRetries?: number;
   /** How many recent message ids are remembered to drop duplicates. @default 10000 */
@@ -121,6 +129,7 @@ export interface ResolvedOptions {
   readonly reconnect: Required<BackoffOptions>;
   readonly maxQueuedFrames: number;
   readonly autoAck: boolean;
+  readonly ackDelayMs: number;
   readonly rateLimitRetries: number;
   readonly dedupeWindow: number;
 }
@@ -151,6 +160,7 @@ export function resolveOptions(options: WaveletClientOptions): ResolvedOptions {
     reconnect: { ...defaultBackoff, ...definedOnly(options.reconnect ?? {}) },
     maxQueuedFrames: options.maxQueuedFrames ?? 1000,
     autoAck: options.autoAck ?? true,
+    ackDelayMs: options.ackDelayMs ?? defaultAckDelayMs,
     rateLimitRetries: options.rateLimitRetries ?? 5,
     dedupeWindow: options.dedupeWindow ?? 10_000,
   };

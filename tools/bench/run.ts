@@ -8,6 +8,7 @@ import type { CallsFigures } from './calls.ts';
 import type { DeliveryFigures } from './delivery.ts';
 import type { DeliveryAloneFigures } from './delivery-alone.ts';
 import type { DirectFigures } from './direct.ts';
+import { type DirectFramesFigures, printDirectFrames } from './direct-frames.ts';
 import { benchFanoutInChild, type FanoutFigures } from './fanout.ts';
 import { runInChild } from './in-child.ts';
 import { measureInit } from './init.ts';
@@ -23,7 +24,7 @@ import { round } from './stats.ts';
  * earlier run wrote, so running one group keeps the others' figures). `npm run bench -- direct
  * fanout` runs only those groups; `--help` lists the groups and variables.
  */
-const groupNames = ['ping', 'direct', 'delivery', 'calls', 'bundles', 'init', 'fanout'] as const;
+const groupNames = ['ping', 'direct', 'frames', 'delivery', 'calls', 'bundles', 'init', 'fanout'] as const;
 const tool = {
   name: 'bench',
   usage: `npm run bench -- [group ...]
@@ -36,6 +37,8 @@ groups:
   ping       ping round trips: a bare ws server, then the local runtime's ping route;
              then the SDK's idle heartbeat at its defaults (what npm run cost reads)
   direct     direct messages from sender to receiver: a steady rate, then rising rates
+  frames     billed frames per direct message, two SDK clients at their defaults:
+             a conversation (a message every 2 s) and a burst (what npm run cost reads)
   delivery   posts to open sockets with management API latency injected, and the
              delivery worker alone in a process of its own
   calls      AWS calls per operation (what npm run cost reads)
@@ -171,6 +174,16 @@ if (wants('delivery')) {
   });
   printDeliveryAlone(alone);
   results.deliveryAlone = alone;
+  await save();
+}
+
+if (wants('frames')) {
+  process.stdout.write(
+    'frames per direct message: two SDK clients at their defaults through the local runtime, a conversation (10 messages, one every 2 s) and a burst (50 at once)\n',
+  );
+  const frames = await runInChild<DirectFramesFigures>('direct-frames.ts', 'measureDirectFrames', {});
+  printDirectFrames(frames);
+  results.directFrames = { at: new Date().toISOString(), ...frames };
   await save();
 }
 

@@ -46,8 +46,12 @@ export const assumptions = {
     accountRequestsPerSecond: 10_000,
     maxShareOfAccount: 0.01,
   },
-  /** Direct messages: one `ack` frame per message (the SDK batches acks only within 20 ms). */
+  /**
+   * Direct messages, when `npm run bench -- frames` has not measured them: one `ack` frame per
+   * message, each answered (the worst case: an app acking each message with `ack()`).
+   */
   acksPerDirectMessage: 1,
+  repliesPerAck: 1,
   /** AppSync Events: operations per connection besides messages (connect, two subscribes). */
   appSyncOperationsPerSession: 3,
 } as const;

@@ -3,6 +3,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { heartbeatDefaults } from '../../client/options.ts';
 import type { CallsFigures } from '../bench/calls.ts';
+import type { DirectFramesFigures } from '../bench/direct-frames.ts';
 import { runInChild } from '../bench/in-child.ts';
 import { parseCommandLine, readCommandLine, UsageError } from '../cli-args.ts';
 import { assumptions } from './assumptions.ts';
@@ -11,7 +12,7 @@ import { appSyncCostOf, costOf } from './model.ts';
 import { prices } from './prices.ts';
 import { planScale, seedLoad } from './scale.ts';
 import { scaleReport } from './scale-report.ts';
-import { buildScenarios, type IdleHeartbeat } from './scenarios.ts';
+import { buildScenarios, type DirectAcks, type IdleHeartbeat } from './scenarios.ts';
 import { describeSweeperBudget, sweeperBudget } from './sweeper-budget.ts';
 import { costTable, usageTable } from './tables.ts';
 
@@ -71,7 +72,27 @@ if (!calls) {
 }
 
 const heartbeat = results.heartbeat as IdleHeartbeat | undefined;
-const scenarios = buildScenarios(calls.operations, assumptions, prices, heartbeat);
+let measuredFrames = results.directFrames as (DirectFramesFigures & { at?: string }) | undefined;
+if (!measuredFrames) {
+  process.stdout.write(
+    'no frames per direct message in bench/results/latest.json: measuring them (npm run bench -- frames, about 30 s)\n',
+  );
+  const frames = await runInChild<DirectFramesFigures>('direct-frames.ts', 'measureDirectFrames', {});
+  measuredFrames = { at: new Date().toISOString(), ...frames };
+  await writeFile(file, `${JSON.stringify({ ...results, calls, directFrames: measuredFrames }, null, 2)}\n`);
+}
+const acks: DirectAcks = measuredFrames
+  ? {
+      acksPerMessage: measuredFrames.conversation.acksPerMessage,
+      repliesPerAck: measuredFrames.conversation.repliesPerAck,
+      source: `measured ${measuredFrames.at ?? 'unknown'} (npm run bench -- frames: a conversation, one message every 2 s, ackDelayMs ${measuredFrames.ackDelayMs})`,
+    }
+  : {
+      acksPerMessage: assumptions.acksPerDirectMessage,
+      repliesPerAck: assumptions.repliesPerAck,
+      source: 'assumed (run npm run bench -- frames to measure)',
+    };
+const scenarios = buildScenarios(calls.operations, assumptions, prices, heartbeat, acks);
 if (command === 'scale') {
   const plan = planScale(seedLoad, scenarios, assumptions, prices);
   process.stdout.write(scaleReport(plan, { measuredAt, assumptions, prices }, markdown));
@@ -95,7 +116,7 @@ process.stdout.write(
     `${assumptions.duration.invocationMs} ms per invocation + ${assumptions.duration.dynamoDbCallMs} ms per DynamoDB call + ` +
     `${assumptions.duration.sqsCallMs} ms per SQS send + ${assumptions.duration.postMs} ms per post at ${assumptions.duration.postsInFlight} in flight; ` +
     `frames of ${assumptions.frameBytes} bytes; sessions of ${assumptions.sessionMinutes} minutes; ${heartbeat ? `${heartbeat.pingsPerMinute} pings a minute measured (npm run bench -- ping)` : `${assumptions.pingsPerMinute} pings a minute assumed`}; ` +
-    `${assumptions.acksPerDirectMessage} ack per direct message; no free tier, no cold starts, no data transfer, no CloudWatch\n`,
+    `${acks.acksPerMessage} ack frames per direct message with ${acks.repliesPerAck} replies each, ${acks.source}; no free tier, no cold starts, no data transfer, no CloudWatch\n`,
 );
 process.stdout.write(
   `\n${describeSweeperBudget(sweeperBudget(assumptions, heartbeatDefaults.lastSeenMs), assumptions)}`,

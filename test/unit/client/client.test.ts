@@ -317,13 +317,38 @@ describe('Class: WaveletClient', () => {
       const socket = await openSocket();
       for (let i = 0; i < 150; i++) socket.receive(direct(`m${i}`));
       socket.receive(direct('m7')); // redelivered
-      await tick(50);
+      await tick(5000);
       expect(messages.map((m) => m.id)).toEqual(Array.from({ length: 150 }, (_, i) => `m${i}`));
       const acks = socket.ofAction('ack');
       expect(acks.every((a) => (a.ids as string[]).length <= 100)).toBe(true);
       const acked = acks.flatMap((a) => a.ids as string[]);
       expect(new Set(acked).size).toBe(150);
       expect(acked.filter((id) => id === 'm7')).toHaveLength(2);
+    });
+
+    it('acknowledges live deliveries together in one frame without ref, after ackDelayMs', async () => {
+      const { client } = newClient({ ackDelayMs: 3000 });
+      void client.connect();
+      const socket = await openSocket();
+      socket.receive(direct('a'));
+      await tick(1000);
+      socket.receive(direct('b'));
+      socket.receive(direct('c'));
+      await tick(1999);
+      expect(socket.ofAction('ack')).toHaveLength(0);
+      await tick(1);
+      expect(socket.ofAction('ack')).toEqual([{ action: 'ack', ids: ['a', 'b', 'c'] }]);
+    });
+
+    it('sends the acks still waiting when the app closes the client', async () => {
+      const { client } = newClient();
+      void client.connect();
+      const socket = await openSocket();
+      socket.receive(direct('a'));
+      socket.receive(direct('b'));
+      await tick(10);
+      void client.close();
+      expect(socket.ofAction('ack')).toEqual([{ action: 'ack', ids: ['a', 'b'] }]);
     });
 
     it('drops duplicate notifications by id', async () => {

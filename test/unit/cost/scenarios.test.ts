@@ -139,6 +139,28 @@ describe('Function: buildScenarios', () => {
     expect(scenarios.direct?.appSync.operations).toBe(2);
   });
 
+  it('prices a direct message with the measured ack frames: their share of each frame, and one delete per message', () => {
+    const ack = op('ack (one message)', { lambda: { ack: 1 }, writes: 4, writeUnits: 4, messages: [1, 1] });
+    const withDelete: OperationCalls = {
+      ...ack,
+      dynamodb: {
+        ...ack.dynamodb,
+        byOperation: { DeleteItem: { calls: 1, items: 1, capacity: 1, indexCapacity: 0 } },
+      },
+    };
+    const ops = measured.map((o) => (o.operation.startsWith('ack') ? withDelete : o));
+    const direct = buildScenarios(ops, assumptions, prices, undefined, {
+      acksPerMessage: 0.25,
+      repliesPerAck: 0,
+      source: 'test',
+    }).find((s) => s.name === 'direct');
+    // send: 3 messages, 1 invocation, 3 WRU; a quarter of an ack frame (no reply, 3 WRU); 1 delete.
+    expect(direct?.usage.wsMessages).toBeCloseTo(3.25, 12);
+    expect(direct?.usage.lambdaRequests).toBeCloseTo(1.25, 12);
+    expect(direct?.usage.writeUnits).toBeCloseTo(4.75, 12);
+    expect(direct?.basis).toContain('0.25 ack frames (0 replies each)');
+  });
+
   it('divides a room publish by the deliveries it made', () => {
     expect(scenarios['room of 10']?.usage.wsMessages).toBeCloseTo(1.2, 12);
     expect(scenarios['room of 10']?.appSync.operations).toBeCloseTo(1.1, 12);
