@@ -74,6 +74,7 @@ export type KeyPattern =
   | 'PRESENCE#*'
   | 'RATE#*'
   | 'ROOM#*'
+  | 'SEEN#*'
   | 'SUBS#*'
   | 'TICKET#*'
   | 'HEALTH';
@@ -113,8 +114,11 @@ const itemWrites: readonly ItemAction[] = [
   'DeleteItem',
   'BatchWriteItem',
 ];
-/** The items a connection's departure touches: it, its subscriptions, counts, claims, rooms. */
-const departureKeys: readonly KeyPattern[] = ['CONN#*', 'DEPARTED#*', 'LIVE#*', 'ROOM#*', 'SUBS#*'];
+/**
+ * The items a connection's departure touches: it and its last-seen record, its subscriptions,
+ * counts, claims, rooms.
+ */
+const departureKeys: readonly KeyPattern[] = ['CONN#*', 'DEPARTED#*', 'LIVE#*', 'ROOM#*', 'SEEN#*', 'SUBS#*'];
 /** Rate-limit windows (`ws-route.ts`, `http-route.ts`): one counter update per frame or request. */
 const rateLimits: ItemGrant = { actions: ['UpdateItem'], keys: ['RATE#*'] };
 /** Announces to rooms (posts frames) and queues departures it cannot announce itself. */
@@ -138,7 +142,7 @@ export const functions = {
   default: ws('default', { uses: [], items: [rateLimits] }),
   ping: ws('ping', {
     uses: [],
-    items: [{ actions: ['GetItem', 'UpdateItem'], keys: ['CONN#*'] }, rateLimits],
+    items: [{ actions: ['GetItem', 'UpdateItem'], keys: ['CONN#*', 'SEEN#*'] }, rateLimits],
   }),
   send: ws('send', {
     uses: fanOut,
@@ -281,7 +285,7 @@ export const functions = {
     timeoutSeconds: 300,
     uses: fanOut,
     items: [{ actions: itemWrites, keys: departureKeys }],
-    indexes: { byLastSeen: ['Query'], byCredentialExpiry: ['Query'] },
+    indexes: { byCredentialExpiry: ['Query'] },
   },
 } as const satisfies Record<string, FunctionSpec>;
 
@@ -369,8 +373,9 @@ export const httpApi = {
 
 /**
  * The single table. Items are keyed `pk`/`sk`; `byUser` finds a user's connections and rooms;
- * `byLastSeen` finds connections whose `$disconnect` may never have come; `byCredentialExpiry`
- * those whose credential expired. An index projects every attribute unless `include` names the
+ * `byCredentialExpiry` the connections whose credential expired. Connections whose `$disconnect`
+ * may never have come need no index: their last-seen records (`SEEN#{0..15}`) are read shard
+ * by shard, and a heartbeat's write to one is a single unit. An index projects every attribute unless `include` names the
  * only non-key attributes it keeps.
  */
 export const table = {
@@ -379,8 +384,6 @@ export const table = {
   ttlAttribute: 'expiresAt',
   indexes: {
     byUser: { partitionKey: 'gsi1pk', sortKey: 'gsi1sk' },
-    /** Connections by last-seen time, for the sweeper; sharded `SWEEP#{0..15}`. */
-    byLastSeen: { partitionKey: 'gsi2pk', sortKey: 'gsi2sk' },
     /**
      * Connections by credential expiry, for the sweeper; sharded `EXPIRY#{0..15}`. Projects only
      * the connection id: the keys change on `$connect` and `refresh` alone, so heartbeats and

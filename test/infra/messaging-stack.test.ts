@@ -175,6 +175,19 @@ describe('Construct: Storage', () => {
     });
   });
 
+  it('keeps no last-seen index, so a heartbeat writes no index', () => {
+    const [resource] = Object.values(template.findResources('AWS::DynamoDB::Table'));
+    const props = resource?.Properties as {
+      GlobalSecondaryIndexes: { IndexName: string }[];
+      AttributeDefinitions: { AttributeName: string }[];
+    };
+    expect(props.GlobalSecondaryIndexes.map((i) => i.IndexName).sort()).toEqual([
+      'byCredentialExpiry',
+      'byUser',
+    ]);
+    expect(props.AttributeDefinitions.map((a) => a.AttributeName)).not.toContain('gsi2pk');
+  });
+
   it('lets a non-prod stage delete the table with the stack', () => {
     template.hasResource('AWS::DynamoDB::Table', { DeletionPolicy: 'Delete' });
   });

@@ -141,27 +141,25 @@ function itemsOf(
 }
 
 /**
- * Write units the indexes add, which the local DynamoDB does not count: both indexes project
- * every attribute, so a write to an item that is in an index writes the index too. Connection
- * items are in `byUser` and `byLastSeen` (a last-seen update moves the `byLastSeen` entry: a
- * delete and a put there); member items are in `byUser`. One unit each: these items are small.
+ * Write units the indexes add, which the local DynamoDB does not count: `byUser` projects
+ * every attribute, so a write to an item that is in it writes the index too. Connection items
+ * and member items are in `byUser`; a connection's last-seen record (`SEEN#`) is in no index.
+ * One unit each: these items are small. (The byCredentialExpiry entry a connection with an
+ * expiring credential also has is not counted.)
  */
 export function indexWritesOf(operation: string, request: Record<string, unknown>): number {
   if (operation === 'BatchWriteItem') {
     return Object.values(request.RequestItems as Requests)
       .flat()
-      .reduce((n, r) => n + indexWritesOfKey(r.PutRequest?.Item ?? r.DeleteRequest?.Key ?? {}, false), 0);
+      .reduce((n, r) => n + indexWritesOfKey(r.PutRequest?.Item ?? r.DeleteRequest?.Key ?? {}), 0);
   }
-  const key = (request.Item ?? request.Key ?? {}) as Key;
-  const movesLastSeen =
-    operation === 'UpdateItem' && String(request.UpdateExpression ?? '').includes('gsi2sk');
-  return indexWritesOfKey(key, movesLastSeen);
+  return indexWritesOfKey((request.Item ?? request.Key ?? {}) as Key);
 }
 
-function indexWritesOfKey(key: Key, movesLastSeen: boolean): number {
+function indexWritesOfKey(key: Key): number {
   const pk = key.pk?.S ?? '';
   const sk = key.sk?.S ?? '';
-  if (pk.startsWith('CONN#') && sk === 'CONN') return movesLastSeen ? 3 : 2;
+  if (pk.startsWith('CONN#') && sk === 'CONN') return 1;
   if (pk.startsWith('ROOM#') && sk.startsWith('MEMBER#')) return 1;
   return 0;
 }

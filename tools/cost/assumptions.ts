@@ -45,6 +45,21 @@ export const assumptions = {
     lostDisconnectShare: 0.1,
     accountRequestsPerSecond: 10_000,
     maxShareOfAccount: 0.01,
+    /**
+     * A run reads every last-seen record (lambdas/core/store/idle-connections.ts): about 100
+     * bytes each (keys, id, two numbers), 1,000 a page, 16 shards read 4 at a time.
+     */
+    seenRecordBytes: 100,
+    seenPageSize: 1000,
+    shards: 16,
+    shardsAtOnce: 4,
+    /** One Query page of 100 KB, and one check of a stale connection (GET @connections, then its close's 5 DynamoDB calls). */
+    queryMs: 20,
+    checkMs: 50,
+    /** Checks at once: 8 per page, in each of the 4 shards being read. */
+    checksAtOnce: 32,
+    /** The sweep function's timeout (lib/manifest.ts), less the 30 s it keeps back (lambdas/schedule/sweep.ts). */
+    runSeconds: 300 - 30,
   },
   /**
    * Direct messages, when `npm run bench -- frames` has not measured them: one `ack` frame per

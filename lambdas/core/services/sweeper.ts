@@ -4,13 +4,13 @@ import { classify } from '../delivery/post.ts';
 import type { Deps } from '../deps.ts';
 import { logger } from '../logger.ts';
 import { count } from '../metrics.ts';
-import { getConnection, touchConnection } from '../store/connections.ts';
+import { deleteLastSeen, getConnection, touchConnection } from '../store/connections.ts';
 import {
   forEachExpiredCredentialPage,
   forEachIdleConnectionPage,
   type IdleConnection,
 } from '../store/idle-connections.ts';
-import { epochSeconds, lastSeenShards } from '../store/keys.ts';
+import { epochSeconds, sweepShards } from '../store/keys.ts';
 import { closeConnection, settlePresence } from './connection-lifecycle.ts';
 
 export interface SweepReport {
@@ -39,7 +39,7 @@ const checkConcurrency = 8;
 
 /**
  * Finds connections whose `$disconnect` may never have come: those not seen for
- * SWEEP_IDLE_SECONDS, shard by shard of the byLastSeen index. Each is asked about with
+ * SWEEP_IDLE_SECONDS, shard by shard of their last-seen records. Each is asked about with
  * `GET @connections`; the gone ones are closed (which removes their subscriptions and announces
  * `left`/`offline`). A connection still in `$connect` also answers 410, but it cannot be idle:
  * its last-seen is its connection time, so SWEEP_IDLE_SECONDS above API Gateway's 29 s
@@ -49,7 +49,7 @@ export async function sweepConnections(deps: Deps, options: SweepOptions = {}): 
   const report: SweepReport = { checked: 0, pruned: 0, removed: 0, alive: 0, failed: 0, complete: true };
   const horizon = deps.now() - deps.config.SWEEP_IDLE_SECONDS * 1000;
   const keepGoing = () => options.deadline === undefined || deps.now() < options.deadline;
-  const shards = Array.from({ length: lastSeenShards }, (_, shard) => shard);
+  const shards = Array.from({ length: sweepShards }, (_, shard) => shard);
   const sweptUsers = new Set<string>();
   await mapWithConcurrency(shards, shardConcurrency, async (shard) => {
     const done = await forEachIdleConnectionPage(
@@ -96,11 +96,12 @@ async function checkConnection(
     if (connection.expiresAt <= epochSeconds(deps.now()) || !(await isOpen(deps, connectionId))) {
       const closed = await closeConnection(deps, connectionId);
       report.pruned += 1;
-      // Undefined when `$disconnect` (or a post's 410) removed the record first.
+      // Undefined when `$disconnect` (or a post's 410) removed the record first, or when a
+      // removal stopped between the record and its last-seen record: that one goes now.
       if (closed) {
         sweptUsers.add(closed.userId);
         report.removed += 1;
-      }
+      } else await deleteLastSeen(deps, connectionId);
       return;
     }
     await touchConnection(deps, connectionId);
@@ -152,7 +153,7 @@ export async function closeExpiredConnections(
   const report: ExpirySweepReport = { closed: 0, failed: 0, complete: true };
   const expiredBefore = deps.now() - credentialGraceMs;
   const keepGoing = () => options.deadline === undefined || deps.now() < options.deadline;
-  const shards = Array.from({ length: lastSeenShards }, (_, shard) => shard);
+  const shards = Array.from({ length: sweepShards }, (_, shard) => shard);
   await mapWithConcurrency(shards, shardConcurrency, async (shard) => {
     const done = await forEachExpiredCredentialPage(
       deps,

@@ -2,7 +2,7 @@ import { DeleteCommand, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/l
 import type { TableDeps } from '../deps.ts';
 import { isConditionFailed } from '../errors.ts';
 import { batchDelete } from './batch.ts';
-import { byUserIndex, epochSeconds, keys, lastSeenShards } from './keys.ts';
+import { byUserIndex, epochSeconds, keys, sweepShardOf } from './keys.ts';
 import { type PresenceChange, uncountConnection } from './presence-counts.ts';
 import { queryAll } from './query-pages.ts';
 
@@ -13,6 +13,11 @@ export interface ConnectionRecord {
   readonly roles: readonly string[];
   readonly device?: string;
   readonly connectedAt: number;
+  /**
+   * When a heartbeat last moved it on. The heartbeats write the connection's last-seen record
+   * (keys.seen), not this one: here it is the connection time, except on a record
+   * `removeConnection` returns, which carries the last-seen record's time.
+   */
   readonly lastSeenAt: number;
   readonly sourceIp?: string;
   readonly userAgent?: string;
@@ -26,6 +31,11 @@ export interface ConnectionRecord {
 
 type NewConnection = Omit<ConnectionRecord, 'expiresAt' | 'lastSeenAt' | 'rooms'>;
 
+/**
+ * Records a connection and its last-seen record. The last-seen record goes first: a failure
+ * between the two leaves a last-seen record the sweeper finds gone (the handshake failed),
+ * never a connection the sweeper cannot find.
+ */
 export async function putConnection(deps: TableDeps, connection: NewConnection): Promise<ConnectionRecord> {
   const record: ConnectionRecord = {
     ...connection,
@@ -37,9 +47,19 @@ export async function putConnection(deps: TableDeps, connection: NewConnection):
     new PutCommand({
       TableName: deps.config.TABLE_NAME,
       Item: {
+        ...keys.seen(connection.connectionId),
+        connectionId: connection.connectionId,
+        lastSeenAt: record.lastSeenAt,
+        expiresAt: record.expiresAt,
+      },
+    }),
+  );
+  await deps.db.send(
+    new PutCommand({
+      TableName: deps.config.TABLE_NAME,
+      Item: {
         ...keys.connection(connection.connectionId),
         ...keys.connectionByUser(connection.userId, connection.connectionId),
-        ...lastSeenIndexKeys(connection.connectionId, connection.connectedAt),
         ...(connection.credentialExpiresAt === undefined
           ? {}
           : credentialExpiryIndexKeys(connection.connectionId, connection.credentialExpiresAt)),
@@ -89,9 +109,24 @@ export interface RemovedConnection extends ConnectionRecord {
   readonly presence: PresenceChange;
 }
 
+/** Removes a connection's last-seen record, returning its time (undefined when it was gone). */
+export async function deleteLastSeen(
+  deps: Pick<TableDeps, 'config' | 'db'>,
+  connectionId: string,
+): Promise<number | undefined> {
+  const { Attributes } = await deps.db.send(
+    new DeleteCommand({
+      TableName: deps.config.TABLE_NAME,
+      Key: keys.seen(connectionId),
+      ReturnValues: 'ALL_OLD',
+    }),
+  );
+  return Attributes?.lastSeenAt as number | undefined;
+}
+
 /**
- * Removes a connection and everything hanging off it (its subscriptions), returning the record
- * it held. The delete returns the record to one caller only, so when `$disconnect`, the
+ * Removes a connection and everything hanging off it (its last-seen record, its
+ * subscriptions), returning the record it held, with the last-seen record's time. The delete returns the record to one caller only, so when `$disconnect`, the
  * sweeper and a delivery that met a 410 remove the same connection at once, exactly one of
  * them gets it back (and with it the duty to announce the departure); the others get undefined.
  * That one uncounts it (presence-counts.ts), which decides the `left` and `offline` to announce.
@@ -100,8 +135,12 @@ export async function removeConnection(
   deps: TableDeps,
   connectionId: string,
 ): Promise<RemovedConnection | undefined> {
-  const removed = await deleteConnection(deps, connectionId);
-  if (!removed) return undefined;
+  const record = await deleteConnection(deps, connectionId);
+  if (!record) return undefined;
+  // After the record: a failure between the two leaves a last-seen record the sweeper finds
+  // gone, and removes (its connection record already was).
+  const lastSeenAt = Math.max(record.lastSeenAt, (await deleteLastSeen(deps, connectionId)) ?? 0);
+  const removed = { ...record, lastSeenAt };
   await batchDelete(
     deps,
     removed.rooms.map((room) => keys.subscription(room, connectionId)),
@@ -110,19 +149,20 @@ export async function removeConnection(
   return { ...removed, presence };
 }
 
-/** Moves last-seen on; the condition keeps a late ping from recreating a deleted record. */
+/**
+ * Moves the connection's last-seen record on: one write unit, as the record is small and in no
+ * index. The condition keeps a late ping from recreating the record of a closed connection.
+ * False when it is gone.
+ */
 export async function touchConnection(deps: TableDeps, connectionId: string): Promise<boolean> {
   try {
     await deps.db.send(
       new UpdateCommand({
         TableName: deps.config.TABLE_NAME,
-        Key: keys.connection(connectionId),
-        UpdateExpression: 'SET lastSeenAt = :now, gsi2sk = :sweepKey',
+        Key: keys.seen(connectionId),
+        UpdateExpression: 'SET lastSeenAt = :now',
         ConditionExpression: 'attribute_exists(pk)',
-        ExpressionAttributeValues: {
-          ':now': deps.now(),
-          ':sweepKey': lastSeenIndexKeys(connectionId, deps.now()).gsi2sk,
-        },
+        ExpressionAttributeValues: { ':now': deps.now() },
       }),
     );
     return true;
@@ -197,18 +237,7 @@ function toRecord(item: Record<string, unknown>): ConnectionRecord {
   };
 }
 
-/**
- * Keys of the sparse byLastSeen index: a shard picked from the connection id (so no index
- * partition runs hot) and the last-seen time, zero-padded so text order is time order.
- */
-export function lastSeenIndexKeys(
-  connectionId: string,
-  lastSeenAt: number,
-): { gsi2pk: string; gsi2sk: string } {
-  return { gsi2pk: `SWEEP#${sweepShardOf(connectionId)}`, gsi2sk: String(lastSeenAt).padStart(15, '0') };
-}
-
-/** Keys of the sparse byCredentialExpiry index: the same shard, and the credential expiry. */
+/** Keys of the sparse byCredentialExpiry index: the connection's shard, and the credential expiry. */
 export function credentialExpiryIndexKeys(
   connectionId: string,
   credentialExpiresAt: number,
@@ -217,10 +246,4 @@ export function credentialExpiryIndexKeys(
     gsi3pk: `EXPIRY#${sweepShardOf(connectionId)}`,
     gsi3sk: String(credentialExpiresAt).padStart(15, '0'),
   };
-}
-
-function sweepShardOf(connectionId: string): number {
-  let hash = 0;
-  for (let i = 0; i < connectionId.length; i += 1) hash = (hash * 31 + connectionId.charCodeAt(i)) >>> 0;
-  return hash % lastSeenShards;
 }

@@ -1,9 +1,9 @@
 import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import type { TableDeps } from '../deps.ts';
-import { credentialExpiryIndexKeys, lastSeenIndexKeys } from './connections.ts';
-import { byCredentialExpiryIndex, byLastSeenIndex } from './keys.ts';
+import { credentialExpiryIndexKeys } from './connections.ts';
+import { byCredentialExpiryIndex, keys } from './keys.ts';
 
-/** A connection not seen for a while, as the byLastSeen index shows it. */
+/** A connection not seen for a while, as its last-seen record shows it. */
 export interface IdleConnection {
   readonly connectionId: string;
   readonly lastSeenAt: number;
@@ -12,10 +12,19 @@ export interface IdleConnection {
 }
 
 /**
- * Calls `onPage` with each page of one byLastSeen shard's connections last seen before
- * `seenBefore` (epoch ms), oldest first. `onPage` may refresh or delete what it is given: a
- * refreshed connection moves past the range and the next page starts after the last key.
- * Returns false when `keepGoing` stopped it before the last page.
+ * Last-seen records read per page. A record is about 100 bytes, so a page is about 100 KB, 12.5
+ * read units (eventually consistent: 4 KB for half a unit); at 1,000,000 connections a run reads
+ * 1,000 pages, about 12,200 units, 16 shards four at a time (tools/cost/sweeper-budget.ts
+ * prices it).
+ */
+const seenPageSize = 1000;
+
+/**
+ * Calls `onPage` with each page of one shard's connections last seen before `seenBefore`
+ * (epoch ms). The shard is read whole (a heartbeat moves no key, so the records are in
+ * connection id order, not time order) and the rest filtered out by DynamoDB, which bills
+ * what it read. `onPage` may refresh or delete what it is given: the next page starts after
+ * the last key. Returns false when `keepGoing` stopped it before the last page.
  */
 export async function forEachIdleConnectionPage(
   deps: TableDeps,
@@ -24,22 +33,32 @@ export async function forEachIdleConnectionPage(
   onPage: (connections: IdleConnection[]) => Promise<void>,
   keepGoing: () => boolean = () => true,
 ): Promise<boolean> {
-  // The sort key depends on the time only; any connection id gives the same one.
-  const { gsi2sk: before } = lastSeenIndexKeys('', seenBefore);
-  return forEachShardPage(
-    deps,
-    { index: byLastSeenIndex, pk: 'gsi2pk', sk: 'gsi2sk', shard: `SWEEP#${shard}`, before },
-    'connectionId, lastSeenAt, expiresAt',
-    (items) =>
-      onPage(
+  let startKey: Record<string, unknown> | undefined;
+  do {
+    if (!keepGoing()) return false;
+    const page = await deps.db.send(
+      new QueryCommand({
+        TableName: deps.config.TABLE_NAME,
+        KeyConditionExpression: 'pk = :shard',
+        FilterExpression: 'lastSeenAt < :before',
+        ExpressionAttributeValues: { ':shard': keys.seenShard(shard), ':before': seenBefore },
+        ProjectionExpression: 'connectionId, lastSeenAt, expiresAt',
+        Limit: seenPageSize,
+        ExclusiveStartKey: startKey,
+      }),
+    );
+    const items = page.Items ?? [];
+    if (items.length > 0)
+      await onPage(
         items.map((item) => ({
           connectionId: item.connectionId as string,
           lastSeenAt: item.lastSeenAt as number,
           expiresAt: item.expiresAt as number,
         })),
-      ),
-    keepGoing,
-  );
+      );
+    startKey = page.LastEvaluatedKey;
+  } while (startKey);
+  return true;
 }
 
 /**
@@ -57,48 +76,21 @@ export async function forEachExpiredCredentialPage(
 ): Promise<boolean> {
   // The sort key depends on the time only; any connection id gives the same one.
   const { gsi3sk: before } = credentialExpiryIndexKeys('', expiredBefore);
-  return forEachShardPage(
-    deps,
-    { index: byCredentialExpiryIndex, pk: 'gsi3pk', sk: 'gsi3sk', shard: `EXPIRY#${shard}`, before },
-    'connectionId',
-    (items) => onPage(items.map((item) => item.connectionId as string)),
-    keepGoing,
-  );
-}
-
-interface ShardRange {
-  readonly index: typeof byLastSeenIndex | typeof byCredentialExpiryIndex;
-  readonly pk: string;
-  readonly sk: string;
-  readonly shard: string;
-  /** Items whose sort key is below this one. */
-  readonly before: string;
-}
-
-/** Pages through one shard of a sparse index, in sort key order; false when `keepGoing` stopped it. */
-async function forEachShardPage(
-  deps: TableDeps,
-  range: ShardRange,
-  projection: string,
-  onPage: (items: Record<string, unknown>[]) => Promise<void>,
-  keepGoing: () => boolean,
-): Promise<boolean> {
   let startKey: Record<string, unknown> | undefined;
   do {
     if (!keepGoing()) return false;
     const page = await deps.db.send(
       new QueryCommand({
         TableName: deps.config.TABLE_NAME,
-        IndexName: range.index,
-        KeyConditionExpression: '#pk = :shard AND #sk < :before',
-        ExpressionAttributeNames: { '#pk': range.pk, '#sk': range.sk },
-        ExpressionAttributeValues: { ':shard': range.shard, ':before': range.before },
-        ProjectionExpression: projection,
+        IndexName: byCredentialExpiryIndex,
+        KeyConditionExpression: 'gsi3pk = :shard AND gsi3sk < :before',
+        ExpressionAttributeValues: { ':shard': `EXPIRY#${shard}`, ':before': before },
+        ProjectionExpression: 'connectionId',
         Limit: 200,
         ExclusiveStartKey: startKey,
       }),
     );
-    await onPage(page.Items ?? []);
+    await onPage((page.Items ?? []).map((item) => item.connectionId as string));
     startKey = page.LastEvaluatedKey;
   } while (startKey);
   return true;

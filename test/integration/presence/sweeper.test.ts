@@ -21,6 +21,11 @@ const isEvent = (event: string, user: string, room: string) => (f: Frame) =>
 const connectionsOf = async (userId: string) =>
   (await itemsWithPrefix(rt.db, rt.endpoints.tableName, 'CONN#')).filter((i) => i.userId === userId);
 
+const seenOf = async (connectionId: unknown) =>
+  (await itemsWithPrefix(rt.db, rt.endpoints.tableName, 'SEEN#')).filter(
+    (i) => i.connectionId === connectionId,
+  );
+
 const subscribersOf = async (room: string) =>
   (await itemsWithPrefix(rt.db, rt.endpoints.tableName, `SUBS#${room}`)).map((i) => i.userId);
 
@@ -30,15 +35,18 @@ describe('Schedule: sweep', () => {
     const watcher = await rt.connect('watcher');
     await join(ghost, 'hall');
     await join(watcher, 'hall');
-    expect(await connectionsOf('ghost')).toHaveLength(1);
+    const [record] = await connectionsOf('ghost');
+    expect(record).toBeDefined();
 
     rt.gateway.setFaults({ dropDisconnect: 1 });
     await ghost.close();
     rt.gateway.setFaults({ dropDisconnect: 0 });
-    // The record outlived the socket; only the sweeper can find out.
+    // The records outlived the socket; only the sweeper can find out, from the last-seen record.
     expect(await connectionsOf('ghost')).toHaveLength(1);
+    expect(await seenOf(record?.connectionId)).toHaveLength(1);
 
     expect(await eventually(async () => (await connectionsOf('ghost')).length === 0, 15_000)).toBe(true);
+    expect(await seenOf(record?.connectionId)).toEqual([]);
     // The subscriptions go right after the record.
     expect(await eventually(async () => (await subscribersOf('hall')).join() === 'watcher')).toBe(true);
     expect(await watcher.waitFor(isEvent('left', 'ghost', 'hall'), 15_000)).toBeDefined();
@@ -54,12 +62,13 @@ describe('Schedule: sweep', () => {
     const idle = await rt.connect('idler');
     await join(idle, 'nook');
     const [record] = await connectionsOf('idler');
+    const [seen] = await seenOf(record?.connectionId);
     const checksBefore = rt.gateway.stats().gets200 ?? 0;
 
     // Past the one-second horizon, the sweeper asks API Gateway and moves last-seen on.
     const refreshed = await eventually(async () => {
-      const [now] = await connectionsOf('idler');
-      return (now?.lastSeenAt as number) > (record?.lastSeenAt as number);
+      const [now] = await seenOf(record?.connectionId);
+      return (now?.lastSeenAt as number) > (seen?.lastSeenAt as number);
     }, 15_000);
     expect(refreshed).toBe(true);
     expect(rt.gateway.stats().gets200 ?? 0).toBeGreaterThan(checksBefore);

@@ -234,7 +234,11 @@ describe('Entry point: sweeper', () => {
     let idle = [{ connectionId: 'stale-1', lastSeenAt: 1, expiresAt: 1 }];
     let expired = [{ connectionId: 'expired-1' }, { connectionId: 'expired-2' }];
     table = (command) => {
-      const input = command.input as { IndexName?: string; Key?: { pk?: string } };
+      const input = command.input as {
+        IndexName?: string;
+        Key?: { pk?: string };
+        ExpressionAttributeValues?: Record<string, unknown>;
+      };
       // The stale connection's record is still there: the sweeper removes it (and announces nothing).
       if (command.constructor.name === 'DeleteCommand' && input.Key?.pk === 'CONN#stale-1') {
         return {
@@ -242,10 +246,12 @@ describe('Entry point: sweeper', () => {
         };
       }
       if (command.constructor.name !== 'QueryCommand') return {};
-      // One page in the first shard each index is read in; the others are empty.
-      const items =
-        input.IndexName === 'byLastSeen' ? idle : input.IndexName === 'byCredentialExpiry' ? expired : [];
-      if (input.IndexName === 'byLastSeen') idle = [];
+      // One page in the first last-seen shard and the first index shard read; the others are empty.
+      const lastSeen =
+        input.IndexName === undefined &&
+        String(input.ExpressionAttributeValues?.[':shard']).startsWith('SEEN#');
+      const items = lastSeen ? idle : input.IndexName === 'byCredentialExpiry' ? expired : [];
+      if (lastSeen) idle = [];
       if (input.IndexName === 'byCredentialExpiry') expired = [];
       return { Items: items };
     };

@@ -56,6 +56,10 @@ describe('Function: deliverInOrder', () => {
     const report = await deliverInOrder(deps, 'c', ['a', 'b', 'c'], { skipFailed: true });
     expect(report).toMatchObject({ delivered: 1, gone: true, removed: [{ connectionId: 'c', userId: 'u' }] });
     expect(posted).toEqual(['a', 'b']);
-    expect(deleted).toEqual([{ pk: 'CONN#c', sk: 'CONN' }]);
+    // The connection and its last-seen record (keys.ts).
+    expect(deleted).toEqual([
+      { pk: 'CONN#c', sk: 'CONN' },
+      { pk: 'SEEN#3', sk: 'CONN#c' },
+    ]);
   });
 });

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Deps } from '../../../lambdas/core/deps.ts';
 import { sweepConnections } from '../../../lambdas/core/services/sweeper.ts';
+import { keys } from '../../../lambdas/core/store/keys.ts';
 import { testConfig } from '../../helpers/config.ts';
 
 const now = 1_800_000_000_000;
@@ -12,7 +13,7 @@ interface Sent {
 }
 
 /**
- * A table whose byLastSeen shard 3 holds the given idle connections, and a management API that
+ * A table whose last-seen shard 3 holds the given idle connections, and a management API that
  * answers GET @connections from `answers` (200 unless an error status is listed).
  */
 function fakeDeps(
@@ -25,7 +26,7 @@ function fakeDeps(
       sent.push({ name: command.constructor.name, input: command.input });
       if (command.constructor.name === 'QueryCommand') {
         const values = command.input.ExpressionAttributeValues as Record<string, string>;
-        return { Items: values[':shard'] === 'SWEEP#3' ? idle : [] };
+        return { Items: values[':shard'] === 'SEEN#3' ? idle : [] };
       }
       // Deletes find nothing left to announce; updates succeed.
       return {};
@@ -54,8 +55,12 @@ function fakeDeps(
 const idsOf = (sent: Sent[], name: string) =>
   sent
     .filter((s) => s.name === name)
-    .map((s) => String((s.input.Key as { pk: string }).pk))
+    .map((s) => {
+      const { pk, sk } = s.input.Key as { pk: string; sk: string };
+      return pk.startsWith('SEEN#') ? `${pk} ${sk}` : pk;
+    })
     .sort();
+const seenOf = (connectionId: string) => `${keys.seen(connectionId).pk} ${keys.seen(connectionId).sk}`;
 
 describe('Function: sweepConnections', () => {
   it('closes gone and expired connections, refreshes live ones and skips the ones it cannot check', async () => {
@@ -70,20 +75,24 @@ describe('Function: sweepConnections', () => {
     );
     const report = await sweepConnections(deps);
     expect(report).toEqual({ checked: 4, pruned: 2, removed: 0, alive: 1, failed: 1, complete: true });
-    expect(idsOf(sent, 'DeleteCommand')).toEqual(['CONN#expired', 'CONN#gone']);
-    expect(idsOf(sent, 'UpdateCommand')).toEqual(['CONN#alive']);
+    // The records were gone already (the fake finds nothing to delete): their last-seen records go too.
+    expect(idsOf(sent, 'DeleteCommand')).toEqual(
+      ['CONN#expired', 'CONN#gone', seenOf('expired'), seenOf('gone')].sort(),
+    );
+    expect(idsOf(sent, 'UpdateCommand')).toEqual([seenOf('alive')]);
   });
 
-  it('queries every shard for connections last seen before the idle horizon', async () => {
+  it('reads every last-seen shard, keeping those seen before the idle horizon', async () => {
     const { deps, sent } = fakeDeps([], {});
     await sweepConnections(deps);
     const queries = sent.filter((s) => s.name === 'QueryCommand');
     expect(queries).toHaveLength(16);
     const values = queries.map((q) => q.input.ExpressionAttributeValues as Record<string, string>);
     expect(new Set(values.map((v) => v[':shard']))).toEqual(
-      new Set(Array.from({ length: 16 }, (_, i) => `SWEEP#${i}`)),
+      new Set(Array.from({ length: 16 }, (_, i) => `SEEN#${i}`)),
     );
-    expect(values[0]?.[':before']).toBe(String(now - 60_000).padStart(15, '0'));
+    expect(values[0]?.[':before']).toBe(now - 60_000);
+    expect(queries.every((q) => q.input.IndexName === undefined)).toBe(true);
   });
 
   it('reads no page once its deadline has passed and says the run is incomplete', async () => {
