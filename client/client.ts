@@ -198,7 +198,8 @@ export class WaveletClient {
   /**
    * Connects; resolves once the socket is open and the inbox `sync` went out. A failed attempt
    * is retried with backoff (each reported as an `error` event); rejects only when
-   * `reconnect.maxAttempts` attempts failed or `close()` was called meanwhile.
+   * `reconnect.maxAttempts` attempts failed (`CONNECTION_FAILED`), the server refused the
+   * credential even after a fresh one (`AUTH_FAILED`), or `close()` was called meanwhile.
    *
    * @example
    * ```ts

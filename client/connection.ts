@@ -1,7 +1,14 @@
 import { backoffDelay } from './backoff.ts';
+import {
+  canCheckCredential,
+  checkCredential,
+  isRefusedStatus,
+  refusedStatusOf,
+  watchHandshakeStatus,
+} from './credential-check.ts';
 import { connectUrl } from './credentials.ts';
 import { WaveletError } from './errors.ts';
-import type { ResolvedOptions, WebSocketLike } from './options.ts';
+import { authCheckAfterFailures, type ResolvedOptions, type WebSocketLike } from './options.ts';
 
 /**
  * The client's connection state, reported by the `state` event: `closed` before `connect()`
@@ -48,7 +55,10 @@ const OPEN = 1;
 /**
  * One logical connection made of successive sockets: connects with fresh credentials for each
  * attempt, retries with exponential backoff and full jitter, reconnects at once when the
- * browser says the network is back, and drops sockets it is told are dead.
+ * browser says the network is back, and drops sockets it is told are dead. A credential the
+ * server refuses (a 401 or 403 handshake in Node; in browsers, a token `POST /tickets` refuses
+ * after a few failed handshakes) is replaced once with a fresh one, then ends it with
+ * `AUTH_FAILED`: retrying could never help.
  */
 export class Connection {
   state: ConnectionState = 'closed';
@@ -57,6 +67,10 @@ export class Connection {
   private everOpened = false;
   /** The open socket answered its first sync; a drop before that counts as a failed attempt. */
   private healthy = false;
+  /** A refused credential was already replaced by a fresh one since the last working socket. */
+  private renewedRefused = false;
+  /** The last socket showed a refused handshake's status (`ws`), so no check is needed. */
+  private statusVisible = false;
   private running = false;
   private retryTimer?: ReturnType<typeof setTimeout>;
   private openTimer?: ReturnType<typeof setTimeout>;
@@ -74,6 +88,7 @@ export class Connection {
     this.running = true;
     this.failures = 0;
     this.everOpened = false;
+    this.renewedRefused = false;
     globalEvents()?.addEventListener('online', this.onOnline);
     this.setState('connecting');
     void this.attempt();
@@ -118,6 +133,7 @@ export class Connection {
   markHealthy(): void {
     this.failures = 0;
     this.healthy = true;
+    this.renewedRefused = false;
   }
 
   /** Abandons the current socket (a heartbeat went unanswered) and reconnects. */
@@ -147,6 +163,11 @@ export class Connection {
       url = target.url;
     } catch (error) {
       if (generation !== this.generation) return;
+      const status = refusedStatusOf(error);
+      if (status !== undefined) {
+        this.refused(`The credential was refused (HTTP ${status})`, error);
+        return;
+      }
       this.handlers.error(toWaveletError(error));
       this.failed();
       return;
@@ -161,6 +182,10 @@ export class Connection {
       return;
     }
     this.socket = socket;
+    let status: number | undefined;
+    this.statusVisible = watchHandshakeStatus(socket, (s) => {
+      status = s;
+    });
     // A handshake that hangs (a half-open network) counts as a failed attempt.
     this.openTimer = setTimeout(() => {
       this.abandon(socket);
@@ -180,18 +205,22 @@ export class Connection {
       if (socket !== this.socket) return;
       this.handlers.frame(typeof event.data === 'string' ? event.data : String(event.data));
     };
-    socket.onclose = (event) => this.closed(socket, event);
+    socket.onclose = (event) => this.closed(socket, event, status);
     // `ws` throws on an 'error' event nobody listens to; a close event always follows.
     socket.onerror = () => undefined;
   }
 
-  private closed(socket: Socket, event: { code: number; reason: string }): void {
+  private closed(socket: Socket, event: { code: number; reason: string }, status?: number): void {
     if (socket !== this.socket) return;
     this.socket = undefined;
     clearTimeout(this.openTimer);
     const wasOpen = this.state === 'open';
     if (wasOpen) this.handlers.lost({ code: event.code, reason: event.reason });
     if (!this.running) return;
+    if (!wasOpen && isRefusedStatus(status)) {
+      this.refused(`The server refused the credential (HTTP ${status})`);
+      return;
+    }
     if (!wasOpen) {
       this.handlers.error(
         new WaveletError(
@@ -210,16 +239,59 @@ export class Connection {
     if (isFailure) this.failures += 1;
     const { reconnect } = this.options;
     if (this.failures >= reconnect.maxAttempts) {
-      const error = new WaveletError(
-        'CONNECTION_FAILED',
-        `Gave up after ${this.failures} failed connection attempts`,
+      this.giveUp(
+        new WaveletError('CONNECTION_FAILED', `Gave up after ${this.failures} failed connection attempts`),
       );
-      void this.stop().then(() => this.handlers.gaveUp(error));
       return;
     }
     this.setState(this.everOpened ? 'reconnecting' : 'connecting');
-    const delay = backoffDelay(Math.max(0, this.failures - 1), reconnect);
+    if (isFailure && this.shouldCheckCredential()) {
+      // A browser cannot see the handshake's 401: ask the HTTP API about the token instead.
+      const generation = this.generation;
+      void checkCredential(this.options).then((refusal) => {
+        if (generation !== this.generation || !this.running) return;
+        if (refusal === undefined) this.scheduleRetry();
+        else
+          this.giveUp(
+            new WaveletError('AUTH_FAILED', `POST /tickets refused a fresh token (HTTP ${refusal})`),
+          );
+      });
+      return;
+    }
+    this.scheduleRetry();
+  }
+
+  private scheduleRetry(): void {
+    const delay = backoffDelay(Math.max(0, this.failures - 1), this.options.reconnect);
     this.retryTimer = setTimeout(() => void this.attempt(), delay);
+  }
+
+  /** Every few failed handshakes in a row whose status could not be seen, with a token to check. */
+  private shouldCheckCredential(): boolean {
+    return (
+      !this.statusVisible && this.failures % authCheckAfterFailures === 0 && canCheckCredential(this.options)
+    );
+  }
+
+  /**
+   * The server refused the credential: retrying with it is useless. Once, a fresh one from the
+   * app's function may fix it (a token that just expired, a ticket already used); otherwise stop.
+   */
+  private refused(message: string, cause?: unknown): void {
+    if (!this.running) return;
+    const error = new WaveletError('AUTH_FAILED', message, cause === undefined ? {} : { cause });
+    const { ticket, token } = this.options;
+    if (!this.renewedRefused && (ticket !== undefined || typeof token === 'function')) {
+      this.renewedRefused = true;
+      this.handlers.error(error);
+      void this.attempt();
+      return;
+    }
+    this.giveUp(error);
+  }
+
+  private giveUp(error: WaveletError): void {
+    void this.stop().then(() => this.handlers.gaveUp(error));
   }
 
   private abandon(socket: Socket): void {

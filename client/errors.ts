@@ -8,7 +8,9 @@ export type { ServerErrorCode };
  * - `QUEUE_FULL`: the outgoing queue already holds `maxQueuedFrames` frames;
  * - `CLOSED`: `close()` was called before the request was answered;
  * - `CONNECTION_FAILED`: `reconnect.maxAttempts` connection attempts failed in a row;
- * - `AUTH_FAILED`: the ticket or token function threw or hung (the error is the `cause`).
+ * - `AUTH_FAILED`: the ticket or token function threw or hung (the error is the `cause`), or the
+ *   server refused the credential (a 401 or 403 handshake, or `POST /tickets` refusing the
+ *   token in a browser), even after a fresh one: the client stopped.
  *
  * @example
  * ```ts

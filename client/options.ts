@@ -66,6 +66,14 @@ export interface WaveletClientOptions {
    * `refresh` before the token's `exp`; a fixed token cannot be refreshed).
    */
   readonly token?: string | (() => Promise<string>);
+  /**
+   * The HTTP API's base URL (`https://{api}.execute-api.{region}.amazonaws.com`, the local
+   * runtime's HTTP address), used with a `token` where the handshake's status cannot be seen (a
+   * browser's WebSocket): after {@link authCheckAfterFailures} failed handshakes in a row, a
+   * fresh token is presented to `POST /tickets`, and a 401 or 403 stops the client with
+   * `AUTH_FAILED`. Without it such a client retries, as for a network failure.
+   */
+  readonly httpUrl?: string;
   /** A label for this connection (`?device=`). */
   readonly device?: string;
   /** The user's id, when the app knows it; otherwise decoded from a token's `sub` when possible. */
@@ -119,6 +127,7 @@ export interface ResolvedOptions {
   readonly url: string;
   readonly ticket?: () => Promise<TicketGrant>;
   readonly token?: string | (() => Promise<string>);
+  readonly httpUrl?: string;
   readonly device?: string;
   readonly WebSocket: WebSocketConstructor;
   readonly requestTimeoutMs: number;
@@ -133,6 +142,9 @@ export interface ResolvedOptions {
   readonly rateLimitRetries: number;
   readonly dedupeWindow: number;
 }
+
+/** Failed handshakes in a row (status unknown) after which a `token` is checked at `httpUrl`. */
+export const authCheckAfterFailures = 3;
 
 /** The heartbeat's defaults (the cost model and the heartbeat bench read them too). */
 export const heartbeatDefaults = {
@@ -150,6 +162,7 @@ export function resolveOptions(options: WaveletClientOptions): ResolvedOptions {
     url: options.url,
     ticket: options.ticket,
     token: options.token,
+    httpUrl: options.httpUrl,
     device: options.device,
     WebSocket: WebSocketClass,
     requestTimeoutMs: options.requestTimeoutMs ?? 10_000,
