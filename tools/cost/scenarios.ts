@@ -98,7 +98,7 @@ export function buildScenarios(
   const ackOp = find(operations, 'ack');
   const deleted = ackOp.dynamodb.byOperation.DeleteItem;
   const deleteUnits = deleted ? deleted.capacity + deleted.indexCapacity : 0;
-  const ackFrame = usageOf(
+  const perAckFrame = usageOf(
     {
       ...ackOp,
       messages: { ...ackOp.messages, toClients: ackOp.messages.toClients * acks.repliesPerAck },
@@ -107,7 +107,7 @@ export function buildScenarios(
     assumptions,
     prices,
   );
-  const direct = sum(use('send a direct message'), scale(ackFrame, acks.acksPerMessage), {
+  const direct = sum(use('send a direct message'), scale(perAckFrame, acks.acksPerMessage), {
     ...noUsage,
     writeUnits: deleteUnits,
   });

@@ -146,9 +146,9 @@ describe('Package: @wavelet/client', () => {
     expect(texts.filter((text) => /from\s*['"]\.{1,2}\/[^'"]*\.ts['"]/.test(text))).toEqual([]);
   });
 
-  it('ships a module under 25 KB once minified', async () => {
+  it('ships a module under 28 KB once minified', async () => {
     const code = await readFile(path.join(project, 'node_modules', packageName, 'dist/index.js'), 'utf8');
     expect(code).not.toMatch(/\bfrom\s*['"]|\bimport\s*\(|\brequire\s*\(/);
-    expect((await measureBundle(code)).minifiedBytes).toBeLessThan(25_000);
+    expect((await measureBundle(code)).minifiedBytes).toBeLessThan(28_000);
   });
 });

@@ -10,10 +10,10 @@ beforeAll(async () => {
 });
 afterAll(() => rt?.stop());
 
-/** Every item but connection records (last-seen moves) and rate-limit windows. */
+/** Every item but connection and last-seen records (last-seen moves) and rate-limit windows. */
 const allItems = async () =>
   (await itemsWithPrefix(rt.db, rt.endpoints.tableName, '')).filter(
-    (i) => !/^(CONN|RATE)#/.test(String(i.pk)),
+    (i) => !/^(CONN|RATE|SEEN)#/.test(String(i.pk)),
   );
 
 describe('Rooms: typing', () => {

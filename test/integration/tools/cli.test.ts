@@ -53,7 +53,7 @@ describe('Tool: npm run bench', () => {
     expectUsageError(
       await run('tools/bench/run.ts', ['ping', 'pong']),
       'bench',
-      'unknown group pong; the groups are ping, direct, delivery, calls, bundles, init, fanout',
+      'unknown group pong; the groups are ping, direct, frames, delivery, calls, bundles, init, fanout',
     );
   });
 
