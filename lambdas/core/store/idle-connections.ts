@@ -1,7 +1,7 @@
-import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import type { TableDeps } from '../deps.ts';
 import { credentialExpiryIndexKeys } from './connections.ts';
 import { byCredentialExpiryIndex, keys } from './keys.ts';
+import { forEachQueryPage } from './query-pages.ts';
 
 /** A connection not seen for a while, as its last-seen record shows it. */
 export interface IdleConnection {
@@ -33,22 +33,17 @@ export async function forEachIdleConnectionPage(
   onPage: (connections: IdleConnection[]) => Promise<void>,
   keepGoing: () => boolean = () => true,
 ): Promise<boolean> {
-  let startKey: Record<string, unknown> | undefined;
-  do {
-    if (!keepGoing()) return false;
-    const page = await deps.db.send(
-      new QueryCommand({
-        TableName: deps.config.TABLE_NAME,
-        KeyConditionExpression: 'pk = :shard',
-        FilterExpression: 'lastSeenAt < :before',
-        ExpressionAttributeValues: { ':shard': keys.seenShard(shard), ':before': seenBefore },
-        ProjectionExpression: 'connectionId, lastSeenAt, expiresAt',
-        Limit: seenPageSize,
-        ExclusiveStartKey: startKey,
-      }),
-    );
-    const items = page.Items ?? [];
-    if (items.length > 0)
+  return forEachQueryPage(
+    deps,
+    {
+      KeyConditionExpression: 'pk = :shard',
+      FilterExpression: 'lastSeenAt < :before',
+      ExpressionAttributeValues: { ':shard': keys.seenShard(shard), ':before': seenBefore },
+      ProjectionExpression: 'connectionId, lastSeenAt, expiresAt',
+      Limit: seenPageSize,
+    },
+    async (items) => {
+      if (items.length === 0) return;
       await onPage(
         items.map((item) => ({
           connectionId: item.connectionId as string,
@@ -56,9 +51,9 @@ export async function forEachIdleConnectionPage(
           expiresAt: item.expiresAt as number,
         })),
       );
-    startKey = page.LastEvaluatedKey;
-  } while (startKey);
-  return true;
+    },
+    keepGoing,
+  );
 }
 
 /**
@@ -76,22 +71,16 @@ export async function forEachExpiredCredentialPage(
 ): Promise<boolean> {
   // The sort key depends on the time only; any connection id gives the same one.
   const { gsi3sk: before } = credentialExpiryIndexKeys('', expiredBefore);
-  let startKey: Record<string, unknown> | undefined;
-  do {
-    if (!keepGoing()) return false;
-    const page = await deps.db.send(
-      new QueryCommand({
-        TableName: deps.config.TABLE_NAME,
-        IndexName: byCredentialExpiryIndex,
-        KeyConditionExpression: 'gsi3pk = :shard AND gsi3sk < :before',
-        ExpressionAttributeValues: { ':shard': `EXPIRY#${shard}`, ':before': before },
-        ProjectionExpression: 'connectionId',
-        Limit: 200,
-        ExclusiveStartKey: startKey,
-      }),
-    );
-    await onPage((page.Items ?? []).map((item) => item.connectionId as string));
-    startKey = page.LastEvaluatedKey;
-  } while (startKey);
-  return true;
+  return forEachQueryPage(
+    deps,
+    {
+      IndexName: byCredentialExpiryIndex,
+      KeyConditionExpression: 'gsi3pk = :shard AND gsi3sk < :before',
+      ExpressionAttributeValues: { ':shard': `EXPIRY#${shard}`, ':before': before },
+      ProjectionExpression: 'connectionId',
+      Limit: 200,
+    },
+    (items) => onPage(items.map((item) => item.connectionId as string)),
+    keepGoing,
+  );
 }

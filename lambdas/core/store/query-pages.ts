@@ -28,3 +28,27 @@ export async function queryAll(deps: TableDeps, query: TableQuery): Promise<Reco
   for await (const page of queryPages(deps, query)) items.push(...page);
   return items;
 }
+
+/**
+ * Calls `onPage` with each page of a Query, asking `keepGoing` before every request so that a
+ * caller with a time budget (the sweeper) stops between pages. `onPage` may delete what it is
+ * given: the next page starts after the last key. Returns false when `keepGoing` stopped it
+ * before the last page.
+ */
+export async function forEachQueryPage(
+  deps: TableDeps,
+  query: TableQuery,
+  onPage: (items: Record<string, unknown>[]) => Promise<void>,
+  keepGoing: () => boolean = () => true,
+): Promise<boolean> {
+  const pages = queryPages(deps, query);
+  for (;;) {
+    if (!keepGoing()) {
+      await pages.return(undefined);
+      return false;
+    }
+    const page = await pages.next();
+    if (page.done) return true;
+    await onPage(page.value);
+  }
+}
