@@ -41,14 +41,14 @@ export async function forEachQueryPage(
   onPage: (items: Record<string, unknown>[]) => Promise<void>,
   keepGoing: () => boolean = () => true,
 ): Promise<boolean> {
-  const pages = queryPages(deps, query);
-  for (;;) {
-    if (!keepGoing()) {
-      await pages.return(undefined);
-      return false;
-    }
-    const page = await pages.next();
-    if (page.done) return true;
-    await onPage(page.value);
-  }
+  let startKey: Record<string, unknown> | undefined;
+  do {
+    if (!keepGoing()) return false;
+    const page = await deps.db.send(
+      new QueryCommand({ ...query, TableName: deps.config.TABLE_NAME, ExclusiveStartKey: startKey }),
+    );
+    await onPage(page.Items ?? []);
+    startKey = page.LastEvaluatedKey;
+  } while (startKey);
+  return true;
 }
