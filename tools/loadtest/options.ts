@@ -38,6 +38,8 @@ export interface LoadTestOptions {
   readonly chart?: string;
   /** Event-loop lag p99 (ms) above which the generator says it is the bottleneck. */
   readonly lagWarnMs: number;
+  /** End-to-end latency p99 (ms) the run must hold to be OK; none when not given. */
+  readonly p99TargetMs?: number;
   readonly help: boolean;
 }
 
@@ -82,12 +84,13 @@ deliveries.
   --region R          notify: region                                       (us-east-1)
   --user-prefix P     user ids are P0, P1, …                              (lt-<run id>-)
   --lag-warn D        event-loop lag p99 that marks the generator as the bottleneck (50ms)
+  --p99-target D      latency p99 the run must hold to be OK, e.g. 100ms   (none)
   --out FILE          JSON report
   --chart FILE        HTML chart of latency over time (self-contained)
   -h, --help          print this help
 
-Exit code: 0 when nothing was lost or duplicated and every connection held, 1 otherwise,
-2 on bad options.
+Exit code: 0 when nothing was lost or duplicated, every connection held and the latency p99
+held --p99-target (when given), 1 otherwise, 2 on bad options.
 `;
 
 /** Parses `30s`, `5m`, `1h`, `250ms` or a plain number of seconds into milliseconds. */
@@ -96,6 +99,12 @@ export function parseDuration(text: string): number {
   if (!match) throw new UsageError(`not a duration: ${text}`);
   const factor = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 }[match[2] ?? 's'] ?? 1000;
   return Math.round(Number(match[1]) * factor);
+}
+
+function positiveDuration(name: string, text: string): number {
+  const ms = parseDuration(text);
+  if (ms <= 0) throw new UsageError(`--${name} must be a positive duration, not ${text}`);
+  return ms;
 }
 
 function positive(name: string, text: string, allowZero = false): number {
@@ -133,6 +142,7 @@ export function parseOptions(argv: readonly string[], env: NodeJS.ProcessEnv = {
     region: str,
     'user-prefix': str,
     'lag-warn': str,
+    'p99-target': str,
     out: str,
     chart: str,
   });
@@ -175,6 +185,8 @@ export function parseOptions(argv: readonly string[], env: NodeJS.ProcessEnv = {
     out: values.out,
     chart: values.chart,
     lagWarnMs: parseDuration(values['lag-warn'] ?? '50ms'),
+    p99TargetMs:
+      values['p99-target'] === undefined ? undefined : positiveDuration('p99-target', values['p99-target']),
     help: values.help ?? false,
   };
 }

@@ -53,8 +53,15 @@ export interface LoadTestReport {
   readonly errors: { byCode: Tally; rateLimited: number; closeCodes: Tally; handshake: Tally };
   readonly generator: { processes: readonly GeneratorLoad[]; bottleneck: boolean };
   readonly warnings: readonly string[];
-  /** No lost or duplicated delivery, no failed or dropped connection, no refused send, no error frame. */
+  /** `--p99-target`: the end-to-end latency p99 the run had to hold, and whether it did. */
+  readonly latencyTarget?: { readonly p99Ms: number; readonly measuredP99Ms: number; readonly met: boolean };
+  /**
+   * No lost or duplicated delivery, no failed or dropped connection, no refused send, no error
+   * frame, and the latency target held when one was given.
+   */
   readonly ok: boolean;
+  /** Why the run is not OK, one reason each; empty when it is. */
+  readonly failures: readonly string[];
   readonly series: readonly SeriesPoint[];
   readonly latencyHistogramUs: HistogramSnapshot;
 }
@@ -96,6 +103,17 @@ export function buildReport(input: ReportInput): LoadTestReport {
       `${rateLimited} frames were answered RATE_LIMITED (20 frames/s per user and action, burst 40; 30 frames/s per user in all)`,
     );
   const c = m.connections;
+  const latencyMs = percentilesMs(m.latencyUs);
+  const latencyTarget =
+    options.p99TargetMs === undefined
+      ? undefined
+      : {
+          p99Ms: options.p99TargetMs,
+          measuredP99Ms: latencyMs.p99,
+          // An empty histogram holds no target: a run that measured nothing proves nothing.
+          met: latencyMs.count > 0 && latencyMs.p99 <= options.p99TargetMs,
+        };
+  const failures = runFailures(m, latencyTarget);
   return {
     tool: 'wavelet-loadtest',
     version: 1,
@@ -120,7 +138,7 @@ export function buildReport(input: ReportInput): LoadTestReport {
       received: m.received,
       deliveredPerSecond: round(m.deliveries.delivered / windowS),
     },
-    latencyMs: percentilesMs(m.latencyUs),
+    latencyMs,
     latencyRelativeError: Histogram.fromSnapshot(m.latencyUs).relativeError,
     heartbeatMs: { ...percentilesMs(m.heartbeatUs), ...m.heartbeats },
     deliveries: m.deliveries,
@@ -131,18 +149,36 @@ export function buildReport(input: ReportInput): LoadTestReport {
       bottleneck: warnings.some((w) => w.startsWith('the load generator')),
     },
     warnings,
-    ok:
-      m.deliveries.lost === 0 &&
-      m.deliveries.duplicated === 0 &&
-      (m.seq?.lost ?? 0) === 0 &&
-      (m.seq?.duplicated ?? 0) === 0 &&
-      c.failed === 0 &&
-      c.closedEarly === 0 &&
-      m.rejected === 0 &&
-      Object.keys(m.errors).length === 0,
+    latencyTarget,
+    ok: failures.length === 0,
+    failures,
     series: input.series,
     latencyHistogramUs: m.latencyUs,
   };
+}
+
+/** The reasons a run is not OK, in the order the summary lists them. */
+function runFailures(m: MergedResult, target: LoadTestReport['latencyTarget']): string[] {
+  const failures: string[] = [];
+  const d = m.deliveries;
+  if (d.lost > 0) failures.push(`${d.lost} deliveries lost`);
+  if (d.duplicated > 0) failures.push(`${d.duplicated} deliveries duplicated`);
+  if ((m.seq?.lost ?? 0) > 0) failures.push(`${m.seq?.lost} room entries lost (by seq)`);
+  if ((m.seq?.duplicated ?? 0) > 0) failures.push(`${m.seq?.duplicated} room entries duplicated (by seq)`);
+  if (m.connections.failed > 0) failures.push(`${m.connections.failed} connections failed`);
+  if (m.connections.closedEarly > 0) failures.push(`${m.connections.closedEarly} connections closed early`);
+  if (m.rejected > 0) failures.push(`${m.rejected} sends refused`);
+  if (Object.keys(m.errors).length > 0) {
+    failures.push(`${Object.values(m.errors).reduce((n, v) => n + v, 0)} error frames`);
+  }
+  if (target && !target.met) {
+    failures.push(
+      target.measuredP99Ms === 0 && m.latencyUs.count === 0
+        ? `no latency measured, so the ${target.p99Ms} ms p99 target is not shown to hold`
+        : `latency p99 ${target.measuredP99Ms} ms over the ${target.p99Ms} ms target`,
+    );
+  }
+  return failures;
 }
 
 /** Says when the generator's own process limited the run (its latencies then include its delays). */

@@ -19,6 +19,9 @@ export function formatSummary(r: LoadTestReport): string {
   const o = r.options as { connections: number; rate: number; size: number; durationMs: number };
   const c = r.connections;
   const d = r.deliveries;
+  const target = r.latencyTarget
+    ? `, latency p99 ${r.latencyTarget.measuredP99Ms} ms within ${r.latencyTarget.p99Ms} ms`
+    : '';
   const lines = [
     '',
     `wavelet load test: ${r.scenario} against ${r.url}`,
@@ -49,7 +52,7 @@ export function formatSummary(r: LoadTestReport): string {
           `#${g.worker}: lag p99 ${g.lagP99Ms} ms (max ${g.lagMaxMs}), CPU ${g.cpuPercent}%, RSS ${g.rssMb} MB`,
       )
       .join('; ')}`,
-    `result       ${r.ok ? 'OK: nothing lost or duplicated, no errors, every connection held' : 'NOT OK'}`,
+    `result       ${r.ok ? `OK: nothing lost or duplicated, no errors, every connection held${target}` : `NOT OK: ${r.failures.join('; ')}`}`,
   );
   for (const w of r.warnings) lines.push(`warning      ${w}`);
   return `${lines.join('\n')}\n`;
