@@ -50,7 +50,10 @@ describe('README.md', () => {
 
 describe('tools/loadtest/README.md', () => {
   it('documents every option of the load tester, and only those', async () => {
-    const documented = names(firstColumn(await read('tools/loadtest/README.md'), 'option'), /`--([a-z0-9-]+)`/g);
+    const documented = names(
+      firstColumn(await read('tools/loadtest/README.md'), 'option'),
+      /`--([a-z0-9-]+)`/g,
+    );
     const offered = [...usage.matchAll(/^ {2}--([a-z0-9-]+)/gm)].map((m) => m[1]).filter((o) => o !== 'help');
     expect(sorted(documented)).toEqual(sorted(offered));
   });

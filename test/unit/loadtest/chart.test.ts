@@ -4,7 +4,12 @@ import type { SeriesPoint } from '../../../tools/loadtest/coordinator.ts';
 import type { LoadTestReport } from '../../../tools/loadtest/report.ts';
 
 /** A run of `seconds` whole-second ticks at `sentPerS` and `receivedPerS`, then the final tick. */
-function series(seconds: number, sentPerS: number, receivedPerS: number, lastTickAfterS: number): SeriesPoint[] {
+function series(
+  seconds: number,
+  sentPerS: number,
+  receivedPerS: number,
+  lastTickAfterS: number,
+): SeriesPoint[] {
   const point = (t: number, k: number): SeriesPoint => ({
     t,
     phase: 'sending',
@@ -77,6 +82,8 @@ describe('Function: renderChart', () => {
 
   it('states the verdict with the latency target', () => {
     const html = renderChart(baseReport(series(3, 1, 1, 1)));
-    expect(html).toContain('latency p99 9 ms against a target of 5 ms; NOT OK: latency p99 9 ms over the 5 ms target');
+    expect(html).toContain(
+      'latency p99 9 ms against a target of 5 ms; NOT OK: latency p99 9 ms over the 5 ms target',
+    );
   });
 });
