@@ -32,6 +32,8 @@ export interface BindingTargets {
 const QUEUE_ENV: Readonly<Record<QueueName, string>> = {
   deliveries: 'DELIVERIES_QUEUE_URL',
   notifications: 'NOTIFICATIONS_QUEUE_URL',
+  eventRetries: 'EVENT_RETRIES_QUEUE_URL',
+  inboxChecks: 'INBOX_CHECKS_QUEUE_URL',
 };
 
 /** What a function may do to the table: the manifest's `items` and `indexes`. */
@@ -189,6 +191,7 @@ function nagText(value: unknown): string {
  * bindDeadLetterQueue(fns.notify, 'notifications', queues.deadLetterQueues.notifications);
  */
 export function bindDeadLetterQueue(fn: LambdaFunction, queueName: QueueName, deadLetterQueue: IQueue): void {
-  fn.addEnvironment(`${queueName.toUpperCase()}_DLQ_URL`, deadLetterQueue.queueUrl);
+  const snake = queueName.replace(/[A-Z]/g, (c) => `_${c}`).toUpperCase();
+  fn.addEnvironment(`${snake}_DLQ_URL`, deadLetterQueue.queueUrl);
   grantSend(fn, deadLetterQueue);
 }
