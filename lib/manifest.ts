@@ -276,7 +276,7 @@ export const functions = {
     indexes: { byUser: ['Query'] },
   }),
   postMessages: http('post-messages', {
-    uses: [...fanOut, 'jwt', ...storesInbox],
+    uses: [...fanOut, 'jwt', 'queue:inboxChecks'],
     items: [{ actions: itemWrites, keys: [...departureKeys, 'IDEM#*', 'INBOX#*'] }],
     indexes: { byUser: ['Query'] },
   }),
@@ -291,14 +291,14 @@ export const functions = {
   deliver: {
     entry: 'lambdas/queue/deliver.ts',
     timeoutSeconds: 60,
-    uses: [...fanOut, ...storesInbox],
+    uses: [...fanOut, 'queue:inboxChecks'],
     items: [{ actions: itemWrites, keys: [...departureKeys, 'INBOX#*'] }],
     indexes: { byUser: ['Query', 'Scan'] },
   },
   notify: {
     entry: 'lambdas/queue/notify.ts',
     timeoutSeconds: 60,
-    uses: [...fanOut, ...storesInbox],
+    uses: [...fanOut, 'queue:inboxChecks'],
     items: [{ actions: itemWrites, keys: [...departureKeys, 'IDEM#*', 'INBOX#*'] }],
     indexes: { byUser: ['Query'] },
   },
