@@ -178,6 +178,9 @@ export class MessagingStack extends Stack {
     new CfnOutput(this, 'ManagementEndpoint', { value: webSocket.managementEndpoint });
     new CfnOutput(this, 'NotificationsQueueUrl', { value: queues.queues.notifications.queueUrl });
     new CfnOutput(this, 'DeliveriesQueueUrl', { value: queues.queues.deliveries.queueUrl });
+    new CfnOutput(this, 'EventRetriesQueueUrl', { value: queues.queues.eventRetries.queueUrl });
+    new CfnOutput(this, 'InboxChecksQueueUrl', { value: queues.queues.inboxChecks.queueUrl });
+    new CfnOutput(this, 'EventBusArn', { value: bus.eventBusArn });
     new CfnOutput(this, 'TableName', { value: table.tableName });
     new CfnOutput(this, 'DashboardUrl', { value: dashboard.url });
     if (tokenAuth.secret) new CfnOutput(this, 'JwtSecretArn', { value: tokenAuth.secret.secretArn });

@@ -27,7 +27,7 @@ describe('Construct: MessagingEventBus', () => {
       p.Properties.PolicyDocument.Statement.some((s: Json) => [s.Action].flat().includes('events:PutEvents')),
     );
     expect(putEvents).toHaveLength(emitters.length);
-  });
+  }, 60_000);
 
   it('puts on the bus of eventBusArn instead of creating one', () => {
     const template = synthStack({ events: { eventBusArn: importedArn } });
