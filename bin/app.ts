@@ -40,4 +40,6 @@ new MessagingStack(app, `Wavelet-${stage}`, {
   kmsKey: context('kmsKey'),
   // One function per route or per API (docs/cost.md "Cold starts"); anything else fails synth.
   handlerLayout: handlerLayout(context('handlers')),
+  // Put events on an existing bus instead of a new one (docs/integration.md).
+  events: { eventBusArn: context('eventBusArn') },
 });

@@ -35,15 +35,21 @@ export interface FunctionSpec {
  * Resources besides the table a function can be bound to; each binding sets env vars and grants
  * together. `queue:{name}` sends to that queue; `queue:{name}:attributes` only reads its
  * attributes (the health probe); `management` is `@connections` of the stage; `jwt` reads the
- * signing secret.
+ * signing secret; `events` puts events on the event bus (and sends the ones it refuses to the
+ * event-retries queue).
  */
 export type Resource =
   | 'queue:deliveries'
   | 'queue:notifications'
+  | 'queue:inboxChecks'
+  | 'queue:eventRetries'
   | 'queue:deliveries:attributes'
+  | 'queue:eventRetries:attributes'
+  | 'queue:inboxChecks:attributes'
   | 'queue:notifications:attributes'
   | 'management'
-  | 'jwt';
+  | 'jwt'
+  | 'events';
 
 /** DynamoDB actions on the table's items (an index has its own grants, {@link IndexGrants}). */
 export type ItemAction =
@@ -123,6 +129,10 @@ const departureKeys: readonly KeyPattern[] = ['CONN#*', 'DEPARTED#*', 'LIVE#*', 
 const rateLimits: ItemGrant = { actions: ['UpdateItem'], keys: ['RATE#*'] };
 /** Announces to rooms (posts frames) and queues departures it cannot announce itself. */
 const fanOut: readonly Resource[] = ['queue:deliveries', 'management'];
+/** Puts events on the bus (docs/integration.md): only the functions whose state changes emit one. */
+const emits: readonly Resource[] = ['events', 'queue:eventRetries'];
+/** Stores inbox entries, each checked later for `inbox.unacked`. */
+const storesInbox: readonly Resource[] = [...emits, 'queue:inboxChecks'];
 
 /**
  * Each function's grants follow the calls its code can make (derived by following the handler's
@@ -137,15 +147,21 @@ export const functions = {
     5,
   ),
   /** Records the connection; a user with other live connections gets stale counts repaired. */
-  connect: ws('connect', { uses: fanOut, items: [{ actions: itemWrites, keys: departureKeys }] }),
-  disconnect: ws('disconnect', { uses: fanOut, items: [{ actions: itemWrites, keys: departureKeys }] }),
+  connect: ws('connect', {
+    uses: [...fanOut, ...emits],
+    items: [{ actions: itemWrites, keys: departureKeys }],
+  }),
+  disconnect: ws('disconnect', {
+    uses: [...fanOut, ...emits],
+    items: [{ actions: itemWrites, keys: departureKeys }],
+  }),
   default: ws('default', { uses: [], items: [rateLimits] }),
   ping: ws('ping', {
     uses: [],
     items: [{ actions: ['GetItem', 'UpdateItem'], keys: ['CONN#*', 'SEEN#*'] }, rateLimits],
   }),
   send: ws('send', {
-    uses: fanOut,
+    uses: [...fanOut, ...storesInbox],
     items: [{ actions: itemWrites, keys: [...departureKeys, 'BLOCKS#*', 'IDEM#*', 'INBOX#*'] }, rateLimits],
     indexes: { byUser: ['Query'] },
   }),
@@ -160,12 +176,18 @@ export const functions = {
   }),
   join: ws(
     'join',
-    { uses: fanOut, items: [{ actions: itemWrites, keys: [...departureKeys, 'HIST#*'] }, rateLimits] },
+    {
+      uses: [...fanOut, ...emits],
+      items: [{ actions: itemWrites, keys: [...departureKeys, 'HIST#*'] }, rateLimits],
+    },
     29,
   ),
-  leave: ws('leave', { uses: fanOut, items: [{ actions: itemWrites, keys: departureKeys }, rateLimits] }),
+  leave: ws('leave', {
+    uses: [...fanOut, ...emits],
+    items: [{ actions: itemWrites, keys: departureKeys }, rateLimits],
+  }),
   publish: ws('publish', {
-    uses: fanOut,
+    uses: [...fanOut, ...emits],
     items: [{ actions: itemWrites, keys: [...departureKeys, 'HIST#*', 'IDEM#*'] }, rateLimits],
   }),
   history: ws('history', {
@@ -178,7 +200,7 @@ export const functions = {
   }),
   typing: ws('typing', { uses: fanOut, items: [{ actions: itemWrites, keys: departureKeys }, rateLimits] }),
   status: ws('status', {
-    uses: fanOut,
+    uses: [...fanOut, ...emits],
     items: [{ actions: itemWrites, keys: [...departureKeys, 'PRESENCE#*'] }, rateLimits],
     indexes: { byUser: ['Query'] },
   }),
@@ -215,7 +237,7 @@ export const functions = {
     items: [{ actions: ['GetItem'], keys: ['HEALTH'] }],
   }),
   createRoom: http('create-room', {
-    uses: ['jwt'],
+    uses: ['jwt', ...emits],
     items: [{ actions: ['GetItem', 'PutItem', 'UpdateItem'], keys: ['ROOM#*'] }, rateLimits],
   }),
   getRoom: http('get-room', { uses: ['jwt'], items: [{ actions: ['GetItem'], keys: ['ROOM#*'] }] }),
@@ -224,15 +246,15 @@ export const functions = {
     items: [{ actions: ['GetItem', 'UpdateItem'], keys: ['ROOM#*'] }],
   }),
   deleteRoom: http('delete-room', {
-    uses: [...fanOut, 'jwt'],
+    uses: [...fanOut, 'jwt', ...emits],
     items: [{ actions: itemWrites, keys: departureKeys }],
   }),
   putMember: http('put-member', {
-    uses: ['jwt'],
+    uses: ['jwt', ...emits],
     items: [{ actions: ['GetItem', 'PutItem', 'UpdateItem'], keys: ['ROOM#*'] }],
   }),
   deleteMember: http('delete-member', {
-    uses: [...fanOut, 'jwt'],
+    uses: [...fanOut, 'jwt', ...emits],
     items: [{ actions: itemWrites, keys: departureKeys }],
     indexes: { byUser: ['Query'] },
   }),
@@ -254,7 +276,7 @@ export const functions = {
     indexes: { byUser: ['Query'] },
   }),
   postMessages: http('post-messages', {
-    uses: [...fanOut, 'jwt'],
+    uses: [...fanOut, 'jwt', 'queue:inboxChecks'],
     items: [{ actions: itemWrites, keys: [...departureKeys, 'IDEM#*', 'INBOX#*'] }],
     indexes: { byUser: ['Query'] },
   }),
@@ -269,23 +291,39 @@ export const functions = {
   deliver: {
     entry: 'lambdas/queue/deliver.ts',
     timeoutSeconds: 60,
-    uses: fanOut,
+    uses: [...fanOut, 'queue:inboxChecks'],
     items: [{ actions: itemWrites, keys: [...departureKeys, 'INBOX#*'] }],
     indexes: { byUser: ['Query', 'Scan'] },
   },
   notify: {
     entry: 'lambdas/queue/notify.ts',
     timeoutSeconds: 60,
-    uses: fanOut,
+    uses: [...fanOut, 'queue:inboxChecks'],
     items: [{ actions: itemWrites, keys: [...departureKeys, 'IDEM#*', 'INBOX#*'] }],
     indexes: { byUser: ['Query'] },
   },
   sweep: {
     entry: 'lambdas/schedule/sweep.ts',
     timeoutSeconds: 300,
-    uses: fanOut,
+    uses: [...fanOut, ...emits],
     items: [{ actions: itemWrites, keys: departureKeys }],
     indexes: { byCredentialExpiry: ['Query'] },
+  },
+  /** Puts again the events the bus refused (the event-retries queue). */
+  retryEvents: {
+    entry: 'lambdas/queue/retry-events.ts',
+    timeoutSeconds: 30,
+    uses: emits,
+    items: [],
+    indexes: {},
+  },
+  /** Reads an inbox entry a while after it was stored: still there, `inbox.unacked`. */
+  checkInbox: {
+    entry: 'lambdas/queue/check-inbox.ts',
+    timeoutSeconds: 30,
+    uses: emits,
+    items: [{ actions: ['GetItem'], keys: ['INBOX#*'] }],
+    indexes: {},
   },
 } as const satisfies Record<string, FunctionSpec>;
 
@@ -410,6 +448,10 @@ export interface QueueSpec {
 export const queues = {
   deliveries: { consumer: 'deliver', batchSize: 10, visibilityTimeoutSeconds: 360, maxReceiveCount: 5 },
   notifications: { consumer: 'notify', batchSize: 10, visibilityTimeoutSeconds: 360, maxReceiveCount: 5 },
+  /** Events the bus refused; each record is put again, then re-sent later while it still fails. */
+  eventRetries: { consumer: 'retryEvents', batchSize: 10, visibilityTimeoutSeconds: 180, maxReceiveCount: 5 },
+  /** One delayed record per stored inbox entry (UNACKED_EVENT_SECONDS). */
+  inboxChecks: { consumer: 'checkInbox', batchSize: 10, visibilityTimeoutSeconds: 180, maxReceiveCount: 5 },
 } as const satisfies Record<string, QueueSpec>;
 
 export type QueueName = keyof typeof queues;

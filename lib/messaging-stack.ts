@@ -6,6 +6,7 @@ import { OperationsAlarms, type OperationsAlarmsTuning } from './constructs/alar
 import { bindUses } from './constructs/bindings.ts';
 import { OperationsDashboard } from './constructs/dashboard.ts';
 import { type KmsKeyOption, resolveEncryptionKey } from './constructs/encryption.ts';
+import { MessagingEventBus, type MessagingEventBusProps } from './constructs/event-bus.ts';
 import { type HandlerDefaults, Handlers, type ReservedConcurrency } from './constructs/handlers.ts';
 import { MessagingHttpApi, type MessagingHttpApiProps } from './constructs/http-api.ts';
 import type { HandlerLayout } from './constructs/per-api.ts';
@@ -81,6 +82,12 @@ export interface MessagingStackProps extends StackProps {
    * @default the defaults of OperationsAlarms
    */
   readonly alarms?: OperationsAlarmsTuning;
+  /**
+   * The event bus: an existing one (`eventBusArn`, `-c eventBusArn=...`) and rules routing chosen
+   * detail-types to a team's queue or function (docs/integration.md).
+   * @default a new bus, no rules
+   */
+  readonly events?: MessagingEventBusProps;
 }
 
 /** The whole backend for one stage. It only wires the constructs; each documents its part. */
@@ -134,7 +141,8 @@ export class MessagingStack extends Stack {
       ...logs,
     });
 
-    const targets = { table, queues: queues.queues, management: webSocket, tokenAuth };
+    const { bus } = new MessagingEventBus(this, 'Events', props.events);
+    const targets = { table, queues: queues.queues, management: webSocket, tokenAuth, bus };
     for (const { fn, spec } of deployed) {
       bindUses(fn, spec, targets);
       // The `stage` dimension of every metric (lambdas/core/metrics.ts).
@@ -170,6 +178,9 @@ export class MessagingStack extends Stack {
     new CfnOutput(this, 'ManagementEndpoint', { value: webSocket.managementEndpoint });
     new CfnOutput(this, 'NotificationsQueueUrl', { value: queues.queues.notifications.queueUrl });
     new CfnOutput(this, 'DeliveriesQueueUrl', { value: queues.queues.deliveries.queueUrl });
+    new CfnOutput(this, 'EventRetriesQueueUrl', { value: queues.queues.eventRetries.queueUrl });
+    new CfnOutput(this, 'InboxChecksQueueUrl', { value: queues.queues.inboxChecks.queueUrl });
+    new CfnOutput(this, 'EventBusArn', { value: bus.eventBusArn });
     new CfnOutput(this, 'TableName', { value: table.tableName });
     new CfnOutput(this, 'DashboardUrl', { value: dashboard.url });
     if (tokenAuth.secret) new CfnOutput(this, 'JwtSecretArn', { value: tokenAuth.secret.secretArn });

@@ -19,6 +19,7 @@ import {
 import { localDefaults } from './defaults.ts';
 import { createTables, startDynamoDbProcess, startTtlSweeper } from './dynamodb/index.ts';
 import { startSqsEventSource } from './event-sources/index.ts';
+import { type LocalEventBridge, startEventBridge } from './eventbridge/index.ts';
 import { startHttpApi } from './http-api/index.ts';
 import { type LocalFunction, loadFunction } from './lambda/index.ts';
 import { PortInUseError } from './listen.ts';
@@ -34,7 +35,11 @@ export interface LocalEndpoints {
   readonly http: string;
   readonly dynamodb: string;
   readonly sqs: string;
-  readonly queues: { readonly notifications: string; readonly deliveries: string };
+  /** The local EventBridge endpoint (`AWS_ENDPOINT_URL_EVENTBRIDGE`) and the bus name the functions put on. */
+  readonly eventbridge: string;
+  readonly eventBusName: string;
+  /** `events` holds a copy of every event put on the bus, as a rule's SQS target would get it. */
+  readonly queues: { readonly notifications: string; readonly deliveries: string; readonly events: string };
   readonly deadLetterQueues: { readonly notifications: string; readonly deliveries: string };
   readonly tableName: string;
 }
@@ -81,6 +86,8 @@ export interface LocalRuntimeOptions {
 export interface LocalRuntime {
   readonly endpoints: LocalEndpoints;
   readonly gateway: WebSocketGateway;
+  /** The local event bus: `bus.fail('throttle', 30_000)` makes PutEvents fail for 30 s. */
+  readonly bus: LocalEventBridge;
   /** Calls to the local SQS endpoint by operation (empty when SQS is external). */
   sqsStats(): Record<string, number>;
   /** Process id of the local DynamoDB, which runs in a child process (absent when external). */
@@ -179,6 +186,15 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
       prefix: localDefaults.tablePrefix,
       visibilityTimeoutSeconds: options.visibilityTimeoutSeconds,
     });
+    const bus = await startEventBridge({
+      host,
+      sqsEndpoint: sqs.endpoint,
+      queueName: `${localDefaults.tablePrefix}-events`,
+      region: localDefaults.region,
+      log,
+    });
+    stops.push(() => bus.close());
+    const eventBusName = `${localDefaults.tablePrefix}-bus`;
 
     // Functions load lazily, after the gateway has its port and the environment is complete.
     const loaded = new Map<FunctionName, Promise<LocalFunction>>();
@@ -259,6 +275,12 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
       AWS_SECRET_ACCESS_KEY: 'local',
       AWS_ENDPOINT_URL_DYNAMODB: dynamodb.endpoint,
       AWS_ENDPOINT_URL_SQS: sqs.endpoint,
+      AWS_ENDPOINT_URL_EVENTBRIDGE: bus.endpoint,
+      EVENT_BUS_NAME: eventBusName,
+      EVENT_RETRIES_QUEUE_URL: queueUrls.eventRetries.url,
+      EVENT_RETRIES_DLQ_URL: queueUrls.eventRetries.dlqUrl,
+      INBOX_CHECKS_QUEUE_URL: queueUrls.inboxChecks.url,
+      INBOX_CHECKS_DLQ_URL: queueUrls.inboxChecks.dlqUrl,
       TABLE_NAME: tableName,
       DELIVERIES_QUEUE_URL: queueUrls.deliveries.url,
       NOTIFICATIONS_QUEUE_URL: queueUrls.notifications.url,
@@ -306,7 +328,13 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
       http: http.url,
       dynamodb: dynamodb.endpoint,
       sqs: sqs.endpoint,
-      queues: { notifications: queueUrls.notifications.url, deliveries: queueUrls.deliveries.url },
+      eventbridge: bus.endpoint,
+      eventBusName,
+      queues: {
+        notifications: queueUrls.notifications.url,
+        deliveries: queueUrls.deliveries.url,
+        events: bus.queueUrl,
+      },
       deadLetterQueues: {
         notifications: queueUrls.notifications.dlqUrl,
         deliveries: queueUrls.deliveries.dlqUrl,
@@ -322,7 +350,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
     }
     const sqsStats = () => ('stats' in sqs ? sqs.stats() : {});
     const dynamodbPid = 'pid' in dynamodb ? dynamodb.pid : undefined;
-    return { endpoints, gateway, sqsStats, dynamodbPid, metrics, stop };
+    return { endpoints, gateway, bus, sqsStats, dynamodbPid, metrics, stop };
   } catch (error) {
     await stop();
     throw error;

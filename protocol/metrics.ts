@@ -103,6 +103,16 @@ export const metricCatalog = {
     dimensions: ['queue'],
     help: 'Queue records moved to a dead-letter queue with their reason',
   },
+  EventsRetried: {
+    kind: 'counter',
+    dimensions: [],
+    help: 'Event bus entries whose put failed and that went to the event-retries queue',
+  },
+  EventsLost: {
+    kind: 'counter',
+    dimensions: [],
+    help: 'Event bus entries that neither the bus nor the event-retries queue took (logged)',
+  },
   ConnectionsSwept: {
     kind: 'counter',
     dimensions: ['reason'],

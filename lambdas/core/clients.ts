@@ -2,6 +2,7 @@ import { Agent as HttpAgent } from 'node:http';
 import { Agent } from 'node:https';
 import { ApiGatewayManagementApiClient } from '@aws-sdk/client-apigatewaymanagementapi';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
@@ -39,6 +40,13 @@ export function createDeps(config: Config = getConfig()): Deps {
   });
   const sqs = new SQSClient({ requestHandler: keepAlive(config.SDK_CONNECTION_TIMEOUT_MS) });
   withoutResponseLog(sqs.middlewareStack);
+  // One quick retry of our own kind: a put that still fails goes to the retry queue (events/emit.ts),
+  // so the caller never waits out the SDK's backoff.
+  const events = new EventBridgeClient({
+    maxAttempts: 2,
+    requestHandler: keepAlive(config.SDK_CONNECTION_TIMEOUT_MS, config.DELIVERY_TIMEOUT_MS),
+  });
+  withoutResponseLog(events.middlewareStack);
   // Only functions bound to `management` get MANAGEMENT_ENDPOINT: without it, every call fails
   // with a ConfigError naming it, instead of reaching some default host.
   const managementEndpoint = () => requireResource(config, 'MANAGEMENT_ENDPOINT');
@@ -62,7 +70,7 @@ export function createDeps(config: Config = getConfig()): Deps {
       return poster.post(connectionId, frame);
     },
   };
-  return { config, db, sqs, management, posts, now: Date.now };
+  return { config, db, sqs, events, management, posts, now: Date.now };
 }
 
 let defaults: Deps | undefined;

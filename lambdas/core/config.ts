@@ -34,6 +34,14 @@ const schema = z.object({
   DELIVERIES_DLQ_URL: resource(),
   /** `https://{apiId}.execute-api.{region}.amazonaws.com/{stage}`; locally the emulator's. */
   MANAGEMENT_ENDPOINT: resource(),
+  /** The EventBridge bus every state change is put on (docs/integration.md). */
+  EVENT_BUS_NAME: resource(),
+  /** Where events whose put failed wait to be put again, with backoff. */
+  EVENT_RETRIES_QUEUE_URL: resource(),
+  EVENT_RETRIES_DLQ_URL: resource(),
+  /** Delayed checks of unacknowledged inbox entries (`inbox.unacked`). */
+  INBOX_CHECKS_QUEUE_URL: resource(),
+  INBOX_CHECKS_DLQ_URL: resource(),
 
   /** HS256 shared secret (development). Takes precedence over JWT_SECRET_ARN. */
   JWT_SECRET: text(''),
@@ -89,6 +97,17 @@ const schema = z.object({
   /** Above this many recipient connections a delivery is sharded onto the deliveries queue. */
   DELIVERY_INLINE_MAX: int(100),
   DELIVERY_SHARD_SIZE: int(100),
+
+  /**
+   * An `inbox.unacked` event follows a direct message or notification that no device of the
+   * recipient acknowledged within this many seconds; 0 turns it off. Clamped to 900, the longest
+   * delay SQS gives a message (the check rides on one).
+   */
+  UNACKED_EVENT_SECONDS: int(60, 0),
+  /** Puts of one failed batch of events before it goes to the dead-letter queue. */
+  EVENT_RETRY_ATTEMPTS: int(20),
+  /** Backoff between those puts: doubling from 1 s up to this (at most 900, the SQS delay cap). */
+  EVENT_RETRY_MAX_DELAY_SECONDS: int(300),
 });
 
 export type Config = z.infer<typeof schema>;
@@ -99,7 +118,12 @@ export type ResourceVariable =
   | 'NOTIFICATIONS_QUEUE_URL'
   | 'NOTIFICATIONS_DLQ_URL'
   | 'DELIVERIES_DLQ_URL'
-  | 'MANAGEMENT_ENDPOINT';
+  | 'MANAGEMENT_ENDPOINT'
+  | 'EVENT_BUS_NAME'
+  | 'EVENT_RETRIES_QUEUE_URL'
+  | 'EVENT_RETRIES_DLQ_URL'
+  | 'INBOX_CHECKS_QUEUE_URL'
+  | 'INBOX_CHECKS_DLQ_URL';
 
 /** The configuration is missing a variable or holds a bad value; `variables` names each one. */
 export class ConfigError extends Error {

@@ -1,4 +1,5 @@
 import type { ApiGatewayManagementApiClient } from '@aws-sdk/client-apigatewaymanagementapi';
+import type { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import type { SQSClient } from '@aws-sdk/client-sqs';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { Config } from './config.ts';
@@ -22,6 +23,8 @@ export interface Deps {
   readonly config: Config;
   readonly db: DynamoDBDocumentClient;
   readonly sqs: SQSClient;
+  /** PutEvents on the event bus (events/emit.ts). */
+  readonly events: EventBridgeClient;
   /** GetConnection and DeleteConnection (rare); posts go through `posts`. */
   readonly management: ApiGatewayManagementApiClient;
   /** PostToConnection, the one call per recipient: signed and sent without the SDK's stack. */

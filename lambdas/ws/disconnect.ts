@@ -12,6 +12,7 @@ export const handler = flushingMetrics(async (event: WebSocketEvent): Promise<We
     // The socket closed just now, so the user was last seen now, not at the last heartbeat write.
     await closeConnection(getDeps(), event.requestContext.connectionId, {
       lastSeen: event.requestContext.requestTimeEpoch,
+      reason: 'disconnect',
     });
   } catch (error) {
     // Thrown on (Lambda reports it); the sweeper closes the record later.

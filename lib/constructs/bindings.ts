@@ -1,5 +1,6 @@
 import { Stack, Validations } from 'aws-cdk-lib';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
+import type { IEventBus } from 'aws-cdk-lib/aws-events';
 import { type Grant, type IGrantable, PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import type { IKey } from 'aws-cdk-lib/aws-kms';
 import type { Function as LambdaFunction } from 'aws-cdk-lib/aws-lambda';
@@ -27,11 +28,15 @@ export interface BindingTargets {
   readonly queues: Readonly<Record<QueueName, IQueue>>;
   readonly management: ManagementApi;
   readonly tokenAuth: TokenAuth;
+  /** The event bus of `events`. */
+  readonly bus: IEventBus;
 }
 
 const QUEUE_ENV: Readonly<Record<QueueName, string>> = {
   deliveries: 'DELIVERIES_QUEUE_URL',
   notifications: 'NOTIFICATIONS_QUEUE_URL',
+  eventRetries: 'EVENT_RETRIES_QUEUE_URL',
+  inboxChecks: 'INBOX_CHECKS_QUEUE_URL',
 };
 
 /** What a function may do to the table: the manifest's `items` and `indexes`. */
@@ -50,6 +55,7 @@ export type TableAccess = Pick<FunctionSpec, 'items' | 'indexes'>;
  * | `queue:deliveries` | `DELIVERIES_QUEUE_URL` | `sqs:SendMessage` |
  * | `queue:notifications` | `NOTIFICATIONS_QUEUE_URL` | `sqs:SendMessage` |
  * | `queue:{name}:attributes` | `{NAME}_QUEUE_URL` | `sqs:GetQueueAttributes` on that queue |
+ * | `events` | `EVENT_BUS_NAME` | `events:PutEvents` on the bus |
  * | `management` | `MANAGEMENT_ENDPOINT` | `execute-api:ManageConnections` on this stage's `@connections/*` |
  * | `jwt` | `JWT_SECRET_ARN`, or `JWKS_URL` (see {@link TokenAuth}), `JWT_ISSUER`/`JWT_AUDIENCE` if set | read the HS256 secret |
  *
@@ -82,6 +88,11 @@ export function bindUses(
       grant,
       'Connection ids are only known at run time; the resource is this stage’s @connections/* of this API, the narrowest API Gateway allows for ManageConnections.',
     );
+  }
+  if (wanted.has('events')) {
+    // The ARN: PutEvents takes it in EventBusName, and it also names a bus of another account.
+    fn.addEnvironment('EVENT_BUS_NAME', targets.bus.eventBusArn);
+    targets.bus.grantPutEventsTo(fn);
   }
   if (wanted.has('jwt')) {
     for (const [key, value] of Object.entries(targets.tokenAuth.environment)) fn.addEnvironment(key, value);
@@ -189,6 +200,7 @@ function nagText(value: unknown): string {
  * bindDeadLetterQueue(fns.notify, 'notifications', queues.deadLetterQueues.notifications);
  */
 export function bindDeadLetterQueue(fn: LambdaFunction, queueName: QueueName, deadLetterQueue: IQueue): void {
-  fn.addEnvironment(`${queueName.toUpperCase()}_DLQ_URL`, deadLetterQueue.queueUrl);
+  const snake = queueName.replace(/[A-Z]/g, (c) => `_${c}`).toUpperCase();
+  fn.addEnvironment(`${snake}_DLQ_URL`, deadLetterQueue.queueUrl);
   grantSend(fn, deadLetterQueue);
 }

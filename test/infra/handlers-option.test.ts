@@ -71,7 +71,16 @@ describe('Option: handlers', { timeout: 120_000 }, () => {
 
   it('creates one function per API, keeping the authorizer, consumers and sweeper apart, with per-api', () => {
     expect([...byName.keys()].sort()).toEqual(
-      ['HttpRoutes', 'WebSocketRoutes', 'authorizer', 'deliver', 'notify', 'sweep'].sort(),
+      [
+        'HttpRoutes',
+        'WebSocketRoutes',
+        'authorizer',
+        'checkInbox',
+        'deliver',
+        'notify',
+        'retryEvents',
+        'sweep',
+      ].sort(),
     );
   });
 

@@ -130,7 +130,7 @@ describe('Encryption: the kmsKey option', () => {
         .filter((s: Json) => JSON.stringify(s.Resource) === JSON.stringify({ 'Fn::GetAtt': [keyId, 'Arn'] }))
         .flatMap((s: Json) => [s.Action].flat());
       const spec = functions[name as FunctionName];
-      const sendsToQueue = (spec.uses as readonly string[]).some((u) => /^queue:[a-z]+$/.test(u));
+      const sendsToQueue = (spec.uses as readonly string[]).some((u) => /^queue:[a-zA-Z]+$/.test(u));
       const usesTable = (spec.items ?? []).length > 0 || Object.keys(spec.indexes ?? {}).length > 0;
       if (usesTable)
         expect(actions, name).toEqual(expect.arrayContaining(['kms:Decrypt', 'kms:DescribeKey']));

@@ -61,6 +61,8 @@ describe('Template: agrees with the manifest', () => {
     const queueIds: Record<string, string> = {
       deliveries: outputs.DeliveriesQueueUrl?.Value.Ref,
       notifications: outputs.NotificationsQueueUrl?.Value.Ref,
+      eventRetries: outputs.EventRetriesQueueUrl?.Value.Ref,
+      inboxChecks: outputs.InboxChecksQueueUrl?.Value.Ref,
     };
     expect(Object.keys(queueIds).sort()).toEqual(Object.keys(queues).sort());
     for (const [name, spec] of Object.entries(queues)) {

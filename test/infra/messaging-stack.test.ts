@@ -380,6 +380,8 @@ describe('Function: bindUses', () => {
     const queueIds = {
       DELIVERIES_QUEUE_URL: ['queue:deliveries', outputs.DeliveriesQueueUrl?.Value.Ref],
       NOTIFICATIONS_QUEUE_URL: ['queue:notifications', outputs.NotificationsQueueUrl?.Value.Ref],
+      EVENT_RETRIES_QUEUE_URL: ['queue:eventRetries', outputs.EventRetriesQueueUrl?.Value.Ref],
+      INBOX_CHECKS_QUEUE_URL: ['queue:inboxChecks', outputs.InboxChecksQueueUrl?.Value.Ref],
     };
     for (const [name] of manifestEntries) {
       for (const [envName, [use, queueId]] of Object.entries(queueIds)) {

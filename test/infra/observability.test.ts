@@ -324,8 +324,18 @@ describe('Construct: OperationsAlarms tuning', () => {
       webSocketStageName: 'dev',
       httpApi: HttpApi.fromHttpApiAttributes(stack, 'Http', { httpApiId: 'http123' }),
       table: TableV2.fromTableName(stack, 'Table', 'wavelet'),
-      queues: { deliveries: queue('d'), notifications: queue('n') },
-      deadLetterQueues: { deliveries: queue('d-dlq'), notifications: queue('n-dlq') },
+      queues: {
+        deliveries: queue('d'),
+        notifications: queue('n'),
+        eventRetries: queue('e'),
+        inboxChecks: queue('i'),
+      },
+      deadLetterQueues: {
+        deliveries: queue('d-dlq'),
+        notifications: queue('n-dlq'),
+        eventRetries: queue('e-dlq'),
+        inboxChecks: queue('i-dlq'),
+      },
       appMetrics: { namespace: 'Wavelet', service: 'wavelet', stage: 'dev' },
     });
     return stack;

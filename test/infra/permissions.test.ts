@@ -32,7 +32,9 @@ const RATE_LIMITS_FILE = 'lambdas/core/store/rate-limits.ts';
 
 /** Functions that change nothing but their rate-limit counters. */
 const READ_ONLY: readonly FunctionName[] = [
+  'checkInbox',
   'default',
+  'retryEvents',
   'health',
   'history',
   'who',
@@ -285,6 +287,11 @@ describe('Permissions: the manifest follows the code', () => {
       if (calls.clients.includes('posts') || calls.commands.includes('GetConnection'))
         expected.add('management');
       if (calls.commands.includes('GetSecretValue')) expected.add('jwt');
+      if (calls.commands.includes('PutEvents')) expected.add('events');
+      if (calls.commands.includes('SendMessageBatch') && calls.variables.includes('EVENT_RETRIES_QUEUE_URL'))
+        expected.add('queue:eventRetries');
+      if (calls.commands.includes('SendMessageBatch') && calls.variables.includes('INBOX_CHECKS_QUEUE_URL'))
+        expected.add('queue:inboxChecks');
       expect(new Set(spec.uses), name).toEqual(expected);
     }
   });

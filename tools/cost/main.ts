@@ -7,6 +7,7 @@ import type { DirectFramesFigures } from '../bench/direct-frames.ts';
 import { runInChild } from '../bench/in-child.ts';
 import { parseCommandLine, readCommandLine, UsageError } from '../cli-args.ts';
 import { assumptions } from './assumptions.ts';
+import { describeEventBusCost, eventBusCost } from './event-bus.ts';
 import { runLatency } from './latency/main.ts';
 import { appSyncCostOf, costOf } from './model.ts';
 import { prices } from './prices.ts';
@@ -121,3 +122,4 @@ process.stdout.write(
 process.stdout.write(
   `\n${describeSweeperBudget(sweeperBudget(assumptions, heartbeatDefaults.lastSeenMs), assumptions)}`,
 );
+process.stdout.write(`\n${describeEventBusCost(eventBusCost(prices))}`);

@@ -11,6 +11,8 @@
  *   on-demand prices as cut on 2024-11-01)
  * - SQS: https://aws.amazon.com/sqs/pricing/ (standard queue; every 64 KB chunk of a payload is
  *   one request; a batch of up to 10 messages is one request)
+ * - EventBridge: https://aws.amazon.com/eventbridge/pricing/ (custom events put on a bus; each
+ *   64 KB chunk of an entry is one event)
  * - AppSync: https://aws.amazon.com/appsync/pricing/ (Event APIs: operations, messages metered
  *   in 5 KB increments; connection minutes)
  */
@@ -37,6 +39,10 @@ export const prices = {
     /** Past the first million requests a month. */
     perMillionRequests: 0.4,
     requestChunkBytes: 64 * 1024,
+  },
+  eventBridge: {
+    perMillionCustomEvents: 1.0,
+    eventChunkBytes: 64 * 1024,
   },
   appSyncEvents: {
     /** Connect, subscribe, publish and each message delivered to a subscriber are operations. */

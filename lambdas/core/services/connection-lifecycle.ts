@@ -1,5 +1,6 @@
 import { mapWithConcurrency } from '../delivery/concurrency.ts';
 import type { Deps } from '../deps.ts';
+import { emitEvents, newBusEvent } from '../events/emit.ts';
 import { logger } from '../logger.ts';
 import { count } from '../metrics.ts';
 import {
@@ -47,6 +48,13 @@ export async function openConnection(deps: Deps, input: OpenConnectionInput): Pr
       logger.warn('Presence counts not settled', { userId: input.userId, error: error as Error });
     }
   }
+  const { connectionId, userId: user, device } = input;
+  const ts = deps.now();
+  await emitEvents(deps, [
+    newBusEvent(deps, 'connection.opened', { connectionId, user, ...(device ? { device } : {}), ts }),
+    // The user's first live connection: online (a status chosen later is its own change).
+    ...(others.length === 0 ? [newBusEvent(deps, 'presence.changed', { user, status: 'online', ts })] : []),
+  ]);
   return record;
 }
 
@@ -57,6 +65,8 @@ export interface CloseConnectionOptions {
    * @default the record's lastSeenAt
    */
   readonly lastSeen?: number;
+  /** Why it closed, for `connection.closed`: `disconnect`, or the sweeper's `stale` or `expired`. */
+  readonly reason?: string;
 }
 
 /**
@@ -76,7 +86,25 @@ export async function closeConnection(
 ): Promise<ConnectionRecord | undefined> {
   const closed = await removeConnection(deps, connectionId);
   if (!closed) return undefined;
-  await announceDeparture(deps, { ...departureOf(closed), lastSeen: options.lastSeen ?? closed.lastSeenAt });
+  const announced = announceDeparture(deps, {
+    ...departureOf(closed),
+    lastSeen: options.lastSeen ?? closed.lastSeenAt,
+  });
+  const { userId: user, device } = closed;
+  const ts = deps.now();
+  await emitEvents(deps, [
+    newBusEvent(deps, 'connection.closed', {
+      connectionId,
+      user,
+      ...(device ? { device } : {}),
+      ...(options.reason ? { reason: options.reason } : {}),
+      ts,
+    }),
+    ...(closed.presence.offline
+      ? [newBusEvent(deps, 'presence.changed', { user, status: 'offline', ts })]
+      : []),
+  ]);
+  await announced;
   return closed;
 }
 

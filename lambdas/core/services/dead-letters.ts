@@ -5,11 +5,13 @@ import { logger } from '../logger.ts';
 import { count } from '../metrics.ts';
 
 /** The work queue whose dead-letter queue takes the record: the `queue` dimension of DeadLettered. */
-export type DeadLetterQueue = 'deliveries' | 'notifications';
+export type DeadLetterQueue = 'deliveries' | 'notifications' | 'eventRetries' | 'inboxChecks';
 
 const deadLetterUrlVariable = {
   deliveries: 'DELIVERIES_DLQ_URL',
   notifications: 'NOTIFICATIONS_DLQ_URL',
+  eventRetries: 'EVENT_RETRIES_DLQ_URL',
+  inboxChecks: 'INBOX_CHECKS_DLQ_URL',
 } as const;
 
 /**

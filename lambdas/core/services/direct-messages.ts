@@ -5,6 +5,7 @@ import { recordFanout } from '../delivery/fanout-metrics.ts';
 import { deliverInOrder } from '../delivery/in-order.ts';
 import type { Deps } from '../deps.ts';
 import { isAppError, payloadTooLarge } from '../errors.ts';
+import { announceDirectMessage } from '../events/announce.ts';
 import { logger } from '../logger.ts';
 import { count, observe } from '../metrics.ts';
 import { listUserConnections } from '../store/connections.ts';
@@ -99,6 +100,7 @@ export async function sendDirectMessage(
   // Done once stored, before delivery: retries from here answer at once and deliver nothing
   // (a delivery this attempt loses is the inbox's to redo, as for a send without an id).
   if (owner) await completeIdempotencyKey(deps, scope, owner.key, owner.token);
+  const announced = announceDirectMessage(deps, frame); // beside the delivery; never rejects
   try {
     const started = deps.now();
     const connectionIds = await recipients;
@@ -114,6 +116,7 @@ export async function sendDirectMessage(
       error: error as Error,
     });
   }
+  await announced;
   return result;
 }
 

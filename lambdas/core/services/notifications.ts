@@ -10,6 +10,7 @@ import { chunk, type DeliveryReport, deliverToUsers } from '../delivery/deliver.
 import type { DeliveryRecord } from '../delivery/records.ts';
 import type { Deps } from '../deps.ts';
 import { badRequest, payloadTooLarge } from '../errors.ts';
+import { announceInboxEntries } from '../events/announce.ts';
 import { sendRecords } from '../queue.ts';
 import {
   claimMessageIdentity,
@@ -156,7 +157,10 @@ export async function storeAndDeliver(
   await mapWithConcurrency(userIds, deps.config.DELIVERY_CONCURRENCY, (userId) =>
     putInboxEntry(deps, userId, entry),
   );
+  const { ts } = JSON.parse(entry.frame) as { ts: number };
+  const checked = announceInboxEntries(deps, { messageId: entry.messageId, ts }, userIds); // never rejects
   const report = await deliverToUsers(deps, entry.frame, userIds);
   await queueDepartures(deps, report.removed);
+  await checked;
   return report;
 }

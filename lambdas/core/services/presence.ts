@@ -3,6 +3,7 @@ import { replyPageBytes, whoPageSize } from '../../../protocol/limits.ts';
 import type { OnlineUser } from '../../../protocol/results.ts';
 import { mapWithConcurrency } from '../delivery/concurrency.ts';
 import type { Deps } from '../deps.ts';
+import { emitEvents, newBusEvent } from '../events/emit.ts';
 import { getConnection, listUserConnections } from '../store/connections.ts';
 import { decodeCursor, encodeCursor } from '../store/paging.ts';
 import { getPresences, type PresenceStatus, putPresence } from '../store/presence.ts';
@@ -26,6 +27,9 @@ export async function setStatus(
   status: PresenceStatus,
 ): Promise<{ status: PresenceStatus }> {
   const { updatedAt: ts } = await putPresence(deps, caller.userId, status);
+  const emitted = emitEvents(deps, [
+    newBusEvent(deps, 'presence.changed', { user: caller.userId, status, ts }),
+  ]);
   const rooms = await roomsOf(deps, await listUserConnections(deps, caller.userId));
   const event = (room: string): PresenceEvent => ({
     type: 'event',
@@ -39,6 +43,7 @@ export async function setStatus(
   await announceToRooms(deps, [...rooms], (room) => [event(room)], {
     exceptConnectionId: caller.connectionId,
   });
+  await emitted;
   return { status };
 }
 

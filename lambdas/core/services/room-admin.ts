@@ -8,6 +8,7 @@ import { deliverToConnections } from '../delivery/deliver.ts';
 import { deliverToRoom } from '../delivery/room.ts';
 import type { Deps } from '../deps.ts';
 import { AppError, badRequest, notFound } from '../errors.ts';
+import { emitEvents, newBusEvent } from '../events/emit.ts';
 import { batchDelete } from '../store/batch.ts';
 import { listUserConnections } from '../store/connections.ts';
 import { keys } from '../store/keys.ts';
@@ -47,6 +48,11 @@ export async function createRoomFor(
   });
   if (!created && room.owner !== caller.userId) throw badRequest(`Room "${roomId}" already exists`);
   const added = (await addMember(deps, roomId, caller.userId, 'owner')) === 'added';
+  const change = { room: roomId, by: caller.userId, ts: deps.now() };
+  await emitEvents(deps, [
+    ...(created ? [newBusEvent(deps, 'room.created', change)] : []),
+    ...(added ? [newBusEvent(deps, 'member.added', { ...change, user: caller.userId })] : []),
+  ]);
   return { room: toRoomView({ ...room, memberCount: room.memberCount + (added ? 1 : 0) }), created };
 }
 
@@ -76,7 +82,10 @@ export async function deleteRoomFor(deps: Deps, caller: Identity, roomId: string
   await deleteRoomSettings(deps, roomId);
   await deleteRoomPartition(deps, roomId, startedAt);
   const removed = await deleteAllSubscriptions(deps, roomId);
-  await announceRoomDeleted(deps, room, removed);
+  await Promise.all([
+    announceRoomDeleted(deps, room, removed),
+    emitEvents(deps, [newBusEvent(deps, 'room.deleted', { room: roomId, by: caller.userId, ts: startedAt })]),
+  ]);
 }
 
 export type { MemberView };
@@ -95,6 +104,11 @@ export async function putRoomMember(
     throw new AppError('ROOM_FULL', `Room "${roomId}" is full (${room.maxMembers} members)`);
   }
   const member = await getMember(deps, roomId, userId);
+  if (outcome === 'added') {
+    await emitEvents(deps, [
+      newBusEvent(deps, 'member.added', { room: roomId, user: userId, by: caller.userId, ts: deps.now() }),
+    ]);
+  }
   return {
     member: {
       room: roomId,
@@ -122,12 +136,23 @@ export async function removeRoomMember(
   requireMembershipRemover(room, caller, userId);
   if (userId === room.owner) throw badRequest(`The owner of room "${roomId}" cannot be removed`);
   const removed = await removeMember(deps, roomId, userId);
+  const emitted = removed
+    ? emitEvents(deps, [
+        newBusEvent(deps, 'member.removed', {
+          room: roomId,
+          user: userId,
+          by: caller.userId,
+          ts: deps.now(),
+        }),
+      ])
+    : undefined;
   if (removed && room.memberCount <= deps.config.ROOM_EVENTS_MAX_MEMBERS) {
     const report = await deliverToRoom(deps, roomId, leftEvent(roomId, userId, deps.now()));
     await queueDepartures(deps, report.removed);
   }
   const connectionIds = await listUserConnections(deps, userId);
   await mapWithConcurrency(connectionIds, 8, (connectionId) => unsubscribe(deps, roomId, connectionId));
+  await emitted;
 }
 
 const leftEvent = (room: string, user: string, ts: number): string =>

@@ -3,6 +3,7 @@ import type { PublishResult } from '../../../protocol/results.ts';
 import { deliverToRoom } from '../delivery/room.ts';
 import type { Deps } from '../deps.ts';
 import { payloadTooLarge } from '../errors.ts';
+import { announceRoomMessage } from '../events/announce.ts';
 import { newMessageId } from '../ids.ts';
 import { logger } from '../logger.ts';
 import { count } from '../metrics.ts';
@@ -51,6 +52,7 @@ export async function publishToRoom(deps: Deps, input: PublishInput): Promise<Pu
     : await appendRoomMessage(deps, { ...entry, id: newMessageId(now), ts: now });
   if ('repeated' in stored) return stored.repeated;
   const message = stored;
+  const announced = announceRoomMessage(deps, toMessageFrame(message)); // never rejects
   try {
     const report = await deliverToRoom(deps, room.roomId, JSON.stringify(toMessageFrame(message)));
     await queueDepartures(deps, report.removed);
@@ -64,6 +66,7 @@ export async function publishToRoom(deps: Deps, input: PublishInput): Promise<Pu
       error: error as Error,
     });
   }
+  await announced;
   return { messageId: message.id, seq: message.seq, ts: message.ts };
 }
 

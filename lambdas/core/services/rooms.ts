@@ -1,5 +1,6 @@
 import type { Deps } from '../deps.ts';
 import { AppError, notFound, unauthorized } from '../errors.ts';
+import { emitEvents, newBusEvent } from '../events/emit.ts';
 import { addMember, removeMember } from '../store/members.ts';
 import { latestSeq } from '../store/room-messages.ts';
 import { createRoom, getRoom, type Room } from '../store/rooms.ts';
@@ -36,8 +37,13 @@ export interface JoinRoomResult {
  */
 export async function joinRoom(deps: Deps, input: JoinRoomInput): Promise<JoinRoomResult> {
   const { caller } = input;
-  const room = await findOrCreateRoom(deps, input.roomId, caller.userId);
+  const { room, created } = await findOrCreateRoom(deps, input.roomId, caller.userId);
   const added = await admit(deps, room, caller);
+  const change = { room: room.roomId, by: caller.userId, ts: deps.now() };
+  const emitted = emitEvents(deps, [
+    ...(created ? [newBusEvent(deps, 'room.created', change)] : []),
+    ...(added ? [newBusEvent(deps, 'member.added', { ...change, user: caller.userId })] : []),
+  ]);
   const subscribed = await subscribe(deps, room.roomId, {
     connectionId: caller.connectionId,
     userId: caller.userId,
@@ -59,6 +65,7 @@ export async function joinRoom(deps: Deps, input: JoinRoomInput): Promise<JoinRo
           connectionId: caller.connectionId,
         })
       : undefined,
+    emitted,
   ]);
   return { room: room.roomId, epoch: room.epoch, seq: latest, ...recovery };
 }
@@ -76,17 +83,20 @@ async function recover(deps: Deps, input: JoinRoomInput, room: Room, latest: num
   });
 }
 
-async function findOrCreateRoom(deps: Deps, roomId: string, userId: string): Promise<Room> {
+async function findOrCreateRoom(
+  deps: Deps,
+  roomId: string,
+  userId: string,
+): Promise<{ room: Room; created: boolean }> {
   const room = await getRoom(deps, roomId);
-  if (room) return room;
-  const { room: created } = await createRoom(deps, {
+  if (room) return { room, created: false };
+  return createRoom(deps, {
     roomId,
     name: roomId,
     type: 'public',
     owner: userId,
     maxMembers: 0,
   });
-  return created;
 }
 
 /**
@@ -122,6 +132,10 @@ export async function leaveRoom(
   const { caller, roomId } = input;
   const unsubscribed = await unsubscribe(deps, roomId, caller.connectionId);
   const endedMembership = input.member === false && (await removeMember(deps, roomId, caller.userId));
+  if (endedMembership) {
+    const change = { room: roomId, user: caller.userId, by: caller.userId, ts: deps.now() };
+    await emitEvents(deps, [newBusEvent(deps, 'member.removed', change)]);
+  }
   // Subscribed: `left` when this was the user's last subscription there (the count says so,
   // once, however many tabs leave at once). Only a membership ended: when the user has none.
   const departs = unsubscribed

@@ -94,7 +94,7 @@ async function checkConnection(
   try {
     // Past its expiry the socket is past API Gateway's two-hour cap: no need to ask.
     if (connection.expiresAt <= epochSeconds(deps.now()) || !(await isOpen(deps, connectionId))) {
-      const closed = await closeConnection(deps, connectionId);
+      const closed = await closeConnection(deps, connectionId, { reason: 'stale' });
       report.pruned += 1;
       // Undefined when `$disconnect` (or a post's 410) removed the record first, or when a
       // removal stopped between the record and its last-seen record: that one goes now.
@@ -187,7 +187,7 @@ async function closeExpired(
     } catch (error) {
       if (classify(error) !== 'gone') throw error;
     }
-    await closeConnection(deps, connectionId);
+    await closeConnection(deps, connectionId, { reason: 'expired' });
     report.closed += 1;
   } catch (error) {
     report.failed += 1;

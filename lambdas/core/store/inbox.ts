@@ -286,3 +286,15 @@ async function reserveSenderPlace(
     throw error;
   }
 }
+
+/** Whether the entry is still in the user's inbox (not acknowledged, trimmed or expired). */
+export async function hasInboxEntry(deps: TableDeps, userId: string, messageId: string): Promise<boolean> {
+  const { Item } = await deps.db.send(
+    new GetCommand({
+      TableName: deps.config.TABLE_NAME,
+      Key: keys.inboxMessage(userId, messageId),
+      ProjectionExpression: 'pk',
+    }),
+  );
+  return Item !== undefined;
+}

@@ -1,4 +1,5 @@
 import type { ApiGatewayManagementApiClient } from '@aws-sdk/client-apigatewaymanagementapi';
+import type { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Deps } from '../../../lambdas/core/deps.ts';
 import { sendDirectMessage } from '../../../lambdas/core/services/direct-messages.ts';
@@ -21,6 +22,7 @@ beforeAll(async () => {
     ...storeOf(rt),
     sqs: rt.sqs,
     management: {} as ApiGatewayManagementApiClient,
+    events: {} as EventBridgeClient,
     posts: { post: async () => 'ok' },
   };
 });

@@ -39,6 +39,9 @@ describe('npm start', () => {
       'SQS',
       'notifications',
       'deliveries',
+      'EventBridge',
+      'events',
+      'sqs receive-message',
     ]) {
       expect(output).toContain(label);
     }
@@ -47,7 +50,8 @@ describe('npm start', () => {
     expect(Object.keys(endpoints)).toEqual(
       expect.arrayContaining(['websocket', 'management', 'http', 'dynamodb', 'sqs', 'queues']),
     );
-    expect(Object.keys(endpoints.queues).sort()).toEqual(['deliveries', 'notifications']);
+    expect(Object.keys(endpoints.queues).sort()).toEqual(['deliveries', 'events', 'notifications']);
+    expect(output).toContain(endpoints.queues.events);
     expect(output).toContain(endpoints.websocket);
 
     const health = await fetch(`${endpoints.http}/health`);
