@@ -6,6 +6,7 @@ import { OperationsAlarms, type OperationsAlarmsTuning } from './constructs/alar
 import { bindUses } from './constructs/bindings.ts';
 import { OperationsDashboard } from './constructs/dashboard.ts';
 import { type KmsKeyOption, resolveEncryptionKey } from './constructs/encryption.ts';
+import { Files } from './constructs/files.ts';
 import { type HandlerDefaults, Handlers, type ReservedConcurrency } from './constructs/handlers.ts';
 import { MessagingHttpApi, type MessagingHttpApiProps } from './constructs/http-api.ts';
 import type { HandlerLayout } from './constructs/per-api.ts';
@@ -112,6 +113,7 @@ export class MessagingStack extends Stack {
       encryptionKey,
     });
     const queues = new Queues(this, 'Queues', { encryptionKey });
+    const { bucket } = new Files(this, 'Files', { removalPolicy, encryptionKey });
     const tokenAuth = new TokenAuth(this, 'TokenAuth', { removalPolicy, ...props.tokenAuth });
 
     const { functions, deployed } = new Handlers(this, 'Functions', {
@@ -134,7 +136,7 @@ export class MessagingStack extends Stack {
       ...logs,
     });
 
-    const targets = { table, queues: queues.queues, management: webSocket, tokenAuth };
+    const targets = { table, queues: queues.queues, management: webSocket, tokenAuth, bucket };
     for (const { fn, spec } of deployed) {
       bindUses(fn, spec, targets);
       // The `stage` dimension of every metric (lambdas/core/metrics.ts).
@@ -171,6 +173,7 @@ export class MessagingStack extends Stack {
     new CfnOutput(this, 'NotificationsQueueUrl', { value: queues.queues.notifications.queueUrl });
     new CfnOutput(this, 'DeliveriesQueueUrl', { value: queues.queues.deliveries.queueUrl });
     new CfnOutput(this, 'TableName', { value: table.tableName });
+    new CfnOutput(this, 'FilesBucketName', { value: bucket.bucketName });
     new CfnOutput(this, 'DashboardUrl', { value: dashboard.url });
     if (tokenAuth.secret) new CfnOutput(this, 'JwtSecretArn', { value: tokenAuth.secret.secretArn });
   }
