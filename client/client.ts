@@ -30,6 +30,7 @@ import { CredentialRefresher, isCredentialExpired } from './refresher.ts';
 import { type OutgoingFrame, type RequestOptions, Requests } from './requests.ts';
 import type { GapEvent } from './room-tracker.ts';
 import { Rooms } from './rooms.ts';
+import { type UploadBody, type UploadOptions, uploadFile } from './uploads.ts';
 
 /**
  * The client's events and what their listeners receive.
@@ -61,6 +62,10 @@ export interface WaveletEvents {
   expired: WaveletError;
 }
 
+/** `files` goes on the frame only when it names some. */
+const filesOf = (options: { files?: string[] }) =>
+  options.files && options.files.length > 0 ? { files: options.files } : {};
+
 /**
  * A wavelet client for browsers and Node: one logical connection that reconnects by itself,
  * syncs the inbox after every open, acknowledges what it delivered, drops duplicates, re-joins
@@ -88,6 +93,7 @@ export interface WaveletEvents {
  * await client.send('bob', { text: 'hi' });
  * ```
  */
+
 export class WaveletClient {
   private readonly options: ResolvedOptions;
   private readonly events = new Emitter<WaveletEvents>();
@@ -279,9 +285,24 @@ export class WaveletClient {
    * }
    * ```
    */
-  send(to: string, data: unknown, options: { id?: string } = {}): Promise<SendResult> {
+  send(to: string, data: unknown, options: { id?: string; files?: string[] } = {}): Promise<SendResult> {
     const id = options.id ?? newIdempotencyKey();
-    return this.request<SendResult>({ action: 'send', to, data, id });
+    return this.request<SendResult>({ action: 'send', to, data, id, ...filesOf(options) });
+  }
+
+  /**
+   * Uploads a file (a browser `File` or `Blob`, or a Node `Buffer`) with `POST /uploads` and the
+   * presigned `PUT`, and resolves with its id, to name in `files` of `send` or `publish` (at most
+   * 10 per message). Needs the `httpUrl` and `token` options.
+   *
+   * @example
+   * ```ts
+   * const fileId = await client.upload(input.files[0]);
+   * await client.publish('general', { text: 'the plan' }, { files: [fileId] });
+   * ```
+   */
+  upload(file: UploadBody, options: UploadOptions = {}): Promise<string> {
+    return uploadFile(this.options, file, options);
   }
 
   /**
@@ -294,9 +315,13 @@ export class WaveletClient {
    * const { seq } = await client.publish('general', { text: 'hello' });
    * ```
    */
-  publish(room: string, data: unknown, options: { id?: string } = {}): Promise<PublishResult> {
+  publish(
+    room: string,
+    data: unknown,
+    options: { id?: string; files?: string[] } = {},
+  ): Promise<PublishResult> {
     const id = options.id ?? newIdempotencyKey();
-    return this.request<PublishResult>({ action: 'publish', room, data, id });
+    return this.request<PublishResult>({ action: 'publish', room, data, id, ...filesOf(options) });
   }
 
   /**

@@ -37,6 +37,8 @@ export interface FunctionSpec {
  * attributes (the health probe); `management` is `@connections` of the stage; `jwt` reads the
  * signing secret; `events` puts events on the event bus (and sends the ones it refuses to the
  * event-retries queue).
+ * `bucket:upload` signs PUTs under `pending/`, `bucket:attach` reads `pending/` and
+ * writes `files/` (the attach's copy), `bucket:read` signs GETs of `files/` (and of `pending/`, for the uploader).
  */
 export type Resource =
   | 'queue:deliveries'
@@ -49,7 +51,10 @@ export type Resource =
   | 'queue:notifications:attributes'
   | 'management'
   | 'jwt'
-  | 'events';
+  | 'events'
+  | 'bucket:upload'
+  | 'bucket:attach'
+  | 'bucket:read';
 
 /** DynamoDB actions on the table's items (an index has its own grants, {@link IndexGrants}). */
 export type ItemAction =
@@ -73,6 +78,7 @@ export type KeyPattern =
   | 'BLOCKS#*'
   | 'CONN#*'
   | 'DEPARTED#*'
+  | 'FILE#*'
   | 'HIST#*'
   | 'IDEM#*'
   | 'INBOX#*'
@@ -112,6 +118,9 @@ type Access = Pick<FunctionSpec, 'uses' | 'items' | 'indexes'>;
  * same place: a connection removed (410 Gone, a close) takes its subscriptions and live-presence
  * counts with it and its departure is claimed and announced to rooms.
  */
+/** Attaching uploads to a message: read each file record, mark it attached (or undo that). */
+const fileAttach: ItemGrant = { actions: ['GetItem', 'UpdateItem'], keys: ['FILE#*'] };
+
 const itemWrites: readonly ItemAction[] = [
   'GetItem',
   'Query',
@@ -161,8 +170,12 @@ export const functions = {
     items: [{ actions: ['GetItem', 'UpdateItem'], keys: ['CONN#*', 'SEEN#*'] }, rateLimits],
   }),
   send: ws('send', {
-    uses: [...fanOut, ...storesInbox],
-    items: [{ actions: itemWrites, keys: [...departureKeys, 'BLOCKS#*', 'IDEM#*', 'INBOX#*'] }, rateLimits],
+    uses: [...fanOut, ...storesInbox, 'bucket:attach'],
+    items: [
+      { actions: itemWrites, keys: [...departureKeys, 'BLOCKS#*', 'IDEM#*', 'INBOX#*'] },
+      fileAttach,
+      rateLimits,
+    ],
     indexes: { byUser: ['Query'] },
   }),
   sync: ws(
@@ -187,8 +200,8 @@ export const functions = {
     items: [{ actions: itemWrites, keys: departureKeys }, rateLimits],
   }),
   publish: ws('publish', {
-    uses: [...fanOut, ...emits],
-    items: [{ actions: itemWrites, keys: [...departureKeys, 'HIST#*', 'IDEM#*'] }, rateLimits],
+    uses: [...fanOut, ...emits, 'bucket:attach'],
+    items: [{ actions: itemWrites, keys: [...departureKeys, 'HIST#*', 'IDEM#*'] }, fileAttach, rateLimits],
   }),
   history: ws('history', {
     uses: [],
@@ -230,6 +243,14 @@ export const functions = {
   tickets: http('tickets', {
     uses: ['jwt'],
     items: [{ actions: ['PutItem'], keys: ['TICKET#*'] }, rateLimits],
+  }),
+  createUpload: http('create-upload', {
+    uses: ['jwt', 'bucket:upload'],
+    items: [{ actions: ['PutItem'], keys: ['FILE#*'] }, rateLimits],
+  }),
+  getFile: http('get-file', {
+    uses: ['jwt', 'bucket:read'],
+    items: [{ actions: ['GetItem'], keys: ['FILE#*', 'ROOM#*'] }],
   }),
   /** Public: reads one key that never exists and each queue's attributes; sends nothing. */
   health: http('health', {
@@ -369,6 +390,15 @@ export type RouteKey = keyof typeof websocketApi.routes;
 /** Every `action` of docs/protocol.md, which is every route key not starting with `$`. */
 export const actions = Object.keys(websocketApi.routes).filter((k) => !k.startsWith('$'));
 
+/**
+ * The files bucket's layout: an upload lands under `pendingPrefix` (deleted a day later unless
+ * attached), attaching copies it under `attachedPrefix`.
+ */
+export const files = {
+  pendingPrefix: 'pending/',
+  attachedPrefix: 'files/',
+} as const;
+
 /** The HTTP API: `METHOD /path` (API Gateway v2 route keys) to function. */
 export const httpApi = {
   routes: {
@@ -387,6 +417,8 @@ export const httpApi = {
     'POST /messages': 'postMessages',
     'GET /online': 'listOnline',
     'GET /me/blocks': 'listBlocks',
+    'POST /uploads': 'createUpload',
+    'GET /files/{fileId}': 'getFile',
   },
   /**
    * The API's CORS configuration, answered by API Gateway itself (and by the local HTTP API from

@@ -7,6 +7,7 @@ import { bindUses } from './constructs/bindings.ts';
 import { OperationsDashboard } from './constructs/dashboard.ts';
 import { type KmsKeyOption, resolveEncryptionKey } from './constructs/encryption.ts';
 import { MessagingEventBus, type MessagingEventBusProps } from './constructs/event-bus.ts';
+import { Files } from './constructs/files.ts';
 import { type HandlerDefaults, Handlers, type ReservedConcurrency } from './constructs/handlers.ts';
 import { MessagingHttpApi, type MessagingHttpApiProps } from './constructs/http-api.ts';
 import type { HandlerLayout } from './constructs/per-api.ts';
@@ -119,6 +120,7 @@ export class MessagingStack extends Stack {
       encryptionKey,
     });
     const queues = new Queues(this, 'Queues', { encryptionKey });
+    const { bucket } = new Files(this, 'Files', { removalPolicy, encryptionKey });
     const tokenAuth = new TokenAuth(this, 'TokenAuth', { removalPolicy, ...props.tokenAuth });
 
     const { functions, deployed } = new Handlers(this, 'Functions', {
@@ -142,7 +144,7 @@ export class MessagingStack extends Stack {
     });
 
     const { bus } = new MessagingEventBus(this, 'Events', props.events);
-    const targets = { table, queues: queues.queues, management: webSocket, tokenAuth, bus };
+    const targets = { table, queues: queues.queues, management: webSocket, tokenAuth, bus, bucket };
     for (const { fn, spec } of deployed) {
       bindUses(fn, spec, targets);
       // The `stage` dimension of every metric (lambdas/core/metrics.ts).
@@ -182,6 +184,7 @@ export class MessagingStack extends Stack {
     new CfnOutput(this, 'InboxChecksQueueUrl', { value: queues.queues.inboxChecks.queueUrl });
     new CfnOutput(this, 'EventBusArn', { value: bus.eventBusArn });
     new CfnOutput(this, 'TableName', { value: table.tableName });
+    new CfnOutput(this, 'FilesBucketName', { value: bucket.bucketName });
     new CfnOutput(this, 'DashboardUrl', { value: dashboard.url });
     if (tokenAuth.secret) new CfnOutput(this, 'JwtSecretArn', { value: tokenAuth.secret.secretArn });
   }

@@ -24,6 +24,7 @@ import { startHttpApi } from './http-api/index.ts';
 import { type LocalFunction, loadFunction } from './lambda/index.ts';
 import { PortInUseError } from './listen.ts';
 import { installMetricsSink, MetricsRegistry, metricsRoute } from './metrics/index.ts';
+import { startS3 } from './s3/index.ts';
 import { startSchedule } from './schedules/index.ts';
 import { createQueues, startSqs } from './sqs/index.ts';
 import { startChatPage, startDashboardPage } from './web/index.ts';
@@ -42,6 +43,9 @@ export interface LocalEndpoints {
   readonly queues: { readonly notifications: string; readonly deliveries: string; readonly events: string };
   readonly deadLetterQueues: { readonly notifications: string; readonly deliveries: string };
   readonly tableName: string;
+  /** The S3 emulator (s3rver), path-style, and the files bucket (uploads and attachments). */
+  readonly s3: string;
+  readonly bucketName: string;
 }
 
 export interface LocalRuntimeOptions {
@@ -158,6 +162,9 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
           stops.push(() => s.close());
           return s;
         });
+
+    const s3 = await startS3({ port: 0, host, bucketName: `${localDefaults.tablePrefix}-files` });
+    stops.push(() => s3.close());
 
     // Invocations still running when the runtime stops (a `$disconnect` for every socket the
     // gateway closes) finish before the table and queues they use go away.
@@ -281,6 +288,9 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
       EVENT_RETRIES_DLQ_URL: queueUrls.eventRetries.dlqUrl,
       INBOX_CHECKS_QUEUE_URL: queueUrls.inboxChecks.url,
       INBOX_CHECKS_DLQ_URL: queueUrls.inboxChecks.dlqUrl,
+      AWS_ENDPOINT_URL_S3: s3.endpoint,
+      FILES_BUCKET: s3.bucketName,
+      S3_FORCE_PATH_STYLE: 'true',
       TABLE_NAME: tableName,
       DELIVERIES_QUEUE_URL: queueUrls.deliveries.url,
       NOTIFICATIONS_QUEUE_URL: queueUrls.notifications.url,
@@ -340,6 +350,8 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
         deliveries: queueUrls.deliveries.dlqUrl,
       },
       tableName,
+      s3: s3.endpoint,
+      bucketName: s3.bucketName,
     };
     if (options.writeEndpointsFile) {
       await mkdir(path.join(rootDir, '.local'), { recursive: true });

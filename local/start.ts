@@ -51,6 +51,7 @@ process.stdout.write(
     `  Metrics         ${e.http}/metrics   (Prometheus text, wavelet_ prefix)`,
     `  DynamoDB        ${e.dynamodb}   table ${e.tableName}${runtime.dynamodbPid ? `   (process ${runtime.dynamodbPid})` : ''}`,
     `  SQS             ${e.sqs}`,
+    `  S3              ${e.s3}   bucket ${e.bucketName}   (s3rver: signatures not checked)`,
     `  notifications   ${e.queues.notifications}`,
     `  deliveries      ${e.queues.deliveries}`,
     `  EventBridge     ${e.eventbridge}   bus ${e.eventBusName}; every event is copied to the events queue:`,

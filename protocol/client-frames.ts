@@ -7,6 +7,7 @@ import {
   maxAckIds,
   maxCredentialLength,
   maxCursorLength,
+  maxFilesPerMessage,
   maxIdLength,
   maxSyncLimit,
   userIdPattern,
@@ -19,6 +20,12 @@ import {
  * only the types of this file, never the schemas: they would bring zod into its bundle.
  */
 const room = roomIdOf('room');
+/** Ids of the caller's uploads to attach (`POST /uploads`), at most ten. */
+const files = z.optional(
+  z
+    .array(z.string().check(z.minLength(1), z.maxLength(64)))
+    .check(z.maxLength(maxFilesPerMessage, `files holds at most ${maxFilesPerMessage} ids`)),
+);
 /** A user a frame names: user ids are JWT subjects, so the same alphabet as `sub`. */
 const userIdOf = (label: string) =>
   z.string().check(z.regex(userIdPattern, `${label} must be ${userIdRule}`));
@@ -31,6 +38,7 @@ export const sendFrame = z.object({
   to: userIdOf('to'),
   data,
   id: idempotencyKey,
+  files,
 });
 
 export const syncFrame = z.object({
@@ -63,7 +71,14 @@ export const leaveFrame = z.object({
   member: z.optional(z.boolean()),
 });
 
-export const publishFrame = z.object({ action: z.literal('publish'), ref, room, data, id: idempotencyKey });
+export const publishFrame = z.object({
+  action: z.literal('publish'),
+  ref,
+  room,
+  data,
+  id: idempotencyKey,
+  files,
+});
 
 export const historyFrame = z.object({
   action: z.literal('history'),

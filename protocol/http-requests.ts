@@ -3,7 +3,9 @@ import './zod-locale.ts';
 import { bounded, roomIdOf, userId } from './fields.ts';
 import {
   defaultPageSize,
+  fileIdShape,
   maxCursorLength,
+  maxFileNameLength,
   maxMembersLimit,
   maxPageSize,
   maxRoomNameLength,
@@ -27,6 +29,18 @@ export const createRoomBody = z.object({
   type: roomType,
   maxMembers: z._default(maxMembers, 0),
 });
+
+/** `POST /uploads`: the file to be uploaded; its size and type bounds are the server's config. */
+export const createUploadBody = z.object({
+  name: bounded(1, maxFileNameLength),
+  contentType: z
+    .string()
+    .check(z.regex(/^[\w.+-]+\/[\w.+-]+$/, 'contentType must be a MIME type, e.g. image/png')),
+  size: z.number().check(z.int(), z.gte(1)),
+});
+
+/** `GET /files/{fileId}`. */
+export const filePath = z.object({ fileId: z.string().check(z.regex(fileIdShape, 'Unknown file id')) });
 
 /** `PATCH /rooms/{id}`. */
 export const updateRoomBody = z

@@ -24,6 +24,25 @@ export interface Ticket {
   readonly credentialExpiresAt: number;
 }
 
+/** `POST /uploads` (201): where and how to `PUT` the file's bytes, and its id for `files`. */
+export interface Upload {
+  readonly fileId: string;
+  /** A presigned S3 `PUT`, valid until `expiresAt`. */
+  readonly uploadUrl: string;
+  /** Headers the `PUT` must carry (Content-Type); Content-Length must be the declared size. */
+  readonly headers: Readonly<Record<string, string>>;
+  /** Epoch milliseconds. */
+  readonly expiresAt: number;
+}
+
+/** A file as message frames carry it. */
+export interface FileRef {
+  readonly id: string;
+  readonly name: string;
+  readonly contentType: string;
+  readonly size: number;
+}
+
 /** A page of a list, with an opaque cursor for the next one (null when there is none). */
 export interface Page<T> {
   readonly items: T[];

@@ -106,3 +106,10 @@ export const maxDataDepth = 32;
  */
 export const dataBytes = (data: unknown): number =>
   new TextEncoder().encode(JSON.stringify(data) ?? '').length;
+
+/** Most files one `send` or `publish` attaches. */
+export const maxFilesPerMessage = 10;
+/** The longest file name `POST /uploads` accepts. */
+export const maxFileNameLength = 255;
+/** A file id as `POST /uploads` makes them (base64url); anything else is unknown. */
+export const fileIdShape = /^[A-Za-z0-9_-]{16,64}$/;

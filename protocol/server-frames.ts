@@ -1,5 +1,6 @@
 import type { ErrorCode } from './errors.ts';
 import type { RoomEventFrame } from './events.ts';
+import type { FileRef } from './http-responses.ts';
 
 /**
  * The frames the server sends (docs/protocol.md, "Server frames"). Types and two
@@ -30,6 +31,8 @@ export interface MessageFrame {
   readonly ts: number;
   /** Set on room messages pushed by a recovery (`join` with `since`, or a `history` page after a gap). */
   readonly recovered?: boolean;
+  /** The files attached to the message (`GET /files/{id}` reads one). */
+  readonly files?: readonly FileRef[];
 }
 
 /**
@@ -65,6 +68,7 @@ export interface RoomMessage {
   readonly seq: number;
   readonly data: unknown;
   readonly ts: number;
+  readonly files?: readonly FileRef[];
 }
 
 /** The answer to a frame that carried `ref`. */

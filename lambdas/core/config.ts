@@ -42,6 +42,8 @@ const schema = z.object({
   /** Delayed checks of unacknowledged inbox entries (`inbox.unacked`). */
   INBOX_CHECKS_QUEUE_URL: resource(),
   INBOX_CHECKS_DLQ_URL: resource(),
+  /** The files bucket: uploads under `pending/`, attached files under `files/`. */
+  FILES_BUCKET: resource(),
 
   /** HS256 shared secret (development). Takes precedence over JWT_SECRET_ARN. */
   JWT_SECRET: text(''),
@@ -80,6 +82,16 @@ const schema = z.object({
   /** Per user: `POST /tickets` (a reconnecting browser needs a few a minute) and `POST /rooms`. */
   TICKETS_PER_MINUTE: int(30),
   ROOMS_PER_MINUTE: int(10),
+  /** Per user: `POST /uploads`. */
+  UPLOADS_PER_MINUTE: int(20),
+  /** The largest upload `POST /uploads` signs. */
+  UPLOAD_MAX_BYTES: int(10 * 1024 * 1024),
+  /** The content types `POST /uploads` signs, comma-separated; `image/*` allows every image type. */
+  UPLOAD_CONTENT_TYPES: text(
+    'image/*,application/pdf,text/plain,text/csv,text/markdown,application/zip,application/json,audio/mpeg,video/mp4',
+  ),
+  /** Path-style S3 addressing: the local S3 emulator needs it; AWS prefers virtual hosts. */
+  S3_FORCE_PATH_STYLE: z._default(z.stringbool(), false),
   /**
    * A connection not seen for this long is checked by the sweeper with GET @connections: above the
    * SDK's 9-minute `lastSeenMs`, so live connections are not asked about, and with the 5-minute
@@ -123,7 +135,8 @@ export type ResourceVariable =
   | 'EVENT_RETRIES_QUEUE_URL'
   | 'EVENT_RETRIES_DLQ_URL'
   | 'INBOX_CHECKS_QUEUE_URL'
-  | 'INBOX_CHECKS_DLQ_URL';
+  | 'INBOX_CHECKS_DLQ_URL'
+  | 'FILES_BUCKET';
 
 /** The configuration is missing a variable or holds a bad value; `variables` names each one. */
 export class ConfigError extends Error {

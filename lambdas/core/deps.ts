@@ -1,5 +1,6 @@
 import type { ApiGatewayManagementApiClient } from '@aws-sdk/client-apigatewaymanagementapi';
 import type { EventBridgeClient } from '@aws-sdk/client-eventbridge';
+import type { S3Client } from '@aws-sdk/client-s3';
 import type { SQSClient } from '@aws-sdk/client-sqs';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { Config } from './config.ts';
@@ -30,6 +31,11 @@ export interface Deps {
   /** PostToConnection, the one call per recipient: signed and sent without the SDK's stack. */
   readonly posts: Poster;
   readonly now: () => number;
+  /**
+   * The files bucket's client; when absent, the files service builds one on first use
+   * (s3-client.ts), so functions that never touch files do not load the S3 SDK.
+   */
+  readonly s3?: S3Client;
 }
 
 /** What table access needs: the store layer takes no more, so its tests fake no more. */

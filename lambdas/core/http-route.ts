@@ -11,6 +11,8 @@ import { reportUnexpected } from './unexpected.ts';
 export interface HttpOutcome {
   readonly status?: number;
   readonly body: unknown;
+  /** Extra response headers, e.g. `location` of a 302. */
+  readonly headers?: Readonly<Record<string, string>>;
 }
 
 export type HttpHandler = (event: APIGatewayProxyEventV2, deps: Deps) => Promise<HttpOutcome>;
@@ -44,7 +46,7 @@ export function httpRoute(run: HttpHandler) {
     try {
       const outcome = await run(event, deps);
       status = outcome.status ?? 200;
-      return json(status, outcome.body);
+      return json(status, outcome.body, outcome.headers ? { ...outcome.headers } : {});
     } catch (error) {
       if (isAppError(error)) {
         if (error.code === 'RATE_LIMITED') count('RateLimited');
@@ -76,6 +78,7 @@ export const authorizationOf = (event: APIGatewayProxyEventV2): string | undefin
 const userCaps = {
   tickets: (deps: Deps) => deps.config.TICKETS_PER_MINUTE,
   rooms: (deps: Deps) => deps.config.ROOMS_PER_MINUTE,
+  uploads: (deps: Deps) => deps.config.UPLOADS_PER_MINUTE,
 } as const;
 
 /**

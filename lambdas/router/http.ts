@@ -1,8 +1,10 @@
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { httpApi } from '../../lib/manifest.ts';
 import { handler as createRoom } from '../http/create-room.ts';
+import { handler as createUpload } from '../http/create-upload.ts';
 import { handler as deleteMember } from '../http/delete-member.ts';
 import { handler as deleteRoom } from '../http/delete-room.ts';
+import { handler as getFile } from '../http/get-file.ts';
 import { handler as getRoom } from '../http/get-room.ts';
 import { handler as getUnread } from '../http/get-unread.ts';
 import { handler as health } from '../http/health.ts';
@@ -37,6 +39,8 @@ const handlers = {
   postMessages,
   listOnline,
   listBlocks,
+  createUpload,
+  getFile,
 } satisfies Record<RouteFunction, HttpHandler>;
 
 /** What API Gateway answers for a path it has no route for. */

@@ -10,5 +10,6 @@ export const handler = wsRoute(publishFrame, async (frame, caller, deps) => ({
     roomId: frame.room,
     data: frame.data,
     id: frame.id,
+    files: frame.files,
   })) satisfies PublishResult,
 }));

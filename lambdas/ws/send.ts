@@ -10,5 +10,6 @@ export const handler = wsRoute(sendFrame, async (frame, caller, deps) => ({
     to: frame.to,
     data: frame.data,
     id: frame.id,
+    files: frame.files,
   })) satisfies SendResult,
 }));

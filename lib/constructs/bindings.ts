@@ -1,12 +1,14 @@
 import { Stack, Validations } from 'aws-cdk-lib';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import type { IEventBus } from 'aws-cdk-lib/aws-events';
-import { type Grant, type IGrantable, PolicyStatement } from 'aws-cdk-lib/aws-iam';
+import { Grant, type IGrantable, PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import type { IKey } from 'aws-cdk-lib/aws-kms';
 import type { Function as LambdaFunction } from 'aws-cdk-lib/aws-lambda';
+import type { IBucket } from 'aws-cdk-lib/aws-s3';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import {
   type FunctionSpec,
+  files,
   type IndexName,
   type QueueName,
   type Resource,
@@ -30,6 +32,8 @@ export interface BindingTargets {
   readonly tokenAuth: TokenAuth;
   /** The event bus of `events`. */
   readonly bus: IEventBus;
+  /** The files bucket (lib/constructs/files.ts). */
+  readonly bucket: IBucket;
 }
 
 const QUEUE_ENV: Readonly<Record<QueueName, string>> = {
@@ -57,6 +61,9 @@ export type TableAccess = Pick<FunctionSpec, 'items' | 'indexes'>;
  * | `queue:{name}:attributes` | `{NAME}_QUEUE_URL` | `sqs:GetQueueAttributes` on that queue |
  * | `events` | `EVENT_BUS_NAME` | `events:PutEvents` on the bus |
  * | `management` | `MANAGEMENT_ENDPOINT` | `execute-api:ManageConnections` on this stage's `@connections/*` |
+ * | `bucket:upload` | `FILES_BUCKET` | `s3:PutObject` on `pending/*` |
+ * | `bucket:attach` | `FILES_BUCKET` | `s3:GetObject` on `pending/*`, `s3:PutObject` on `files/*` (HeadObject, CopyObject) |
+ * | `bucket:read` | `FILES_BUCKET` | `s3:GetObject` on `files/*` and `pending/*` (the presigned GET; an uploader's own unattached file) |
  * | `jwt` | `JWT_SECRET_ARN`, or `JWKS_URL` (see {@link TokenAuth}), `JWT_ISSUER`/`JWT_AUDIENCE` if set | read the HS256 secret |
  *
  * A table or queue with a customer-managed key also gets `kms:Decrypt` (readers) and
@@ -98,6 +105,39 @@ export function bindUses(
     for (const [key, value] of Object.entries(targets.tokenAuth.environment)) fn.addEnvironment(key, value);
     targets.tokenAuth.secret?.grantRead(fn);
   }
+  bindBucket(fn, wanted, targets.bucket);
+}
+
+/** The files bucket's env and object grants, by prefix (see {@link files}). */
+function bindBucket(fn: LambdaFunction, wanted: ReadonlySet<Resource>, bucket: IBucket): void {
+  const grants: [string, string][] = [];
+  if (wanted.has('bucket:upload')) grants.push(['s3:PutObject', files.pendingPrefix]);
+  if (wanted.has('bucket:attach')) {
+    grants.push(['s3:GetObject', files.pendingPrefix], ['s3:PutObject', files.attachedPrefix]);
+  }
+  if (wanted.has('bucket:read')) {
+    grants.push(['s3:GetObject', files.attachedPrefix], ['s3:GetObject', files.pendingPrefix]);
+  }
+  if (grants.length === 0) return;
+  fn.addEnvironment('FILES_BUCKET', bucket.bucketName);
+  for (const [action, prefix] of grants) {
+    const grant = Grant.addToPrincipal({
+      grantee: fn,
+      actions: [action],
+      resourceArns: [bucket.arnForObjects(`${prefix}*`)],
+    });
+    acknowledgeWildcards(
+      fn,
+      grant,
+      `${action}: file ids are only known at run time; the resource is one prefix of the files bucket.`,
+    );
+  }
+  if (bucket.encryptionKey)
+    grantKeyUse(
+      fn,
+      bucket.encryptionKey,
+      grants.some(([a]) => a === 's3:PutObject'),
+    );
 }
 
 function bindTable(fn: LambdaFunction, access: TableAccess, table: ITable): void {

@@ -45,6 +45,7 @@ const READ_ONLY: readonly FunctionName[] = [
   'getUnread',
   'listOnline',
   'listBlocks',
+  'getFile',
 ];
 /** The broadcast worker and the admin listing of online users: both scan the byUser index. */
 const SCANNERS: readonly FunctionName[] = ['deliver', 'listOnline'];
@@ -269,7 +270,7 @@ describe('Permissions: the manifest follows the code', () => {
     }
   });
 
-  it('binds each function to the queues, management API and secret its code reaches, and no other', () => {
+  it('binds each function to the queues, management API, secret and bucket its code reaches, and no other', () => {
     for (const name of names) {
       const spec = specOf(name);
       const calls = reached.get(spec.entry)!;
@@ -292,6 +293,10 @@ describe('Permissions: the manifest follows the code', () => {
         expected.add('queue:eventRetries');
       if (calls.commands.includes('SendMessageBatch') && calls.variables.includes('INBOX_CHECKS_QUEUE_URL'))
         expected.add('queue:inboxChecks');
+      // The files bucket: signing a PUT, attaching (HeadObject and CopyObject), signing a GET.
+      if (calls.commands.includes('PutObject')) expected.add('bucket:upload');
+      if (calls.commands.includes('CopyObject')) expected.add('bucket:attach');
+      if (calls.commands.includes('GetObject')) expected.add('bucket:read');
       expect(new Set(spec.uses), name).toEqual(expected);
     }
   });

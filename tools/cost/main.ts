@@ -8,6 +8,7 @@ import { runInChild } from '../bench/in-child.ts';
 import { parseCommandLine, readCommandLine, UsageError } from '../cli-args.ts';
 import { assumptions } from './assumptions.ts';
 import { describeEventBusCost, eventBusCost } from './event-bus.ts';
+import { fileRow } from './files.ts';
 import { runLatency } from './latency/main.ts';
 import { appSyncCostOf, costOf } from './model.ts';
 import { prices } from './prices.ts';
@@ -112,6 +113,7 @@ process.stdout.write(
 process.stdout.write(`${costTable(rows, markdown)}\n\n`);
 process.stdout.write('usage per unit (the numbers behind the table)\n\n');
 process.stdout.write(`${usageTable(scenarios, markdown)}\n\n`);
+process.stdout.write(`${fileRow()}\n\n`);
 process.stdout.write(
   `assumptions (tools/cost/assumptions.ts): ${assumptions.memoryMb} MB arm64 functions; duration estimated as ` +
     `${assumptions.duration.invocationMs} ms per invocation + ${assumptions.duration.dynamoDbCallMs} ms per DynamoDB call + ` +

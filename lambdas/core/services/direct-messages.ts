@@ -20,6 +20,7 @@ import {
 import { deleteInboxEntries, listInbox, putInboxEntry } from '../store/inbox.ts';
 import { epochSeconds, type IdempotencyScope } from '../store/keys.ts';
 import { queueDepartures } from './departures.ts';
+import { attachFiles } from './files.ts';
 import { screenDirectMessage } from './inbox-guard.ts';
 
 export interface SendDirectMessageInput {
@@ -28,6 +29,8 @@ export interface SendDirectMessageInput {
   readonly data: unknown;
   /** Client idempotency key. */
   readonly id?: string;
+  /** Ids of the sender's uploads to attach. */
+  readonly files?: readonly string[];
 }
 
 /**
@@ -70,6 +73,13 @@ export async function sendDirectMessage(
     return result;
   }
 
+  let files: MessageFrame['files'];
+  try {
+    files = await attachFiles(deps, input.from, input.files, { to: input.to });
+  } catch (error) {
+    await forget();
+    throw error;
+  }
   const frame: MessageFrame = {
     type: 'message',
     id: result.messageId,
@@ -77,6 +87,7 @@ export async function sendDirectMessage(
     to: input.to,
     data: input.data,
     ts: result.ts,
+    ...(files ? { files } : {}),
   };
   const body = JSON.stringify(frame);
   const expiresAt = epochSeconds(result.ts) + deps.config.INBOX_TTL_SECONDS;

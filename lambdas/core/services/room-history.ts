@@ -17,6 +17,7 @@ export const toMessageFrame = (message: RoomMessage, recovered?: true): MessageF
   seq: message.seq,
   data: message.data,
   ts: message.ts,
+  ...(message.files ? { files: message.files } : {}),
   ...(recovered ? { recovered } : {}),
 });
 
@@ -41,13 +42,14 @@ export async function readRoomHistory(
   });
   const oldest = messages.at(-1);
   return {
-    messages: messages.map(({ id, from, room: roomId, seq, data, ts }) => ({
+    messages: messages.map(({ id, from, room: roomId, seq, data, ts, files }) => ({
       id,
       from,
       room: roomId,
       seq,
       data,
       ts,
+      ...(files ? { files } : {}),
     })),
     next: more && oldest ? oldest.seq : null,
   };

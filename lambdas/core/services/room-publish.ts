@@ -22,6 +22,7 @@ import { appendRoomMessage, type RoomMessage, roomMessageIdAt } from '../store/r
 import type { Caller } from '../ws-event.ts';
 import { requireParticipant, requireRoom } from './access-policy.ts';
 import { queueDepartures } from './departures.ts';
+import { attachFiles } from './files.ts';
 import { toMessageFrame } from './room-history.ts';
 
 export interface PublishInput {
@@ -30,6 +31,8 @@ export interface PublishInput {
   readonly data: unknown;
   /** Client idempotency key. */
   readonly id?: string;
+  /** Ids of the caller's uploads to attach. */
+  readonly files?: readonly string[];
 }
 
 /**
@@ -46,7 +49,14 @@ export async function publishToRoom(deps: Deps, input: PublishInput): Promise<Pu
 
   const scope: IdempotencyScope = { user: input.caller.userId, kind: 'publish', room: room.roomId };
   const now = deps.now();
-  const entry = { roomId: room.roomId, epoch: room.epoch, from: input.caller.userId, data: input.data };
+  const files = await attachFiles(deps, input.caller.userId, input.files, { room: room.roomId });
+  const entry = {
+    roomId: room.roomId,
+    epoch: room.epoch,
+    from: input.caller.userId,
+    data: input.data,
+    ...(files ? { files } : {}),
+  };
   const stored = input.id
     ? await appendOnce(deps, scope, input.id, entry)
     : await appendRoomMessage(deps, { ...entry, id: newMessageId(now), ts: now });
@@ -70,7 +80,7 @@ export async function publishToRoom(deps: Deps, input: PublishInput): Promise<Pu
   return { messageId: message.id, seq: message.seq, ts: message.ts };
 }
 
-type NewEntry = { roomId: string; epoch: number; from: string; data: unknown };
+type NewEntry = { roomId: string; epoch: number; from: string; data: unknown; files?: RoomMessage['files'] };
 
 /**
  * Stores the message once for its key, or answers the attempt that stored it (`repeated`).

@@ -81,6 +81,8 @@ export const keys = {
     sk: 'IDEM',
   }),
   ticket: (ticket: string) => ({ pk: key('TICKET', ticket), sk: 'TICKET' }),
+  /** An uploaded file: its owner, declaration and, once attached, the message it belongs to. */
+  file: (fileId: string) => ({ pk: key('FILE', fileId), sk: 'FILE' }),
 
   room: (roomId: string) => ({ pk: key('ROOM', roomId), sk: 'META' }),
   roomPartition: (roomId: string) => key('ROOM', roomId),

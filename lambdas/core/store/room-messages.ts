@@ -46,12 +46,28 @@ export interface AppendOptions {
  */
 export async function appendRoomMessage(
   deps: TableDeps,
-  input: { roomId: string; epoch: number; id: string; from: string; data: unknown; ts: number },
+  input: {
+    roomId: string;
+    epoch: number;
+    id: string;
+    from: string;
+    data: unknown;
+    ts: number;
+    files?: RoomMessage['files'];
+  },
   options: AppendOptions = {},
 ): Promise<RoomMessage> {
   let seq = options.reservedSeq ?? (await latestSeq(deps, input.roomId, input.epoch)) + 1;
   const expiresAt = epochSeconds(input.ts) + deps.config.HISTORY_TTL_SECONDS;
-  const stored = { id: input.id, room: input.roomId, seq, from: input.from, data: input.data, ts: input.ts };
+  const stored = {
+    id: input.id,
+    room: input.roomId,
+    seq,
+    from: input.from,
+    data: input.data,
+    ts: input.ts,
+    ...(input.files ? { files: input.files } : {}),
+  };
   for (;;) {
     // The reserved slot is on the key already; a new slot is recorded before it is written.
     if (seq !== options.reservedSeq) await options.reserve?.(seq);
@@ -69,6 +85,7 @@ export async function appendRoomMessage(
             // Kept as JSON text: any JSON value round-trips exactly, whatever DynamoDB's types allow.
             data: JSON.stringify(input.data),
             ts: input.ts,
+            ...(input.files ? { files: input.files } : {}),
             expiresAt,
           },
           ConditionExpression: 'attribute_not_exists(pk)',
@@ -165,6 +182,7 @@ const entryBytes = (item: Record<string, unknown>): number =>
   Buffer.byteLength(JSON.stringify(item.id)) +
   Buffer.byteLength(JSON.stringify(item.from)) +
   Buffer.byteLength(JSON.stringify(item.room)) +
+  (item.files ? Buffer.byteLength(JSON.stringify(item.files)) : 0) +
   100;
 
 const toMessage = (item: Record<string, unknown>): RoomMessage => ({
@@ -174,4 +192,5 @@ const toMessage = (item: Record<string, unknown>): RoomMessage => ({
   from: item.from as string,
   data: JSON.parse(item.data as string),
   ts: item.ts as number,
+  ...(item.files ? { files: item.files as RoomMessage['files'] } : {}),
 });

@@ -1,0 +1,176 @@
+import { CopyObjectCommand, GetObjectCommand, HeadObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
+import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
+import { files as layout } from '../../../lib/manifest.ts';
+import type { FileRef, Upload } from '../../../protocol/http-responses.ts';
+import { maxFilesPerMessage } from '../../../protocol/limits.ts';
+import { requireResource } from '../config.ts';
+import type { Deps } from '../deps.ts';
+import { badRequest, forbidden, isAppError, notFound } from '../errors.ts';
+import { newSecretToken } from '../ids.ts';
+import { defaultS3Client } from '../s3-client.ts';
+import {
+  type FileRecord,
+  getFileRecord,
+  markFileAttached,
+  putFileRecord,
+  unmarkFileAttached,
+} from '../store/files.ts';
+import { type Principal, requireReader, requireRoom } from './access-policy.ts';
+
+/** How long a presigned `PUT` or `GET` is valid. */
+const presignSeconds = 300;
+
+const s3Of = (deps: Deps) => deps.s3 ?? defaultS3Client(deps.config);
+const bucketOf = (deps: Deps) => requireResource(deps.config, 'FILES_BUCKET');
+
+/** `image/*` in the allow-list matches every `image/...` type. */
+export function isAllowedContentType(allowList: string, contentType: string): boolean {
+  const type = contentType.toLowerCase();
+  return allowList
+    .split(',')
+    .map((t) => t.trim().toLowerCase())
+    .some((allowed) => allowed === type || (allowed.endsWith('/*') && type.startsWith(allowed.slice(0, -1))));
+}
+
+export interface UploadRequest {
+  readonly name: string;
+  readonly contentType: string;
+  readonly size: number;
+}
+
+/**
+ * `POST /uploads`: records the declared file and signs a `PUT` of exactly that size and type
+ * under `pending/` (S3 refuses another Content-Length or Content-Type; the local emulator does
+ * not check signatures, which is why attaching checks the stored object too).
+ */
+export async function createUpload(deps: Deps, owner: string, request: UploadRequest): Promise<Upload> {
+  if (request.size > deps.config.UPLOAD_MAX_BYTES) {
+    throw badRequest(`size must be at most ${deps.config.UPLOAD_MAX_BYTES} bytes`);
+  }
+  if (!isAllowedContentType(deps.config.UPLOAD_CONTENT_TYPES, request.contentType)) {
+    throw badRequest(`contentType ${request.contentType} is not accepted`);
+  }
+  const bucket = bucketOf(deps);
+  const fileId = newSecretToken();
+  const createdAt = deps.now();
+  await putFileRecord(deps, { fileId, owner, ...request, createdAt });
+  const uploadUrl = await getSignedUrl(
+    s3Of(deps),
+    new PutObjectCommand({
+      Bucket: bucket,
+      Key: `${layout.pendingPrefix}${fileId}`,
+      ContentType: request.contentType,
+      ContentLength: request.size,
+    }),
+    { expiresIn: presignSeconds, signableHeaders: new Set(['content-type', 'content-length']) },
+  );
+  return {
+    fileId,
+    uploadUrl,
+    headers: { 'Content-Type': request.contentType },
+    expiresAt: createdAt + presignSeconds * 1000,
+  };
+}
+
+/** Where attached files go: a room, or a direct message between its sender and recipient. */
+export type AttachTarget = { readonly room: string } | { readonly to: string };
+
+/**
+ * Attaches the caller's uploads to a message before it is stored: each must be the caller's,
+ * uploaded with its declared size and type, and not attached yet (one conditional update each,
+ * undone if a later one fails); then each is copied out of `pending/`, which expires. Any
+ * refusal is BAD_REQUEST and leaves every file as it was. Returns what the frame carries.
+ */
+export async function attachFiles(
+  deps: Deps,
+  owner: string,
+  fileIds: readonly string[] | undefined,
+  target: AttachTarget,
+): Promise<FileRef[] | undefined> {
+  if (!fileIds || fileIds.length === 0) return undefined;
+  if (fileIds.length > maxFilesPerMessage)
+    throw badRequest(`At most ${maxFilesPerMessage} files per message`);
+  if (new Set(fileIds).size !== fileIds.length) throw badRequest('A file is named twice in files');
+  const bucket = bucketOf(deps);
+  const records = await Promise.all(fileIds.map((id) => checkUploaded(deps, bucket, owner, id)));
+  const attachedTo = 'room' in target ? `room:${target.room}` : `user:${target.to}`;
+  const readers = 'room' in target ? [] : [owner, target.to];
+  const marked: string[] = [];
+  try {
+    for (const record of records) {
+      if (!(await markFileAttached(deps, record.fileId, owner, attachedTo, readers))) {
+        throw badRequest(`File ${record.fileId} is already attached to a message`);
+      }
+      marked.push(record.fileId);
+    }
+  } catch (error) {
+    await Promise.all(marked.map((id) => unmarkFileAttached(deps, id, attachedTo)));
+    throw error;
+  }
+  await Promise.all(
+    records.map((r) =>
+      s3Of(deps).send(
+        new CopyObjectCommand({
+          Bucket: bucket,
+          CopySource: `${bucket}/${layout.pendingPrefix}${r.fileId}`,
+          Key: `${layout.attachedPrefix}${r.fileId}`,
+        }),
+      ),
+    ),
+  );
+  return records.map((r) => ({ id: r.fileId, name: r.name, contentType: r.contentType, size: r.size }));
+}
+
+async function checkUploaded(deps: Deps, bucket: string, owner: string, fileId: string): Promise<FileRecord> {
+  const record = typeof fileId === 'string' && fileId ? await getFileRecord(deps, fileId) : undefined;
+  if (!record || record.owner !== owner) throw badRequest(`File ${fileId} is not an upload of yours`);
+  if (record.attachedTo) throw badRequest(`File ${fileId} is already attached to a message`);
+  const head = await s3Of(deps)
+    .send(new HeadObjectCommand({ Bucket: bucket, Key: `${layout.pendingPrefix}${fileId}` }))
+    .catch((error: { name?: string; $metadata?: { httpStatusCode?: number } }) => {
+      if (error.name === 'NotFound' || error.$metadata?.httpStatusCode === 404) return undefined;
+      throw error;
+    });
+  if (!head) throw badRequest(`File ${fileId} has not been uploaded`);
+  if (head.ContentLength !== record.size) {
+    throw badRequest(`File ${fileId} is ${head.ContentLength} bytes, not the declared ${record.size}`);
+  }
+  if (head.ContentType?.toLowerCase() !== record.contentType.toLowerCase()) {
+    throw badRequest(`File ${fileId} is ${head.ContentType}, not the declared ${record.contentType}`);
+  }
+  return record;
+}
+
+/**
+ * `GET /files/{fileId}`: a presigned `GET` of an attached file for whoever may see its message
+ * (a room's readers; a direct message's sender and recipient) and for its uploader; FORBIDDEN
+ * for anyone else, NOT_FOUND for an unknown id or an upload not attached yet (to others).
+ */
+export async function fileUrlFor(
+  deps: Deps,
+  who: Principal & { userId: string },
+  fileId: string,
+): Promise<string> {
+  const record = await getFileRecord(deps, fileId);
+  if (!record) throw notFound(`Unknown file ${fileId}`);
+  const attachedTo = record.attachedTo;
+  if (record.owner !== who.userId) {
+    if (!attachedTo) throw notFound(`Unknown file ${fileId}`);
+    if (attachedTo.startsWith('room:')) {
+      try {
+        await requireReader(deps, await requireRoom(deps, attachedTo.slice('room:'.length)), who);
+      } catch (error) {
+        if (isAppError(error)) throw forbidden(`You may not read file ${fileId}`);
+        throw error;
+      }
+    } else if (!record.readers?.includes(who.userId)) {
+      throw forbidden(`You may not read file ${fileId}`);
+    }
+  }
+  const prefix = attachedTo ? layout.attachedPrefix : layout.pendingPrefix;
+  return getSignedUrl(
+    s3Of(deps),
+    new GetObjectCommand({ Bucket: bucketOf(deps), Key: `${prefix}${fileId}` }),
+    { expiresIn: presignSeconds },
+  );
+}

@@ -1,0 +1,89 @@
+import { GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import type { TableDeps } from '../deps.ts';
+import { isConditionFailed } from '../errors.ts';
+import { epochSeconds, keys } from './keys.ts';
+
+/** An upload as `POST /uploads` declared it, and the message it was attached to, if any. */
+export interface FileRecord {
+  readonly fileId: string;
+  readonly owner: string;
+  readonly name: string;
+  readonly contentType: string;
+  readonly size: number;
+  readonly createdAt: number;
+  /** `room:{roomId}` or `user:{recipientId}`: who besides the owner may read it. */
+  readonly attachedTo?: string;
+  /** The readers of a direct message: its sender and recipient. */
+  readonly readers?: readonly string[];
+}
+
+/** An unattached record outlives its upload (deleted from `pending/` after a day) by a day. */
+const unattachedTtlMs = 2 * 24 * 3600 * 1000;
+
+export async function putFileRecord(deps: TableDeps, record: FileRecord): Promise<void> {
+  await deps.db.send(
+    new PutCommand({
+      TableName: deps.config.TABLE_NAME,
+      Item: {
+        ...keys.file(record.fileId),
+        type: 'file',
+        ...record,
+        expiresAt: epochSeconds(record.createdAt + unattachedTtlMs),
+      },
+      ConditionExpression: 'attribute_not_exists(pk)',
+    }),
+  );
+}
+
+export async function getFileRecord(deps: TableDeps, fileId: string): Promise<FileRecord | undefined> {
+  const { Item } = await deps.db.send(
+    new GetCommand({ TableName: deps.config.TABLE_NAME, Key: keys.file(fileId), ConsistentRead: true }),
+  );
+  if (!Item) return undefined;
+  const { pk: _pk, sk: _sk, type: _type, expiresAt: _expiresAt, ...record } = Item;
+  return record as FileRecord;
+}
+
+/**
+ * Marks an upload of `owner` attached to `attachedTo`, once: false if it is not the owner's, or
+ * already attached. The record then stays (no expiry), as the message does.
+ */
+export async function markFileAttached(
+  deps: TableDeps,
+  fileId: string,
+  owner: string,
+  attachedTo: string,
+  readers: readonly string[],
+): Promise<boolean> {
+  try {
+    await deps.db.send(
+      new UpdateCommand({
+        TableName: deps.config.TABLE_NAME,
+        Key: keys.file(fileId),
+        UpdateExpression: 'SET attachedTo = :to, readers = :readers REMOVE expiresAt',
+        ConditionExpression: 'attribute_exists(pk) AND #owner = :owner AND attribute_not_exists(attachedTo)',
+        ExpressionAttributeNames: { '#owner': 'owner' },
+        ExpressionAttributeValues: { ':to': attachedTo, ':owner': owner, ':readers': [...readers] },
+      }),
+    );
+    return true;
+  } catch (error) {
+    if (isConditionFailed(error)) return false;
+    throw error;
+  }
+}
+
+/** Undoes {@link markFileAttached} of an attach that failed on a later file (best effort). */
+export async function unmarkFileAttached(deps: TableDeps, fileId: string, attachedTo: string): Promise<void> {
+  await deps.db
+    .send(
+      new UpdateCommand({
+        TableName: deps.config.TABLE_NAME,
+        Key: keys.file(fileId),
+        UpdateExpression: 'REMOVE attachedTo, readers',
+        ConditionExpression: 'attachedTo = :to',
+        ExpressionAttributeValues: { ':to': attachedTo },
+      }),
+    )
+    .catch(() => undefined);
+}
