@@ -119,9 +119,8 @@ export function bindActions(app: ChatApp, session: Session, api: HttpApi, notify
   status.addEventListener('change', () => {
     const chosen = status.value as 'online' | 'away' | 'busy';
     client.setStatus(chosen).then(() => {
-      model.status = chosen;
       for (const c of model.list('room')) if (c.online.has(model.me)) c.online.set(model.me, chosen);
-      model.changed();
+      app.showStatus(chosen);
     }, fail('status'));
   });
 

@@ -16,6 +16,8 @@ import type { Session } from './session.ts';
 const typingLapseMs = 6000;
 /** The first history page of a room. */
 const historyPageSize = 50;
+/** This tab's last known status, shown after a reload until the server's is learnt. */
+const statusKey = 'wavelet.status';
 
 /**
  * Keeps the model in step with the server: the user's rooms (from `GET /me/unread`, refreshed on
@@ -45,6 +47,15 @@ export class ChatApp {
     client.on('state', (s) => this.onState(s));
     client.on('error', (error) => this.notify(error.message));
     document.addEventListener('visibilitychange', () => this.markRead());
+    const kept = sessionStorage.getItem(statusKey);
+    if (kept) model.status = kept;
+  }
+
+  /** Shows `status` as the user's own, and keeps it for this tab's next load. */
+  showStatus(status: string): void {
+    this.model.status = status;
+    sessionStorage.setItem(statusKey, status);
+    this.model.changed();
   }
 
   async start(): Promise<void> {
@@ -137,6 +148,19 @@ export class ChatApp {
     }
     this.model.changed();
     await Promise.all(rooms.map((r) => this.joinRoom(r.room).catch((e: Error) => this.notify(e.message))));
+    await this.learnStatus(rooms.map((r) => r.room));
+  }
+
+  /**
+   * The protocol tells a user's own status only through `who`: ask it of one of the user's rooms
+   * (now joined), so that the selector shows the server's status before any room is opened.
+   */
+  private async learnStatus(rooms: string[]): Promise<void> {
+    const room = rooms.find((r) => this.joins.has(r));
+    if (room === undefined) return;
+    const { users } = await this.client.who(room);
+    const mine = users.find((u) => u.user === this.model.me);
+    if (mine) this.showStatus(mine.status);
   }
 
   private async refreshOnline(c: Conversation): Promise<void> {
@@ -144,7 +168,8 @@ export class ChatApp {
     c.online.clear();
     for (const u of users) c.online.set(u.user, u.status);
     // The status is the server's (kept across reconnects and reloads), not the page's default.
-    this.model.status = c.online.get(this.model.me) ?? this.model.status;
+    const mine = c.online.get(this.model.me);
+    if (mine) this.showStatus(mine);
     this.model.changed();
   }
 

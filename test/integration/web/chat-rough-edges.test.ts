@@ -61,4 +61,32 @@ describe.skipIf(!hasChromium)('The chat page, at its rough edges', () => {
     await eventually(() => page.locator('#rooms li').allTextContents()).toEqual(['# first-room']);
     await page.context().close();
   }, 60_000);
+
+  it('shows the status the server keeps after a reload, before any room is opened', async () => {
+    const page = await signIn('stays-away');
+    await joinRoom(page, 'quiet');
+    await page.locator('#status').selectOption('away');
+    await eventually(() => page.locator('#online li[data-status="away"]').allTextContents()).toEqual([
+      'stays-away',
+    ]);
+    // Not what this tab kept: only the server can say.
+    await page.evaluate(() => sessionStorage.removeItem('wavelet.status'));
+    await page.reload();
+    await page.locator('#connection[data-state="open"]').waitFor();
+    // No room is open yet: the selector still shows what the server has, not its default.
+    await eventually(() => page.locator('#title').textContent()).toBe('Pick a room or a person');
+    await eventually(() => page.locator('#status').inputValue()).toBe('away');
+    await shoot(page, 'status-after-reload');
+    await page.context().close();
+  }, 60_000);
+
+  it('shows the status this tab last set after a reload when the user is in no room to ask', async () => {
+    const page = await signIn('roomless');
+    await page.locator('#status').selectOption('busy');
+    await page.waitForFunction(() => sessionStorage.getItem('wavelet.status') === 'busy');
+    await page.reload();
+    await page.locator('#connection[data-state="open"]').waitFor();
+    await eventually(() => page.locator('#status').inputValue()).toBe('busy');
+    await page.context().close();
+  }, 60_000);
 });
