@@ -167,6 +167,7 @@ export class ChatApp {
     const { users } = await this.client.who(c.id);
     c.online.clear();
     for (const u of users) c.online.set(u.user, u.status);
+    this.keepSelfOnline(c);
     // The status is the server's (kept across reconnects and reloads), not the page's default.
     const mine = c.online.get(this.model.me);
     if (mine) this.showStatus(mine);
@@ -221,6 +222,7 @@ export class ChatApp {
     if (!c) return;
     if (e.event === 'joined') c.online.set(e.user, c.online.get(e.user) ?? 'online');
     else c.online.delete(e.user);
+    this.keepSelfOnline(c);
     this.model.changed();
   }
 
@@ -229,6 +231,7 @@ export class ChatApp {
     if (!c) return;
     if (e.status === 'offline') c.online.delete(e.user);
     else c.online.set(e.user, e.status);
+    this.keepSelfOnline(c);
     this.model.changed();
   }
 
@@ -257,6 +260,16 @@ export class ChatApp {
     if (!c || !incomplete) return;
     c.lines.length = 0;
     this.loadHistory(c).catch((e: Error) => this.notify(`history: ${e.message}`));
+  }
+
+  /**
+   * While this page is connected and subscribed to the room, its user is online there, whatever
+   * a `who` that ran before the SDK's re-join, or the `left` of this user's dropped socket, said.
+   */
+  private keepSelfOnline(c: Conversation): void {
+    const me = this.model.me;
+    if (c.online.has(me) || !this.joins.has(c.id) || this.client.state !== 'open') return;
+    c.online.set(me, this.model.status ?? 'online');
   }
 
   private inView(c: Conversation): boolean {

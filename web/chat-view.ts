@@ -133,9 +133,10 @@ export class ChatView {
     const prepended = !switched && box.firstElementChild?.getAttribute('data-id') !== c.lines[0]?.id;
     this.title.textContent = c.kind === 'room' ? `# ${c.id}` : `@ ${c.id}`;
     this.online.replaceChildren(
-      ...[...c.online].map(([user, status]) =>
-        el('li', { text: user, attrs: { 'data-status': status, title: status } }),
-      ),
+      // In user id order, as `who` lists them, however the joined and left events came.
+      ...[...c.online]
+        .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+        .map(([user, status]) => el('li', { text: user, attrs: { 'data-status': status, title: status } })),
     );
     this.older.hidden = c.kind !== 'room' || c.olderBefore === null;
     box.replaceChildren(...c.lines.map((line) => this.renderLine(line)));

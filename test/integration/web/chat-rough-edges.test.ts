@@ -4,7 +4,9 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { type Browser, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { listUserConnections } from '../../../lambdas/core/store/connections.ts';
 import { startTestRuntime, type TestRuntime } from '../../helpers/runtime.ts';
+import { storeOf } from '../http/http-fixtures.ts';
 
 /** Debian's Chromium, driven by playwright-core: never a browser download. */
 const chromiumPath = '/usr/bin/chromium';
@@ -37,12 +39,25 @@ async function signIn(user: string): Promise<Page> {
 }
 
 const eventually = <T>(read: () => Promise<T>) => expect.poll(read, { timeout: 15_000, interval: 50 });
+const online = (page: Page) => page.locator('#online li').allTextContents();
 const shoot = (page: Page, name: string) => page.screenshot({ path: path.join(screenshots, `${name}.png`) });
 
 async function joinRoom(page: Page, room: string): Promise<void> {
   await page.locator('#join-room input[name="room"]').fill(room);
   await page.locator('#join-room button[type="submit"]').click();
   await eventually(() => page.locator('#title').textContent()).toBe(`# ${room}`);
+}
+
+/** Kills the page's one live socket at the gateway; the SDK reconnects by itself. */
+async function dropSocket(page: Page, user: string): Promise<void> {
+  const live = new Set(rt.gateway.connectionIds());
+  const [id] = (await listUserConnections(storeOf(rt), user)).filter((c) => live.has(c));
+  const killed = await fetch(`${rt.endpoints.management}/@connections/${encodeURIComponent(id ?? '')}`, {
+    method: 'DELETE',
+  });
+  expect(killed.status).toBe(204);
+  await eventually(() => page.locator('#connection').getAttribute('data-state')).not.toBe('open');
+  await page.locator('#connection[data-state="open"]').waitFor();
 }
 
 describe.skipIf(!hasChromium)('The chat page, at its rough edges', () => {
@@ -88,5 +103,23 @@ describe.skipIf(!hasChromium)('The chat page, at its rough edges', () => {
     await page.locator('#connection[data-state="open"]').waitFor();
     await eventually(() => page.locator('#status').inputValue()).toBe('busy');
     await page.context().close();
+  }, 60_000);
+
+  it("keeps the user's own name in the open room's online list across a reconnect", async () => {
+    const page = await signIn('reconnecter');
+    const other = await signIn('watcher');
+    await joinRoom(page, 'steady');
+    await joinRoom(other, 'steady');
+    await eventually(() => online(page)).toEqual(['reconnecter', 'watcher']);
+    await dropSocket(page, 'reconnecter');
+    // The room stays open and subscribed; its list is fetched again and still has its own user.
+    await eventually(() => online(other)).toEqual(['reconnecter', 'watcher']);
+    await eventually(() => online(page)).toEqual(['reconnecter', 'watcher']);
+    // Not just for a moment: the list stays right once the re-join has settled.
+    await page.waitForTimeout(500);
+    expect(await online(page)).toEqual(['reconnecter', 'watcher']);
+    await shoot(page, 'online-after-reconnect');
+    await page.context().close();
+    await other.context().close();
   }, 60_000);
 });
