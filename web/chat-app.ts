@@ -117,6 +117,19 @@ export class ChatApp {
     this.client.read(c.id, upTo).catch((error: Error) => this.notify(`read: ${error.message}`));
   }
 
+  /**
+   * This user's own room message is read by its author: when nothing before it is unread the
+   * cursor moves onto it even with the page hidden (a send whose reply lands after the user
+   * switched away), so neither the badge nor `GET /me/unread` counts it.
+   */
+  readOwn(c: Conversation, seq: number): void {
+    // Unread messages before it are the reader's to see first (markRead, once in view).
+    if (seq <= c.readUpTo || c.readUpTo < seq - 1 || this.client.state !== 'open') return;
+    c.readUpTo = seq;
+    this.model.changed();
+    this.client.read(c.id, seq).catch((error: Error) => this.notify(`read: ${error.message}`));
+  }
+
   /** Blocks a user: the server drops their direct messages to this user from now on. */
   async block(user: string): Promise<void> {
     await this.client.block(user);
@@ -204,6 +217,7 @@ export class ChatApp {
     if (added && c.kind === 'dm' && !this.inView(c)) c.unseen += 1;
     this.model.changed();
     if (this.inView(c)) this.markRead();
+    else if (c.kind === 'room' && m.from === me && m.seq !== undefined) this.readOwn(c, m.seq);
   }
 
   private onNotification(n: NotificationFrame): void {

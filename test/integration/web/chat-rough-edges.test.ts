@@ -39,6 +39,7 @@ async function signIn(user: string): Promise<Page> {
 }
 
 const eventually = <T>(read: () => Promise<T>) => expect.poll(read, { timeout: 15_000, interval: 50 });
+const badge = (page: Page, key: string) => page.locator(`button[data-key="${key}"] .badge`).textContent();
 const online = (page: Page) => page.locator('#online li').allTextContents();
 const shoot = (page: Page, name: string) => page.screenshot({ path: path.join(screenshots, `${name}.png`) });
 
@@ -46,6 +47,15 @@ async function joinRoom(page: Page, room: string): Promise<void> {
   await page.locator('#join-room input[name="room"]').fill(room);
   await page.locator('#join-room button[type="submit"]').click();
   await eventually(() => page.locator('#title').textContent()).toBe(`# ${room}`);
+}
+
+/** The page's own `GET /me/unread`, with the token its session keeps. */
+async function serverUnread(page: Page): Promise<unknown> {
+  return page.evaluate(async () => {
+    const { token } = JSON.parse(sessionStorage.getItem('wavelet.session') ?? '{}') as { token: string };
+    const response = await fetch('/me/unread', { headers: { authorization: `Bearer ${token}` } });
+    return ((await response.json()) as { rooms: unknown[] }).rooms;
+  });
 }
 
 /** Kills the page's one live socket at the gateway; the SDK reconnects by itself. */
@@ -121,5 +131,29 @@ describe.skipIf(!hasChromium)('The chat page, at its rough edges', () => {
     await shoot(page, 'online-after-reconnect');
     await page.context().close();
     await other.context().close();
+  }, 60_000);
+
+  it("never counts the user's own room message unread, even when its reply lands with the page hidden", async () => {
+    const page = await signIn('soloist');
+    await joinRoom(page, 'monologue');
+    // The user sends and switches away at once: the page is hidden when the reply comes.
+    await page.evaluate(() => {
+      Object.defineProperty(document, 'visibilityState', { configurable: true, get: () => 'hidden' });
+    });
+    await page.locator('#composer input[name="text"]').fill('talking to myself');
+    await page.locator('#composer button[type="submit"]').click();
+    await eventually(() => page.locator('#messages li:not(.pending) .text').allTextContents()).toEqual([
+      'talking to myself',
+    ]);
+    await eventually(() => serverUnread(page)).toEqual([
+      expect.objectContaining({ room: 'monologue', seq: 1, upTo: 1, unread: 0 }),
+    ]);
+    expect(await page.title()).toBe('wavelet chat');
+    await page.reload();
+    await page.locator('#connection[data-state="open"]').waitFor();
+    await eventually(() => page.locator('button[data-key="room:monologue"]').count()).toBe(1);
+    expect(await badge(page, 'room:monologue')).toBe('');
+    await shoot(page, 'own-message-read');
+    await page.context().close();
   }, 60_000);
 });
