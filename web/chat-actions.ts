@@ -82,7 +82,8 @@ export function bindActions(app: ChatApp, session: Session, api: HttpApi, notify
       c.kind === 'room'
         ? client.publish(c.id, { text }, { id }).then((r) => {
             c.settle(pendingId, { id: r.messageId, from: model.me, text, ts: r.ts, seq: r.seq });
-            app.markRead();
+            if (app.model.current === c) app.markRead();
+            app.readOwn(c, r.seq);
           })
         : client.send(c.id, { text }, { id }).then((r) => {
             c.settle(pendingId, { id: r.messageId, from: model.me, text, ts: r.ts });
@@ -119,9 +120,8 @@ export function bindActions(app: ChatApp, session: Session, api: HttpApi, notify
   status.addEventListener('change', () => {
     const chosen = status.value as 'online' | 'away' | 'busy';
     client.setStatus(chosen).then(() => {
-      model.status = chosen;
       for (const c of model.list('room')) if (c.online.has(model.me)) c.online.set(model.me, chosen);
-      model.changed();
+      app.showStatus(chosen);
     }, fail('status'));
   });
 

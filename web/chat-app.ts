@@ -16,6 +16,8 @@ import type { Session } from './session.ts';
 const typingLapseMs = 6000;
 /** The first history page of a room. */
 const historyPageSize = 50;
+/** This tab's last known status, shown after a reload until the server's is learnt. */
+const statusKey = 'wavelet.status';
 
 /**
  * Keeps the model in step with the server: the user's rooms (from `GET /me/unread`, refreshed on
@@ -45,6 +47,15 @@ export class ChatApp {
     client.on('state', (s) => this.onState(s));
     client.on('error', (error) => this.notify(error.message));
     document.addEventListener('visibilitychange', () => this.markRead());
+    const kept = sessionStorage.getItem(statusKey);
+    if (kept) model.status = kept;
+  }
+
+  /** Shows `status` as the user's own, and keeps it for this tab's next load. */
+  showStatus(status: string): void {
+    this.model.status = status;
+    sessionStorage.setItem(statusKey, status);
+    this.model.changed();
   }
 
   async start(): Promise<void> {
@@ -106,6 +117,19 @@ export class ChatApp {
     this.client.read(c.id, upTo).catch((error: Error) => this.notify(`read: ${error.message}`));
   }
 
+  /**
+   * This user's own room message is read by its author: when nothing before it is unread the
+   * cursor moves onto it even with the page hidden (a send whose reply lands after the user
+   * switched away), so neither the badge nor `GET /me/unread` counts it.
+   */
+  readOwn(c: Conversation, seq: number): void {
+    // Unread messages before it are the reader's to see first (markRead, once in view).
+    if (seq <= c.readUpTo || c.readUpTo < seq - 1 || this.client.state !== 'open') return;
+    c.readUpTo = seq;
+    this.model.changed();
+    this.client.read(c.id, seq).catch((error: Error) => this.notify(`read: ${error.message}`));
+  }
+
   /** Blocks a user: the server drops their direct messages to this user from now on. */
   async block(user: string): Promise<void> {
     await this.client.block(user);
@@ -137,14 +161,29 @@ export class ChatApp {
     }
     this.model.changed();
     await Promise.all(rooms.map((r) => this.joinRoom(r.room).catch((e: Error) => this.notify(e.message))));
+    await this.learnStatus(rooms.map((r) => r.room));
+  }
+
+  /**
+   * The protocol tells a user's own status only through `who`: ask it of one of the user's rooms
+   * (now joined), so that the selector shows the server's status before any room is opened.
+   */
+  private async learnStatus(rooms: string[]): Promise<void> {
+    const room = rooms.find((r) => this.joins.has(r));
+    if (room === undefined) return;
+    const { users } = await this.client.who(room);
+    const mine = users.find((u) => u.user === this.model.me);
+    if (mine) this.showStatus(mine.status);
   }
 
   private async refreshOnline(c: Conversation): Promise<void> {
     const { users } = await this.client.who(c.id);
     c.online.clear();
     for (const u of users) c.online.set(u.user, u.status);
+    this.keepSelfOnline(c);
     // The status is the server's (kept across reconnects and reloads), not the page's default.
-    this.model.status = c.online.get(this.model.me) ?? this.model.status;
+    const mine = c.online.get(this.model.me);
+    if (mine) this.showStatus(mine);
     this.model.changed();
   }
 
@@ -178,6 +217,7 @@ export class ChatApp {
     if (added && c.kind === 'dm' && !this.inView(c)) c.unseen += 1;
     this.model.changed();
     if (this.inView(c)) this.markRead();
+    else if (c.kind === 'room' && m.from === me && m.seq !== undefined) this.readOwn(c, m.seq);
   }
 
   private onNotification(n: NotificationFrame): void {
@@ -196,6 +236,7 @@ export class ChatApp {
     if (!c) return;
     if (e.event === 'joined') c.online.set(e.user, c.online.get(e.user) ?? 'online');
     else c.online.delete(e.user);
+    this.keepSelfOnline(c);
     this.model.changed();
   }
 
@@ -204,6 +245,7 @@ export class ChatApp {
     if (!c) return;
     if (e.status === 'offline') c.online.delete(e.user);
     else c.online.set(e.user, e.status);
+    this.keepSelfOnline(c);
     this.model.changed();
   }
 
@@ -232,6 +274,16 @@ export class ChatApp {
     if (!c || !incomplete) return;
     c.lines.length = 0;
     this.loadHistory(c).catch((e: Error) => this.notify(`history: ${e.message}`));
+  }
+
+  /**
+   * While this page is connected and subscribed to the room, its user is online there, whatever
+   * a `who` that ran before the SDK's re-join, or the `left` of this user's dropped socket, said.
+   */
+  private keepSelfOnline(c: Conversation): void {
+    const me = this.model.me;
+    if (c.online.has(me) || !this.joins.has(c.id) || this.client.state !== 'open') return;
+    c.online.set(me, this.model.status ?? 'online');
   }
 
   private inView(c: Conversation): boolean {

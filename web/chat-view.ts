@@ -1,6 +1,9 @@
 import type { ChatLine, ChatModel, Conversation } from './chat-model.ts';
 import { byId, clock, el } from './dom.ts';
 
+/** What an empty list says, pointing at the form under it. */
+const emptyRooms = 'No rooms yet: join or create one below.';
+const emptyDms = 'No conversations yet: message someone below.';
 /** How close to the bottom (px) still counts as "reading the newest", so new lines scroll in. */
 const stickyPx = 48;
 
@@ -43,8 +46,8 @@ export class ChatView {
   }
 
   render(): void {
-    this.renderList(this.rooms, this.model.list('room'), (c) => `# ${c.id}`);
-    this.renderList(this.dms, this.model.list('dm'), (c) => `@ ${c.id}`);
+    this.renderList(this.rooms, this.model.list('room'), (c) => `# ${c.id}`, emptyRooms);
+    this.renderList(this.dms, this.model.list('dm'), (c) => `@ ${c.id}`, emptyDms);
     this.renderConversation(this.model.current);
     this.renderBlocks(this.model.current);
     // Unread elsewhere shows in the tab's title and, on a phone, on the way back to the list.
@@ -60,6 +63,7 @@ export class ChatView {
     list: HTMLUListElement,
     conversations: Conversation[],
     label: (c: Conversation) => string,
+    empty: string,
   ) {
     list.replaceChildren(
       ...conversations.map((c) => {
@@ -83,6 +87,7 @@ export class ChatView {
         return el('li', {}, button);
       }),
     );
+    if (conversations.length === 0) list.append(el('li', { class: 'system', text: empty }));
   }
 
   /** The blocked users, each with its Unblock button, and Block/Unblock on a direct conversation. */
@@ -128,9 +133,10 @@ export class ChatView {
     const prepended = !switched && box.firstElementChild?.getAttribute('data-id') !== c.lines[0]?.id;
     this.title.textContent = c.kind === 'room' ? `# ${c.id}` : `@ ${c.id}`;
     this.online.replaceChildren(
-      ...[...c.online].map(([user, status]) =>
-        el('li', { text: user, attrs: { 'data-status': status, title: status } }),
-      ),
+      // In user id order, as `who` lists them, however the joined and left events came.
+      ...[...c.online]
+        .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+        .map(([user, status]) => el('li', { text: user, attrs: { 'data-status': status, title: status } })),
     );
     this.older.hidden = c.kind !== 'room' || c.olderBefore === null;
     box.replaceChildren(...c.lines.map((line) => this.renderLine(line)));

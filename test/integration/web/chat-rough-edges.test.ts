@@ -1,0 +1,159 @@
+import { existsSync } from 'node:fs';
+import { mkdir } from 'node:fs/promises';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { type Browser, chromium, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { listUserConnections } from '../../../lambdas/core/store/connections.ts';
+import { startTestRuntime, type TestRuntime } from '../../helpers/runtime.ts';
+import { storeOf } from '../http/http-fixtures.ts';
+
+/** Debian's Chromium, driven by playwright-core: never a browser download. */
+const chromiumPath = '/usr/bin/chromium';
+const hasChromium = existsSync(chromiumPath);
+/** Gitignored (.local/): screenshots to look at, never compared. */
+const screenshots = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../.local/screenshots');
+
+let rt: TestRuntime;
+let browser: Browser;
+
+beforeAll(async () => {
+  if (!hasChromium) return;
+  rt = await startTestRuntime();
+  browser = await chromium.launch({ executablePath: chromiumPath, args: ['--no-sandbox'] });
+  await mkdir(screenshots, { recursive: true });
+});
+afterAll(async () => {
+  await browser?.close();
+  await rt?.stop();
+});
+
+async function signIn(user: string): Promise<Page> {
+  const page = await (await browser.newContext({ viewport: { width: 1000, height: 700 } })).newPage();
+  page.setDefaultTimeout(15_000);
+  await page.goto(`${rt.endpoints.http}/`);
+  await page.locator('#sign-in input[name="user"]').fill(user);
+  await page.locator('#sign-in button[type="submit"]').click();
+  await page.locator('#connection[data-state="open"]').waitFor();
+  return page;
+}
+
+const eventually = <T>(read: () => Promise<T>) => expect.poll(read, { timeout: 15_000, interval: 50 });
+const badge = (page: Page, key: string) => page.locator(`button[data-key="${key}"] .badge`).textContent();
+const online = (page: Page) => page.locator('#online li').allTextContents();
+const shoot = (page: Page, name: string) => page.screenshot({ path: path.join(screenshots, `${name}.png`) });
+
+async function joinRoom(page: Page, room: string): Promise<void> {
+  await page.locator('#join-room input[name="room"]').fill(room);
+  await page.locator('#join-room button[type="submit"]').click();
+  await eventually(() => page.locator('#title').textContent()).toBe(`# ${room}`);
+}
+
+/** The page's own `GET /me/unread`, with the token its session keeps. */
+async function serverUnread(page: Page): Promise<unknown> {
+  return page.evaluate(async () => {
+    const { token } = JSON.parse(sessionStorage.getItem('wavelet.session') ?? '{}') as { token: string };
+    const response = await fetch('/me/unread', { headers: { authorization: `Bearer ${token}` } });
+    return ((await response.json()) as { rooms: unknown[] }).rooms;
+  });
+}
+
+/** Kills the page's one live socket at the gateway; the SDK reconnects by itself. */
+async function dropSocket(page: Page, user: string): Promise<void> {
+  const live = new Set(rt.gateway.connectionIds());
+  const [id] = (await listUserConnections(storeOf(rt), user)).filter((c) => live.has(c));
+  const killed = await fetch(`${rt.endpoints.management}/@connections/${encodeURIComponent(id ?? '')}`, {
+    method: 'DELETE',
+  });
+  expect(killed.status).toBe(204);
+  await eventually(() => page.locator('#connection').getAttribute('data-state')).not.toBe('open');
+  await page.locator('#connection[data-state="open"]').waitFor();
+}
+
+describe.skipIf(!hasChromium)('The chat page, at its rough edges', () => {
+  it('says what to do when the user has no rooms and no direct conversations yet', async () => {
+    const page = await signIn('newcomer');
+    await eventually(() => page.locator('#rooms li.system').textContent()).toBe(
+      'No rooms yet: join or create one below.',
+    );
+    await eventually(() => page.locator('#dms li.system').textContent()).toBe(
+      'No conversations yet: message someone below.',
+    );
+    await shoot(page, 'empty-sidebar');
+    // The hint goes once there is something to list.
+    await joinRoom(page, 'first-room');
+    await eventually(() => page.locator('#rooms li.system').count()).toBe(0);
+    await eventually(() => page.locator('#rooms li').allTextContents()).toEqual(['# first-room']);
+    await page.context().close();
+  }, 60_000);
+
+  it('shows the status the server keeps after a reload, before any room is opened', async () => {
+    const page = await signIn('stays-away');
+    await joinRoom(page, 'quiet');
+    await page.locator('#status').selectOption('away');
+    await eventually(() => page.locator('#online li[data-status="away"]').allTextContents()).toEqual([
+      'stays-away',
+    ]);
+    // Not what this tab kept: only the server can say.
+    await page.evaluate(() => sessionStorage.removeItem('wavelet.status'));
+    await page.reload();
+    await page.locator('#connection[data-state="open"]').waitFor();
+    // No room is open yet: the selector still shows what the server has, not its default.
+    await eventually(() => page.locator('#title').textContent()).toBe('Pick a room or a person');
+    await eventually(() => page.locator('#status').inputValue()).toBe('away');
+    await shoot(page, 'status-after-reload');
+    await page.context().close();
+  }, 60_000);
+
+  it('shows the status this tab last set after a reload when the user is in no room to ask', async () => {
+    const page = await signIn('roomless');
+    await page.locator('#status').selectOption('busy');
+    await page.waitForFunction(() => sessionStorage.getItem('wavelet.status') === 'busy');
+    await page.reload();
+    await page.locator('#connection[data-state="open"]').waitFor();
+    await eventually(() => page.locator('#status').inputValue()).toBe('busy');
+    await page.context().close();
+  }, 60_000);
+
+  it("keeps the user's own name in the open room's online list across a reconnect", async () => {
+    const page = await signIn('reconnecter');
+    const other = await signIn('watcher');
+    await joinRoom(page, 'steady');
+    await joinRoom(other, 'steady');
+    await eventually(() => online(page)).toEqual(['reconnecter', 'watcher']);
+    await dropSocket(page, 'reconnecter');
+    // The room stays open and subscribed; its list is fetched again and still has its own user.
+    await eventually(() => online(other)).toEqual(['reconnecter', 'watcher']);
+    await eventually(() => online(page)).toEqual(['reconnecter', 'watcher']);
+    // Not just for a moment: the list stays right once the re-join has settled.
+    await page.waitForTimeout(500);
+    expect(await online(page)).toEqual(['reconnecter', 'watcher']);
+    await shoot(page, 'online-after-reconnect');
+    await page.context().close();
+    await other.context().close();
+  }, 60_000);
+
+  it("never counts the user's own room message unread, even when its reply lands with the page hidden", async () => {
+    const page = await signIn('soloist');
+    await joinRoom(page, 'monologue');
+    // The user sends and switches away at once: the page is hidden when the reply comes.
+    await page.evaluate(() => {
+      Object.defineProperty(document, 'visibilityState', { configurable: true, get: () => 'hidden' });
+    });
+    await page.locator('#composer input[name="text"]').fill('talking to myself');
+    await page.locator('#composer button[type="submit"]').click();
+    await eventually(() => page.locator('#messages li:not(.pending) .text').allTextContents()).toEqual([
+      'talking to myself',
+    ]);
+    await eventually(() => serverUnread(page)).toEqual([
+      expect.objectContaining({ room: 'monologue', seq: 1, upTo: 1, unread: 0 }),
+    ]);
+    expect(await page.title()).toBe('wavelet chat');
+    await page.reload();
+    await page.locator('#connection[data-state="open"]').waitFor();
+    await eventually(() => page.locator('button[data-key="room:monologue"]').count()).toBe(1);
+    expect(await badge(page, 'room:monologue')).toBe('');
+    await shoot(page, 'own-message-read');
+    await page.context().close();
+  }, 60_000);
+});
