@@ -27,4 +27,4 @@ export type { ConnectionState } from './connection.ts';
 export { type ClientErrorCode, type ServerErrorCode, WaveletError, type WaveletErrorCode } from './errors.ts';
 export type { TicketGrant, WaveletClientOptions, WebSocketConstructor, WebSocketLike } from './options.ts';
 export type { GapEvent } from './room-tracker.ts';
-export type { UploadBody, UploadOptions } from './uploads.ts';
+export type { BlobLike, UploadBody, UploadOptions } from './uploads.ts';

@@ -2,8 +2,18 @@ import { freshCredential } from './credentials.ts';
 import { WaveletError } from './errors.ts';
 import type { ResolvedOptions } from './options.ts';
 
+/**
+ * A `Blob` or `File` as the SDK needs it, declared here so the SDK's types also work in a
+ * project without the DOM library.
+ */
+export interface BlobLike {
+  readonly size: number;
+  readonly type: string;
+  arrayBuffer(): Promise<ArrayBuffer>;
+}
+
 /** What {@link uploadFile} accepts: a browser `File` or `Blob`, or bytes (a Node `Buffer`). */
-export type UploadBody = Blob | Uint8Array;
+export type UploadBody = BlobLike | Uint8Array;
 
 export interface UploadOptions {
   /** @default the `File`'s name, else `file` */
@@ -25,7 +35,7 @@ export async function uploadFile(
   if (options.httpUrl === undefined || options.token === undefined) {
     throw new WaveletError('BAD_REQUEST', 'upload needs the httpUrl and token options');
   }
-  const blob = body instanceof Blob ? body : new Blob([body as Uint8Array<ArrayBuffer>]);
+  const blob = body instanceof Uint8Array ? new Blob([body as Uint8Array<ArrayBuffer>]) : (body as Blob);
   const contentType = meta.contentType ?? (blob.type || 'application/octet-stream');
   const name = meta.name ?? ((body as { name?: unknown }).name as string | undefined) ?? 'file';
   const { token } = await freshCredential({ token: options.token });

@@ -35,14 +35,6 @@ export interface Upload {
   readonly expiresAt: number;
 }
 
-/** A file as message frames carry it. */
-export interface FileRef {
-  readonly id: string;
-  readonly name: string;
-  readonly contentType: string;
-  readonly size: number;
-}
-
 /** A page of a list, with an opaque cursor for the next one (null when there is none). */
 export interface Page<T> {
   readonly items: T[];

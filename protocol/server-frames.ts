@@ -1,6 +1,13 @@
 import type { ErrorCode } from './errors.ts';
 import type { RoomEventFrame } from './events.ts';
-import type { FileRef } from './http-responses.ts';
+
+/** A file as message frames carry it (here, not beside the HTTP bodies: the SDK's declarations must not reach zod). */
+export interface FileRef {
+  readonly id: string;
+  readonly name: string;
+  readonly contentType: string;
+  readonly size: number;
+}
 
 /**
  * The frames the server sends (docs/protocol.md, "Server frames"). Types and two

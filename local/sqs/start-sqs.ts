@@ -111,6 +111,12 @@ async function handle(
   calls[name] = (calls[name] ?? 0) + 1;
   try {
     const input: unknown = raw.length > 0 ? JSON.parse(raw) : {};
+    // Also by queue ("SendMessageBatch:wavelet-local-deliveries"), so a test can count one queue's calls.
+    const queueUrl = (input as { QueueUrl?: unknown } | null)?.QueueUrl;
+    if (typeof queueUrl === 'string') {
+      const key = `${name}:${queueUrl.slice(queueUrl.lastIndexOf('/') + 1)}`;
+      calls[key] = (calls[key] ?? 0) + 1;
+    }
     const output = await operation((input ?? {}) as Record<string, unknown>, context);
     send(res, 200, {}, JSON.stringify(output));
   } catch (error) {

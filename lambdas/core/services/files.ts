@@ -1,8 +1,9 @@
 import { CopyObjectCommand, GetObjectCommand, HeadObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import { files as layout } from '../../../lib/manifest.ts';
-import type { FileRef, Upload } from '../../../protocol/http-responses.ts';
+import type { Upload } from '../../../protocol/http-responses.ts';
 import { maxFilesPerMessage } from '../../../protocol/limits.ts';
+import type { FileRef } from '../../../protocol/server-frames.ts';
 import { requireResource } from '../config.ts';
 import type { Deps } from '../deps.ts';
 import { badRequest, forbidden, isAppError, notFound } from '../errors.ts';

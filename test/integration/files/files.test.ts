@@ -21,7 +21,7 @@ afterAll(async () => {
   await rt?.stop();
 });
 
-interface Upload {
+interface SignedUpload {
   fileId: string;
   uploadUrl: string;
   headers: Record<string, string>;
@@ -31,7 +31,7 @@ interface Upload {
 const declare = async (as: string, body: Record<string, unknown>) => {
   const answer = await api(rt, 'POST', '/uploads', { as, body });
   expect(answer.status, answer.text).toBe(201);
-  return answer.body as unknown as Upload;
+  return answer.body as unknown as SignedUpload;
 };
 
 /** Declares a file and PUTs `bytes` (the declared ones unless given) with `type`. */
