@@ -77,7 +77,8 @@ export type KeyPattern =
   | 'SEEN#*'
   | 'SUBS#*'
   | 'TICKET#*'
-  | 'HEALTH';
+  | 'HEALTH'
+  | 'MODERATION#*';
 
 /** One statement: these actions on the items whose partition key matches one of `keys`. */
 export interface ItemGrant {
@@ -121,6 +122,8 @@ const itemWrites: readonly ItemAction[] = [
 const departureKeys: readonly KeyPattern[] = ['CONN#*', 'DEPARTED#*', 'LIVE#*', 'ROOM#*', 'SEEN#*', 'SUBS#*'];
 /** Rate-limit windows (`ws-route.ts`, `http-route.ts`): one counter update per frame or request. */
 const rateLimits: ItemGrant = { actions: ['UpdateItem'], keys: ['RATE#*'] };
+/** The moderation settings, read by `send` and `publish` before anything is stored. */
+const moderationRead: ItemGrant = { actions: ['GetItem'], keys: ['MODERATION#*'] };
 /** Announces to rooms (posts frames) and queues departures it cannot announce itself. */
 const fanOut: readonly Resource[] = ['queue:deliveries', 'management'];
 
@@ -146,7 +149,11 @@ export const functions = {
   }),
   send: ws('send', {
     uses: fanOut,
-    items: [{ actions: itemWrites, keys: [...departureKeys, 'BLOCKS#*', 'IDEM#*', 'INBOX#*'] }, rateLimits],
+    items: [
+      { actions: itemWrites, keys: [...departureKeys, 'BLOCKS#*', 'IDEM#*', 'INBOX#*'] },
+      moderationRead,
+      rateLimits,
+    ],
     indexes: { byUser: ['Query'] },
   }),
   sync: ws(
@@ -166,7 +173,11 @@ export const functions = {
   leave: ws('leave', { uses: fanOut, items: [{ actions: itemWrites, keys: departureKeys }, rateLimits] }),
   publish: ws('publish', {
     uses: fanOut,
-    items: [{ actions: itemWrites, keys: [...departureKeys, 'HIST#*', 'IDEM#*'] }, rateLimits],
+    items: [
+      { actions: itemWrites, keys: [...departureKeys, 'HIST#*', 'IDEM#*'] },
+      moderationRead,
+      rateLimits,
+    ],
   }),
   history: ws('history', {
     uses: [],
@@ -263,6 +274,14 @@ export const functions = {
    * connection: it would be a hot key on every connect); it reads no table item.
    */
   listOnline: http('list-online', { uses: ['jwt'], indexes: { byUser: ['Scan'] } }),
+  getModeration: http('get-moderation', {
+    uses: ['jwt'],
+    items: [{ actions: ['GetItem'], keys: ['MODERATION#*'] }],
+  }),
+  putModeration: http('put-moderation', {
+    uses: ['jwt'],
+    items: [{ actions: ['PutItem'], keys: ['MODERATION#*'] }],
+  }),
   listBlocks: http('list-blocks', { uses: ['jwt'], items: [{ actions: ['Query'], keys: ['BLOCKS#*'] }] }),
 
   /** The delivery worker; its broadcast scans the byUser index for every live connection. */
@@ -349,6 +368,8 @@ export const httpApi = {
     'POST /messages': 'postMessages',
     'GET /online': 'listOnline',
     'GET /me/blocks': 'listBlocks',
+    'GET /moderation': 'getModeration',
+    'PUT /moderation': 'putModeration',
   },
   /**
    * The API's CORS configuration, answered by API Gateway itself (and by the local HTTP API from

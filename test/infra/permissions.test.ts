@@ -36,6 +36,7 @@ const READ_ONLY: readonly FunctionName[] = [
   'health',
   'history',
   'who',
+  'getModeration',
   'getRoom',
   'listMembers',
   'listRoomOnline',

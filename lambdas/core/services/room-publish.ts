@@ -20,6 +20,7 @@ import type { IdempotencyScope } from '../store/keys.ts';
 import { appendRoomMessage, type RoomMessage, roomMessageIdAt } from '../store/room-messages.ts';
 import type { Caller } from '../ws-event.ts';
 import { requireParticipant, requireRoom } from './access-policy.ts';
+import { screenContent } from './content-screen.ts';
 import { queueDepartures } from './departures.ts';
 import { toMessageFrame } from './room-history.ts';
 
@@ -45,7 +46,13 @@ export async function publishToRoom(deps: Deps, input: PublishInput): Promise<Pu
 
   const scope: IdempotencyScope = { user: input.caller.userId, kind: 'publish', room: room.roomId };
   const now = deps.now();
-  const entry = { roomId: room.roomId, epoch: room.epoch, from: input.caller.userId, data: input.data };
+  const data = await screenContent(deps, {
+    action: 'publish',
+    from: input.caller.userId,
+    room: room.roomId,
+    data: input.data,
+  });
+  const entry = { roomId: room.roomId, epoch: room.epoch, from: input.caller.userId, data };
   const stored = input.id
     ? await appendOnce(deps, scope, input.id, entry)
     : await appendRoomMessage(deps, { ...entry, id: newMessageId(now), ts: now });
