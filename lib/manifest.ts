@@ -89,7 +89,8 @@ export type KeyPattern =
   | 'SEEN#*'
   | 'SUBS#*'
   | 'TICKET#*'
-  | 'HEALTH';
+  | 'HEALTH'
+  | 'MODERATION#*';
 
 /** One statement: these actions on the items whose partition key matches one of `keys`. */
 export interface ItemGrant {
@@ -136,6 +137,8 @@ const itemWrites: readonly ItemAction[] = [
 const departureKeys: readonly KeyPattern[] = ['CONN#*', 'DEPARTED#*', 'LIVE#*', 'ROOM#*', 'SEEN#*', 'SUBS#*'];
 /** Rate-limit windows (`ws-route.ts`, `http-route.ts`): one counter update per frame or request. */
 const rateLimits: ItemGrant = { actions: ['UpdateItem'], keys: ['RATE#*'] };
+/** The moderation settings, read by `send` and `publish` before anything is stored. */
+const moderationRead: ItemGrant = { actions: ['GetItem'], keys: ['MODERATION#*'] };
 /** Announces to rooms (posts frames) and queues departures it cannot announce itself. */
 const fanOut: readonly Resource[] = ['queue:deliveries', 'management'];
 /** Puts events on the bus (docs/integration.md): only the functions whose state changes emit one. */
@@ -174,6 +177,7 @@ export const functions = {
     items: [
       { actions: itemWrites, keys: [...departureKeys, 'BLOCKS#*', 'IDEM#*', 'INBOX#*'] },
       fileAttach,
+      moderationRead,
       rateLimits,
     ],
     indexes: { byUser: ['Query'] },
@@ -201,7 +205,12 @@ export const functions = {
   }),
   publish: ws('publish', {
     uses: [...fanOut, ...emits, 'bucket:attach'],
-    items: [{ actions: itemWrites, keys: [...departureKeys, 'HIST#*', 'IDEM#*'] }, fileAttach, rateLimits],
+    items: [
+      { actions: itemWrites, keys: [...departureKeys, 'HIST#*', 'IDEM#*'] },
+      fileAttach,
+      moderationRead,
+      rateLimits,
+    ],
   }),
   history: ws('history', {
     uses: [],
@@ -306,6 +315,14 @@ export const functions = {
    * connection: it would be a hot key on every connect); it reads no table item.
    */
   listOnline: http('list-online', { uses: ['jwt'], indexes: { byUser: ['Scan'] } }),
+  getModeration: http('get-moderation', {
+    uses: ['jwt'],
+    items: [{ actions: ['GetItem'], keys: ['MODERATION#*'] }],
+  }),
+  putModeration: http('put-moderation', {
+    uses: ['jwt'],
+    items: [{ actions: ['PutItem'], keys: ['MODERATION#*'] }],
+  }),
   listBlocks: http('list-blocks', { uses: ['jwt'], items: [{ actions: ['Query'], keys: ['BLOCKS#*'] }] }),
 
   /** The delivery worker; its broadcast scans the byUser index for every live connection. */
@@ -419,6 +436,8 @@ export const httpApi = {
     'GET /me/blocks': 'listBlocks',
     'POST /uploads': 'createUpload',
     'GET /files/{fileId}': 'getFile',
+    'GET /moderation': 'getModeration',
+    'PUT /moderation': 'putModeration',
   },
   /**
    * The API's CORS configuration, answered by API Gateway itself (and by the local HTTP API from

@@ -12,6 +12,7 @@ export const errorCodes = [
   'RATE_LIMITED',
   'PAYLOAD_TOO_LARGE',
   'INBOX_FULL',
+  'REJECTED',
   'INTERNAL',
 ] as const;
 
@@ -38,6 +39,7 @@ export const httpStatusOf: Readonly<Record<ErrorCode, number>> = {
   RATE_LIMITED: 429,
   PAYLOAD_TOO_LARGE: 413,
   INBOX_FULL: 409,
+  REJECTED: 422,
   INTERNAL: 500,
 };
 

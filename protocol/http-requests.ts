@@ -72,3 +72,19 @@ export type CreateRoomRequest = z.input<typeof createRoomBody>;
 export type UpdateRoomBody = z.infer<typeof updateRoomBody>;
 export type PageQuery = z.infer<typeof pageQuery>;
 export type HistoryQuery = z.infer<typeof historyQuery>;
+
+/** Limits of `PUT /moderation`. */
+export const maxModerationWords = 1000;
+export const maxModerationWordLength = 64;
+const moderationWord = z.string().check(
+  z.minLength(1),
+  z.maxLength(maxModerationWordLength),
+  z.refine((w) => w.trim().length > 0, 'a word must not be only whitespace'),
+);
+
+/** `PUT /moderation`: the words to screen and what a match does. */
+export const moderationBody = z.object({
+  words: z.array(moderationWord).check(z.maxLength(maxModerationWords)),
+  mode: z.enum(['mask', 'reject']),
+});
+export type ModerationBody = z.infer<typeof moderationBody>;

@@ -5,6 +5,7 @@ import { handler as createUpload } from '../http/create-upload.ts';
 import { handler as deleteMember } from '../http/delete-member.ts';
 import { handler as deleteRoom } from '../http/delete-room.ts';
 import { handler as getFile } from '../http/get-file.ts';
+import { handler as getModeration } from '../http/get-moderation.ts';
 import { handler as getRoom } from '../http/get-room.ts';
 import { handler as getUnread } from '../http/get-unread.ts';
 import { handler as health } from '../http/health.ts';
@@ -15,6 +16,7 @@ import { handler as listRoomMessages } from '../http/list-room-messages.ts';
 import { handler as listRoomOnline } from '../http/list-room-online.ts';
 import { handler as postMessages } from '../http/post-messages.ts';
 import { handler as putMember } from '../http/put-member.ts';
+import { handler as putModeration } from '../http/put-moderation.ts';
 import { handler as tickets } from '../http/tickets.ts';
 import { handler as updateRoom } from '../http/update-room.ts';
 import { dispatchByRoute } from './dispatch.ts';
@@ -41,6 +43,8 @@ const handlers = {
   listBlocks,
   createUpload,
   getFile,
+  getModeration,
+  putModeration,
 } satisfies Record<RouteFunction, HttpHandler>;
 
 /** What API Gateway answers for a path it has no route for. */

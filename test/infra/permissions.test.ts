@@ -38,6 +38,7 @@ const READ_ONLY: readonly FunctionName[] = [
   'health',
   'history',
   'who',
+  'getModeration',
   'getRoom',
   'listMembers',
   'listRoomOnline',

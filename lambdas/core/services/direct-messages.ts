@@ -19,6 +19,7 @@ import {
 } from '../store/idempotency.ts';
 import { deleteInboxEntries, listInbox, putInboxEntry } from '../store/inbox.ts';
 import { epochSeconds, type IdempotencyScope } from '../store/keys.ts';
+import { screenContent } from './content-screen.ts';
 import { queueDepartures } from './departures.ts';
 import { attachFiles } from './files.ts';
 import { screenDirectMessage } from './inbox-guard.ts';
@@ -40,10 +41,12 @@ export interface SendDirectMessageInput {
  */
 export async function sendDirectMessage(
   deps: Deps,
-  input: SendDirectMessageInput,
+  unscreened: SendDirectMessageInput,
 ): Promise<{ messageId: string; ts: number }> {
   const limit = deps.config.MAX_DATA_BYTES;
-  if (dataBytes(input.data) > limit) throw payloadTooLarge(limit);
+  if (dataBytes(unscreened.data) > limit) throw payloadTooLarge(limit);
+  // Before the key: a rejected send leaves nothing, and its retry is rejected again.
+  const input = { ...unscreened, data: await screenContent(deps, { action: 'send', ...unscreened }) };
   const scope: IdempotencyScope = { user: input.from, kind: 'send' };
   // The key before the screening: a retry of a send that was stored (or dropped for a block)
   // answers the first result, even when the sender's share has filled since.

@@ -21,6 +21,7 @@ import type { IdempotencyScope } from '../store/keys.ts';
 import { appendRoomMessage, type RoomMessage, roomMessageIdAt } from '../store/room-messages.ts';
 import type { Caller } from '../ws-event.ts';
 import { requireParticipant, requireRoom } from './access-policy.ts';
+import { screenContent } from './content-screen.ts';
 import { queueDepartures } from './departures.ts';
 import { attachFiles } from './files.ts';
 import { toMessageFrame } from './room-history.ts';
@@ -49,12 +50,19 @@ export async function publishToRoom(deps: Deps, input: PublishInput): Promise<Pu
 
   const scope: IdempotencyScope = { user: input.caller.userId, kind: 'publish', room: room.roomId };
   const now = deps.now();
+  // Screened first, so a refused message does not consume its files.
+  const data = await screenContent(deps, {
+    action: 'publish',
+    from: input.caller.userId,
+    room: room.roomId,
+    data: input.data,
+  });
   const files = await attachFiles(deps, input.caller.userId, input.files, { room: room.roomId });
   const entry = {
     roomId: room.roomId,
     epoch: room.epoch,
     from: input.caller.userId,
-    data: input.data,
+    data,
     ...(files ? { files } : {}),
   };
   const stored = input.id

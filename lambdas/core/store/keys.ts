@@ -135,6 +135,8 @@ export const keys = {
     pk: key('INBOX', userId),
     sk: key('FROM', senderId),
   }),
+  /** The moderation settings: one item (moderation.ts). */
+  moderation: () => ({ pk: 'MODERATION#SETTINGS', sk: 'SETTINGS' }),
 } as const;
 
 /** History sort keys: zero-padded so that text order is seq order. */

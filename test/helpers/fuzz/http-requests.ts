@@ -40,8 +40,8 @@ const routeKeys = Object.keys(httpApi.routes);
 export const fuzzRoomIds = ['fzh-pub', 'fzh-priv', '__proto__', 'constructor'];
 export const fuzzHttpUsers = ['fzh-u0', 'fzh-u1', 'fzh-u2'];
 
-const adminRoutes = new Set(['POST /messages', 'GET /online']);
-const bodyRoutes = new Set(['POST /rooms', 'PATCH /rooms/{id}', 'POST /messages']);
+const adminRoutes = new Set(['POST /messages', 'GET /online', 'GET /moderation', 'PUT /moderation']);
+const bodyRoutes = new Set(['POST /rooms', 'PATCH /rooms/{id}', 'POST /messages', 'PUT /moderation']);
 
 /**
  * Percent-encodes like encodeURIComponent, but a lone surrogate goes out as its WTF-8 bytes
