@@ -57,17 +57,16 @@ export async function publishToRoom(deps: Deps, input: PublishInput): Promise<Pu
     room: room.roomId,
     data: input.data,
   });
-  const files = await attachFiles(deps, input.caller.userId, input.files, { room: room.roomId });
-  const entry = {
-    roomId: room.roomId,
-    epoch: room.epoch,
-    from: input.caller.userId,
-    data,
-    ...(files ? { files } : {}),
+  const entry = { roomId: room.roomId, epoch: room.epoch, from: input.caller.userId, data };
+  // Attached once this attempt owns its key: a retry answers the first result before it would
+  // find the files attached already.
+  const attach = async () => {
+    const files = await attachFiles(deps, input.caller.userId, input.files, { room: room.roomId });
+    return files ? { ...entry, files } : entry;
   };
   const stored = input.id
-    ? await appendOnce(deps, scope, input.id, entry)
-    : await appendRoomMessage(deps, { ...entry, id: newMessageId(now), ts: now });
+    ? await appendOnce(deps, scope, input.id, entry, attach)
+    : await appendRoomMessage(deps, { ...(await attach()), id: newMessageId(now), ts: now });
   if ('repeated' in stored) return stored.repeated;
   const message = stored;
   const announced = announceRoomMessage(deps, toMessageFrame(message)); // never rejects
@@ -103,7 +102,8 @@ async function appendOnce(
   deps: Deps,
   scope: IdempotencyScope,
   key: string,
-  entry: NewEntry,
+  { roomId, epoch }: Pick<NewEntry, 'roomId' | 'epoch'>,
+  prepare: () => Promise<NewEntry>,
 ): Promise<RoomMessage | { repeated: PublishResult }> {
   const now = deps.now();
   const fresh: IdempotentResult = { messageId: newMessageId(now), ts: now };
@@ -114,13 +114,14 @@ async function appendOnce(
   if (acquired.state === 'busy') {
     // Still running after the wait: its message may be stored already (answer it), else retry.
     const { messageId, seq } = acquired.result;
-    if (seq !== undefined && (await roomMessageIdAt(deps, entry.roomId, entry.epoch, seq)) === messageId)
+    if (seq !== undefined && (await roomMessageIdAt(deps, roomId, epoch, seq)) === messageId)
       return { repeated: doneResult(scope, key, acquired.result) };
     throw idempotencyKeyBusy(acquired.retryAfterMs);
   }
   const { owner, result } = acquired;
   let message: RoomMessage;
   try {
+    const entry = await prepare();
     message = await appendRoomMessage(
       deps,
       { ...entry, id: result.messageId, ts: result.ts },

@@ -156,6 +156,22 @@ describe('Action: send and publish with files', () => {
     expect((await getFile('mallory', fileId)).status).toBe(403);
   });
 
+  it('answers a retried send or publish with files by its first result, not as a file attached twice', async () => {
+    for (const frame of [
+      { action: 'send', to: 'bob', data: 'sent once' },
+      { action: 'publish', room: 'files-club', data: 'published once' },
+    ]) {
+      const files = [await upload('ann', 'once')];
+      const first = await ann.request({ ...frame, id: `retry-${frame.action}`, files });
+      const again = await ann.request({ ...frame, id: `retry-${frame.action}`, files });
+      expect(first.type).toBe('reply');
+      expect(again).toMatchObject({
+        type: 'reply',
+        result: { messageId: (first.result as { messageId: string }).messageId },
+      });
+    }
+  });
+
   it('answers 404 for an unknown file id', async () => {
     expect((await getFile('ann', 'A'.repeat(32))).status).toBe(404);
   });
