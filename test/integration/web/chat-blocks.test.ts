@@ -1,12 +1,8 @@
-import { existsSync } from 'node:fs';
-import { type Browser, chromium, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { eventually, hasChromium, launchBrowser, lines, signIn as signInAt } from '../../helpers/browser.ts';
 import { startTestRuntime, type TestRuntime } from '../../helpers/runtime.ts';
 import { sleep } from '../../helpers/socket.ts';
-
-/** Debian's Chromium, driven by playwright-core: never a browser download. */
-const chromiumPath = '/usr/bin/chromium';
-const hasChromium = existsSync(chromiumPath);
 
 let rt: TestRuntime;
 let browser: Browser;
@@ -15,25 +11,14 @@ let browser: Browser;
 beforeAll(async () => {
   if (!hasChromium) return;
   rt = await startTestRuntime({ functionEnv: { INBOX_MAX_PER_SENDER: '2' } });
-  browser = await chromium.launch({ executablePath: chromiumPath, args: ['--no-sandbox'] });
+  browser = await launchBrowser();
 });
 afterAll(async () => {
   await browser?.close();
   await rt?.stop();
 });
 
-async function signIn(user: string): Promise<Page> {
-  const page = await (await browser.newContext({ viewport: { width: 1000, height: 700 } })).newPage();
-  page.setDefaultTimeout(15_000);
-  await page.goto(`${rt.endpoints.http}/`);
-  await page.locator('#sign-in input[name="user"]').fill(user);
-  await page.locator('#sign-in button[type="submit"]').click();
-  await page.locator('#connection[data-state="open"]').waitFor();
-  return page;
-}
-
-const eventually = <T>(read: () => Promise<T>) => expect.poll(read, { timeout: 15_000, interval: 50 });
-const lines = (page: Page) => page.locator('#messages li .text').allTextContents();
+const signIn = (user: string) => signInAt(browser, rt.endpoints.http, user);
 const blockedList = (page: Page) => page.locator('#blocked li[data-user] .name').allTextContents();
 
 describe.skipIf(!hasChromium)('Blocking in the chat page', () => {

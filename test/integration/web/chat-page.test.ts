@@ -1,21 +1,21 @@
-import { existsSync } from 'node:fs';
-import { mkdir } from 'node:fs/promises';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { type Browser, chromium, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { listUserConnections } from '../../../lambdas/core/store/connections.ts';
+import {
+  badge,
+  eventually,
+  hasChromium,
+  joinRoom,
+  killSocket,
+  launchBrowser,
+  lines,
+  shoot,
+  signIn as signInAt,
+  warnIfNoChromium,
+  write,
+} from '../../helpers/browser.ts';
 import { startTestRuntime, type TestRuntime } from '../../helpers/runtime.ts';
-import { storeOf } from '../http/http-fixtures.ts';
 
-/** Debian's Chromium, driven by playwright-core: never a browser download. */
-const chromiumPath = '/usr/bin/chromium';
-const hasChromium = existsSync(chromiumPath);
-const artifacts = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../artifacts');
-
-if (!hasChromium) {
-  console.warn(`Skipping the chat page browser test: ${chromiumPath} is absent (apt-get install chromium).`);
-}
+warnIfNoChromium('the chat page browser test');
 
 let rt: TestRuntime;
 let browser: Browser;
@@ -23,44 +23,18 @@ let browser: Browser;
 beforeAll(async () => {
   if (!hasChromium) return;
   rt = await startTestRuntime();
-  browser = await chromium.launch({ executablePath: chromiumPath, args: ['--no-sandbox'] });
+  browser = await launchBrowser();
 });
 afterAll(async () => {
   await browser?.close();
   await rt?.stop();
 });
 
-/** A page of its own (own storage) signed in as `user`, once its connection is open. */
-async function signIn(user: string, viewport: { width: number; height: number }): Promise<Page> {
-  const context = await browser.newContext({ viewport });
-  const page = await context.newPage();
-  page.setDefaultTimeout(15_000);
-  await page.goto(`${rt.endpoints.http}/`);
-  await page.locator('#sign-in input[name="user"]').fill(user);
-  await page.locator('#sign-in button[type="submit"]').click();
-  await page.locator('#connection[data-state="open"]').waitFor();
-  await eventually(() => page.locator('#me').textContent()).toBe(user);
-  return page;
-}
-
-/** Polls until the page shows what is expected (the machine is shared: generous, not timed). */
-const eventually = <T>(read: () => Promise<T>) => expect.poll(read, { timeout: 15_000, interval: 50 });
-const lines = (page: Page) => page.locator('#messages li .text').allTextContents();
-const badge = (page: Page, key: string) => page.locator(`button[data-key="${key}"] .badge`).textContent();
+const signIn = (user: string, viewport: { width: number; height: number }) =>
+  signInAt(browser, rt.endpoints.http, user, viewport);
 const state = (page: Page) => page.locator('#connection').getAttribute('data-state');
 
 const markup = '<b>bold?</b> <img src="x" onerror="window.pwned = 1">';
-
-async function joinRoom(page: Page, room: string): Promise<void> {
-  await page.locator('#join-room input[name="room"]').fill(room);
-  await page.locator('#join-room button[type="submit"]').click();
-  await eventually(() => page.locator('#title').textContent()).toBe(`# ${room}`);
-}
-
-async function write(page: Page, text: string): Promise<void> {
-  await page.locator('#composer input[name="text"]').fill(text);
-  await page.locator('#composer button[type="submit"]').click();
-}
 
 describe.skipIf(!hasChromium)('The chat page in Chromium', () => {
   it('exchanges room and direct messages, and recovers what was sent while a socket was gone', async () => {
@@ -104,18 +78,7 @@ describe.skipIf(!hasChromium)('The chat page in Chromium', () => {
 
     // Bob's socket is killed, and his network cannot fetch a ticket, so he stays away a while.
     await bob.route('**/tickets', (route) => route.abort());
-    // Bob's one live socket: a record whose socket is gone would answer 410.
-    const live = new Set(rt.gateway.connectionIds());
-    const bobConnections = (await listUserConnections(storeOf(rt), 'bob')).filter((id) => live.has(id));
-    expect(bobConnections).toHaveLength(1);
-    const [bobConnection] = bobConnections;
-    const killed = await fetch(
-      `${rt.endpoints.management}/@connections/${encodeURIComponent(bobConnection ?? '')}`,
-      {
-        method: 'DELETE',
-      },
-    );
-    expect(killed.status).toBe(204);
+    await killSocket(rt, 'bob');
     await eventually(() => state(bob)).toBe('reconnecting');
     await alice.locator('button[data-key="room:lobby"]').click();
     await eventually(() => alice.locator('#online li').allTextContents()).toEqual(['alice']);
@@ -149,8 +112,7 @@ describe.skipIf(!hasChromium)('The chat page in Chromium', () => {
     await alice.locator('button[data-key="room:lobby"]').click();
     await eventually(() => alice.locator('#online li').allTextContents()).toEqual(['alice', 'bob']);
 
-    await mkdir(artifacts, { recursive: true });
-    await alice.screenshot({ path: path.join(artifacts, 'chat-page-alice.png') });
-    await bob.screenshot({ path: path.join(artifacts, 'chat-page-bob.png') });
+    await shoot(alice, 'chat-page-alice');
+    await shoot(bob, 'chat-page-bob');
   }, 90_000);
 });

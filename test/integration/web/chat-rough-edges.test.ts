@@ -1,18 +1,16 @@
-import { existsSync } from 'node:fs';
-import { mkdir } from 'node:fs/promises';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { type Browser, chromium, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { listUserConnections } from '../../../lambdas/core/store/connections.ts';
+import {
+  badge,
+  eventually,
+  hasChromium,
+  joinRoom,
+  killSocket,
+  launchBrowser,
+  shoot,
+  signIn as signInAt,
+} from '../../helpers/browser.ts';
 import { startTestRuntime, type TestRuntime } from '../../helpers/runtime.ts';
-import { storeOf } from '../http/http-fixtures.ts';
-
-/** Debian's Chromium, driven by playwright-core: never a browser download. */
-const chromiumPath = '/usr/bin/chromium';
-const hasChromium = existsSync(chromiumPath);
-/** Gitignored (.local/): screenshots to look at, never compared. */
-const screenshots = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../.local/screenshots');
 
 let rt: TestRuntime;
 let browser: Browser;
@@ -20,34 +18,15 @@ let browser: Browser;
 beforeAll(async () => {
   if (!hasChromium) return;
   rt = await startTestRuntime();
-  browser = await chromium.launch({ executablePath: chromiumPath, args: ['--no-sandbox'] });
-  await mkdir(screenshots, { recursive: true });
+  browser = await launchBrowser();
 });
 afterAll(async () => {
   await browser?.close();
   await rt?.stop();
 });
 
-async function signIn(user: string): Promise<Page> {
-  const page = await (await browser.newContext({ viewport: { width: 1000, height: 700 } })).newPage();
-  page.setDefaultTimeout(15_000);
-  await page.goto(`${rt.endpoints.http}/`);
-  await page.locator('#sign-in input[name="user"]').fill(user);
-  await page.locator('#sign-in button[type="submit"]').click();
-  await page.locator('#connection[data-state="open"]').waitFor();
-  return page;
-}
-
-const eventually = <T>(read: () => Promise<T>) => expect.poll(read, { timeout: 15_000, interval: 50 });
-const badge = (page: Page, key: string) => page.locator(`button[data-key="${key}"] .badge`).textContent();
+const signIn = (user: string) => signInAt(browser, rt.endpoints.http, user);
 const online = (page: Page) => page.locator('#online li').allTextContents();
-const shoot = (page: Page, name: string) => page.screenshot({ path: path.join(screenshots, `${name}.png`) });
-
-async function joinRoom(page: Page, room: string): Promise<void> {
-  await page.locator('#join-room input[name="room"]').fill(room);
-  await page.locator('#join-room button[type="submit"]').click();
-  await eventually(() => page.locator('#title').textContent()).toBe(`# ${room}`);
-}
 
 /** The page's own `GET /me/unread`, with the token its session keeps. */
 async function serverUnread(page: Page): Promise<unknown> {
@@ -60,12 +39,7 @@ async function serverUnread(page: Page): Promise<unknown> {
 
 /** Kills the page's one live socket at the gateway; the SDK reconnects by itself. */
 async function dropSocket(page: Page, user: string): Promise<void> {
-  const live = new Set(rt.gateway.connectionIds());
-  const [id] = (await listUserConnections(storeOf(rt), user)).filter((c) => live.has(c));
-  const killed = await fetch(`${rt.endpoints.management}/@connections/${encodeURIComponent(id ?? '')}`, {
-    method: 'DELETE',
-  });
-  expect(killed.status).toBe(204);
+  await killSocket(rt, user);
   await eventually(() => page.locator('#connection').getAttribute('data-state')).not.toBe('open');
   await page.locator('#connection[data-state="open"]').waitFor();
 }

@@ -1,19 +1,13 @@
-import { existsSync } from 'node:fs';
 import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { type Browser, chromium, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { hasChromium, launchBrowser, warnIfNoChromium } from '../../helpers/browser.ts';
 import { startTestRuntime, type TestRuntime } from '../../helpers/runtime.ts';
 import type { TestSocket } from '../../helpers/socket.ts';
 
-/** Debian's Chromium, driven by playwright-core: never a browser download. */
-const chromiumPath = '/usr/bin/chromium';
-const hasChromium = existsSync(chromiumPath);
-
-if (!hasChromium) {
-  console.warn(`Skipping the dashboard browser test: ${chromiumPath} is absent (apt-get install chromium).`);
-}
+warnIfNoChromium('the dashboard browser test');
 
 let rt: TestRuntime;
 let browser: Browser;
@@ -22,7 +16,7 @@ beforeAll(async () => {
   if (!hasChromium) return;
   // The load sends bursts from few users; the rate limit has its own tests.
   rt = await startTestRuntime({ functionEnv: { RATE_LIMIT_PER_SECOND: '10000', RATE_LIMIT_BURST: '10000' } });
-  browser = await chromium.launch({ executablePath: chromiumPath, args: ['--no-sandbox'] });
+  browser = await launchBrowser();
 });
 afterAll(async () => {
   await browser?.close();

@@ -1,0 +1,86 @@
+import { existsSync } from 'node:fs';
+import { mkdir } from 'node:fs/promises';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { type Browser, chromium, type Page } from 'playwright-core';
+import { expect } from 'vitest';
+import { listUserConnections } from '../../lambdas/core/store/connections.ts';
+import { storeOf } from '../integration/http/http-fixtures.ts';
+import type { TestRuntime } from './runtime.ts';
+
+/** Debian's Chromium, driven by playwright-core: never a browser download. */
+export const chromiumPath = '/usr/bin/chromium';
+export const hasChromium = existsSync(chromiumPath);
+
+/** Says once, in the test output, why a browser test file is skipped. */
+export function warnIfNoChromium(what: string): void {
+  if (!hasChromium) console.warn(`Skipping ${what}: ${chromiumPath} is absent (apt-get install chromium).`);
+}
+
+/** Gitignored (.local/): screenshots to look at, never compared. */
+export const screenshotsDir = path.resolve(
+  path.dirname(fileURLToPath(import.meta.url)),
+  '../../.local/screenshots',
+);
+
+export async function launchBrowser(): Promise<Browser> {
+  await mkdir(screenshotsDir, { recursive: true });
+  return chromium.launch({ executablePath: chromiumPath, args: ['--no-sandbox'] });
+}
+
+/** Saves a screenshot of the page as `.local/screenshots/{name}.png`. */
+export async function shoot(page: Page, name: string): Promise<void> {
+  await page.screenshot({ path: path.join(screenshotsDir, `${name}.png`) });
+}
+
+/** Polls until the page shows what is expected (the machine is shared: generous, not timed). */
+export const eventually = <T>(read: () => Promise<T>) => expect.poll(read, { timeout: 15_000, interval: 50 });
+
+/** A page of its own (own storage) on the chat page at `httpBase`, signed in as `user`, once its connection is open. */
+export async function signIn(
+  browser: Browser,
+  httpBase: string,
+  user: string,
+  viewport: { width: number; height: number } = { width: 1000, height: 700 },
+): Promise<Page> {
+  const page = await (await browser.newContext({ viewport })).newPage();
+  page.setDefaultTimeout(15_000);
+  await page.goto(`${httpBase}/`);
+  await page.locator('#sign-in input[name="user"]').fill(user);
+  await page.locator('#sign-in button[type="submit"]').click();
+  await page.locator('#connection[data-state="open"]').waitFor();
+  await eventually(() => page.locator('#me').textContent()).toBe(user);
+  return page;
+}
+
+/** The text of each message line of the open conversation. */
+export const lines = (page: Page) => page.locator('#messages li .text').allTextContents();
+
+/** The unread badge of a conversation button (`room:{id}` or `dm:{user}`). */
+export const badge = (page: Page, key: string) =>
+  page.locator(`button[data-key="${key}"] .badge`).textContent();
+
+/** Joins (or creates) a room through the page's form, once its title shows it. */
+export async function joinRoom(page: Page, room: string): Promise<void> {
+  await page.locator('#join-room input[name="room"]').fill(room);
+  await page.locator('#join-room button[type="submit"]').click();
+  await eventually(() => page.locator('#title').textContent()).toBe(`# ${room}`);
+}
+
+/** Types a message into the composer and sends it. */
+export async function write(page: Page, text: string): Promise<void> {
+  await page.locator('#composer input[name="text"]').fill(text);
+  await page.locator('#composer button[type="submit"]').click();
+}
+
+/** Kills the user's one live socket at the local gateway (`DELETE @connections`), as a dropped network would. */
+export async function killSocket(rt: TestRuntime, user: string): Promise<void> {
+  // A record whose socket is gone would answer 410: only the live ones count.
+  const live = new Set(rt.gateway.connectionIds());
+  const ids = (await listUserConnections(storeOf(rt), user)).filter((id) => live.has(id));
+  expect(ids).toHaveLength(1);
+  const killed = await fetch(`${rt.endpoints.management}/@connections/${encodeURIComponent(ids[0] ?? '')}`, {
+    method: 'DELETE',
+  });
+  expect(killed.status).toBe(204);
+}
