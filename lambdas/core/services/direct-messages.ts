@@ -21,7 +21,7 @@ import { deleteInboxEntries, listInbox, putInboxEntry } from '../store/inbox.ts'
 import { epochSeconds, type IdempotencyScope } from '../store/keys.ts';
 import { screenContent } from './content-screen.ts';
 import { queueDepartures } from './departures.ts';
-import { attachFiles } from './files.ts';
+import { type Attached, attachFiles, detachFiles } from './files.ts';
 import { screenDirectMessage } from './inbox-guard.ts';
 
 export interface SendDirectMessageInput {
@@ -76,9 +76,9 @@ export async function sendDirectMessage(
     return result;
   }
 
-  let files: MessageFrame['files'];
+  let attached: Attached | undefined;
   try {
-    files = await attachFiles(deps, input.from, input.files, { to: input.to });
+    attached = await attachFiles(deps, input.from, input.files, { to: input.to }, result.messageId);
   } catch (error) {
     await forget();
     throw error;
@@ -90,7 +90,7 @@ export async function sendDirectMessage(
     to: input.to,
     data: input.data,
     ts: result.ts,
-    ...(files ? { files } : {}),
+    ...(attached ? { files: attached.refs } : {}),
   };
   const body = JSON.stringify(frame);
   const expiresAt = epochSeconds(result.ts) + deps.config.INBOX_TTL_SECONDS;
@@ -107,6 +107,8 @@ export async function sendDirectMessage(
       sender: input.from,
     });
   } catch (error) {
+    // Not stored: the files go back, so that a retry can attach them.
+    await detachFiles(deps, attached);
     if (isAppError(error) && error.code === 'INBOX_FULL') await forget();
     else if (owner) await releaseIdempotencyKey(deps, scope, owner.key, owner.token);
     throw error;

@@ -76,36 +76,47 @@ export async function createUpload(deps: Deps, owner: string, request: UploadReq
 /** Where attached files go: a room, or a direct message between its sender and recipient. */
 export type AttachTarget = { readonly room: string } | { readonly to: string };
 
+/** What a message's files were attached as: enough to undo it if the message is not stored. */
+export interface Attached {
+  /** What the frame carries. */
+  readonly refs: FileRef[];
+  readonly records: readonly FileRecord[];
+  readonly messageId: string;
+}
+
 /**
- * Attaches the caller's uploads to a message before it is stored: each must be the caller's,
- * uploaded with its declared size and type, and not attached yet (one conditional update each,
- * undone if a later one fails); then each is copied out of `pending/`, which expires. Any
- * refusal is BAD_REQUEST and leaves every file as it was. Returns what the frame carries.
+ * Attaches the caller's uploads to message `messageId` before it is stored: each must be the
+ * caller's, uploaded with its declared size and type, and not attached to another message (one
+ * conditional update each, undone if a later one fails); then each is copied out of `pending/`,
+ * which expires. Any refusal is BAD_REQUEST and leaves every file as it was. Attaching again for
+ * the same message succeeds (a retry that took over a dead attempt's key). A message that is
+ * then not stored gives its files back with {@link detachFiles}.
  */
 export async function attachFiles(
   deps: Deps,
   owner: string,
   fileIds: readonly string[] | undefined,
   target: AttachTarget,
-): Promise<FileRef[] | undefined> {
+  messageId: string,
+): Promise<Attached | undefined> {
   if (!fileIds || fileIds.length === 0) return undefined;
   if (fileIds.length > maxFilesPerMessage)
     throw badRequest(`At most ${maxFilesPerMessage} files per message`);
   if (new Set(fileIds).size !== fileIds.length) throw badRequest('A file is named twice in files');
   const bucket = bucketOf(deps);
-  const records = await Promise.all(fileIds.map((id) => checkUploaded(deps, bucket, owner, id)));
   const attachedTo = 'room' in target ? `room:${target.room}` : `user:${target.to}`;
-  const readers = 'room' in target ? [] : [owner, target.to];
-  const marked: string[] = [];
+  const attachment = { attachedTo, messageId, readers: 'room' in target ? [] : [owner, target.to] };
+  const records = await Promise.all(fileIds.map((id) => checkUploaded(deps, bucket, owner, id, attachment)));
+  const marked: FileRecord[] = [];
   try {
     for (const record of records) {
-      if (!(await markFileAttached(deps, record.fileId, owner, attachedTo, readers))) {
+      if (!(await markFileAttached(deps, record.fileId, owner, attachment))) {
         throw badRequest(`File ${record.fileId} is already attached to a message`);
       }
-      marked.push(record.fileId);
+      marked.push(record);
     }
   } catch (error) {
-    await Promise.all(marked.map((id) => unmarkFileAttached(deps, id, attachedTo)));
+    await detachFiles(deps, { refs: [], records: marked, messageId });
     throw error;
   }
   await Promise.all(
@@ -119,13 +130,31 @@ export async function attachFiles(
       ),
     ),
   );
-  return records.map((r) => ({ id: r.fileId, name: r.name, contentType: r.contentType, size: r.size }));
+  const refs = records.map((r) => ({ id: r.fileId, name: r.name, contentType: r.contentType, size: r.size }));
+  return { refs, records, messageId };
 }
 
-async function checkUploaded(deps: Deps, bucket: string, owner: string, fileId: string): Promise<FileRecord> {
+/**
+ * Gives back the files of a message that was not stored after all (its store failed): they
+ * are attachable again, so the client's retry can attach them. Best effort, never throws.
+ */
+export async function detachFiles(deps: Deps, attached: Attached | undefined): Promise<void> {
+  if (!attached) return;
+  await Promise.all(attached.records.map((record) => unmarkFileAttached(deps, record, attached.messageId)));
+}
+
+async function checkUploaded(
+  deps: Deps,
+  bucket: string,
+  owner: string,
+  fileId: string,
+  attachment: { attachedTo: string; messageId: string },
+): Promise<FileRecord> {
   const record = typeof fileId === 'string' && fileId ? await getFileRecord(deps, fileId) : undefined;
   if (!record || record.owner !== owner) throw badRequest(`File ${fileId} is not an upload of yours`);
-  if (record.attachedTo) throw badRequest(`File ${fileId} is already attached to a message`);
+  const sameMessage =
+    record.attachedTo === attachment.attachedTo && record.messageId === attachment.messageId;
+  if (record.attachedTo && !sameMessage) throw badRequest(`File ${fileId} is already attached to a message`);
   const head = await s3Of(deps)
     .send(new HeadObjectCommand({ Bucket: bucket, Key: `${layout.pendingPrefix}${fileId}` }))
     .catch((error: { name?: string; $metadata?: { httpStatusCode?: number } }) => {

@@ -23,7 +23,7 @@ import type { Caller } from '../ws-event.ts';
 import { requireParticipant, requireRoom } from './access-policy.ts';
 import { screenContent } from './content-screen.ts';
 import { queueDepartures } from './departures.ts';
-import { attachFiles } from './files.ts';
+import { type Attached, attachFiles, detachFiles } from './files.ts';
 import { toMessageFrame } from './room-history.ts';
 
 export interface PublishInput {
@@ -58,15 +58,18 @@ export async function publishToRoom(deps: Deps, input: PublishInput): Promise<Pu
     data: input.data,
   });
   const entry = { roomId: room.roomId, epoch: room.epoch, from: input.caller.userId, data };
-  // Attached once this attempt owns its key: a retry answers the first result before it would
-  // find the files attached already.
-  const attach = async () => {
-    const files = await attachFiles(deps, input.caller.userId, input.files, { room: room.roomId });
-    return files ? { ...entry, files } : entry;
+  // Attached once this attempt owns its key, to the message id the key holds: a retry answers
+  // the first result before it would find the files attached already. A message not stored
+  // gives its files back, so the client's retry can attach them.
+  let attached: Attached | undefined;
+  const attach = async (messageId: string) => {
+    attached = await attachFiles(deps, input.caller.userId, input.files, { room: room.roomId }, messageId);
+    return attached ? { ...entry, files: attached.refs } : entry;
   };
+  const giveBack = () => detachFiles(deps, attached);
   const stored = input.id
-    ? await appendOnce(deps, scope, input.id, entry, attach)
-    : await appendRoomMessage(deps, { ...(await attach()), id: newMessageId(now), ts: now });
+    ? await appendOnce(deps, scope, input.id, entry, attach, giveBack)
+    : await appendWithoutKey(deps, newMessageId(now), now, attach, giveBack);
   if ('repeated' in stored) return stored.repeated;
   const message = stored;
   const announced = announceRoomMessage(deps, toMessageFrame(message)); // never rejects
@@ -103,7 +106,8 @@ async function appendOnce(
   scope: IdempotencyScope,
   key: string,
   { roomId, epoch }: Pick<NewEntry, 'roomId' | 'epoch'>,
-  prepare: () => Promise<NewEntry>,
+  prepare: (messageId: string) => Promise<NewEntry>,
+  giveBack: () => Promise<void>,
 ): Promise<RoomMessage | { repeated: PublishResult }> {
   const now = deps.now();
   const fresh: IdempotentResult = { messageId: newMessageId(now), ts: now };
@@ -121,7 +125,7 @@ async function appendOnce(
   const { owner, result } = acquired;
   let message: RoomMessage;
   try {
-    const entry = await prepare();
+    const entry = await prepare(result.messageId);
     message = await appendRoomMessage(
       deps,
       { ...entry, id: result.messageId, ts: result.ts },
@@ -133,11 +137,29 @@ async function appendOnce(
   } catch (error) {
     // This attempt outlived its lease and a retry took over: that retry stores the message.
     if (error instanceof IdempotencyOwnershipLostError) throw idempotencyKeyBusy(100);
+    await giveBack();
     await releaseIdempotencyKey(deps, scope, key, owner);
     throw error;
   }
   await completeIdempotencyKey(deps, scope, key, owner, { seq: message.seq });
   return message;
+}
+
+/** A publish without an id: stored at the next seq, or its files given back. */
+async function appendWithoutKey(
+  deps: Deps,
+  id: string,
+  ts: number,
+  prepare: (messageId: string) => Promise<NewEntry>,
+  giveBack: () => Promise<void>,
+): Promise<RoomMessage> {
+  const entry = await prepare(id);
+  try {
+    return await appendRoomMessage(deps, { ...entry, id, ts });
+  } catch (error) {
+    await giveBack();
+    throw error;
+  }
 }
 
 function doneResult(scope: IdempotencyScope, key: string, result: IdempotentResult): PublishResult {

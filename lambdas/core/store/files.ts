@@ -15,6 +15,8 @@ export interface FileRecord {
   readonly attachedTo?: string;
   /** The readers of a direct message: its sender and recipient. */
   readonly readers?: readonly string[];
+  /** The id of the message it is attached to. */
+  readonly messageId?: string;
 }
 
 /** An unattached record outlives its upload (deleted from `pending/` after a day) by a day. */
@@ -45,25 +47,32 @@ export async function getFileRecord(deps: TableDeps, fileId: string): Promise<Fi
 }
 
 /**
- * Marks an upload of `owner` attached to `attachedTo`, once: false if it is not the owner's, or
- * already attached. The record then stays (no expiry), as the message does.
+ * Marks an upload of `owner` attached to message `messageId` of `attachedTo`, once: false if it
+ * is not the owner's, or attached to another message. Marking it again for the same message
+ * succeeds: an attempt that took over a dead one's idempotency key finds its files so. The
+ * record then stays (no expiry), as the message does.
  */
 export async function markFileAttached(
   deps: TableDeps,
   fileId: string,
   owner: string,
-  attachedTo: string,
-  readers: readonly string[],
+  attachment: { attachedTo: string; messageId: string; readers: readonly string[] },
 ): Promise<boolean> {
   try {
     await deps.db.send(
       new UpdateCommand({
         TableName: deps.config.TABLE_NAME,
         Key: keys.file(fileId),
-        UpdateExpression: 'SET attachedTo = :to, readers = :readers REMOVE expiresAt',
-        ConditionExpression: 'attribute_exists(pk) AND #owner = :owner AND attribute_not_exists(attachedTo)',
+        UpdateExpression: 'SET attachedTo = :to, messageId = :message, readers = :readers REMOVE expiresAt',
+        ConditionExpression:
+          'attribute_exists(pk) AND #owner = :owner AND (attribute_not_exists(attachedTo) OR (attachedTo = :to AND messageId = :message))',
         ExpressionAttributeNames: { '#owner': 'owner' },
-        ExpressionAttributeValues: { ':to': attachedTo, ':owner': owner, ':readers': [...readers] },
+        ExpressionAttributeValues: {
+          ':to': attachment.attachedTo,
+          ':message': attachment.messageId,
+          ':owner': owner,
+          ':readers': [...attachment.readers],
+        },
       }),
     );
     return true;
@@ -73,16 +82,26 @@ export async function markFileAttached(
   }
 }
 
-/** Undoes {@link markFileAttached} of an attach that failed on a later file (best effort). */
-export async function unmarkFileAttached(deps: TableDeps, fileId: string, attachedTo: string): Promise<void> {
+/**
+ * Undoes {@link markFileAttached} for a message that was not stored after all (best effort): the
+ * upload is attachable again, and expires as an unattached one does.
+ */
+export async function unmarkFileAttached(
+  deps: TableDeps,
+  record: FileRecord,
+  messageId: string,
+): Promise<void> {
   await deps.db
     .send(
       new UpdateCommand({
         TableName: deps.config.TABLE_NAME,
-        Key: keys.file(fileId),
-        UpdateExpression: 'REMOVE attachedTo, readers',
-        ConditionExpression: 'attachedTo = :to',
-        ExpressionAttributeValues: { ':to': attachedTo },
+        Key: keys.file(record.fileId),
+        UpdateExpression: 'SET expiresAt = :expires REMOVE attachedTo, messageId, readers',
+        ConditionExpression: 'messageId = :message',
+        ExpressionAttributeValues: {
+          ':message': messageId,
+          ':expires': epochSeconds(record.createdAt + unattachedTtlMs),
+        },
       }),
     )
     .catch(() => undefined);
