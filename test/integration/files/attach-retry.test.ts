@@ -90,7 +90,12 @@ describe('Files of a message whose store fails', () => {
           (f) => f.type === 'message' && f.id === (retried.result as { messageId: string }).messageId,
         );
         expect(delivered.files).toEqual([
-          { id: fileId, name: 'note.txt', contentType: 'text/plain', size: Buffer.byteLength(`for ${frame.action}`) },
+          {
+            id: fileId,
+            name: 'note.txt',
+            contentType: 'text/plain',
+            size: Buffer.byteLength(`for ${frame.action}`),
+          },
         ]);
         expect(await fileStatus('bob', fileId)).toBe(302);
       });
