@@ -140,11 +140,13 @@ const rateLimits: ItemGrant = { actions: ['UpdateItem'], keys: ['RATE#*'] };
 /** The moderation settings, read by `send` and `publish` before anything is stored. */
 const moderationRead: ItemGrant = { actions: ['GetItem'], keys: ['MODERATION#*'] };
 /** Announces to rooms (posts frames) and queues departures it cannot announce itself. */
-const fanOut: readonly Resource[] = ['queue:deliveries', 'management'];
 /** Puts events on the bus (docs/integration.md): only the functions whose state changes emit one. */
 const emits: readonly Resource[] = ['events', 'queue:eventRetries'];
-/** Stores inbox entries, each checked later for `inbox.unacked`. */
-const storesInbox: readonly Resource[] = [...emits, 'queue:inboxChecks'];
+/**
+ * Posts to connections: a connection found gone (410) is removed, and the bus hears of it
+ * (`connection.closed`), so every fan-out emits.
+ */
+const fanOut: readonly Resource[] = ['queue:deliveries', 'management', ...emits];
 
 /**
  * Each function's grants follow the calls its code can make (derived by following the handler's
@@ -160,11 +162,11 @@ export const functions = {
   ),
   /** Records the connection; a user with other live connections gets stale counts repaired. */
   connect: ws('connect', {
-    uses: [...fanOut, ...emits],
+    uses: fanOut,
     items: [{ actions: itemWrites, keys: departureKeys }],
   }),
   disconnect: ws('disconnect', {
-    uses: [...fanOut, ...emits],
+    uses: fanOut,
     items: [{ actions: itemWrites, keys: departureKeys }],
   }),
   default: ws('default', { uses: [], items: [rateLimits] }),
@@ -173,7 +175,7 @@ export const functions = {
     items: [{ actions: ['GetItem', 'UpdateItem'], keys: ['CONN#*', 'SEEN#*'] }, rateLimits],
   }),
   send: ws('send', {
-    uses: [...fanOut, ...storesInbox, 'bucket:attach'],
+    uses: [...fanOut, 'queue:inboxChecks', 'bucket:attach'],
     items: [
       { actions: itemWrites, keys: [...departureKeys, 'BLOCKS#*', 'IDEM#*', 'INBOX#*'] },
       fileAttach,
@@ -194,17 +196,17 @@ export const functions = {
   join: ws(
     'join',
     {
-      uses: [...fanOut, ...emits],
+      uses: fanOut,
       items: [{ actions: itemWrites, keys: [...departureKeys, 'HIST#*'] }, rateLimits],
     },
     29,
   ),
   leave: ws('leave', {
-    uses: [...fanOut, ...emits],
+    uses: fanOut,
     items: [{ actions: itemWrites, keys: departureKeys }, rateLimits],
   }),
   publish: ws('publish', {
-    uses: [...fanOut, ...emits, 'bucket:attach'],
+    uses: [...fanOut, 'bucket:attach'],
     items: [
       { actions: itemWrites, keys: [...departureKeys, 'HIST#*', 'IDEM#*'] },
       fileAttach,
@@ -222,7 +224,7 @@ export const functions = {
   }),
   typing: ws('typing', { uses: fanOut, items: [{ actions: itemWrites, keys: departureKeys }, rateLimits] }),
   status: ws('status', {
-    uses: [...fanOut, ...emits],
+    uses: fanOut,
     items: [{ actions: itemWrites, keys: [...departureKeys, 'PRESENCE#*'] }, rateLimits],
     indexes: { byUser: ['Query'] },
   }),
@@ -276,7 +278,7 @@ export const functions = {
     items: [{ actions: ['GetItem', 'UpdateItem'], keys: ['ROOM#*'] }],
   }),
   deleteRoom: http('delete-room', {
-    uses: [...fanOut, 'jwt', ...emits],
+    uses: [...fanOut, 'jwt'],
     items: [{ actions: itemWrites, keys: departureKeys }],
   }),
   putMember: http('put-member', {
@@ -284,7 +286,7 @@ export const functions = {
     items: [{ actions: ['GetItem', 'PutItem', 'UpdateItem'], keys: ['ROOM#*'] }],
   }),
   deleteMember: http('delete-member', {
-    uses: [...fanOut, 'jwt', ...emits],
+    uses: [...fanOut, 'jwt'],
     items: [{ actions: itemWrites, keys: departureKeys }],
     indexes: { byUser: ['Query'] },
   }),
@@ -343,7 +345,7 @@ export const functions = {
   sweep: {
     entry: 'lambdas/schedule/sweep.ts',
     timeoutSeconds: 300,
-    uses: [...fanOut, ...emits],
+    uses: fanOut,
     items: [{ actions: itemWrites, keys: departureKeys }],
     indexes: { byCredentialExpiry: ['Query'] },
   },

@@ -16,7 +16,13 @@ import {
   uncountConnection,
   uncountSubscription,
 } from '../store/presence-counts.ts';
-import { announceDeparture, announceToRooms, departureOf } from './departures.ts';
+import {
+  announceDeparture,
+  announceToRooms,
+  type CloseReason,
+  closedEvents,
+  departureOf,
+} from './departures.ts';
 
 export interface OpenConnectionInput {
   readonly connectionId: string;
@@ -66,7 +72,7 @@ export interface CloseConnectionOptions {
    */
   readonly lastSeen?: number;
   /** Why it closed, for `connection.closed`: `disconnect`, or the sweeper's `stale` or `expired`. */
-  readonly reason?: string;
+  readonly reason?: CloseReason;
 }
 
 /**
@@ -90,20 +96,7 @@ export async function closeConnection(
     ...departureOf(closed),
     lastSeen: options.lastSeen ?? closed.lastSeenAt,
   });
-  const { userId: user, device } = closed;
-  const ts = deps.now();
-  await emitEvents(deps, [
-    newBusEvent(deps, 'connection.closed', {
-      connectionId,
-      user,
-      ...(device ? { device } : {}),
-      ...(options.reason ? { reason: options.reason } : {}),
-      ts,
-    }),
-    ...(closed.presence.offline
-      ? [newBusEvent(deps, 'presence.changed', { user, status: 'offline', ts })]
-      : []),
-  ]);
+  await emitEvents(deps, closedEvents(deps, closed, options.reason));
   await announced;
   return closed;
 }

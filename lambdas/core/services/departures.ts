@@ -4,6 +4,8 @@ import { mapWithConcurrency } from '../delivery/concurrency.ts';
 import type { DeliveryRecord, Departure } from '../delivery/records.ts';
 import { deliverToRoom } from '../delivery/room.ts';
 import type { Deps } from '../deps.ts';
+import type { BusEvent } from '../events/bus-events.ts';
+import { emitEvents, newBusEvent } from '../events/emit.ts';
 import { logger } from '../logger.ts';
 import { count } from '../metrics.ts';
 import { sendRecords } from '../queue.ts';
@@ -23,6 +25,34 @@ export const departureOf = (removed: RemovedConnection): Departure => ({
   offline: removed.presence.offline,
 });
 
+/** Why a connection closed, in `connection.closed`. */
+export type CloseReason = 'disconnect' | 'stale' | 'expired' | 'gone';
+
+/**
+ * The bus events of a connection's removal: `connection.closed`, and `presence.changed` offline
+ * when it was the user's last connection. Put by whoever removed it, so once.
+ */
+export function closedEvents(
+  deps: Pick<Deps, 'now'>,
+  closed: RemovedConnection,
+  reason?: CloseReason,
+): BusEvent[] {
+  const { userId: user, device, connectionId } = closed;
+  const ts = deps.now();
+  return [
+    newBusEvent(deps, 'connection.closed', {
+      connectionId,
+      user,
+      ...(device ? { device } : {}),
+      ...(reason ? { reason } : {}),
+      ts,
+    }),
+    ...(closed.presence.offline
+      ? [newBusEvent(deps, 'presence.changed', { user, status: 'offline', ts })]
+      : []),
+  ];
+}
+
 /**
  * Hands the departures of the connections a delivery found gone (and removed) to the
  * deliveries queue, one `departure` record each; the delivery worker announces them. Not
@@ -36,8 +66,14 @@ export const departureOf = (removed: RemovedConnection): Departure => ({
  * are announced here instead, so none is lost.
  */
 export async function queueDepartures(deps: Deps, removed: readonly RemovedConnection[]): Promise<void> {
+  if (removed.length === 0) return;
+  // Its socket was gone (a 410): the bus hears of it as of a `$disconnect`, which may never come.
+  const events = emitEvents(
+    deps,
+    removed.flatMap((closed) => closedEvents(deps, closed, 'gone')),
+  ); // never rejects
   const departures = removed.map(departureOf).filter((d) => d.rooms.length > 0);
-  if (departures.length === 0) return;
+  if (departures.length === 0) return events;
   const records = departures.map((connection) => ({
     body: JSON.stringify({ type: 'departure', connection } satisfies DeliveryRecord),
   }));
@@ -51,6 +87,7 @@ export async function queueDepartures(deps: Deps, removed: readonly RemovedConne
     });
     for (const departure of departures) await announceDeparture(deps, departure);
   }
+  await events;
 }
 
 export interface AnnounceDepartureOptions {
