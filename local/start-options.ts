@@ -1,3 +1,4 @@
+import path from 'node:path';
 import { localDefaults } from './defaults.ts';
 import type { LocalRuntimeOptions } from './runtime.ts';
 
@@ -19,7 +20,8 @@ export interface StartOptions extends LocalRuntimeOptions {
  * STAGE (local), JWT_SECRET (a printed development secret), DATA_DIR (keep DynamoDB data in a
  * folder; in memory by default), IDLE_TIMEOUT_MS (600000), HEAP_GROWING_PERCENT (20, see
  * localDefaults; 0 leaves V8's own heap growth), QUIET=1 (no request log), and for LocalStack
- * AWS_ENDPOINT_URL_DYNAMODB / AWS_ENDPOINT_URL_SQS with USE_EXTERNAL_AWS_ENDPOINTS=1. Throws a
+ * AWS_ENDPOINT_URL_DYNAMODB / AWS_ENDPOINT_URL_SQS with USE_EXTERNAL_AWS_ENDPOINTS=1, PUBLISH_HOOK (a
+ * handler file, relative to the working directory, run as the publish hook). Throws a
  * {@link StartOptionError} for a number it cannot use.
  */
 export function readStartOptions(env: Readonly<Record<string, string | undefined>>): StartOptions {
@@ -31,6 +33,7 @@ export function readStartOptions(env: Readonly<Record<string, string | undefined
     stage: env.STAGE ?? localDefaults.stage,
     jwtSecret: env.JWT_SECRET ?? localDefaults.jwtSecret,
     dataDir: env.DATA_DIR,
+    publishHook: env.PUBLISH_HOOK ? path.resolve(env.PUBLISH_HOOK) : undefined,
     heapGrowingPercent:
       wholeNumber(env, 'HEAP_GROWING_PERCENT', { min: 0 }) ?? localDefaults.heapGrowingPercent,
     limits: idleTimeoutMs === undefined ? undefined : { idleTimeoutMs },
