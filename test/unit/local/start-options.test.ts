@@ -1,3 +1,4 @@
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { localDefaults } from '../../../local/defaults.ts';
 import { readStartOptions, StartOptionError } from '../../../local/start-options.ts';
@@ -22,6 +23,13 @@ describe('Function: readStartOptions', () => {
     });
     expect(options).toMatchObject({ wsPort: 0, httpPort: 9081, limits: { idleTimeoutMs: 5000 } });
     expect(options.heapGrowingPercent).toBe(0);
+  });
+
+  it('reads PUBLISH_HOOK as a handler file relative to the working directory', () => {
+    expect(readStartOptions({ PUBLISH_HOOK: 'examples/hooks/no-links.ts' }).publishHook).toBe(
+      path.resolve('examples/hooks/no-links.ts'),
+    );
+    expect(readStartOptions({}).publishHook).toBeUndefined();
   });
 
   it.each([
