@@ -1,6 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { WaveletError } from '../../../client/index.ts';
 import { startTestRuntime, type TestRuntime } from '../../helpers/runtime.ts';
 import { itemsWithPrefix } from '../../helpers/table.ts';
+import { clientFor } from '../client/client-fixtures.ts';
 import { ok, roomsEnv } from '../rooms/room-fixtures.ts';
 
 /** The example hook, examples/hooks/no-links.ts, run as the runtime runs it with PUBLISH_HOOK. */
@@ -41,5 +43,23 @@ describe('Example hook: no-links', () => {
     await ok(cat, { action: 'send', to: 'dan', data: 'https://example.com' });
     expect((await dan.waitFor((f) => f.type === 'message')).data).toBe('https://example.com');
     await Promise.all([cat.close(), dan.close()]);
+  });
+});
+
+describe('SDK: a message the hook refuses', () => {
+  it('rejects publish with a WaveletError whose code is REJECTED and whose message is the hook’s reason', async () => {
+    const { client } = clientFor(rt, 'eve');
+    try {
+      await client.connect();
+      await client.join('sdk-room');
+      const error = await client
+        .publish('sdk-room', { text: 'read https://example.com' })
+        .catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(WaveletError);
+      expect(error).toMatchObject({ code: 'REJECTED', message: 'Links are not allowed in room sdk-room' });
+      expect(await historyData('sdk-room')).toEqual([]);
+    } finally {
+      await client.close();
+    }
   });
 });
