@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { localDefaults } from './defaults.ts';
 import type { LocalRuntimeOptions } from './runtime.ts';
@@ -33,7 +34,7 @@ export function readStartOptions(env: Readonly<Record<string, string | undefined
     stage: env.STAGE ?? localDefaults.stage,
     jwtSecret: env.JWT_SECRET ?? localDefaults.jwtSecret,
     dataDir: env.DATA_DIR,
-    publishHook: env.PUBLISH_HOOK ? path.resolve(env.PUBLISH_HOOK) : undefined,
+    publishHook: handlerFile(env, 'PUBLISH_HOOK'),
     heapGrowingPercent:
       wholeNumber(env, 'HEAP_GROWING_PERCENT', { min: 0 }) ?? localDefaults.heapGrowingPercent,
     limits: idleTimeoutMs === undefined ? undefined : { idleTimeoutMs },
@@ -41,6 +42,15 @@ export function readStartOptions(env: Readonly<Record<string, string | undefined
       ? { dynamodb: env.AWS_ENDPOINT_URL_DYNAMODB, sqs: env.AWS_ENDPOINT_URL_SQS }
       : undefined,
   };
+}
+
+/** The variable as an absolute path to an existing file; undefined when it is not set (or empty). */
+function handlerFile(env: Readonly<Record<string, string | undefined>>, name: string): string | undefined {
+  const text = env[name];
+  if (text === undefined || text === '') return undefined;
+  const file = path.resolve(text);
+  if (!existsSync(file)) throw new StartOptionError(`${name} must name a handler file; there is no ${file}`);
+  return file;
 }
 
 /** The variable as a whole number in range; undefined when it is not set (or empty). */

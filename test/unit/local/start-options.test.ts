@@ -30,6 +30,11 @@ describe('Function: readStartOptions', () => {
       path.resolve('examples/hooks/no-links.ts'),
     );
     expect(readStartOptions({}).publishHook).toBeUndefined();
+    expect(() => readStartOptions({ PUBLISH_HOOK: 'examples/hooks/missing.ts' })).toThrow(
+      new StartOptionError(
+        `PUBLISH_HOOK must name a handler file; there is no ${path.resolve('examples/hooks/missing.ts')}`,
+      ),
+    );
   });
 
   it.each([
