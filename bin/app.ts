@@ -13,6 +13,15 @@ const flag = (key: string): boolean | undefined => {
   throw new Error(`Context ${key} must be true or false, not '${String(value)}'`);
 };
 
+/** `-c key=500` (a string from the CLI, a number from cdk.json); the stack checks the range. */
+const number = (key: string): number | undefined => {
+  const value: unknown = app.node.tryGetContext(key);
+  if (value === undefined || value === '') return undefined;
+  const parsed = typeof value === 'number' ? value : Number(value);
+  if (Number.isNaN(parsed)) throw new Error(`Context ${key} must be a number, not '${String(value)}'`);
+  return parsed;
+};
+
 /** `-c handlers=per-route|per-api`. */
 function handlerLayout(value: string | undefined): HandlerLayout | undefined {
   if (value === undefined || (handlerLayouts as readonly string[]).includes(value)) {
@@ -42,4 +51,8 @@ new MessagingStack(app, `Wavelet-${stage}`, {
   handlerLayout: handlerLayout(context('handlers')),
   // Put events on an existing bus instead of a new one (docs/integration.md).
   events: { eventBusArn: context('eventBusArn') },
+  // A Lambda ARN that send and publish invoke before storing (docs/integration.md); a malformed one fails synth.
+  publishHook: context('publishHook'),
+  publishHookTimeoutMs: number('publishHookTimeoutMs'),
+  publishHookFailure: context('publishHookFailure') as 'closed' | 'open' | undefined,
 });

@@ -37,6 +37,7 @@ export interface FunctionSpec {
  * attributes (the health probe); `management` is `@connections` of the stage; `jwt` reads the
  * signing secret; `events` puts events on the event bus (and sends the ones it refuses to the
  * event-retries queue).
+ * `publishHook` invokes the function named by context `publishHook` (binds nothing without one).
  * `bucket:upload` signs PUTs under `pending/`, `bucket:attach` reads `pending/` and
  * writes `files/` (the attach's copy), `bucket:read` signs GETs of `files/` (and of `pending/`, for the uploader).
  */
@@ -54,7 +55,8 @@ export type Resource =
   | 'events'
   | 'bucket:upload'
   | 'bucket:attach'
-  | 'bucket:read';
+  | 'bucket:read'
+  | 'publishHook';
 
 /** DynamoDB actions on the table's items (an index has its own grants, {@link IndexGrants}). */
 export type ItemAction =
@@ -175,7 +177,7 @@ export const functions = {
     items: [{ actions: ['GetItem', 'UpdateItem'], keys: ['CONN#*', 'SEEN#*'] }, rateLimits],
   }),
   send: ws('send', {
-    uses: [...fanOut, 'queue:inboxChecks', 'bucket:attach'],
+    uses: [...fanOut, 'queue:inboxChecks', 'bucket:attach', 'publishHook'],
     items: [
       { actions: itemWrites, keys: [...departureKeys, 'BLOCKS#*', 'IDEM#*', 'INBOX#*'] },
       fileAttach,
@@ -206,7 +208,7 @@ export const functions = {
     items: [{ actions: itemWrites, keys: departureKeys }, rateLimits],
   }),
   publish: ws('publish', {
-    uses: [...fanOut, 'bucket:attach'],
+    uses: [...fanOut, 'bucket:attach', 'publishHook'],
     items: [
       { actions: itemWrites, keys: [...departureKeys, 'HIST#*', 'IDEM#*'] },
       fileAttach,

@@ -3,7 +3,7 @@ import type { IKey } from 'aws-cdk-lib/aws-kms';
 import type { Construct } from 'constructs';
 import { AlarmTopic } from './constructs/alarm-topic.ts';
 import { OperationsAlarms, type OperationsAlarmsTuning } from './constructs/alarms.ts';
-import { bindUses } from './constructs/bindings.ts';
+import { bindUses, lambdaFunctionArn, type PublishHookTarget } from './constructs/bindings.ts';
 import { OperationsDashboard } from './constructs/dashboard.ts';
 import { type KmsKeyOption, resolveEncryptionKey } from './constructs/encryption.ts';
 import { MessagingEventBus, type MessagingEventBusProps } from './constructs/event-bus.ts';
@@ -89,6 +89,25 @@ export interface MessagingStackProps extends StackProps {
    * @default a new bus, no rules
    */
   readonly events?: MessagingEventBusProps;
+  /**
+   * The publish hook (`-c publishHook=arn:aws:lambda:...`): a Lambda function that `send` and
+   * `publish` invoke before storing a message (docs/integration.md "The publish hook"). Those
+   * functions, and no other, get `PUBLISH_HOOK_FUNCTION` and `lambda:InvokeFunction` on exactly
+   * this ARN.
+   * @default no hook
+   */
+  readonly publishHook?: string;
+  /**
+   * How long `send` and `publish` wait for the hook (`-c publishHookTimeoutMs=500`), 1 to 30,000 ms.
+   * @default 500
+   */
+  readonly publishHookTimeoutMs?: number;
+  /**
+   * What a failed or timed-out hook means (`-c publishHookFailure=open`): `closed` answers
+   * `INTERNAL`, `open` lets the message through unchanged.
+   * @default 'closed'
+   */
+  readonly publishHookFailure?: 'closed' | 'open';
 }
 
 /** The whole backend for one stage. It only wires the constructs; each documents its part. */
@@ -101,6 +120,7 @@ export class MessagingStack extends Stack {
     if (!/^[A-Za-z0-9-]{1,64}$/.test(props.stage)) {
       throw new Error(`Stage '${props.stage}' must be 1-64 letters, digits or '-'`);
     }
+    const publishHook = publishHookOf(props);
     super(scope, id, props);
     const removalPolicy = props.stage === 'prod' ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY;
 
@@ -144,7 +164,15 @@ export class MessagingStack extends Stack {
     });
 
     const { bus } = new MessagingEventBus(this, 'Events', props.events);
-    const targets = { table, queues: queues.queues, management: webSocket, tokenAuth, bus, bucket };
+    const targets = {
+      table,
+      queues: queues.queues,
+      management: webSocket,
+      tokenAuth,
+      bus,
+      bucket,
+      publishHook,
+    };
     for (const { fn, spec } of deployed) {
       bindUses(fn, spec, targets);
       // The `stage` dimension of every metric (lambdas/core/metrics.ts).
@@ -188,4 +216,25 @@ export class MessagingStack extends Stack {
     new CfnOutput(this, 'DashboardUrl', { value: dashboard.url });
     if (tokenAuth.secret) new CfnOutput(this, 'JwtSecretArn', { value: tokenAuth.secret.secretArn });
   }
+}
+
+/** The hook props, checked before anything is built: a malformed one fails synth with its name. */
+function publishHookOf(props: MessagingStackProps): PublishHookTarget | undefined {
+  const { publishHook: functionArn, publishHookTimeoutMs: timeoutMs, publishHookFailure: failure } = props;
+  if (functionArn === undefined) {
+    if (timeoutMs !== undefined || failure !== undefined)
+      throw new Error('publishHookTimeoutMs and publishHookFailure need publishHook (a Lambda function ARN)');
+    return undefined;
+  }
+  if (!lambdaFunctionArn.test(functionArn))
+    throw new Error(
+      `publishHook '${functionArn}' must be a Lambda function ARN (arn:aws:lambda:{region}:{account}:function:{name}[:{alias}])`,
+    );
+  if (timeoutMs !== undefined && !(Number.isInteger(timeoutMs) && timeoutMs >= 1 && timeoutMs <= 30_000))
+    throw new Error(
+      `publishHookTimeoutMs must be a whole number of milliseconds from 1 to 30000, not '${timeoutMs}'`,
+    );
+  if (failure !== undefined && failure !== 'closed' && failure !== 'open')
+    throw new Error(`publishHookFailure must be closed or open, not '${String(failure)}'`);
+  return { functionArn, timeoutMs, failure };
 }

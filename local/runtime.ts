@@ -22,6 +22,7 @@ import { startSqsEventSource } from './event-sources/index.ts';
 import { type LocalEventBridge, startEventBridge } from './eventbridge/index.ts';
 import { startHttpApi } from './http-api/index.ts';
 import { type LocalFunction, loadFunction } from './lambda/index.ts';
+import { type LocalLambdaApi, startLambdaApi } from './lambda-api/index.ts';
 import { PortInUseError } from './listen.ts';
 import { installMetricsSink, MetricsRegistry, metricsRoute } from './metrics/index.ts';
 import { startS3 } from './s3/index.ts';
@@ -46,6 +47,9 @@ export interface LocalEndpoints {
   /** The S3 emulator (s3rver), path-style, and the files bucket (uploads and attachments). */
   readonly s3: string;
   readonly bucketName: string;
+  /** With a publish hook: the local Lambda endpoint (`AWS_ENDPOINT_URL_LAMBDA`) and the hook's function name. */
+  readonly lambda?: string;
+  readonly publishHook?: string;
 }
 
 export interface LocalRuntimeOptions {
@@ -72,6 +76,13 @@ export interface LocalRuntimeOptions {
   readonly queuePollers?: number;
   /** Runs every schedule at this interval instead of the manifest's rate (tests: a second or less). */
   readonly scheduleRateMs?: number;
+  /**
+   * The publish hook: a handler file (exporting `handler`, relative to the repository root or
+   * absolute), loaded as the runtime loads the functions and served by a local Lambda `Invoke`
+   * endpoint, which `send` and `publish` call through the SDK as they call the deployed hook.
+   * `PUBLISH_HOOK` for `npm start`. @default no hook
+   */
+  readonly publishHook?: string;
   /** Extra function configuration (config.ts variables), e.g. `{ DELIVERY_INLINE_MAX: '5' }`. */
   readonly functionEnv?: Readonly<Record<string, string>>;
   /**
@@ -276,6 +287,11 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
     }).catch(portOf('httpPort'));
     stops.push(() => http.close());
 
+    // Loaded now, not on the first message: a missing file fails the start, and the first
+    // invoke does not spend the hook's timeout on compiling it.
+    const hook = options.publishHook ? await startPublishHook(options.publishHook, log) : undefined;
+    if (hook) stops.push(() => hook.api.close());
+
     Object.assign(process.env, {
       AWS_REGION: localDefaults.region,
       AWS_ACCESS_KEY_ID: 'local',
@@ -306,6 +322,9 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
       // Every handler, the table and the gateway share this process: a busy second must not
       // fail the SDK calls queued behind it (on Lambda a container runs one request at a time).
       SDK_CONNECTION_TIMEOUT_MS: '10000',
+      ...(hook
+        ? { AWS_ENDPOINT_URL_LAMBDA: hook.api.endpoint, PUBLISH_HOOK_FUNCTION: hook.functionName }
+        : {}),
       ...options.functionEnv,
     });
     ready();
@@ -352,6 +371,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
       tableName,
       s3: s3.endpoint,
       bucketName: s3.bucketName,
+      ...(hook ? { lambda: hook.api.endpoint, publishHook: hook.functionName } : {}),
     };
     if (options.writeEndpointsFile) {
       await mkdir(path.join(rootDir, '.local'), { recursive: true });
@@ -367,4 +387,16 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
     await stop();
     throw error;
   }
+}
+
+/** The function name the local Lambda endpoint serves the publish hook under. */
+const publishHookName = 'wavelet-local-publish-hook';
+
+async function startPublishHook(
+  file: string,
+  log: ((line: string) => void) | undefined,
+): Promise<{ api: LocalLambdaApi; functionName: string }> {
+  const hook = await loadFunction('publishHook', { entry: file, uses: [] }, { rootDir, log });
+  const api = await startLambdaApi({ functions: { [publishHookName]: (event) => hook.invoke(event) }, log });
+  return { api, functionName: publishHookName };
 }

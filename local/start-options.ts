@@ -1,3 +1,5 @@
+import { existsSync } from 'node:fs';
+import path from 'node:path';
 import { localDefaults } from './defaults.ts';
 import type { LocalRuntimeOptions } from './runtime.ts';
 
@@ -19,7 +21,8 @@ export interface StartOptions extends LocalRuntimeOptions {
  * STAGE (local), JWT_SECRET (a printed development secret), DATA_DIR (keep DynamoDB data in a
  * folder; in memory by default), IDLE_TIMEOUT_MS (600000), HEAP_GROWING_PERCENT (20, see
  * localDefaults; 0 leaves V8's own heap growth), QUIET=1 (no request log), and for LocalStack
- * AWS_ENDPOINT_URL_DYNAMODB / AWS_ENDPOINT_URL_SQS with USE_EXTERNAL_AWS_ENDPOINTS=1. Throws a
+ * AWS_ENDPOINT_URL_DYNAMODB / AWS_ENDPOINT_URL_SQS with USE_EXTERNAL_AWS_ENDPOINTS=1, PUBLISH_HOOK (a
+ * handler file, relative to the working directory, run as the publish hook). Throws a
  * {@link StartOptionError} for a number it cannot use.
  */
 export function readStartOptions(env: Readonly<Record<string, string | undefined>>): StartOptions {
@@ -31,6 +34,7 @@ export function readStartOptions(env: Readonly<Record<string, string | undefined
     stage: env.STAGE ?? localDefaults.stage,
     jwtSecret: env.JWT_SECRET ?? localDefaults.jwtSecret,
     dataDir: env.DATA_DIR,
+    publishHook: handlerFile(env, 'PUBLISH_HOOK'),
     heapGrowingPercent:
       wholeNumber(env, 'HEAP_GROWING_PERCENT', { min: 0 }) ?? localDefaults.heapGrowingPercent,
     limits: idleTimeoutMs === undefined ? undefined : { idleTimeoutMs },
@@ -38,6 +42,15 @@ export function readStartOptions(env: Readonly<Record<string, string | undefined
       ? { dynamodb: env.AWS_ENDPOINT_URL_DYNAMODB, sqs: env.AWS_ENDPOINT_URL_SQS }
       : undefined,
   };
+}
+
+/** The variable as an absolute path to an existing file; undefined when it is not set (or empty). */
+function handlerFile(env: Readonly<Record<string, string | undefined>>, name: string): string | undefined {
+  const text = env[name];
+  if (text === undefined || text === '') return undefined;
+  const file = path.resolve(text);
+  if (!existsSync(file)) throw new StartOptionError(`${name} must name a handler file; there is no ${file}`);
+  return file;
 }
 
 /** The variable as a whole number in range; undefined when it is not set (or empty). */

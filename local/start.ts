@@ -57,6 +57,7 @@ process.stdout.write(
     `  EventBridge     ${e.eventbridge}   bus ${e.eventBusName}; every event is copied to the events queue:`,
     `  events          ${e.queues.events}`,
     `    watch it: aws --endpoint-url ${e.sqs} --region us-east-1 sqs receive-message --queue-url ${e.queues.events} --wait-time-seconds 20 --max-number-of-messages 10`,
+    ...(e.publishHook ? [`  Publish hook    ${env.PUBLISH_HOOK} as ${e.publishHook} at ${e.lambda}`] : []),
     `  JWT secret      ${env.JWT_SECRET ? '(from JWT_SECRET)' : localDefaults.jwtSecret}   token: npm run token -- alice`,
     '  Endpoints written to .local/endpoints.json. Ctrl-C stops.',
     '',

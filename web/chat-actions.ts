@@ -92,11 +92,7 @@ export function bindActions(app: ChatApp, session: Session, api: HttpApi, notify
       .catch((error: Error) => {
         c.remove(pendingId);
         input.value ||= text;
-        notify(
-          error instanceof WaveletError && error.code === 'INBOX_FULL'
-            ? `Not sent: ${c.id} has not read your earlier messages yet. Try again once they have.`
-            : `not sent: ${error.message}`,
-        );
+        notify(notSent(error, c.id));
       })
       .finally(() => model.changed());
   });
@@ -142,4 +138,16 @@ export function bindActions(app: ChatApp, session: Session, api: HttpApi, notify
     session.signOut();
     client.close().finally(() => location.reload());
   });
+}
+
+/**
+ * What the user reads when a message is not sent. `REJECTED` carries the reason moderation or the
+ * publish hook gave, written for the sender: it is shown as it is, and the text stays in the box
+ * to be edited.
+ */
+function notSent(error: Error, to: string): string {
+  if (error instanceof WaveletError && error.code === 'INBOX_FULL')
+    return `Not sent: ${to} has not read your earlier messages yet. Try again once they have.`;
+  if (error instanceof WaveletError && error.code === 'REJECTED') return `Not sent: ${error.message}`;
+  return `not sent: ${error.message}`;
 }

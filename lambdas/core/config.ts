@@ -102,6 +102,18 @@ const schema = z.object({
   /** How long an SDK call may wait to connect (see clients.ts); the local runtime sets more. */
   SDK_CONNECTION_TIMEOUT_MS: int(1000),
 
+  /**
+   * The publish hook: a Lambda function name or ARN invoked before a `send`, `publish` or `edit`
+   * is stored (docs/integration.md "The publish hook"). The stack sets it from context
+   * `publishHook`, with the invoke grant; the local runtime from `PUBLISH_HOOK` (a handler file it
+   * serves through its Lambda endpoint). Unset: no hook.
+   */
+  PUBLISH_HOOK_FUNCTION: z.optional(z.string().check(z.minLength(1, 'is empty'))),
+  /** Longest wait for the hook's answer; past it the invoke is aborted and the hook has failed. */
+  PUBLISH_HOOK_TIMEOUT_MS: int(500),
+  /** A failed hook (error, timeout, malformed answer): `closed` answers INTERNAL, `open` lets the frame through. */
+  PUBLISH_HOOK_FAILURE: z._default(z.enum(['closed', 'open']), 'closed'),
+
   DELIVERY_CONCURRENCY: int(32),
   DELIVERY_TIMEOUT_MS: int(3000),
   DELIVERY_RETRIES: int(3, 0),

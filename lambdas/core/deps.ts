@@ -1,5 +1,6 @@
 import type { ApiGatewayManagementApiClient } from '@aws-sdk/client-apigatewaymanagementapi';
 import type { EventBridgeClient } from '@aws-sdk/client-eventbridge';
+import type { LambdaClient } from '@aws-sdk/client-lambda';
 import type { S3Client } from '@aws-sdk/client-s3';
 import type { SQSClient } from '@aws-sdk/client-sqs';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
@@ -36,6 +37,11 @@ export interface Deps {
    * (s3-client.ts), so functions that never touch files do not load the S3 SDK.
    */
   readonly s3?: S3Client;
+  /**
+   * Invokes the publish hook; when absent, the hook service builds one on first use
+   * (lambda-client.ts), so functions without a hook never load the Lambda SDK.
+   */
+  readonly lambda?: LambdaClient;
 }
 
 /** What table access needs: the store layer takes no more, so its tests fake no more. */

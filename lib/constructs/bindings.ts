@@ -34,6 +34,18 @@ export interface BindingTargets {
   readonly bus: IEventBus;
   /** The files bucket (lib/constructs/files.ts). */
   readonly bucket: IBucket;
+  /** The publish hook (context `publishHook`); without one, `publishHook` binds nothing. */
+  readonly publishHook?: PublishHookTarget;
+}
+
+/** The publish hook's function and how long to wait for it (lambdas/core/config.ts). */
+export interface PublishHookTarget {
+  /** A Lambda function ARN (see {@link lambdaFunctionArn}). */
+  readonly functionArn: string;
+  /** `PUBLISH_HOOK_TIMEOUT_MS`. @default 500 (the function's default) */
+  readonly timeoutMs?: number;
+  /** `PUBLISH_HOOK_FAILURE`. @default 'closed' (the function's default) */
+  readonly failure?: 'closed' | 'open';
 }
 
 const QUEUE_ENV: Readonly<Record<QueueName, string>> = {
@@ -64,6 +76,7 @@ export type TableAccess = Pick<FunctionSpec, 'items' | 'indexes'>;
  * | `bucket:upload` | `FILES_BUCKET` | `s3:PutObject` on `pending/*` |
  * | `bucket:attach` | `FILES_BUCKET` | `s3:GetObject` on `pending/*`, `s3:PutObject` on `files/*` (HeadObject, CopyObject) |
  * | `bucket:read` | `FILES_BUCKET` | `s3:GetObject` on `files/*` and `pending/*` (the presigned GET; an uploader's own unattached file) |
+ * | `publishHook` (when the stack has one) | `PUBLISH_HOOK_FUNCTION` (and `PUBLISH_HOOK_TIMEOUT_MS`, `PUBLISH_HOOK_FAILURE` if set) | `lambda:InvokeFunction` on exactly that ARN |
  * | `jwt` | `JWT_SECRET_ARN`, or `JWKS_URL` (see {@link TokenAuth}), `JWT_ISSUER`/`JWT_AUDIENCE` if set | read the HS256 secret |
  *
  * A table or queue with a customer-managed key also gets `kms:Decrypt` (readers) and
@@ -105,8 +118,24 @@ export function bindUses(
     for (const [key, value] of Object.entries(targets.tokenAuth.environment)) fn.addEnvironment(key, value);
     targets.tokenAuth.secret?.grantRead(fn);
   }
+  const hook = targets.publishHook;
+  if (wanted.has('publishHook') && hook) {
+    fn.addEnvironment('PUBLISH_HOOK_FUNCTION', hook.functionArn);
+    if (hook.timeoutMs !== undefined) fn.addEnvironment('PUBLISH_HOOK_TIMEOUT_MS', String(hook.timeoutMs));
+    if (hook.failure !== undefined) fn.addEnvironment('PUBLISH_HOOK_FAILURE', hook.failure);
+    fn.addToRolePolicy(
+      new PolicyStatement({ actions: ['lambda:InvokeFunction'], resources: [hook.functionArn] }),
+    );
+  }
   bindBucket(fn, wanted, targets.bucket);
 }
+
+/**
+ * A Lambda function ARN, unqualified or with a version or alias: what context `publishHook`
+ * takes (an ARN, so that the grant names exactly one function).
+ */
+export const lambdaFunctionArn =
+  /^arn:aws[a-z-]*:lambda:[a-z0-9-]+:\d{12}:function:[A-Za-z0-9_-]{1,64}(:[A-Za-z0-9_$-]{1,128})?$/;
 
 /** The files bucket's env and object grants, by prefix (see {@link files}). */
 function bindBucket(fn: LambdaFunction, wanted: ReadonlySet<Resource>, bucket: IBucket): void {

@@ -271,7 +271,7 @@ describe('Permissions: the manifest follows the code', () => {
     }
   });
 
-  it('binds each function to the queues, management API, secret and bucket its code reaches, and no other', () => {
+  it('binds each function to the queues, management API, secret, bucket and publish hook its code reaches, and no other', () => {
     for (const name of names) {
       const spec = specOf(name);
       const calls = reached.get(spec.entry)!;
@@ -298,6 +298,8 @@ describe('Permissions: the manifest follows the code', () => {
       if (calls.commands.includes('PutObject')) expected.add('bucket:upload');
       if (calls.commands.includes('CopyObject')) expected.add('bucket:attach');
       if (calls.commands.includes('GetObject')) expected.add('bucket:read');
+      // The publish hook (content-screen.ts): bound, and granted, only where a stack names one.
+      if (calls.commands.includes('Invoke')) expected.add('publishHook');
       expect(new Set(spec.uses), name).toEqual(expected);
     }
   });

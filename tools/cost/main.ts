@@ -12,6 +12,7 @@ import { fileRow } from './files.ts';
 import { runLatency } from './latency/main.ts';
 import { appSyncCostOf, costOf } from './model.ts';
 import { prices } from './prices.ts';
+import { describePublishHookCost, publishHookCost } from './publish-hook.ts';
 import { planScale, seedLoad } from './scale.ts';
 import { scaleReport } from './scale-report.ts';
 import { buildScenarios, type DirectAcks, type IdleHeartbeat } from './scenarios.ts';
@@ -125,3 +126,4 @@ process.stdout.write(
   `\n${describeSweeperBudget(sweeperBudget(assumptions, heartbeatDefaults.lastSeenMs), assumptions)}`,
 );
 process.stdout.write(`\n${describeEventBusCost(eventBusCost(prices))}`);
+process.stdout.write(`\n${describePublishHookCost(publishHookCost(prices))}`);

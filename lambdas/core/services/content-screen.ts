@@ -1,15 +1,21 @@
-import type { TableDeps } from '../deps.ts';
+import type { Deps } from '../deps.ts';
 import { AppError } from '../errors.ts';
 import { getModeration, type ModerationSettings } from '../store/moderation.ts';
+import { askPublishHook } from './publish-hook.ts';
 
-/** What is being stored: the frame's action, its sender and target, and its `data`. */
+/** What is being stored: the frame's action, its sender and target, its `data` and files. */
 export interface ScreenInput {
-  readonly action: 'send' | 'publish';
+  readonly action: 'send' | 'publish' | 'edit';
   readonly from: string;
   readonly to?: string;
   readonly room?: string;
   readonly data: unknown;
+  /** Ids of the uploads the message attaches (the publish hook sees them). */
+  readonly files?: readonly string[];
 }
+
+/** The table (moderation settings) and the Lambda client (the publish hook). */
+export type ScreenDeps = Pick<Deps, 'config' | 'db' | 'now' | 'lambda'>;
 
 /** How long a container keeps the settings it read (docs/protocol.md, "Moderation"). */
 export const moderationCacheMs = 15_000;
@@ -29,11 +35,25 @@ export function forgetModerationCache(): void {
 }
 
 /**
- * The data to store: `data` itself when nothing matches, masked in `mask` mode, or `REJECTED`
- * (nothing stored) in `reject` mode. Called before anything is stored, the idempotency key
+ * The data to store. First the moderation words: `data` itself when nothing matches, masked in
+ * `mask` mode, or `REJECTED` (nothing stored) in `reject` mode. Then the publish hook, when one
+ * is configured (publish-hook.ts): it sees the words' result and may pass it, replace it or
+ * refuse it (`REJECTED` with its reason). Called before anything is stored, the idempotency key
  * included, so a retried rejected frame is rejected again and leaves nothing behind.
  */
-export async function screenContent(deps: TableDeps, input: ScreenInput): Promise<unknown> {
+export async function screenContent(deps: ScreenDeps, input: ScreenInput): Promise<unknown> {
+  const data = await screenWords(deps, input);
+  return askPublishHook(deps, {
+    action: input.action,
+    from: input.from,
+    ...(input.to === undefined ? {} : { to: input.to }),
+    ...(input.room === undefined ? {} : { room: input.room }),
+    data,
+    ...(input.files?.length ? { files: input.files } : {}),
+  });
+}
+
+async function screenWords(deps: ScreenDeps, input: ScreenInput): Promise<unknown> {
   const { settings, matcher } = await settingsOf(deps);
   if (!matcher) return input.data;
   if (settings.mode === 'reject') {
@@ -44,7 +64,7 @@ export async function screenContent(deps: TableDeps, input: ScreenInput): Promis
   return maskMatches(input.data, matcher);
 }
 
-async function settingsOf(deps: TableDeps): Promise<Cached> {
+async function settingsOf(deps: ScreenDeps): Promise<Cached> {
   const table = deps.config.TABLE_NAME;
   const now = deps.now();
   const held = cache.get(table);

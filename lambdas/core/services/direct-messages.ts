@@ -46,7 +46,14 @@ export async function sendDirectMessage(
   const limit = deps.config.MAX_DATA_BYTES;
   if (dataBytes(unscreened.data) > limit) throw payloadTooLarge(limit);
   // Before the key: a rejected send leaves nothing, and its retry is rejected again.
-  const input = { ...unscreened, data: await screenContent(deps, { action: 'send', ...unscreened }) };
+  const screened = await screenContent(deps, {
+    action: 'send',
+    from: unscreened.from,
+    to: unscreened.to,
+    data: unscreened.data,
+    files: unscreened.files,
+  });
+  const input = { ...unscreened, data: screened };
   const scope: IdempotencyScope = { user: input.from, kind: 'send' };
   // The key before the screening: a retry of a send that was stored (or dropped for a block)
   // answers the first result, even when the sender's share has filled since.

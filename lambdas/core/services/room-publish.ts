@@ -56,6 +56,7 @@ export async function publishToRoom(deps: Deps, input: PublishInput): Promise<Pu
     from: input.caller.userId,
     room: room.roomId,
     data: input.data,
+    files: input.files,
   });
   const entry = { roomId: room.roomId, epoch: room.epoch, from: input.caller.userId, data };
   // Attached once this attempt owns its key, to the message id the key holds: a retry answers

@@ -1,3 +1,4 @@
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { localDefaults } from '../../../local/defaults.ts';
 import { readStartOptions, StartOptionError } from '../../../local/start-options.ts';
@@ -22,6 +23,18 @@ describe('Function: readStartOptions', () => {
     });
     expect(options).toMatchObject({ wsPort: 0, httpPort: 9081, limits: { idleTimeoutMs: 5000 } });
     expect(options.heapGrowingPercent).toBe(0);
+  });
+
+  it('reads PUBLISH_HOOK as a handler file relative to the working directory', () => {
+    expect(readStartOptions({ PUBLISH_HOOK: 'examples/hooks/no-links.ts' }).publishHook).toBe(
+      path.resolve('examples/hooks/no-links.ts'),
+    );
+    expect(readStartOptions({}).publishHook).toBeUndefined();
+    expect(() => readStartOptions({ PUBLISH_HOOK: 'examples/hooks/missing.ts' })).toThrow(
+      new StartOptionError(
+        `PUBLISH_HOOK must name a handler file; there is no ${path.resolve('examples/hooks/missing.ts')}`,
+      ),
+    );
   });
 
   it.each([

@@ -1,0 +1,6 @@
+export {
+  type LocalLambdaApi,
+  maxPayloadBytes,
+  type StartLambdaApiOptions,
+  startLambdaApi,
+} from './start-lambda-api.ts';
