@@ -142,6 +142,22 @@ describe('tools/conformance/aws-run.sh', () => {
     expect(stdout).toContain('kept Wavelet-conform-t1; destroy it with: ');
   });
 
+  it("runs as docs/emulator.md shows it, on the files the page's manual run names", async () => {
+    const docs = await readFile(path.join(root, 'docs/emulator.md'), 'utf8');
+    const section = docs.slice(docs.indexOf('## Running the conformance suite against AWS'));
+    const dryRun = /^tools\/conformance\/aws-run\.sh --dry-run/m.exec(section)?.[0];
+    expect(dryRun).toBeDefined();
+    const { code, calls } = await run(['--dry-run']);
+    expect({ code, calls }).toEqual({ code: 0, calls: [] });
+    const rowsOf = (text: string) =>
+      [...text.matchAll(/test\/integration\/emulator\/[\w-]+\.test\.ts/g)].map((m) => m[0]);
+    const manual = section.slice(
+      section.indexOf('npx vitest run'),
+      section.indexOf('```', section.indexOf('npx vitest run')),
+    );
+    expect(rowsOf(manual)).toEqual(rowsOf(await readFile(script, 'utf8')));
+  });
+
   it('refuses an unknown option and a malformed stage before running anything', async () => {
     for (const args of [['--bogus'], ['--stage', 'no spaces'], ['--stage', 'prod']]) {
       const { code, calls } = await run(args);
