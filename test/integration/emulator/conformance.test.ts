@@ -73,7 +73,7 @@ describe('Conformance with API Gateway', () => {
       .management()
       .send(new PostToConnectionCommand({ ConnectionId: client.connectionId, Data: new Uint8Array(0) }));
     expect(output.$metadata.httpStatusCode).toBe(200);
-    expect(await client.message()).toBe('');
+    expect(await client.message(0, 10_000)).toBe('');
     client.ws.close();
   });
 
@@ -86,7 +86,7 @@ describe('Conformance with API Gateway', () => {
       .management()
       .send(new PostToConnectionCommand({ ConnectionId: await target.connectionIdOf(userId), Data: data }));
     expect(await received).toBe(data);
-    await waitUntil(() => frames.length >= 4);
+    await waitUntil(() => frames.length >= 4, 10_000);
     // A text frame, then continuations; every one but the last is 32 KB.
     expect(frames).toEqual([
       { opcode: 1, fin: false, bytes: 32_768 },

@@ -32,7 +32,7 @@ describe('The Management API', () => {
       .management()
       .send(new PostToConnectionCommand({ ConnectionId: client.connectionId, Data: '{"type":"hello"}' }));
     expect(output.$metadata.httpStatusCode).toBe(200);
-    expect(await client.message()).toBe('{"type":"hello"}');
+    expect(await client.message(0, 10_000)).toBe('{"type":"hello"}');
     client.ws.close();
   });
 
@@ -42,7 +42,7 @@ describe('The Management API', () => {
     await target
       .management()
       .send(new PostToConnectionCommand({ ConnectionId: client.connectionId, Data: data }));
-    expect(await client.message()).toBe(data);
+    expect(await client.message(0, 10_000)).toBe(data);
     client.ws.close();
   });
 
