@@ -1,10 +1,40 @@
 import { request } from 'node:http';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import type { WebSocketGateway } from '../../../local/apigw-websocket/index.ts';
+import {
+  type ConformanceTarget,
+  localOnly,
+  remote,
+  startConformanceTarget,
+} from '../../helpers/conformance-target.ts';
 import { HandshakeError, openClient, recorder, sleep, startTestGateway } from '../../helpers/emulator.ts';
 
-describe('The $connect route', () => {
+describe('The handshake', () => {
+  let target: ConformanceTarget;
+  beforeAll(async () => {
+    target = await startConformanceTarget();
+  });
+  afterAll(() => target?.stop());
+
+  it('refuses a handshake to another stage with 403', async () => {
+    const otherStage = new URL(`/not-${target.stage}`, target.url).href;
+    await expect(openClient(otherStage)).rejects.toEqual(new HandshakeError(403));
+  });
+
+  it('answers a plain GET without upgrade with 426', async () => {
+    const response = await fetch(target.url.replace(/^ws/, 'http'));
+    await response.body?.cancel();
+    expect(response.status).toBe(426);
+  });
+
+  it('does not echo a requested subprotocol on its own, so the client fails the handshake', async () => {
+    const url = await target.connectUrl(target.newUserId());
+    await expect(openClient(url, { protocols: ['chat'] })).rejects.toThrow(/subprotocol/i);
+  });
+});
+
+describe.skipIf(remote)(`The $connect route ${localOnly('integrations the test supplies')}`, () => {
   let gateway: WebSocketGateway;
   afterEach(() => gateway?.close());
 
@@ -19,11 +49,6 @@ describe('The $connect route', () => {
     gateway = await startTestGateway({ routes: { $connect: async () => ({ statusCode: 200 }) } });
     const client = await openClient(`${gateway.url}/local`);
     client.ws.close();
-  });
-
-  it('refuses a handshake to another stage with 403', async () => {
-    gateway = await startTestGateway();
-    await expect(openClient(`${gateway.url}/prod`)).rejects.toEqual(new HandshakeError(403));
   });
 
   it('fails the handshake with the status the integration returns', async () => {
@@ -87,22 +112,9 @@ describe('The $connect route', () => {
     expect(disconnect.events).toHaveLength(0);
     expect(gateway.connectionIds()).toHaveLength(0);
   });
-
-  it('answers a plain GET without upgrade with 426', async () => {
-    gateway = await startTestGateway();
-    const status = await new Promise<number | undefined>((resolve, reject) =>
-      request(`http://127.0.0.1:${gateway.port}/local`, (res) => {
-        res.resume();
-        resolve(res.statusCode);
-      })
-        .on('error', reject)
-        .end(),
-    );
-    expect(status).toBe(426);
-  });
 });
 
-describe('Subprotocol negotiation', () => {
+describe.skipIf(remote)(`Subprotocol negotiation ${localOnly('integrations the test supplies')}`, () => {
   let gateway: WebSocketGateway;
   afterEach(() => gateway?.close());
 
@@ -145,10 +157,5 @@ describe('Subprotocol negotiation', () => {
     );
     expect(status).toBe(400);
     expect(connect.events).toHaveLength(0);
-  });
-
-  it('does not echo a requested subprotocol on its own, so the client fails the handshake', async () => {
-    gateway = await startTestGateway({ routes: { $connect: async () => ({ statusCode: 200 }) } });
-    await expect(openClient(gateway.url, { protocols: ['chat'] })).rejects.toThrow(/subprotocol/i);
   });
 });

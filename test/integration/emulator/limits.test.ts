@@ -1,6 +1,12 @@
 import { PostToConnectionCommand } from '@aws-sdk/client-apigatewaymanagementapi';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { WebSocketGateway } from '../../../local/apigw-websocket/index.ts';
+import {
+  type ConformanceTarget,
+  localOnly,
+  remote,
+  startConformanceTarget,
+} from '../../helpers/conformance-target.ts';
 import { managementClient, openClient, recorder, sleep, startTestGateway } from '../../helpers/emulator.ts';
 
 const disconnectOf = (event: Record<string, unknown>) => {
@@ -8,7 +14,34 @@ const disconnectOf = (event: Record<string, unknown>) => {
   return { disconnectStatusCode, disconnectReason };
 };
 
-describe('Limits', () => {
+describe('Limits a client sees', () => {
+  let target: ConformanceTarget;
+  beforeAll(async () => {
+    target = await startConformanceTarget();
+  });
+  afterAll(() => target?.stop());
+
+  it('closes the connection with 1003 when the client sends a binary frame', async () => {
+    const client = await target.connect();
+    client.ws.send(Buffer.from([1, 2, 3]), { binary: true });
+    expect((await client.closed).code).toBe(1003);
+  });
+
+  it('closes the connection with 1009 on a fragmented message over 128 KB', async () => {
+    const client = await target.connect();
+    for (let i = 0; i < 5; i += 1) client.ws.send('x'.repeat(i < 4 ? 32_768 : 1), { fin: i === 4 });
+    expect((await client.closed).code).toBe(1009);
+  });
+
+  it('closes the connection with 1009 on a fragment over 32 KB', async () => {
+    const client = await target.connect();
+    client.ws.send('x'.repeat(16_384), { fin: false });
+    client.ws.send('x'.repeat(32_769), { fin: true });
+    expect((await client.closed).code).toBe(1009);
+  });
+});
+
+describe.skipIf(remote)(`Limits ${localOnly('integrations the test supplies, shortened timeouts')}`, () => {
   let gateway: WebSocketGateway;
   afterEach(() => gateway?.close());
 
@@ -139,7 +172,7 @@ describe('Limits', () => {
   });
 });
 
-describe('Disconnect codes', () => {
+describe.skipIf(remote)(`Disconnect codes ${localOnly('reads the $disconnect events')}`, () => {
   let gateway: WebSocketGateway;
   afterEach(() => gateway?.close());
 
