@@ -212,6 +212,14 @@ export const functions = {
       rateLimits,
     ],
   }),
+  edit: ws('edit', {
+    uses: fanOut,
+    items: [{ actions: itemWrites, keys: [...departureKeys, 'HIST#*'] }, rateLimits],
+  }),
+  delete: ws('delete', {
+    uses: fanOut,
+    items: [{ actions: itemWrites, keys: [...departureKeys, 'HIST#*'] }, rateLimits],
+  }),
   history: ws('history', {
     uses: [],
     items: [{ actions: ['GetItem', 'Query'], keys: ['CONN#*', 'HIST#*', 'ROOM#*'] }, rateLimits],
@@ -395,6 +403,8 @@ export const websocketApi = {
     block: 'block',
     unblock: 'unblock',
     refresh: 'refresh',
+    edit: 'edit',
+    delete: 'delete',
   },
 } as const satisfies {
   routeSelectionExpression: string;

@@ -20,6 +20,8 @@ export const clientActions = [
   'block',
   'unblock',
   'refresh',
+  'edit',
+  'delete',
 ] as const;
 
 /** The `action` of a client frame. */

@@ -80,6 +80,23 @@ export const publishFrame = z.object({
   files,
 });
 
+/** The author replaces a room message's `data` (docs/protocol.md, "Message lifecycle in rooms"). */
+export const editFrame = z.object({
+  action: z.literal('edit'),
+  ref,
+  room,
+  seq: z.number().check(z.int(), z.gte(1)),
+  data,
+});
+
+/** The author, the room's owner or an admin deletes a room message. */
+export const deleteFrame = z.object({
+  action: z.literal('delete'),
+  ref,
+  room,
+  seq: z.number().check(z.int(), z.gte(1)),
+});
+
 export const historyFrame = z.object({
   action: z.literal('history'),
   ref,
@@ -145,6 +162,8 @@ export const clientFrames = {
   block: blockFrame,
   unblock: unblockFrame,
   refresh: refreshFrame,
+  edit: editFrame,
+  delete: deleteFrame,
 } as const satisfies Record<ClientAction, unknown>;
 
 // Every schema names one of the actions, and every action has a schema.
@@ -158,6 +177,8 @@ export type AckFrame = z.infer<typeof ackFrame>;
 export type JoinFrame = z.infer<typeof joinFrame>;
 export type LeaveFrame = z.infer<typeof leaveFrame>;
 export type PublishFrame = z.infer<typeof publishFrame>;
+export type EditFrame = z.infer<typeof editFrame>;
+export type DeleteFrame = z.infer<typeof deleteFrame>;
 export type HistoryFrame = z.infer<typeof historyFrame>;
 export type ReadFrame = z.infer<typeof readFrame>;
 export type TypingFrame = z.infer<typeof typingFrame>;

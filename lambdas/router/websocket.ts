@@ -4,7 +4,9 @@ import { handler as ack } from '../ws/ack.ts';
 import { handler as block } from '../ws/block.ts';
 import { handler as connect } from '../ws/connect.ts';
 import { handler as defaultRoute } from '../ws/default.ts';
+import { handler as deleteRoute } from '../ws/delete.ts';
 import { handler as disconnect } from '../ws/disconnect.ts';
+import { handler as edit } from '../ws/edit.ts';
 import { handler as history } from '../ws/history.ts';
 import { handler as join } from '../ws/join.ts';
 import { handler as leave } from '../ws/leave.ts';
@@ -46,6 +48,8 @@ const handlers = {
   block,
   unblock,
   refresh,
+  edit,
+  delete: deleteRoute,
 } satisfies Record<RouteFunction, WebSocketHandler>;
 
 /**

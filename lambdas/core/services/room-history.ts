@@ -19,6 +19,7 @@ export const toMessageFrame = (message: RoomMessage, recovered?: true): MessageF
   ts: message.ts,
   ...(message.files ? { files: message.files } : {}),
   ...(recovered ? { recovered } : {}),
+  ...(message.kind ? { kind: message.kind, target: message.target } : {}),
 });
 
 /**
@@ -42,15 +43,20 @@ export async function readRoomHistory(
   });
   const oldest = messages.at(-1);
   return {
-    messages: messages.map(({ id, from, room: roomId, seq, data, ts, files }) => ({
-      id,
-      from,
-      room: roomId,
-      seq,
-      data,
-      ts,
-      ...(files ? { files } : {}),
-    })),
+    messages: messages.map(
+      ({ id, from, room: roomId, seq, data, ts, files, kind, target, editedAt, deleted }) => ({
+        id,
+        from,
+        room: roomId,
+        seq,
+        data,
+        ts,
+        ...(files ? { files } : {}),
+        ...(kind ? { kind, target } : {}),
+        ...(editedAt !== undefined ? { editedAt } : {}),
+        ...(deleted ? { deleted } : {}),
+      }),
+    ),
     next: more && oldest ? oldest.seq : null,
   };
 }

@@ -1,5 +1,5 @@
-import { GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
-import type { RoomMessage } from '../../../protocol/server-frames.ts';
+import { GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import type { LifecycleKind, RoomMessage } from '../../../protocol/server-frames.ts';
 import type { TableDeps } from '../deps.ts';
 import { isConditionFailed } from '../errors.ts';
 import { epochSeconds, keys, seqKey } from './keys.ts';
@@ -54,11 +54,14 @@ export async function appendRoomMessage(
     data: unknown;
     ts: number;
     files?: RoomMessage['files'];
+    kind?: LifecycleKind;
+    target?: number;
   },
   options: AppendOptions = {},
 ): Promise<RoomMessage> {
   let seq = options.reservedSeq ?? (await latestSeq(deps, input.roomId, input.epoch)) + 1;
   const expiresAt = epochSeconds(input.ts) + deps.config.HISTORY_TTL_SECONDS;
+  const lifecycle = input.kind ? { kind: input.kind, target: input.target } : {};
   const stored = {
     id: input.id,
     room: input.roomId,
@@ -67,6 +70,7 @@ export async function appendRoomMessage(
     data: input.data,
     ts: input.ts,
     ...(input.files ? { files: input.files } : {}),
+    ...lifecycle,
   };
   for (;;) {
     // The reserved slot is on the key already; a new slot is recorded before it is written.
@@ -86,6 +90,7 @@ export async function appendRoomMessage(
             data: JSON.stringify(input.data),
             ts: input.ts,
             ...(input.files ? { files: input.files } : {}),
+            ...lifecycle,
             expiresAt,
           },
           ConditionExpression: 'attribute_not_exists(pk)',
@@ -190,7 +195,67 @@ const toMessage = (item: Record<string, unknown>): RoomMessage => ({
   room: item.room as string,
   seq: item.seq as number,
   from: item.from as string,
-  data: JSON.parse(item.data as string),
+  data: item.deleted ? null : JSON.parse(item.data as string),
   ts: item.ts as number,
   ...(item.files ? { files: item.files as RoomMessage['files'] } : {}),
+  ...(item.kind ? { kind: item.kind as LifecycleKind, target: item.target as number } : {}),
+  ...(item.editedAt !== undefined ? { editedAt: item.editedAt as number } : {}),
+  ...(item.deleted ? { deleted: true as const } : {}),
 });
+
+/** The message stored at `seq`, in its current state, if any (and not past retention). */
+export async function getRoomMessage(
+  deps: TableDeps,
+  roomId: string,
+  epoch: number,
+  seq: number,
+): Promise<RoomMessage | undefined> {
+  const { Item } = await deps.db.send(
+    new GetCommand({
+      TableName: deps.config.TABLE_NAME,
+      Key: keys.roomMessage(roomId, epoch, seq),
+      ConsistentRead: true,
+    }),
+  );
+  if (!Item || (Item.expiresAt as number) <= epochSeconds(deps.now())) return undefined;
+  return toMessage(Item);
+}
+
+/**
+ * Applies a lifecycle entry to its target's current state: an edit replaces `data` and sets
+ * `editedAt`, a delete sets `deleted`. Conditional on the target being an ordinary message
+ * that is not deleted and, for an edit, on no later edit having landed first (`editSeq`: two
+ * racing edits end with the one of the higher seq, whatever order they land in). Answers
+ * false when the condition fails.
+ */
+export async function applyToRoomMessage(
+  deps: TableDeps,
+  input: {
+    roomId: string;
+    epoch: number;
+    target: number;
+    change: { edit: unknown; at: number; seq: number } | 'delete';
+  },
+): Promise<boolean> {
+  const edit = input.change !== 'delete' ? input.change : undefined;
+  try {
+    await deps.db.send(
+      new UpdateCommand({
+        TableName: deps.config.TABLE_NAME,
+        Key: keys.roomMessage(input.roomId, input.epoch, input.target),
+        UpdateExpression: edit ? 'SET #data = :data, editedAt = :at, editSeq = :seq' : 'SET deleted = :true',
+        ConditionExpression: `attribute_exists(pk) AND attribute_not_exists(kind) AND attribute_not_exists(deleted)${
+          edit ? ' AND (attribute_not_exists(editSeq) OR editSeq < :seq)' : ''
+        }`,
+        ExpressionAttributeNames: edit ? { '#data': 'data' } : undefined,
+        ExpressionAttributeValues: edit
+          ? { ':data': JSON.stringify(edit.edit), ':at': edit.at, ':seq': edit.seq }
+          : { ':true': true },
+      }),
+    );
+    return true;
+  } catch (error) {
+    if (isConditionFailed(error)) return false;
+    throw error;
+  }
+}
