@@ -85,6 +85,7 @@ export type KeyPattern =
   | 'LIVE#*'
   | 'PRESENCE#*'
   | 'RATE#*'
+  | 'REACT#*'
   | 'ROOM#*'
   | 'SEEN#*'
   | 'SUBS#*'
@@ -219,6 +220,10 @@ export const functions = {
   delete: ws('delete', {
     uses: fanOut,
     items: [{ actions: itemWrites, keys: [...departureKeys, 'HIST#*'] }, rateLimits],
+  }),
+  react: ws('react', {
+    uses: fanOut,
+    items: [{ actions: itemWrites, keys: [...departureKeys, 'HIST#*', 'REACT#*'] }, rateLimits],
   }),
   history: ws('history', {
     uses: [],
@@ -405,6 +410,7 @@ export const websocketApi = {
     refresh: 'refresh',
     edit: 'edit',
     delete: 'delete',
+    react: 'react',
   },
 } as const satisfies {
   routeSelectionExpression: string;

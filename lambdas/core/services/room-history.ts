@@ -20,6 +20,7 @@ export const toMessageFrame = (message: RoomMessage, recovered?: true): MessageF
   ...(message.files ? { files: message.files } : {}),
   ...(recovered ? { recovered } : {}),
   ...(message.kind ? { kind: message.kind, target: message.target } : {}),
+  ...(message.reaction !== undefined ? { reaction: message.reaction, on: message.on } : {}),
 });
 
 /**
@@ -44,7 +45,7 @@ export async function readRoomHistory(
   const oldest = messages.at(-1);
   return {
     messages: messages.map(
-      ({ id, from, room: roomId, seq, data, ts, files, kind, target, editedAt, deleted }) => ({
+      ({ id, from, room: roomId, seq, data, ts, files, kind, target, editedAt, deleted, reactions }) => ({
         id,
         from,
         room: roomId,
@@ -55,6 +56,7 @@ export async function readRoomHistory(
         ...(kind ? { kind, target } : {}),
         ...(editedAt !== undefined ? { editedAt } : {}),
         ...(deleted ? { deleted } : {}),
+        ...(reactions ? { reactions } : {}),
       }),
     ),
     next: more && oldest ? oldest.seq : null,

@@ -7,9 +7,26 @@ import { newMessageId } from '../ids.ts';
 import { logger } from '../logger.ts';
 import { count } from '../metrics.ts';
 import {
+  IdempotencyOwnershipLostError,
+  idempotencyKeyBusy,
+  idempotencyLeaseMs,
+} from '../store/idempotency.ts';
+import { epochSeconds } from '../store/keys.ts';
+import {
+  finishAdding,
+  finishRemoving,
+  getReactionMarker,
+  type ReactionKey,
+  reserveMarkerSeq,
+  startAdding,
+  startRemoving,
+  takeOverMarker,
+} from '../store/reactions.ts';
+import {
   appendRoomMessage,
   applyToRoomMessage,
   getRoomMessage,
+  moveReactionCount,
   type RoomMessage,
 } from '../store/room-messages.ts';
 import type { Caller } from '../ws-event.ts';
@@ -28,6 +45,15 @@ export interface DeleteInput {
   readonly caller: Caller;
   readonly roomId: string;
   readonly seq: number;
+}
+
+export interface ReactInput {
+  readonly caller: Caller;
+  readonly roomId: string;
+  readonly seq: number;
+  readonly reaction: string;
+  /** False removes the caller's reaction. */
+  readonly on: boolean;
 }
 
 /** The reply to `edit`, `delete` and `react`: the seq of the new room entry. */
@@ -94,6 +120,123 @@ export async function deleteRoomMessage(deps: Deps, input: DeleteInput): Promise
   });
   await deliver(deps, entry);
   return { seq: entry.seq };
+}
+
+/**
+ * Adds (or with `on: false` removes) the caller's reaction to a room message: one of each
+ * reaction per user, so a react that would change nothing stores nothing. A duplicate `on`
+ * answers the seq of the entry that added the reaction; an `off` of a reaction the caller does
+ * not hold answers NOT_FOUND. Order of the writes: the caller's marker (conditional put, or its
+ * move to `removing`), then the entry, then the marker's end state (`held`, or deleted), then
+ * the target's count. A crash before the marker's end state leaves it owned by the dead attempt:
+ * the next react of that reaction by that user, once the lease has run out, finishes the change
+ * (at the seq the dead attempt reserved, so the entry is stored once). A crash after it and
+ * before the count leaves the count one short (or one over) of the markers.
+ */
+export async function reactToRoomMessage(deps: Deps, input: ReactInput): Promise<LifecycleResult> {
+  const room = await requireRoom(deps, input.roomId);
+  await requireParticipant(deps, room, input.caller);
+  const target = await requireTarget(deps, room.roomId, room.epoch, input.seq);
+  const k: ReactionKey = {
+    roomId: room.roomId,
+    epoch: room.epoch,
+    target: input.seq,
+    reaction: input.reaction,
+    userId: input.caller.userId,
+  };
+  const expiresAt = epochSeconds(target.ts) + deps.config.HISTORY_TTL_SECONDS;
+  return react(deps, k, input.on, expiresAt, 0);
+}
+
+const reactionLeaseMs = idempotencyLeaseMs.publish;
+
+async function react(
+  deps: Deps,
+  k: ReactionKey,
+  on: boolean,
+  expiresAt: number,
+  round: number,
+): Promise<LifecycleResult> {
+  const now = deps.now();
+  const fresh = { messageId: newMessageId(now), ts: now, leaseMs: reactionLeaseMs };
+  const owner = on
+    ? await startAdding(deps, k, { ...fresh, expiresAt })
+    : await startRemoving(deps, k, fresh);
+  if (owner) return { seq: (await finish(deps, k, on ? 'adding' : 'removing', owner, fresh)).seq };
+
+  const found = await getReactionMarker(deps, k);
+  if (!found && !on)
+    throw notFound(`You hold no reaction ${JSON.stringify(k.reaction)} on message ${k.target}`);
+  if (found?.state === 'held' && on) return { seq: found.seq as number };
+  // The marker changed between the write and the read: try once more.
+  if (!found || found.state === 'held') return again(deps, k, on, expiresAt, round);
+  // Another attempt is changing the marker: wait for it, or finish what it left once its lease ran out.
+  const leaseUntil = found.leaseUntil ?? 0;
+  if (leaseUntil > deps.now())
+    throw idempotencyKeyBusy(Math.max(100, Math.min(1000, leaseUntil - deps.now())));
+  const taker = await takeOverMarker(deps, k, found, reactionLeaseMs);
+  if (!taker) throw idempotencyKeyBusy(100);
+  const entry = await finish(deps, k, found.state, taker, found);
+  // The change left behind was this one: its entry is the answer. Else this react comes next.
+  if ((found.state === 'adding') === on) return { seq: entry.seq };
+  return again(deps, k, on, expiresAt, round);
+}
+
+function again(deps: Deps, k: ReactionKey, on: boolean, expiresAt: number, round: number) {
+  if (round >= 2) throw idempotencyKeyBusy(100);
+  return react(deps, k, on, expiresAt, round + 1);
+}
+
+/** Stores the entry of a marker's change, ends the marker's change, moves the count, delivers. */
+async function finish(
+  deps: Deps,
+  k: ReactionKey,
+  change: 'adding' | 'removing',
+  owner: string,
+  identity: { messageId: string; ts: number; opSeq?: number },
+): Promise<RoomMessage> {
+  let entry: RoomMessage;
+  try {
+    entry = await appendRoomMessage(
+      deps,
+      {
+        roomId: k.roomId,
+        epoch: k.epoch,
+        from: k.userId,
+        data: null,
+        kind: 'reaction',
+        target: k.target,
+        reaction: k.reaction,
+        on: change === 'adding',
+        id: identity.messageId,
+        ts: identity.ts,
+      },
+      {
+        reservedSeq: identity.opSeq,
+        reserve: async (seq) => {
+          if (!(await reserveMarkerSeq(deps, k, owner, seq))) throw new IdempotencyOwnershipLostError();
+        },
+      },
+    );
+  } catch (error) {
+    // This attempt outlived its lease and another took the marker over: that one finishes.
+    if (error instanceof IdempotencyOwnershipLostError) throw idempotencyKeyBusy(100);
+    throw error;
+  }
+  const ended =
+    change === 'adding'
+      ? await finishAdding(deps, k, owner, entry.seq)
+      : await finishRemoving(deps, k, owner);
+  if (!ended) throw idempotencyKeyBusy(100);
+  await moveReactionCount(deps, {
+    roomId: k.roomId,
+    epoch: k.epoch,
+    target: k.target,
+    reaction: k.reaction,
+    delta: change === 'adding' ? 1 : -1,
+  });
+  await deliver(deps, entry);
+  return entry;
 }
 
 /** An ordinary message of this life of the room that is not deleted, else NOT_FOUND. */

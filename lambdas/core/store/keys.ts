@@ -108,6 +108,14 @@ export const keys = {
     pk: key('HIST', roomId, String(epoch)),
     sk: seqKey(seq),
   }),
+  /**
+   * One user's hold of one reaction on one room message (reactions.ts): apart from the history
+   * partition, so history queries never read it.
+   */
+  reaction: (roomId: string, epoch: number, seq: number, reaction: string, userId: string) => ({
+    pk: key('REACT', roomId, String(epoch), String(seq)),
+    sk: key('BY', reaction, userId),
+  }),
   presence: (userId: string) => ({ pk: key('PRESENCE', userId), sk: 'PRESENCE' }),
   rateWindow: (userId: string, action: string, window: number) => ({
     pk: key('RATE', userId, action),

@@ -56,12 +56,20 @@ export async function appendRoomMessage(
     files?: RoomMessage['files'];
     kind?: LifecycleKind;
     target?: number;
+    reaction?: string;
+    on?: boolean;
   },
   options: AppendOptions = {},
 ): Promise<RoomMessage> {
   let seq = options.reservedSeq ?? (await latestSeq(deps, input.roomId, input.epoch)) + 1;
   const expiresAt = epochSeconds(input.ts) + deps.config.HISTORY_TTL_SECONDS;
-  const lifecycle = input.kind ? { kind: input.kind, target: input.target } : {};
+  const lifecycle = input.kind
+    ? {
+        kind: input.kind,
+        target: input.target,
+        ...(input.reaction !== undefined ? { reaction: input.reaction, on: input.on ?? true } : {}),
+      }
+    : {};
   const stored = {
     id: input.id,
     room: input.roomId,
@@ -199,6 +207,8 @@ const toMessage = (item: Record<string, unknown>): RoomMessage => ({
   ts: item.ts as number,
   ...(item.files ? { files: item.files as RoomMessage['files'] } : {}),
   ...(item.kind ? { kind: item.kind as LifecycleKind, target: item.target as number } : {}),
+  ...(item.reaction !== undefined ? { reaction: item.reaction as string, on: item.on as boolean } : {}),
+  ...reactionsOf(item),
   ...(item.editedAt !== undefined ? { editedAt: item.editedAt as number } : {}),
   ...(item.deleted ? { deleted: true as const } : {}),
 });
@@ -253,6 +263,80 @@ export async function applyToRoomMessage(
           : { ':true': true },
       }),
     );
+    return true;
+  } catch (error) {
+    if (isConditionFailed(error)) return false;
+    throw error;
+  }
+}
+
+/** An ordinary message's reaction counts, when any is above 0 (a count at 0 is dropped). */
+function reactionsOf(item: Record<string, unknown>): { reactions?: Record<string, number> } {
+  const counts = item.reactions as Record<string, number> | undefined;
+  if (!counts || item.kind) return {};
+  const held = Object.entries(counts).filter(([, n]) => Number(n) > 0);
+  return held.length > 0 ? { reactions: Object.fromEntries(held.map(([r, n]) => [r, Number(n)])) } : {};
+}
+
+/**
+ * Moves one reaction count of an ordinary message by `delta` (+1 or -1). A count never goes
+ * below 0, and one that reaches 0 is removed from the map. Conditional on the message being
+ * an ordinary one of this epoch that is not deleted; false when it is not (nothing changed).
+ */
+export async function moveReactionCount(
+  deps: TableDeps,
+  input: { roomId: string; epoch: number; target: number; reaction: string; delta: 1 | -1 },
+): Promise<boolean> {
+  const Key = keys.roomMessage(input.roomId, input.epoch, input.target);
+  const ordinary = 'attribute_exists(pk) AND attribute_not_exists(kind) AND attribute_not_exists(deleted)';
+  const update = (params: Omit<ConstructorParameters<typeof UpdateCommand>[0], 'TableName' | 'Key'>) =>
+    conditional(() => deps.db.send(new UpdateCommand({ TableName: deps.config.TABLE_NAME, Key, ...params })));
+  const names = { '#r': input.reaction };
+  if (input.delta < 0) {
+    const moved = await update({
+      UpdateExpression: 'SET reactions.#r = reactions.#r - :one',
+      ConditionExpression: `${ordinary} AND reactions.#r > :zero`,
+      ExpressionAttributeNames: names,
+      ExpressionAttributeValues: { ':one': 1, ':zero': 0 },
+    });
+    // Best effort: a count left at 0 is not shown either.
+    if (moved)
+      await update({
+        UpdateExpression: 'REMOVE reactions.#r',
+        ConditionExpression: 'reactions.#r <= :zero',
+        ExpressionAttributeNames: names,
+        ExpressionAttributeValues: { ':zero': 0 },
+      });
+    return moved;
+  }
+  // The map exists once any reaction was added: then the count moves inside it, else the map
+  // is created holding this one. A race between two first reactions retries the other way.
+  for (let attempt = 0; attempt < 3; attempt += 1) {
+    if (
+      await update({
+        UpdateExpression: 'SET reactions.#r = if_not_exists(reactions.#r, :zero) + :one',
+        ConditionExpression: `${ordinary} AND attribute_exists(reactions)`,
+        ExpressionAttributeNames: names,
+        ExpressionAttributeValues: { ':one': 1, ':zero': 0 },
+      })
+    )
+      return true;
+    if (
+      await update({
+        UpdateExpression: 'SET reactions = :first',
+        ConditionExpression: `${ordinary} AND attribute_not_exists(reactions)`,
+        ExpressionAttributeValues: { ':first': { [input.reaction]: 1 } },
+      })
+    )
+      return true;
+  }
+  return false;
+}
+
+/** Runs a conditional write: true when it was made, false when its condition failed. */
+async function conditional(write: () => Promise<unknown>): Promise<boolean> {
+  try {
+    await write();
     return true;
   } catch (error) {
     if (isConditionFailed(error)) return false;
