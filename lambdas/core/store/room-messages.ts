@@ -134,39 +134,63 @@ export async function roomMessageIdAt(deps: TableDeps, roomId: string, epoch: nu
   return Item?.id as string | undefined;
 }
 
+/** How many queries one page of ordinary messages may take over lifecycle entries. */
+const maxPageRounds = 10;
+
 /**
  * Messages after `since` (oldest first), or before `before` (newest first), skipping those
  * past retention that TTL has not removed yet. With `maxBytes`, the page also stops before the
  * message that would take the messages' JSON past that size (it always holds at least one), and
  * `more` says the rest follows: a reply frame has to stay under API Gateway's 128 KB.
+ *
+ * With `ordinaryOnly`, lifecycle entries (edits, deletes, reactions) are skipped: the query goes
+ * on over them until the page holds `limit` messages, for at most {@link maxPageRounds} queries
+ * (a page cut short by that bound says `more`). `next` is then the `before` of the following
+ * page: the oldest message returned, or the oldest entry read when that is older.
  */
 export async function listRoomMessages(
   deps: TableDeps,
-  input: { roomId: string; epoch: number; since?: number; before?: number; limit: number; maxBytes?: number },
-): Promise<{ messages: RoomMessage[]; more: boolean }> {
+  input: {
+    roomId: string;
+    epoch: number;
+    since?: number;
+    before?: number;
+    limit: number;
+    maxBytes?: number;
+    ordinaryOnly?: boolean;
+  },
+): Promise<{ messages: RoomMessage[]; more: boolean; next?: number }> {
   const ascending = input.since !== undefined;
   const bound = ascending ? seqKey(input.since ?? 0) : seqKey(input.before ?? Number.MAX_SAFE_INTEGER);
   const messages: RoomMessage[] = [];
   let startKey: Record<string, unknown> | undefined;
   let bytes = 0;
   let cut = false;
+  let rounds = 0;
   do {
+    rounds += 1;
+    const wanted = input.limit + 1 - messages.length;
     const page = await deps.db.send(
       new QueryCommand({
         TableName: deps.config.TABLE_NAME,
         KeyConditionExpression: ascending ? 'pk = :pk AND sk > :bound' : 'pk = :pk AND sk < :bound',
-        FilterExpression: 'expiresAt > :now',
+        FilterExpression: input.ordinaryOnly
+          ? 'expiresAt > :now AND attribute_not_exists(kind)'
+          : 'expiresAt > :now',
         ExpressionAttributeValues: {
           ':pk': keys.roomMessages(input.roomId, input.epoch),
           ':bound': bound,
           ':now': epochSeconds(deps.now()),
         },
         ScanIndexForward: ascending,
-        Limit: input.limit + 1 - messages.length,
+        // Over lifecycle entries, each round reads twice as far ahead as the last (up to 200
+        // entries): much of what a query reads may be filtered out.
+        Limit: input.ordinaryOnly ? Math.min(wanted * 2 ** (rounds - 1), Math.max(wanted, 200)) : wanted,
         ExclusiveStartKey: startKey,
       }),
     );
     for (const item of page.Items ?? []) {
+      if (messages.length > input.limit) break;
       // The message after the limit only tells whether more follow: it is not sent, not counted.
       if (input.maxBytes !== undefined && messages.length < input.limit) {
         bytes += entryBytes(item);
@@ -178,11 +202,21 @@ export async function listRoomMessages(
       messages.push(toMessage(item));
     }
     startKey = page.LastEvaluatedKey;
-  } while (!cut && startKey && messages.length <= input.limit);
-  return {
-    messages: messages.slice(0, input.limit),
-    more: cut || messages.length > input.limit || Boolean(startKey),
-  };
+  } while (
+    !cut &&
+    startKey &&
+    messages.length <= input.limit &&
+    (!input.ordinaryOnly || rounds < maxPageRounds)
+  );
+  const returned = messages.slice(0, input.limit);
+  const more = cut || messages.length > input.limit || Boolean(startKey);
+  const lastReturned = returned.at(-1)?.seq;
+  // A page that ends on the limit or the size resumes after its last message; one that ran out
+  // of rounds resumes after the last entry it read (all it read is in the page).
+  const lastRead =
+    startKey && !cut && messages.length <= input.limit ? Number((startKey.sk as string).slice(4)) : undefined;
+  const next = lastRead ?? lastReturned;
+  return { messages: returned, more, ...(more && next !== undefined ? { next } : {}) };
 }
 
 /**
@@ -196,6 +230,7 @@ const entryBytes = (item: Record<string, unknown>): number =>
   Buffer.byteLength(JSON.stringify(item.from)) +
   Buffer.byteLength(JSON.stringify(item.room)) +
   (item.files ? Buffer.byteLength(JSON.stringify(item.files)) : 0) +
+  (item.reactions ? Buffer.byteLength(JSON.stringify(item.reactions)) : 0) +
   100;
 
 const toMessage = (item: Record<string, unknown>): RoomMessage => ({
