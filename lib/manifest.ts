@@ -215,15 +215,15 @@ export const functions = {
   }),
   edit: ws('edit', {
     uses: fanOut,
-    items: [{ actions: itemWrites, keys: [...departureKeys, 'HIST#*'] }, rateLimits],
+    items: [{ actions: itemWrites, keys: [...departureKeys, 'HIST#*', 'IDEM#*'] }, rateLimits],
   }),
   delete: ws('delete', {
     uses: fanOut,
-    items: [{ actions: itemWrites, keys: [...departureKeys, 'HIST#*'] }, rateLimits],
+    items: [{ actions: itemWrites, keys: [...departureKeys, 'HIST#*', 'IDEM#*'] }, rateLimits],
   }),
   react: ws('react', {
     uses: fanOut,
-    items: [{ actions: itemWrites, keys: [...departureKeys, 'HIST#*', 'REACT#*'] }, rateLimits],
+    items: [{ actions: itemWrites, keys: [...departureKeys, 'HIST#*', 'IDEM#*', 'REACT#*'] }, rateLimits],
   }),
   history: ws('history', {
     uses: [],

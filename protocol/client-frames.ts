@@ -88,6 +88,7 @@ export const editFrame = z.object({
   room,
   seq: z.number().check(z.int(), z.gte(1)),
   data,
+  id: idempotencyKey,
 });
 
 /** The author, the room's owner or an admin deletes a room message. */
@@ -96,6 +97,7 @@ export const deleteFrame = z.object({
   ref,
   room,
   seq: z.number().check(z.int(), z.gte(1)),
+  id: idempotencyKey,
 });
 
 /** A reaction: 1 to 32 characters, counted in Unicode code points (an emoji with a modifier is 2). */
@@ -114,6 +116,7 @@ export const reactFrame = z.object({
   seq: z.number().check(z.int(), z.gte(1)),
   reaction,
   on: z.optional(z.boolean()),
+  id: idempotencyKey,
 });
 
 export const historyFrame = z.object({

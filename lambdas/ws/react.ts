@@ -10,5 +10,6 @@ export const handler = wsRoute(reactFrame, async (frame, caller, deps) => ({
     seq: frame.seq,
     reaction: frame.reaction,
     on: frame.on ?? true,
+    id: frame.id,
   }),
 }));

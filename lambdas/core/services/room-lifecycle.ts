@@ -2,16 +2,21 @@ import { dataBytes } from '../../../protocol/limits.ts';
 import type { LifecycleKind } from '../../../protocol/server-frames.ts';
 import { deliverToRoom } from '../delivery/room.ts';
 import type { Deps } from '../deps.ts';
-import { forbidden, notFound, payloadTooLarge } from '../errors.ts';
+import { AppError, forbidden, notFound, payloadTooLarge } from '../errors.ts';
 import { newMessageId } from '../ids.ts';
 import { logger } from '../logger.ts';
 import { count } from '../metrics.ts';
 import {
+  acquireIdempotencyKey,
+  completeIdempotencyKey,
+  forgetIdempotencyKey,
   IdempotencyOwnershipLostError,
   idempotencyKeyBusy,
   idempotencyLeaseMs,
+  releaseIdempotencyKey,
+  reserveIdempotentSeq,
 } from '../store/idempotency.ts';
-import { epochSeconds } from '../store/keys.ts';
+import { epochSeconds, type IdempotencyScope } from '../store/keys.ts';
 import {
   finishAdding,
   finishRemoving,
@@ -28,6 +33,7 @@ import {
   getRoomMessage,
   moveReactionCount,
   type RoomMessage,
+  roomMessageIdAt,
 } from '../store/room-messages.ts';
 import type { Caller } from '../ws-event.ts';
 import { isOwnerOrAdmin, requireParticipant, requireRoom } from './access-policy.ts';
@@ -39,12 +45,16 @@ export interface EditInput {
   readonly roomId: string;
   readonly seq: number;
   readonly data: unknown;
+  /** Client idempotency key. */
+  readonly id?: string;
 }
 
 export interface DeleteInput {
   readonly caller: Caller;
   readonly roomId: string;
   readonly seq: number;
+  /** Client idempotency key. */
+  readonly id?: string;
 }
 
 export interface ReactInput {
@@ -54,6 +64,8 @@ export interface ReactInput {
   readonly reaction: string;
   /** False removes the caller's reaction. */
   readonly on: boolean;
+  /** Client idempotency key. */
+  readonly id?: string;
 }
 
 /** The reply to `edit`, `delete` and `react`: the seq of the new room entry. */
@@ -73,53 +85,122 @@ export async function editRoomMessage(deps: Deps, input: EditInput): Promise<Lif
   if (dataBytes(input.data) > limit) throw payloadTooLarge(limit);
   const room = await requireRoom(deps, input.roomId);
   await requireParticipant(deps, room, input.caller);
-  const target = await requireTarget(deps, room.roomId, room.epoch, input.seq);
-  if (target.from !== input.caller.userId) throw forbidden('Only the author edits a message');
-  // screen: content-screen (issue 14) — the integrator calls
-  // screenContent(deps, { action: 'edit', from: input.caller.userId, room: room.roomId, data: input.data }) here.
-  const entry = await appendEntry(
-    deps,
-    room.roomId,
-    room.epoch,
-    input.caller.userId,
-    'edit',
-    input.seq,
-    input.data,
-  );
-  await applyToRoomMessage(deps, {
-    roomId: room.roomId,
-    epoch: room.epoch,
-    target: input.seq,
-    change: { edit: input.data, at: entry.ts, seq: entry.seq },
+  const place = { roomId: room.roomId, epoch: room.epoch };
+  return once(deps, scopeOf(input.caller, 'edit', room.roomId), input.id, place, async (slot) => {
+    const entry =
+      (await storedEarlier(deps, place, slot)) ??
+      (await (async () => {
+        const target = await requireTarget(deps, room.roomId, room.epoch, input.seq);
+        if (target.from !== input.caller.userId) throw forbidden('Only the author edits a message');
+        return appendEntry(deps, place, slot, input.caller.userId, 'edit', input.seq, input.data);
+      })());
+    await applyToRoomMessage(deps, {
+      ...place,
+      target: input.seq,
+      change: { edit: entry.data, at: entry.ts, seq: entry.seq },
+    });
+    await deliver(deps, entry);
+    return entry.seq;
   });
-  await deliver(deps, entry);
-  return { seq: entry.seq };
 }
 
 /** The author, the room's owner or an admin deletes a room message; see {@link editRoomMessage}. */
 export async function deleteRoomMessage(deps: Deps, input: DeleteInput): Promise<LifecycleResult> {
   const room = await requireRoom(deps, input.roomId);
   await requireParticipant(deps, room, input.caller);
-  const target = await requireTarget(deps, room.roomId, room.epoch, input.seq);
-  if (target.from !== input.caller.userId && !isOwnerOrAdmin(room, input.caller))
-    throw forbidden("Only the author, the room's owner or an admin deletes a message");
-  const entry = await appendEntry(
-    deps,
-    room.roomId,
-    room.epoch,
-    input.caller.userId,
-    'delete',
-    input.seq,
-    null,
-  );
-  await applyToRoomMessage(deps, {
-    roomId: room.roomId,
-    epoch: room.epoch,
-    target: input.seq,
-    change: 'delete',
+  const place = { roomId: room.roomId, epoch: room.epoch };
+  return once(deps, scopeOf(input.caller, 'delete', room.roomId), input.id, place, async (slot) => {
+    const entry =
+      (await storedEarlier(deps, place, slot)) ??
+      (await (async () => {
+        const target = await requireTarget(deps, room.roomId, room.epoch, input.seq);
+        if (target.from !== input.caller.userId && !isOwnerOrAdmin(room, input.caller))
+          throw forbidden("Only the author, the room's owner or an admin deletes a message");
+        return appendEntry(deps, place, slot, input.caller.userId, 'delete', input.seq, null);
+      })());
+    await applyToRoomMessage(deps, { ...place, target: input.seq, change: 'delete' });
+    await deliver(deps, entry);
+    return entry.seq;
   });
-  await deliver(deps, entry);
-  return { seq: entry.seq };
+}
+
+/** Where a lifecycle entry goes: this life of the room. */
+interface Place {
+  readonly roomId: string;
+  readonly epoch: number;
+}
+
+/**
+ * The identity an attempt stores its entry under: a fresh one without `id`; with `id`, the one
+ * its idempotency key holds, the seq a dead earlier attempt reserved (`reservedSeq`) and the
+ * reservation of each seq on the key (`reserve`), as `publish` does.
+ */
+interface Slot {
+  readonly messageId: string;
+  readonly ts: number;
+  readonly reservedSeq?: number;
+  readonly reserve?: (seq: number) => Promise<void>;
+}
+
+const scopeOf = (caller: Caller, kind: 'edit' | 'delete' | 'react', room: string): IdempotencyScope => ({
+  user: caller.userId,
+  kind,
+  room,
+});
+
+/**
+ * Runs `run` once per idempotency key, as `publish` does (room-publish.ts): a retry with the same
+ * `id` answers the first attempt's seq and stores nothing; one that finds the first attempt
+ * still running waits, then answers `RATE_LIMITED`; one that takes over a dead attempt's key
+ * runs again with its slot, so its entry is stored once. A refusal (an AppError) forgets the
+ * key: a refused frame leaves nothing behind, and its retry is judged afresh.
+ */
+async function once(
+  deps: Deps,
+  scope: IdempotencyScope,
+  id: string | undefined,
+  place: Place,
+  run: (slot: Slot) => Promise<number>,
+): Promise<LifecycleResult> {
+  const now = deps.now();
+  const fresh = { messageId: newMessageId(now), ts: now };
+  if (id === undefined) return { seq: await run(fresh) };
+  const acquired = await acquireIdempotencyKey(deps, scope, id, fresh, {
+    leaseMs: idempotencyLeaseMs.publish,
+  });
+  if (acquired.state === 'done' && acquired.result.seq !== undefined) return { seq: acquired.result.seq };
+  if (acquired.state !== 'owner') {
+    // Still running after the wait: its entry may be stored already (answer it), else retry.
+    const { messageId, seq } = acquired.result;
+    if (seq !== undefined && (await roomMessageIdAt(deps, place.roomId, place.epoch, seq)) === messageId)
+      return { seq };
+    throw idempotencyKeyBusy(acquired.state === 'busy' ? acquired.retryAfterMs : 100);
+  }
+  const { owner, result } = acquired;
+  let seq: number;
+  try {
+    seq = await run({
+      messageId: result.messageId,
+      ts: result.ts,
+      reservedSeq: acquired.takeover ? result.seq : undefined,
+      reserve: (at) => reserveIdempotentSeq(deps, scope, id, owner, at),
+    });
+  } catch (error) {
+    // This attempt outlived its lease and a retry took over: that retry finishes.
+    if (error instanceof IdempotencyOwnershipLostError) throw idempotencyKeyBusy(100);
+    if (error instanceof AppError) await forgetIdempotencyKey(deps, scope, id, owner);
+    else await releaseIdempotencyKey(deps, scope, id, owner);
+    throw error;
+  }
+  await completeIdempotencyKey(deps, scope, id, owner, { seq });
+  return { seq };
+}
+
+/** The entry a dead earlier attempt with this key stored at the seq it reserved, if it did. */
+async function storedEarlier(deps: Deps, place: Place, slot: Slot): Promise<RoomMessage | undefined> {
+  if (slot.reservedSeq === undefined) return undefined;
+  const found = await getRoomMessage(deps, place.roomId, place.epoch, slot.reservedSeq);
+  return found?.id === slot.messageId ? found : undefined;
 }
 
 /**
@@ -145,7 +226,11 @@ export async function reactToRoomMessage(deps: Deps, input: ReactInput): Promise
     userId: input.caller.userId,
   };
   const expiresAt = epochSeconds(target.ts) + deps.config.HISTORY_TTL_SECONDS;
-  return react(deps, k, input.on, expiresAt, 0);
+  // The marker makes a repeated `on` answer its first seq by itself; the key makes a repeated
+  // `off` (whose marker is gone) answer its first seq too.
+  return once(deps, scopeOf(input.caller, 'react', room.roomId), input.id, k, async () => {
+    return (await react(deps, k, input.on, expiresAt, 0)).seq;
+  });
 }
 
 const reactionLeaseMs = idempotencyLeaseMs.publish;
@@ -248,16 +333,18 @@ async function requireTarget(deps: Deps, roomId: string, epoch: number, seq: num
 
 const appendEntry = (
   deps: Deps,
-  roomId: string,
-  epoch: number,
+  place: Place,
+  slot: Slot,
   from: string,
   kind: LifecycleKind,
   target: number,
   data: unknown,
-): Promise<RoomMessage> => {
-  const now = deps.now();
-  return appendRoomMessage(deps, { roomId, epoch, from, data, kind, target, id: newMessageId(now), ts: now });
-};
+): Promise<RoomMessage> =>
+  appendRoomMessage(
+    deps,
+    { ...place, from, data, kind, target, id: slot.messageId, ts: slot.ts },
+    { reservedSeq: slot.reservedSeq, reserve: slot.reserve },
+  );
 
 async function deliver(deps: Deps, entry: RoomMessage): Promise<void> {
   try {
