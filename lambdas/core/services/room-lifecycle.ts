@@ -37,6 +37,7 @@ import {
 } from '../store/room-messages.ts';
 import type { Caller } from '../ws-event.ts';
 import { isOwnerOrAdmin, requireParticipant, requireRoom } from './access-policy.ts';
+import { screenContent } from './content-screen.ts';
 import { queueDepartures } from './departures.ts';
 import { toMessageFrame } from './room-history.ts';
 
@@ -85,6 +86,13 @@ export async function editRoomMessage(deps: Deps, input: EditInput): Promise<Lif
   if (dataBytes(input.data) > limit) throw payloadTooLarge(limit);
   const room = await requireRoom(deps, input.roomId);
   await requireParticipant(deps, room, input.caller);
+  // Screened as a publish is, before anything is stored (the idempotency key included).
+  const data = await screenContent(deps, {
+    action: 'edit',
+    from: input.caller.userId,
+    room: room.roomId,
+    data: input.data,
+  });
   const place = { roomId: room.roomId, epoch: room.epoch };
   return once(deps, scopeOf(input.caller, 'edit', room.roomId), input.id, place, async (slot) => {
     const entry =
@@ -92,7 +100,7 @@ export async function editRoomMessage(deps: Deps, input: EditInput): Promise<Lif
       (await (async () => {
         const target = await requireTarget(deps, room.roomId, room.epoch, input.seq);
         if (target.from !== input.caller.userId) throw forbidden('Only the author edits a message');
-        return appendEntry(deps, place, slot, input.caller.userId, 'edit', input.seq, input.data);
+        return appendEntry(deps, place, slot, input.caller.userId, 'edit', input.seq, data);
       })());
     await applyToRoomMessage(deps, {
       ...place,
