@@ -138,7 +138,7 @@ const itemWrites: readonly ItemAction[] = [
 const departureKeys: readonly KeyPattern[] = ['CONN#*', 'DEPARTED#*', 'LIVE#*', 'ROOM#*', 'SEEN#*', 'SUBS#*'];
 /** Rate-limit windows (`ws-route.ts`, `http-route.ts`): one counter update per frame or request. */
 const rateLimits: ItemGrant = { actions: ['UpdateItem'], keys: ['RATE#*'] };
-/** The moderation settings, read by `send` and `publish` before anything is stored. */
+/** The moderation settings, read by `send`, `publish` and `edit` before anything is stored. */
 const moderationRead: ItemGrant = { actions: ['GetItem'], keys: ['MODERATION#*'] };
 /** Announces to rooms (posts frames) and queues departures it cannot announce itself. */
 const fanOut: readonly Resource[] = ['queue:deliveries', 'management'];
@@ -214,15 +214,19 @@ export const functions = {
     ],
   }),
   edit: ws('edit', {
-    uses: fanOut,
-    items: [{ actions: itemWrites, keys: [...departureKeys, 'HIST#*', 'IDEM#*'] }, rateLimits],
+    uses: [...fanOut, ...emits],
+    items: [
+      { actions: itemWrites, keys: [...departureKeys, 'HIST#*', 'IDEM#*'] },
+      moderationRead,
+      rateLimits,
+    ],
   }),
   delete: ws('delete', {
-    uses: fanOut,
+    uses: [...fanOut, ...emits],
     items: [{ actions: itemWrites, keys: [...departureKeys, 'HIST#*', 'IDEM#*'] }, rateLimits],
   }),
   react: ws('react', {
-    uses: fanOut,
+    uses: [...fanOut, ...emits],
     items: [{ actions: itemWrites, keys: [...departureKeys, 'HIST#*', 'IDEM#*', 'REACT#*'] }, rateLimits],
   }),
   history: ws('history', {

@@ -3,6 +3,7 @@ import type { LifecycleKind } from '../../../protocol/server-frames.ts';
 import { deliverToRoom } from '../delivery/room.ts';
 import type { Deps } from '../deps.ts';
 import { AppError, forbidden, notFound, payloadTooLarge } from '../errors.ts';
+import { announceRoomMessage } from '../events/announce.ts';
 import { newMessageId } from '../ids.ts';
 import { logger } from '../logger.ts';
 import { count } from '../metrics.ts';
@@ -354,7 +355,9 @@ const appendEntry = (
     { reservedSeq: slot.reservedSeq, reserve: slot.reserve },
   );
 
+/** Delivers the entry to the room's subscribers and puts its `message.published` event. */
 async function deliver(deps: Deps, entry: RoomMessage): Promise<void> {
+  const announced = announceRoomMessage(deps, toMessageFrame(entry)); // never rejects
   try {
     const report = await deliverToRoom(deps, entry.room, JSON.stringify(toMessageFrame(entry)));
     await queueDepartures(deps, report.removed);
@@ -367,4 +370,5 @@ async function deliver(deps: Deps, entry: RoomMessage): Promise<void> {
       error: error as Error,
     });
   }
+  await announced;
 }
