@@ -87,6 +87,7 @@ export type KeyPattern =
   | 'LIVE#*'
   | 'PRESENCE#*'
   | 'RATE#*'
+  | 'REACT#*'
   | 'ROOM#*'
   | 'SEEN#*'
   | 'SUBS#*'
@@ -139,7 +140,7 @@ const itemWrites: readonly ItemAction[] = [
 const departureKeys: readonly KeyPattern[] = ['CONN#*', 'DEPARTED#*', 'LIVE#*', 'ROOM#*', 'SEEN#*', 'SUBS#*'];
 /** Rate-limit windows (`ws-route.ts`, `http-route.ts`): one counter update per frame or request. */
 const rateLimits: ItemGrant = { actions: ['UpdateItem'], keys: ['RATE#*'] };
-/** The moderation settings, read by `send` and `publish` before anything is stored. */
+/** The moderation settings, read by `send`, `publish` and `edit` before anything is stored. */
 const moderationRead: ItemGrant = { actions: ['GetItem'], keys: ['MODERATION#*'] };
 /** Announces to rooms (posts frames) and queues departures it cannot announce itself. */
 /** Puts events on the bus (docs/integration.md): only the functions whose state changes emit one. */
@@ -215,6 +216,22 @@ export const functions = {
       moderationRead,
       rateLimits,
     ],
+  }),
+  edit: ws('edit', {
+    uses: [...fanOut, ...emits],
+    items: [
+      { actions: itemWrites, keys: [...departureKeys, 'HIST#*', 'IDEM#*'] },
+      moderationRead,
+      rateLimits,
+    ],
+  }),
+  delete: ws('delete', {
+    uses: [...fanOut, ...emits],
+    items: [{ actions: itemWrites, keys: [...departureKeys, 'HIST#*', 'IDEM#*'] }, rateLimits],
+  }),
+  react: ws('react', {
+    uses: [...fanOut, ...emits],
+    items: [{ actions: itemWrites, keys: [...departureKeys, 'HIST#*', 'IDEM#*', 'REACT#*'] }, rateLimits],
   }),
   history: ws('history', {
     uses: [],
@@ -399,6 +416,9 @@ export const websocketApi = {
     block: 'block',
     unblock: 'unblock',
     refresh: 'refresh',
+    edit: 'edit',
+    delete: 'delete',
+    react: 'react',
   },
 } as const satisfies {
   routeSelectionExpression: string;

@@ -20,6 +20,9 @@ export const clientActions = [
   'block',
   'unblock',
   'refresh',
+  'edit',
+  'delete',
+  'react',
 ] as const;
 
 /** The `action` of a client frame. */

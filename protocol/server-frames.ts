@@ -40,7 +40,17 @@ export interface MessageFrame {
   readonly recovered?: boolean;
   /** The files attached to the message (`GET /files/{id}` reads one). */
   readonly files?: readonly FileRef[];
+  /** Set on a room entry that changes an earlier message: what it does. */
+  readonly kind?: LifecycleKind;
+  /** With `kind`: the seq of the message it changes. */
+  readonly target?: number;
+  /** With `kind: "reaction"`: the reaction, and whether it was added (`true`) or removed. */
+  readonly reaction?: string;
+  readonly on?: boolean;
 }
+
+/** The kinds of room entry that change an earlier message. */
+export type LifecycleKind = 'edit' | 'delete' | 'reaction';
 
 /**
  * A notification from a backend service (`from` is `"system"` or the service's name).
@@ -76,6 +86,17 @@ export interface RoomMessage {
   readonly data: unknown;
   readonly ts: number;
   readonly files?: readonly FileRef[];
+  /** Set on lifecycle entries (edit, delete): see {@link MessageFrame}. */
+  readonly kind?: LifecycleKind;
+  readonly target?: number;
+  readonly reaction?: string;
+  readonly on?: boolean;
+  /** Set on an ordinary message with reactions: how many users hold each (none at 0). */
+  readonly reactions?: Readonly<Record<string, number>>;
+  /** Set on an ordinary message edited since: when (epoch ms). */
+  readonly editedAt?: number;
+  /** Set on an ordinary message deleted since (its `data` is then `null`). */
+  readonly deleted?: true;
 }
 
 /** The answer to a frame that carried `ref`. */

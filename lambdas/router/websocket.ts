@@ -4,12 +4,15 @@ import { handler as ack } from '../ws/ack.ts';
 import { handler as block } from '../ws/block.ts';
 import { handler as connect } from '../ws/connect.ts';
 import { handler as defaultRoute } from '../ws/default.ts';
+import { handler as deleteRoute } from '../ws/delete.ts';
 import { handler as disconnect } from '../ws/disconnect.ts';
+import { handler as edit } from '../ws/edit.ts';
 import { handler as history } from '../ws/history.ts';
 import { handler as join } from '../ws/join.ts';
 import { handler as leave } from '../ws/leave.ts';
 import { handler as ping } from '../ws/ping.ts';
 import { handler as publish } from '../ws/publish.ts';
+import { handler as react } from '../ws/react.ts';
 import { handler as read } from '../ws/read.ts';
 import { handler as refresh } from '../ws/refresh.ts';
 import { handler as send } from '../ws/send.ts';
@@ -46,6 +49,9 @@ const handlers = {
   block,
   unblock,
   refresh,
+  edit,
+  delete: deleteRoute,
+  react,
 } satisfies Record<RouteFunction, WebSocketHandler>;
 
 /**

@@ -19,6 +19,8 @@ export const toMessageFrame = (message: RoomMessage, recovered?: true): MessageF
   ts: message.ts,
   ...(message.files ? { files: message.files } : {}),
   ...(recovered ? { recovered } : {}),
+  ...(message.kind ? { kind: message.kind, target: message.target } : {}),
+  ...(message.reaction !== undefined ? { reaction: message.reaction, on: message.on } : {}),
 });
 
 /**
@@ -33,25 +35,30 @@ export async function readRoomHistory(
 ): Promise<HistoryPage> {
   const room = await requireRoom(deps, input.roomId);
   await requireReader(deps, room, input.caller);
-  const { messages, more } = await listRoomMessages(deps, {
+  const { messages, next } = await listRoomMessages(deps, {
     roomId: room.roomId,
     epoch: room.epoch,
     before: input.before,
     limit: input.limit ?? historyDefaultLimit,
     maxBytes: replyPageBytes,
+    ordinaryOnly: true,
   });
-  const oldest = messages.at(-1);
   return {
-    messages: messages.map(({ id, from, room: roomId, seq, data, ts, files }) => ({
-      id,
-      from,
-      room: roomId,
-      seq,
-      data,
-      ts,
-      ...(files ? { files } : {}),
-    })),
-    next: more && oldest ? oldest.seq : null,
+    messages: messages.map(
+      ({ id, from, room: roomId, seq, data, ts, files, editedAt, deleted, reactions }) => ({
+        id,
+        from,
+        room: roomId,
+        seq,
+        data,
+        ts,
+        ...(files ? { files } : {}),
+        ...(editedAt !== undefined ? { editedAt } : {}),
+        ...(deleted ? { deleted } : {}),
+        ...(reactions ? { reactions } : {}),
+      }),
+    ),
+    next: next ?? null,
   };
 }
 
