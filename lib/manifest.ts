@@ -218,7 +218,7 @@ export const functions = {
     ],
   }),
   edit: ws('edit', {
-    uses: [...fanOut, ...emits],
+    uses: [...fanOut, 'publishHook'],
     items: [
       { actions: itemWrites, keys: [...departureKeys, 'HIST#*', 'IDEM#*'] },
       moderationRead,
@@ -226,11 +226,11 @@ export const functions = {
     ],
   }),
   delete: ws('delete', {
-    uses: [...fanOut, ...emits],
+    uses: fanOut,
     items: [{ actions: itemWrites, keys: [...departureKeys, 'HIST#*', 'IDEM#*'] }, rateLimits],
   }),
   react: ws('react', {
-    uses: [...fanOut, ...emits],
+    uses: fanOut,
     items: [{ actions: itemWrites, keys: [...departureKeys, 'HIST#*', 'IDEM#*', 'REACT#*'] }, rateLimits],
   }),
   history: ws('history', {

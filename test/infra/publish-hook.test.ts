@@ -22,10 +22,10 @@ describe('Stack: the publish hook', { timeout: 120_000 }, () => {
     expect(hookGrants(synthDefaultStack())).toEqual({});
   });
 
-  it('lets exactly send and publish invoke exactly the publishHook ARN, with PUBLISH_HOOK_FUNCTION set', () => {
+  it('lets exactly send, publish and edit invoke exactly the publishHook ARN, with PUBLISH_HOOK_FUNCTION set', () => {
     const template = synthStack({ publishHook: hookArn });
     const grant = { invoke: ['lambda:InvokeFunction', hookArn], env: { PUBLISH_HOOK_FUNCTION: hookArn } };
-    expect(hookGrants(template)).toEqual({ publish: grant, send: grant });
+    expect(hookGrants(template)).toEqual({ edit: grant, publish: grant, send: grant });
   });
 
   it('sets the timeout and the failure mode beside the function name', () => {
