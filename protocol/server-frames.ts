@@ -44,6 +44,8 @@ export interface MessageFrame {
   readonly kind?: LifecycleKind;
   /** With `kind`: the seq of the message it changes. */
   readonly target?: number;
+  /** Set on a reply: the seq of the message it replies to (its thread). */
+  readonly replyTo?: number;
 }
 
 /** The kinds of room entry that change an earlier message. */
@@ -90,6 +92,10 @@ export interface RoomMessage {
   readonly editedAt?: number;
   /** Set on an ordinary message deleted since (its `data` is then `null`). */
   readonly deleted?: true;
+  /** Set on a reply: the seq of the message it replies to. */
+  readonly replyTo?: number;
+  /** Set on a message that has replies: how many (`history {room, replyTo}` lists them). */
+  readonly replies?: number;
 }
 
 /** The answer to a frame that carried `ref`. */

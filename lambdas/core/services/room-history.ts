@@ -7,6 +7,7 @@ import { listRoomMessages, type RoomMessage } from '../store/room-messages.ts';
 import type { Caller } from '../ws-event.ts';
 import { requireReader, requireRoom } from './access-policy.ts';
 import { queueDepartures } from './departures.ts';
+import { listThreadReplies } from './room-threads.ts';
 
 /** A room message as it goes on the wire, in `message` frames and in history pages. */
 export const toMessageFrame = (message: RoomMessage, recovered?: true): MessageFrame => ({
@@ -20,6 +21,7 @@ export const toMessageFrame = (message: RoomMessage, recovered?: true): MessageF
   ...(message.files ? { files: message.files } : {}),
   ...(recovered ? { recovered } : {}),
   ...(message.kind ? { kind: message.kind, target: message.target } : {}),
+  ...(message.replyTo !== undefined ? { replyTo: message.replyTo } : {}),
 });
 
 /**
@@ -27,24 +29,43 @@ export const toMessageFrame = (message: RoomMessage, recovered?: true): MessageF
  * page, or null at the start of the room's history (or of what retention kept). Each message
  * has the fields of a `message` frame without `type`. A page holds fewer than `limit` messages
  * when more would take the reply past about 120 KB (API Gateway drops a reply over 128 KB).
+ * With `replyTo`, the page is that message's thread, paged the same way.
  */
 export async function readRoomHistory(
   deps: Deps,
-  input: { caller: Caller; roomId: string; before?: number; limit?: number },
+  input: { caller: Caller; roomId: string; before?: number; limit?: number; replyTo?: number },
 ): Promise<HistoryPage> {
   const room = await requireRoom(deps, input.roomId);
   await requireReader(deps, room, input.caller);
-  const { messages, more } = await listRoomMessages(deps, {
+  const query = {
     roomId: room.roomId,
     epoch: room.epoch,
     before: input.before,
     limit: input.limit ?? historyDefaultLimit,
     maxBytes: replyPageBytes,
-  });
+  };
+  const { messages, more } =
+    input.replyTo === undefined
+      ? await listRoomMessages(deps, query)
+      : await listThreadReplies(deps, { ...query, parent: input.replyTo });
   const oldest = messages.at(-1);
   return {
     messages: messages.map(
-      ({ id, from, room: roomId, seq, data, ts, files, kind, target, editedAt, deleted }) => ({
+      ({
+        id,
+        from,
+        room: roomId,
+        seq,
+        data,
+        ts,
+        files,
+        kind,
+        target,
+        editedAt,
+        deleted,
+        replyTo,
+        replies,
+      }) => ({
         id,
         from,
         room: roomId,
@@ -55,6 +76,8 @@ export async function readRoomHistory(
         ...(kind ? { kind, target } : {}),
         ...(editedAt !== undefined ? { editedAt } : {}),
         ...(deleted ? { deleted } : {}),
+        ...(replyTo !== undefined ? { replyTo } : {}),
+        ...(replies ? { replies } : {}),
       }),
     ),
     next: more && oldest ? oldest.seq : null,

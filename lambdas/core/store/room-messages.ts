@@ -56,12 +56,16 @@ export async function appendRoomMessage(
     files?: RoomMessage['files'];
     kind?: LifecycleKind;
     target?: number;
+    replyTo?: number;
   },
   options: AppendOptions = {},
 ): Promise<RoomMessage> {
   let seq = options.reservedSeq ?? (await latestSeq(deps, input.roomId, input.epoch)) + 1;
   const expiresAt = epochSeconds(input.ts) + deps.config.HISTORY_TTL_SECONDS;
-  const lifecycle = input.kind ? { kind: input.kind, target: input.target } : {};
+  const lifecycle = {
+    ...(input.kind ? { kind: input.kind, target: input.target } : {}),
+    ...(input.replyTo !== undefined ? { replyTo: input.replyTo } : {}),
+  };
   const stored = {
     id: input.id,
     room: input.roomId,
@@ -201,6 +205,8 @@ const toMessage = (item: Record<string, unknown>): RoomMessage => ({
   ...(item.kind ? { kind: item.kind as LifecycleKind, target: item.target as number } : {}),
   ...(item.editedAt !== undefined ? { editedAt: item.editedAt as number } : {}),
   ...(item.deleted ? { deleted: true as const } : {}),
+  ...(item.replyTo !== undefined ? { replyTo: item.replyTo as number } : {}),
+  ...((item.replies as number | undefined) ? { replies: item.replies as number } : {}),
 });
 
 /** The message stored at `seq`, in its current state, if any (and not past retention). */
