@@ -1,3 +1,4 @@
+import { DeleteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestRuntime, type TestRuntime } from '../../helpers/runtime.ts';
 import type { TestSocket } from '../../helpers/socket.ts';
@@ -159,6 +160,37 @@ describe('Rooms: threads', () => {
     expect(await historyEntry(hal, 'spool', 1)).toMatchObject({ replies: 1 });
     expect(seqsOf(await ok(hal, { action: 'history', room: 'spool', replyTo: 1 }))).toEqual([2]);
     await hal.close();
+  });
+
+  it('finishes the thread of a reply whose first attempt died after storing it, when retried with its id', async () => {
+    const jon = await rt.connect('jon');
+    const joined = await ok(jon, { action: 'join', room: 'mended' });
+    await ok(jon, { action: 'publish', room: 'mended', data: 'parent' });
+    const frame = { action: 'publish', room: 'mended', data: 'lost', replyTo: 1, id: 'crash-1' };
+    const first = await ok(jon, frame);
+    // As a crash right after the reply was stored leaves it: no pointer, no count.
+    const table = rt.endpoints.tableName;
+    const parentKey = { pk: `HIST#mended#${joined.epoch}`, sk: `SEQ#${'1'.padStart(12, '0')}` };
+    await rt.db.send(
+      new DeleteCommand({
+        TableName: table,
+        Key: { pk: `HIST#mended#${joined.epoch}#THREAD#1`, sk: `SEQ#${'2'.padStart(12, '0')}` },
+      }),
+    );
+    await rt.db.send(
+      new UpdateCommand({ TableName: table, Key: parentKey, UpdateExpression: 'REMOVE replies' }),
+    );
+    expect(await ok(jon, { action: 'history', room: 'mended', replyTo: 1 })).toEqual({
+      messages: [],
+      next: null,
+    });
+
+    expect(await ok(jon, frame)).toEqual(first);
+    expect(seqsOf(await ok(jon, { action: 'history', room: 'mended', replyTo: 1 }))).toEqual([2]);
+    expect(await ok(jon, frame)).toEqual(first);
+    expect(await historyEntry(jon, 'mended', 1)).toMatchObject({ replies: 1 });
+    expect(seqsOf(await ok(jon, { action: 'history', room: 'mended' }))).toEqual([2, 1]);
+    await jon.close();
   });
 
   it('serves a thread on GET /rooms/{id}/messages?replyTo=', async () => {
