@@ -313,15 +313,24 @@ export class WaveletClient {
    * @example
    * ```ts
    * const { seq } = await client.publish('general', { text: 'hello' });
+   * await client.publish('general', { text: 'agreed' }, { replyTo: seq }); // in seq's thread
    * ```
    */
   publish(
     room: string,
     data: unknown,
-    options: { id?: string; files?: string[] } = {},
+    options: { id?: string; files?: string[]; replyTo?: number } = {},
   ): Promise<PublishResult> {
     const id = options.id ?? newIdempotencyKey();
-    return this.request<PublishResult>({ action: 'publish', room, data, id, ...filesOf(options) });
+    const replyTo = options.replyTo === undefined ? {} : { replyTo: options.replyTo };
+    return this.request<PublishResult>({
+      action: 'publish',
+      room,
+      data,
+      id,
+      ...replyTo,
+      ...filesOf(options),
+    });
   }
 
   /**
@@ -358,15 +367,20 @@ export class WaveletClient {
   }
 
   /**
-   * A page of room history, newest first; pass `next` as `before` for the following page.
+   * A page of room history, newest first; pass `next` as `before` for the following page. With
+   * `replyTo`, the page is that message's thread (its replies), paged the same way.
    *
    * @example
    * ```ts
    * const page = await client.history('general', { limit: 50 });
    * if (page.next !== null) await client.history('general', { before: page.next });
+   * const thread = await client.history('general', { replyTo: 7 });
    * ```
    */
-  history(room: string, options: { before?: number; limit?: number } = {}): Promise<HistoryPage> {
+  history(
+    room: string,
+    options: { before?: number; limit?: number; replyTo?: number } = {},
+  ): Promise<HistoryPage> {
     return this.request<HistoryPage>({ action: 'history', room, ...options });
   }
 
