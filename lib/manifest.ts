@@ -85,6 +85,7 @@ export type KeyPattern =
   | 'LIVE#*'
   | 'PRESENCE#*'
   | 'RATE#*'
+  | 'REACT#*'
   | 'ROOM#*'
   | 'SEEN#*'
   | 'SUBS#*'
@@ -137,7 +138,7 @@ const itemWrites: readonly ItemAction[] = [
 const departureKeys: readonly KeyPattern[] = ['CONN#*', 'DEPARTED#*', 'LIVE#*', 'ROOM#*', 'SEEN#*', 'SUBS#*'];
 /** Rate-limit windows (`ws-route.ts`, `http-route.ts`): one counter update per frame or request. */
 const rateLimits: ItemGrant = { actions: ['UpdateItem'], keys: ['RATE#*'] };
-/** The moderation settings, read by `send` and `publish` before anything is stored. */
+/** The moderation settings, read by `send`, `publish` and `edit` before anything is stored. */
 const moderationRead: ItemGrant = { actions: ['GetItem'], keys: ['MODERATION#*'] };
 /** Announces to rooms (posts frames) and queues departures it cannot announce itself. */
 const fanOut: readonly Resource[] = ['queue:deliveries', 'management'];
@@ -213,12 +214,20 @@ export const functions = {
     ],
   }),
   edit: ws('edit', {
-    uses: fanOut,
-    items: [{ actions: itemWrites, keys: [...departureKeys, 'HIST#*'] }, rateLimits],
+    uses: [...fanOut, ...emits],
+    items: [
+      { actions: itemWrites, keys: [...departureKeys, 'HIST#*', 'IDEM#*'] },
+      moderationRead,
+      rateLimits,
+    ],
   }),
   delete: ws('delete', {
-    uses: fanOut,
-    items: [{ actions: itemWrites, keys: [...departureKeys, 'HIST#*'] }, rateLimits],
+    uses: [...fanOut, ...emits],
+    items: [{ actions: itemWrites, keys: [...departureKeys, 'HIST#*', 'IDEM#*'] }, rateLimits],
+  }),
+  react: ws('react', {
+    uses: [...fanOut, ...emits],
+    items: [{ actions: itemWrites, keys: [...departureKeys, 'HIST#*', 'IDEM#*', 'REACT#*'] }, rateLimits],
   }),
   history: ws('history', {
     uses: [],
@@ -405,6 +414,7 @@ export const websocketApi = {
     refresh: 'refresh',
     edit: 'edit',
     delete: 'delete',
+    react: 'react',
   },
 } as const satisfies {
   routeSelectionExpression: string;

@@ -22,6 +22,7 @@ export const clientActions = [
   'refresh',
   'edit',
   'delete',
+  'react',
 ] as const;
 
 /** The `action` of a client frame. */

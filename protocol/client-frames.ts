@@ -9,6 +9,7 @@ import {
   maxCursorLength,
   maxFilesPerMessage,
   maxIdLength,
+  maxReactionLength,
   maxSyncLimit,
   userIdPattern,
   userIdRule,
@@ -87,6 +88,7 @@ export const editFrame = z.object({
   room,
   seq: z.number().check(z.int(), z.gte(1)),
   data,
+  id: idempotencyKey,
 });
 
 /** The author, the room's owner or an admin deletes a room message. */
@@ -95,6 +97,26 @@ export const deleteFrame = z.object({
   ref,
   room,
   seq: z.number().check(z.int(), z.gte(1)),
+  id: idempotencyKey,
+});
+
+/** A reaction: 1 to 32 characters, counted in Unicode code points (an emoji with a modifier is 2). */
+const reaction = z.string().check(
+  z.refine((r) => {
+    const points = [...r].length;
+    return points >= 1 && points <= maxReactionLength;
+  }, `reaction must be 1 to ${maxReactionLength} characters`),
+);
+
+/** Adds (or with `on: false` removes) the caller's reaction to a room message. */
+export const reactFrame = z.object({
+  action: z.literal('react'),
+  ref,
+  room,
+  seq: z.number().check(z.int(), z.gte(1)),
+  reaction,
+  on: z.optional(z.boolean()),
+  id: idempotencyKey,
 });
 
 export const historyFrame = z.object({
@@ -164,6 +186,7 @@ export const clientFrames = {
   refresh: refreshFrame,
   edit: editFrame,
   delete: deleteFrame,
+  react: reactFrame,
 } as const satisfies Record<ClientAction, unknown>;
 
 // Every schema names one of the actions, and every action has a schema.
@@ -179,6 +202,7 @@ export type LeaveFrame = z.infer<typeof leaveFrame>;
 export type PublishFrame = z.infer<typeof publishFrame>;
 export type EditFrame = z.infer<typeof editFrame>;
 export type DeleteFrame = z.infer<typeof deleteFrame>;
+export type ReactFrame = z.infer<typeof reactFrame>;
 export type HistoryFrame = z.infer<typeof historyFrame>;
 export type ReadFrame = z.infer<typeof readFrame>;
 export type TypingFrame = z.infer<typeof typingFrame>;

@@ -9,6 +9,9 @@ export const maxRefLength = 64;
 /** `id` on `send` and `publish` (a client idempotency key), and each id of an `ack`. */
 export const maxIdLength = 64;
 
+/** The longest `reaction` of `react`, in Unicode code points. */
+export const maxReactionLength = 32;
+
 /** User ids are JWT subjects (`auth0|123`, UUIDs, e-mail addresses): any text, bounded. */
 export const maxUserIdLength = 128;
 /**

@@ -44,6 +44,9 @@ export interface MessageFrame {
   readonly kind?: LifecycleKind;
   /** With `kind`: the seq of the message it changes. */
   readonly target?: number;
+  /** With `kind: "reaction"`: the reaction, and whether it was added (`true`) or removed. */
+  readonly reaction?: string;
+  readonly on?: boolean;
 }
 
 /** The kinds of room entry that change an earlier message. */
@@ -86,6 +89,10 @@ export interface RoomMessage {
   /** Set on lifecycle entries (edit, delete): see {@link MessageFrame}. */
   readonly kind?: LifecycleKind;
   readonly target?: number;
+  readonly reaction?: string;
+  readonly on?: boolean;
+  /** Set on an ordinary message with reactions: how many users hold each (none at 0). */
+  readonly reactions?: Readonly<Record<string, number>>;
   /** Set on an ordinary message edited since: when (epoch ms). */
   readonly editedAt?: number;
   /** Set on an ordinary message deleted since (its `data` is then `null`). */

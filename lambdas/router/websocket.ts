@@ -12,6 +12,7 @@ import { handler as join } from '../ws/join.ts';
 import { handler as leave } from '../ws/leave.ts';
 import { handler as ping } from '../ws/ping.ts';
 import { handler as publish } from '../ws/publish.ts';
+import { handler as react } from '../ws/react.ts';
 import { handler as read } from '../ws/read.ts';
 import { handler as refresh } from '../ws/refresh.ts';
 import { handler as send } from '../ws/send.ts';
@@ -50,6 +51,7 @@ const handlers = {
   refresh,
   edit,
   delete: deleteRoute,
+  react,
 } satisfies Record<RouteFunction, WebSocketHandler>;
 
 /**

@@ -225,8 +225,14 @@ const NOT_PARTITIONS = new Set([
 /** The partition key pattern (`CONN#*`) of a key builder, by calling it. */
 function patternOf(builder: string): string {
   const make = (keys as unknown as Record<string, unknown>)[builder];
-  // Every builder takes ids (and `roomMessages` an epoch); `idempotency` takes a scope first.
-  const args = builder === 'idempotency' ? [{ user: 'x', kind: 'send' }, 'y'] : ['x', 'y', 1];
+  // Every builder takes ids (and `roomMessages` an epoch); `idempotency` takes a scope first,
+  // `reaction` a room, an epoch, a seq, a reaction and a user.
+  const args =
+    builder === 'idempotency'
+      ? [{ user: 'x', kind: 'send' }, 'y']
+      : builder === 'reaction'
+        ? ['x', 1, 1, 'y', 'z']
+        : ['x', 'y', 1];
   const built = typeof make === 'function' ? make(...args) : make;
   const pk = typeof built === 'string' ? built : (built as { pk: string }).pk;
   return `${pk.slice(0, pk.indexOf('#'))}#*`;

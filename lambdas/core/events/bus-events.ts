@@ -17,6 +17,9 @@ export interface BusEventDetails {
     data: unknown;
     kind?: string;
     target?: number;
+    /** With `kind: "reaction"`: the reaction, and whether it was added. */
+    reaction?: string;
+    on?: boolean;
     replyTo?: number;
     files?: unknown;
     ts: number;

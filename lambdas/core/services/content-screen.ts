@@ -4,7 +4,7 @@ import { getModeration, type ModerationSettings } from '../store/moderation.ts';
 
 /** What is being stored: the frame's action, its sender and target, and its `data`. */
 export interface ScreenInput {
-  readonly action: 'send' | 'publish';
+  readonly action: 'send' | 'publish' | 'edit';
   readonly from: string;
   readonly to?: string;
   readonly room?: string;

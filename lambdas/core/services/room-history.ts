@@ -20,6 +20,7 @@ export const toMessageFrame = (message: RoomMessage, recovered?: true): MessageF
   ...(message.files ? { files: message.files } : {}),
   ...(recovered ? { recovered } : {}),
   ...(message.kind ? { kind: message.kind, target: message.target } : {}),
+  ...(message.reaction !== undefined ? { reaction: message.reaction, on: message.on } : {}),
 });
 
 /**
@@ -34,17 +35,17 @@ export async function readRoomHistory(
 ): Promise<HistoryPage> {
   const room = await requireRoom(deps, input.roomId);
   await requireReader(deps, room, input.caller);
-  const { messages, more } = await listRoomMessages(deps, {
+  const { messages, next } = await listRoomMessages(deps, {
     roomId: room.roomId,
     epoch: room.epoch,
     before: input.before,
     limit: input.limit ?? historyDefaultLimit,
     maxBytes: replyPageBytes,
+    ordinaryOnly: true,
   });
-  const oldest = messages.at(-1);
   return {
     messages: messages.map(
-      ({ id, from, room: roomId, seq, data, ts, files, kind, target, editedAt, deleted }) => ({
+      ({ id, from, room: roomId, seq, data, ts, files, editedAt, deleted, reactions }) => ({
         id,
         from,
         room: roomId,
@@ -52,12 +53,12 @@ export async function readRoomHistory(
         data,
         ts,
         ...(files ? { files } : {}),
-        ...(kind ? { kind, target } : {}),
         ...(editedAt !== undefined ? { editedAt } : {}),
         ...(deleted ? { deleted } : {}),
+        ...(reactions ? { reactions } : {}),
       }),
     ),
-    next: more && oldest ? oldest.seq : null,
+    next: next ?? null,
   };
 }
 

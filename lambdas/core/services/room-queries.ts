@@ -99,13 +99,14 @@ export async function listRoomHistory(
 ): Promise<HistoryPage> {
   const room = await requireRoom(deps, roomId);
   await requireMember(deps, room, caller, { publicRoomsOpen: true });
-  const { messages, more } = await listRoomMessages(deps, {
+  const { messages, next } = await listRoomMessages(deps, {
     roomId,
     epoch: room.epoch,
     before: query.before,
     limit: query.limit,
+    ordinaryOnly: true,
   });
-  return { messages, next: more ? (messages.at(-1)?.seq ?? null) : null };
+  return { messages, next: next ?? null };
 }
 
 /**

@@ -41,13 +41,13 @@ export function decodeKeyPart(part: string): string {
 const key = (prefix: string, ...parts: string[]): string => [prefix, ...parts.map(keyPart)].join('#');
 
 /**
- * Whose retry an idempotency key recognises: a user's `send`, a user's `publish` in a room, or a
- * service's notification (`user` is then the service's `from`).
+ * Whose retry an idempotency key recognises: a user's `send`, a user's `publish` (or `edit`,
+ * `delete`, `react`) in a room, or a service's notification (`user` is then the service's `from`).
  */
 export interface IdempotencyScope {
   readonly user: string;
-  readonly kind: 'send' | 'publish' | 'notify';
-  /** The room of a `publish`. */
+  readonly kind: 'send' | 'publish' | 'notify' | 'edit' | 'delete' | 'react';
+  /** The room of a `publish`, `edit`, `delete` or `react`. */
   readonly room?: string;
 }
 
@@ -107,6 +107,14 @@ export const keys = {
   roomMessage: (roomId: string, epoch: number, seq: number) => ({
     pk: key('HIST', roomId, String(epoch)),
     sk: seqKey(seq),
+  }),
+  /**
+   * One user's hold of one reaction on one room message (reactions.ts): apart from the history
+   * partition, so history queries never read it.
+   */
+  reaction: (roomId: string, epoch: number, seq: number, reaction: string, userId: string) => ({
+    pk: key('REACT', roomId, String(epoch), String(seq)),
+    sk: key('BY', reaction, userId),
   }),
   presence: (userId: string) => ({ pk: key('PRESENCE', userId), sk: 'PRESENCE' }),
   rateWindow: (userId: string, action: string, window: number) => ({

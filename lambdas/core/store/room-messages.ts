@@ -56,12 +56,20 @@ export async function appendRoomMessage(
     files?: RoomMessage['files'];
     kind?: LifecycleKind;
     target?: number;
+    reaction?: string;
+    on?: boolean;
   },
   options: AppendOptions = {},
 ): Promise<RoomMessage> {
   let seq = options.reservedSeq ?? (await latestSeq(deps, input.roomId, input.epoch)) + 1;
   const expiresAt = epochSeconds(input.ts) + deps.config.HISTORY_TTL_SECONDS;
-  const lifecycle = input.kind ? { kind: input.kind, target: input.target } : {};
+  const lifecycle = input.kind
+    ? {
+        kind: input.kind,
+        target: input.target,
+        ...(input.reaction !== undefined ? { reaction: input.reaction, on: input.on ?? true } : {}),
+      }
+    : {};
   const stored = {
     id: input.id,
     room: input.roomId,
@@ -126,39 +134,63 @@ export async function roomMessageIdAt(deps: TableDeps, roomId: string, epoch: nu
   return Item?.id as string | undefined;
 }
 
+/** How many queries one page of ordinary messages may take over lifecycle entries. */
+const maxPageRounds = 10;
+
 /**
  * Messages after `since` (oldest first), or before `before` (newest first), skipping those
  * past retention that TTL has not removed yet. With `maxBytes`, the page also stops before the
  * message that would take the messages' JSON past that size (it always holds at least one), and
  * `more` says the rest follows: a reply frame has to stay under API Gateway's 128 KB.
+ *
+ * With `ordinaryOnly`, lifecycle entries (edits, deletes, reactions) are skipped: the query goes
+ * on over them until the page holds `limit` messages, for at most {@link maxPageRounds} queries
+ * (a page cut short by that bound says `more`). `next` is then the `before` of the following
+ * page: the oldest message returned, or the oldest entry read when that is older.
  */
 export async function listRoomMessages(
   deps: TableDeps,
-  input: { roomId: string; epoch: number; since?: number; before?: number; limit: number; maxBytes?: number },
-): Promise<{ messages: RoomMessage[]; more: boolean }> {
+  input: {
+    roomId: string;
+    epoch: number;
+    since?: number;
+    before?: number;
+    limit: number;
+    maxBytes?: number;
+    ordinaryOnly?: boolean;
+  },
+): Promise<{ messages: RoomMessage[]; more: boolean; next?: number }> {
   const ascending = input.since !== undefined;
   const bound = ascending ? seqKey(input.since ?? 0) : seqKey(input.before ?? Number.MAX_SAFE_INTEGER);
   const messages: RoomMessage[] = [];
   let startKey: Record<string, unknown> | undefined;
   let bytes = 0;
   let cut = false;
+  let rounds = 0;
   do {
+    rounds += 1;
+    const wanted = input.limit + 1 - messages.length;
     const page = await deps.db.send(
       new QueryCommand({
         TableName: deps.config.TABLE_NAME,
         KeyConditionExpression: ascending ? 'pk = :pk AND sk > :bound' : 'pk = :pk AND sk < :bound',
-        FilterExpression: 'expiresAt > :now',
+        FilterExpression: input.ordinaryOnly
+          ? 'expiresAt > :now AND attribute_not_exists(kind)'
+          : 'expiresAt > :now',
         ExpressionAttributeValues: {
           ':pk': keys.roomMessages(input.roomId, input.epoch),
           ':bound': bound,
           ':now': epochSeconds(deps.now()),
         },
         ScanIndexForward: ascending,
-        Limit: input.limit + 1 - messages.length,
+        // Over lifecycle entries, each round reads twice as far ahead as the last (up to 200
+        // entries): much of what a query reads may be filtered out.
+        Limit: input.ordinaryOnly ? Math.min(wanted * 2 ** (rounds - 1), Math.max(wanted, 200)) : wanted,
         ExclusiveStartKey: startKey,
       }),
     );
     for (const item of page.Items ?? []) {
+      if (messages.length > input.limit) break;
       // The message after the limit only tells whether more follow: it is not sent, not counted.
       if (input.maxBytes !== undefined && messages.length < input.limit) {
         bytes += entryBytes(item);
@@ -170,11 +202,21 @@ export async function listRoomMessages(
       messages.push(toMessage(item));
     }
     startKey = page.LastEvaluatedKey;
-  } while (!cut && startKey && messages.length <= input.limit);
-  return {
-    messages: messages.slice(0, input.limit),
-    more: cut || messages.length > input.limit || Boolean(startKey),
-  };
+  } while (
+    !cut &&
+    startKey &&
+    messages.length <= input.limit &&
+    (!input.ordinaryOnly || rounds < maxPageRounds)
+  );
+  const returned = messages.slice(0, input.limit);
+  const more = cut || messages.length > input.limit || Boolean(startKey);
+  const lastReturned = returned.at(-1)?.seq;
+  // A page that ends on the limit or the size resumes after its last message; one that ran out
+  // of rounds resumes after the last entry it read (all it read is in the page).
+  const lastRead =
+    startKey && !cut && messages.length <= input.limit ? Number((startKey.sk as string).slice(4)) : undefined;
+  const next = lastRead ?? lastReturned;
+  return { messages: returned, more, ...(more && next !== undefined ? { next } : {}) };
 }
 
 /**
@@ -188,6 +230,7 @@ const entryBytes = (item: Record<string, unknown>): number =>
   Buffer.byteLength(JSON.stringify(item.from)) +
   Buffer.byteLength(JSON.stringify(item.room)) +
   (item.files ? Buffer.byteLength(JSON.stringify(item.files)) : 0) +
+  (item.reactions ? Buffer.byteLength(JSON.stringify(item.reactions)) : 0) +
   100;
 
 const toMessage = (item: Record<string, unknown>): RoomMessage => ({
@@ -199,6 +242,8 @@ const toMessage = (item: Record<string, unknown>): RoomMessage => ({
   ts: item.ts as number,
   ...(item.files ? { files: item.files as RoomMessage['files'] } : {}),
   ...(item.kind ? { kind: item.kind as LifecycleKind, target: item.target as number } : {}),
+  ...(item.reaction !== undefined ? { reaction: item.reaction as string, on: item.on as boolean } : {}),
+  ...reactionsOf(item),
   ...(item.editedAt !== undefined ? { editedAt: item.editedAt as number } : {}),
   ...(item.deleted ? { deleted: true as const } : {}),
 });
@@ -253,6 +298,80 @@ export async function applyToRoomMessage(
           : { ':true': true },
       }),
     );
+    return true;
+  } catch (error) {
+    if (isConditionFailed(error)) return false;
+    throw error;
+  }
+}
+
+/** An ordinary message's reaction counts, when any is above 0 (a count at 0 is dropped). */
+function reactionsOf(item: Record<string, unknown>): { reactions?: Record<string, number> } {
+  const counts = item.reactions as Record<string, number> | undefined;
+  if (!counts || item.kind) return {};
+  const held = Object.entries(counts).filter(([, n]) => Number(n) > 0);
+  return held.length > 0 ? { reactions: Object.fromEntries(held.map(([r, n]) => [r, Number(n)])) } : {};
+}
+
+/**
+ * Moves one reaction count of an ordinary message by `delta` (+1 or -1). A count never goes
+ * below 0, and one that reaches 0 is removed from the map. Conditional on the message being
+ * an ordinary one of this epoch that is not deleted; false when it is not (nothing changed).
+ */
+export async function moveReactionCount(
+  deps: TableDeps,
+  input: { roomId: string; epoch: number; target: number; reaction: string; delta: 1 | -1 },
+): Promise<boolean> {
+  const Key = keys.roomMessage(input.roomId, input.epoch, input.target);
+  const ordinary = 'attribute_exists(pk) AND attribute_not_exists(kind) AND attribute_not_exists(deleted)';
+  const update = (params: Omit<ConstructorParameters<typeof UpdateCommand>[0], 'TableName' | 'Key'>) =>
+    conditional(() => deps.db.send(new UpdateCommand({ TableName: deps.config.TABLE_NAME, Key, ...params })));
+  const names = { '#r': input.reaction };
+  if (input.delta < 0) {
+    const moved = await update({
+      UpdateExpression: 'SET reactions.#r = reactions.#r - :one',
+      ConditionExpression: `${ordinary} AND reactions.#r > :zero`,
+      ExpressionAttributeNames: names,
+      ExpressionAttributeValues: { ':one': 1, ':zero': 0 },
+    });
+    // Best effort: a count left at 0 is not shown either.
+    if (moved)
+      await update({
+        UpdateExpression: 'REMOVE reactions.#r',
+        ConditionExpression: 'reactions.#r <= :zero',
+        ExpressionAttributeNames: names,
+        ExpressionAttributeValues: { ':zero': 0 },
+      });
+    return moved;
+  }
+  // The map exists once any reaction was added: then the count moves inside it, else the map
+  // is created holding this one. A race between two first reactions retries the other way.
+  for (let attempt = 0; attempt < 3; attempt += 1) {
+    if (
+      await update({
+        UpdateExpression: 'SET reactions.#r = if_not_exists(reactions.#r, :zero) + :one',
+        ConditionExpression: `${ordinary} AND attribute_exists(reactions)`,
+        ExpressionAttributeNames: names,
+        ExpressionAttributeValues: { ':one': 1, ':zero': 0 },
+      })
+    )
+      return true;
+    if (
+      await update({
+        UpdateExpression: 'SET reactions = :first',
+        ConditionExpression: `${ordinary} AND attribute_not_exists(reactions)`,
+        ExpressionAttributeValues: { ':first': { [input.reaction]: 1 } },
+      })
+    )
+      return true;
+  }
+  return false;
+}
+
+/** Runs a conditional write: true when it was made, false when its condition failed. */
+async function conditional(write: () => Promise<unknown>): Promise<boolean> {
+  try {
+    await write();
     return true;
   } catch (error) {
     if (isConditionFailed(error)) return false;
