@@ -333,6 +333,7 @@ export class WaveletClient {
    * @example
    * ```ts
    * const { seq } = await client.publish('general', { text: 'hello' });
+   * await client.publish('general', { text: 'agreed' }, { replyTo: seq }); // in seq's thread
    * ```
    */
   publish(

@@ -78,6 +78,8 @@ export const publishFrame = z.object({
   room,
   data,
   id: idempotencyKey,
+  /** The seq of the message this one replies to: an ordinary message of the room's current life. */
+  replyTo: z.optional(z.number().check(z.int(), z.gte(1))),
   files,
 });
 
@@ -125,6 +127,8 @@ export const historyFrame = z.object({
   room,
   before: z.optional(z.number().check(z.int(), z.gte(1))),
   limit: z.optional(z.number().check(z.int(), z.gte(1), z.lte(historyMaxLimit))),
+  /** A thread instead: the replies to the message of this seq, newest first. */
+  replyTo: z.optional(z.number().check(z.int(), z.gte(1))),
 });
 
 export const readFrame = z.object({ action: z.literal('read'), ref, room, upTo: seq });

@@ -59,10 +59,11 @@ const limit = z._default(z.coerce.number().check(z.int(), z.gte(1), z.lte(maxPag
 /** `?cursor=&limit=` of the paged lists. */
 export const pageQuery = z.object({ cursor: z.optional(bounded(1, maxCursorLength)), limit });
 
-/** `GET /rooms/{id}/messages?before=&limit=`. */
+/** `GET /rooms/{id}/messages?before=&limit=&replyTo=` (with `replyTo`, that message's thread). */
 export const historyQuery = z.object({
   before: z.optional(z.coerce.number().check(z.int(), z.gte(1))),
   limit,
+  replyTo: z.optional(z.coerce.number().check(z.int(), z.gte(1))),
 });
 
 export type RoomType = z.infer<typeof roomType>;

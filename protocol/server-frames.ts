@@ -47,6 +47,8 @@ export interface MessageFrame {
   /** With `kind: "reaction"`: the reaction, and whether it was added (`true`) or removed. */
   readonly reaction?: string;
   readonly on?: boolean;
+  /** Set on a reply: the seq of the message it replies to (its thread). */
+  readonly replyTo?: number;
 }
 
 /** The kinds of room entry that change an earlier message. */
@@ -97,6 +99,10 @@ export interface RoomMessage {
   readonly editedAt?: number;
   /** Set on an ordinary message deleted since (its `data` is then `null`). */
   readonly deleted?: true;
+  /** Set on a reply: the seq of the message it replies to. */
+  readonly replyTo?: number;
+  /** Set on a message that has replies: how many (`history {room, replyTo}` lists them). */
+  readonly replies?: number;
 }
 
 /** The answer to a frame that carried `ref`. */

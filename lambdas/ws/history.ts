@@ -10,5 +10,6 @@ export const handler = wsRoute(historyFrame, async (frame, caller, deps) => ({
     roomId: frame.room,
     before: frame.before,
     limit: frame.limit,
+    replyTo: frame.replyTo,
   })) satisfies HistoryPage,
 }));

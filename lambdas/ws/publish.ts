@@ -11,5 +11,6 @@ export const handler = wsRoute(publishFrame, async (frame, caller, deps) => ({
     data: frame.data,
     id: frame.id,
     files: frame.files,
+    replyTo: frame.replyTo,
   })) satisfies PublishResult,
 }));

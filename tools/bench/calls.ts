@@ -162,6 +162,17 @@ export async function benchCalls(options: CallsOptions = {}): Promise<CallsFigur
       seq = published;
       await Promise.all(members.map((m) => m.waitFor((f) => f.type === 'message' && f.id === id)));
     });
+    // A reply to that message: the publish's calls plus the parent's read, its thread pointer and count.
+    await measure(`reply in a room of ${roomSize}`, async () => {
+      const reply = await second.request({
+        action: 'publish',
+        room: 'ten',
+        data: { text: 'hello thread' },
+        replyTo: seq,
+      });
+      const { messageId: id } = reply.result as PublishResult;
+      await Promise.all(members.map((m) => m.waitFor((f) => f.type === 'message' && f.id === id)));
+    });
     await measure('typing', () => first.request({ action: 'typing', room: 'ten', state: 'start' }));
     await measure('read receipt', () => second.request({ action: 'read', room: 'ten', upTo: seq }));
     await measure(

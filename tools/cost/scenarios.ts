@@ -64,8 +64,8 @@ function find(operations: readonly OperationCalls[], prefix: string): OperationC
 
 /**
  * The scenarios of the cost table, from the measured operations: a connection-minute, and a
- * delivered message (one frame reaching one connection) sent directly, to a room of 10, to a room
- * of 1,000, and to everyone.
+ * delivered message (one frame reaching one connection) sent directly, to a room of 10 (and as a
+ * reply in a room of 10, when measured), to a room of 1,000, and to everyone.
  */
 export function buildScenarios(
   operations: readonly OperationCalls[],
@@ -123,6 +123,9 @@ export function buildScenarios(
   if (!largest || publishes.length < 2)
     throw new Error('no large-room publish measured: run npm run bench -- calls');
   const room10 = perDelivery(find(operations, 'publish to a room of 10'));
+  // Measured since threads (issue 15): call counts from before have no reply to price.
+  const replyOp = operations.find((o) => o.operation.startsWith('reply in a room of 10'));
+  const reply10 = replyOp ? perDelivery(replyOp) : undefined;
   const roomLarge = perDelivery(largest);
   const all = perDelivery(find(operations, 'notify all'));
   const roomOps = (posts: number) => ({ operations: appSyncOps((1 + posts) / posts), connectionMinutes: 0 });
@@ -152,6 +155,17 @@ export function buildScenarios(
       appSync: roomOps(room10.posts),
       basis: `${room10.name} / ${room10.posts} deliveries`,
     },
+    ...(reply10
+      ? [
+          {
+            name: 'reply in a room of 10',
+            unit: 'delivered message',
+            usage: reply10.usage,
+            appSync: roomOps(reply10.posts),
+            basis: `${reply10.name} (parent read, thread pointer, count) / ${reply10.posts} deliveries`,
+          },
+        ]
+      : []),
     {
       name: `room of ${roomLarge.posts.toLocaleString('en-US')}`,
       unit: 'delivered message',

@@ -7,6 +7,7 @@ import { listRoomMessages, type RoomMessage } from '../store/room-messages.ts';
 import type { Caller } from '../ws-event.ts';
 import { requireReader, requireRoom } from './access-policy.ts';
 import { queueDepartures } from './departures.ts';
+import { listThreadReplies } from './room-threads.ts';
 
 /** A room message as it goes on the wire, in `message` frames and in history pages. */
 export const toMessageFrame = (message: RoomMessage, recovered?: true): MessageFrame => ({
@@ -21,6 +22,7 @@ export const toMessageFrame = (message: RoomMessage, recovered?: true): MessageF
   ...(recovered ? { recovered } : {}),
   ...(message.kind ? { kind: message.kind, target: message.target } : {}),
   ...(message.reaction !== undefined ? { reaction: message.reaction, on: message.on } : {}),
+  ...(message.replyTo !== undefined ? { replyTo: message.replyTo } : {}),
 });
 
 /**
@@ -28,24 +30,32 @@ export const toMessageFrame = (message: RoomMessage, recovered?: true): MessageF
  * page, or null at the start of the room's history (or of what retention kept). Each message
  * has the fields of a `message` frame without `type`. A page holds fewer than `limit` messages
  * when more would take the reply past about 120 KB (API Gateway drops a reply over 128 KB).
+ * With `replyTo`, the page is that message's thread, paged the same way.
  */
 export async function readRoomHistory(
   deps: Deps,
-  input: { caller: Caller; roomId: string; before?: number; limit?: number },
+  input: { caller: Caller; roomId: string; before?: number; limit?: number; replyTo?: number },
 ): Promise<HistoryPage> {
   const room = await requireRoom(deps, input.roomId);
   await requireReader(deps, room, input.caller);
-  const { messages, next } = await listRoomMessages(deps, {
+  const query = {
     roomId: room.roomId,
     epoch: room.epoch,
     before: input.before,
     limit: input.limit ?? historyDefaultLimit,
     maxBytes: replyPageBytes,
-    ordinaryOnly: true,
-  });
+  };
+  const page =
+    input.replyTo === undefined
+      ? await listRoomMessages(deps, { ...query, ordinaryOnly: true })
+      : await listThreadReplies(deps, { ...query, parent: input.replyTo });
+  const { messages } = page;
+  // A room page says where the next one starts (lifecycle entries are skipped); a thread page
+  // goes on before its oldest reply.
+  const next = page.more ? ((page as { next?: number }).next ?? messages.at(-1)?.seq) : undefined;
   return {
     messages: messages.map(
-      ({ id, from, room: roomId, seq, data, ts, files, editedAt, deleted, reactions }) => ({
+      ({ id, from, room: roomId, seq, data, ts, files, editedAt, deleted, reactions, replyTo, replies }) => ({
         id,
         from,
         room: roomId,
@@ -56,6 +66,8 @@ export async function readRoomHistory(
         ...(editedAt !== undefined ? { editedAt } : {}),
         ...(deleted ? { deleted } : {}),
         ...(reactions ? { reactions } : {}),
+        ...(replyTo !== undefined ? { replyTo } : {}),
+        ...(replies ? { replies } : {}),
       }),
     ),
     next: next ?? null,

@@ -18,13 +18,19 @@ import {
   reserveIdempotentSeq,
 } from '../store/idempotency.ts';
 import type { IdempotencyScope } from '../store/keys.ts';
-import { appendRoomMessage, type RoomMessage, roomMessageIdAt } from '../store/room-messages.ts';
+import {
+  appendRoomMessage,
+  getRoomMessage,
+  type RoomMessage,
+  roomMessageIdAt,
+} from '../store/room-messages.ts';
 import type { Caller } from '../ws-event.ts';
 import { requireParticipant, requireRoom } from './access-policy.ts';
 import { screenContent } from './content-screen.ts';
 import { queueDepartures } from './departures.ts';
 import { attachFiles } from './files.ts';
 import { toMessageFrame } from './room-history.ts';
+import { recordThreadReply, requireThreadParent } from './room-threads.ts';
 
 export interface PublishInput {
   readonly caller: Caller;
@@ -34,6 +40,8 @@ export interface PublishInput {
   readonly id?: string;
   /** Ids of the caller's uploads to attach. */
   readonly files?: readonly string[];
+  /** The seq of the message this one replies to. */
+  readonly replyTo?: number;
 }
 
 /**
@@ -57,19 +65,36 @@ export async function publishToRoom(deps: Deps, input: PublishInput): Promise<Pu
     room: room.roomId,
     data: input.data,
   });
-  const entry = { roomId: room.roomId, epoch: room.epoch, from: input.caller.userId, data };
-  // Attached once this attempt owns its key: a retry answers the first result before it would
-  // find the files attached already.
-  const attach = async () => {
+  const entry = {
+    roomId: room.roomId,
+    epoch: room.epoch,
+    from: input.caller.userId,
+    data,
+    ...(input.replyTo !== undefined ? { replyTo: input.replyTo } : {}),
+  };
+  // Checked and attached once this attempt owns its key: a retry answers the first result before
+  // it would find the files attached already (or the parent deleted since). The parent first, so
+  // a refused reply does not consume its files.
+  const prepare = async () => {
+    if (input.replyTo !== undefined) await requireThreadParent(deps, room, input.replyTo);
     const files = await attachFiles(deps, input.caller.userId, input.files, { room: room.roomId });
     return files ? { ...entry, files } : entry;
   };
   const stored = input.id
-    ? await appendOnce(deps, scope, input.id, entry, attach)
-    : await appendRoomMessage(deps, { ...(await attach()), id: newMessageId(now), ts: now });
-  if ('repeated' in stored) return stored.repeated;
+    ? await appendOnce(deps, scope, input.id, entry, prepare)
+    : await appendRoomMessage(deps, { ...(await prepare()), id: newMessageId(now), ts: now });
+  if ('repeated' in stored) {
+    // The first attempt may have died before its reply reached the thread: finish it (once).
+    if (input.replyTo !== undefined) {
+      const first = await getRoomMessage(deps, room.roomId, room.epoch, stored.repeated.seq);
+      if (first?.id === stored.repeated.messageId) await recordThreadReply(deps, room.epoch, first);
+    }
+    return stored.repeated;
+  }
   const message = stored;
   const announced = announceRoomMessage(deps, toMessageFrame(message)); // never rejects
+  // In the thread before it is delivered: a subscriber that opens the thread on the live frame finds it.
+  await recordThreadReply(deps, room.epoch, message);
   try {
     const report = await deliverToRoom(deps, room.roomId, JSON.stringify(toMessageFrame(message)));
     await queueDepartures(deps, report.removed);
@@ -87,7 +112,14 @@ export async function publishToRoom(deps: Deps, input: PublishInput): Promise<Pu
   return { messageId: message.id, seq: message.seq, ts: message.ts };
 }
 
-type NewEntry = { roomId: string; epoch: number; from: string; data: unknown; files?: RoomMessage['files'] };
+type NewEntry = {
+  roomId: string;
+  epoch: number;
+  from: string;
+  data: unknown;
+  files?: RoomMessage['files'];
+  replyTo?: number;
+};
 
 /**
  * Stores the message once for its key, or answers the attempt that stored it (`repeated`).

@@ -15,6 +15,7 @@ import { getRoom } from '../store/rooms.ts';
 import { listSubscribers } from '../store/subscriptions.ts';
 import { requireMember, requireRoom } from './access-policy.ts';
 import type { MemberView } from './room-admin.ts';
+import { listThreadReplies } from './room-threads.ts';
 import { type RoomView, toRoomView } from './room-view.ts';
 
 /** Read-only views of rooms for the HTTP API; each checks who is asking first. */
@@ -99,13 +100,13 @@ export async function listRoomHistory(
 ): Promise<HistoryPage> {
   const room = await requireRoom(deps, roomId);
   await requireMember(deps, room, caller, { publicRoomsOpen: true });
-  const { messages, next } = await listRoomMessages(deps, {
-    roomId,
-    epoch: room.epoch,
-    before: query.before,
-    limit: query.limit,
-    ordinaryOnly: true,
-  });
+  const page = { roomId, epoch: room.epoch, before: query.before, limit: query.limit };
+  const result =
+    query.replyTo === undefined
+      ? await listRoomMessages(deps, { ...page, ordinaryOnly: true })
+      : await listThreadReplies(deps, { ...page, parent: query.replyTo });
+  const { messages } = result;
+  const next = result.more ? ((result as { next?: number }).next ?? messages.at(-1)?.seq) : undefined;
   return { messages, next: next ?? null };
 }
 

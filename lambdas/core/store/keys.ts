@@ -116,6 +116,17 @@ export const keys = {
     pk: key('REACT', roomId, String(epoch), String(seq)),
     sk: key('BY', reaction, userId),
   }),
+  /**
+   * The thread of the message at `parent`: one pointer per reply, sorted by the reply's seq. Under
+   * `HIST#` (one part more than the history partition, so never the same key) so the grants of
+   * room history cover it.
+   */
+  threadReplies: (roomId: string, epoch: number, parent: number) =>
+    key('HIST', roomId, String(epoch), 'THREAD', String(parent)),
+  threadReply: (roomId: string, epoch: number, parent: number, seq: number) => ({
+    pk: key('HIST', roomId, String(epoch), 'THREAD', String(parent)),
+    sk: seqKey(seq),
+  }),
   presence: (userId: string) => ({ pk: key('PRESENCE', userId), sk: 'PRESENCE' }),
   rateWindow: (userId: string, action: string, window: number) => ({
     pk: key('RATE', userId, action),

@@ -58,18 +58,17 @@ export async function appendRoomMessage(
     target?: number;
     reaction?: string;
     on?: boolean;
+    replyTo?: number;
   },
   options: AppendOptions = {},
 ): Promise<RoomMessage> {
   let seq = options.reservedSeq ?? (await latestSeq(deps, input.roomId, input.epoch)) + 1;
   const expiresAt = epochSeconds(input.ts) + deps.config.HISTORY_TTL_SECONDS;
-  const lifecycle = input.kind
-    ? {
-        kind: input.kind,
-        target: input.target,
-        ...(input.reaction !== undefined ? { reaction: input.reaction, on: input.on ?? true } : {}),
-      }
-    : {};
+  const lifecycle = {
+    ...(input.kind ? { kind: input.kind, target: input.target } : {}),
+    ...(input.kind && input.reaction !== undefined ? { reaction: input.reaction, on: input.on ?? true } : {}),
+    ...(input.replyTo !== undefined ? { replyTo: input.replyTo } : {}),
+  };
   const stored = {
     id: input.id,
     room: input.roomId,
@@ -246,6 +245,8 @@ const toMessage = (item: Record<string, unknown>): RoomMessage => ({
   ...reactionsOf(item),
   ...(item.editedAt !== undefined ? { editedAt: item.editedAt as number } : {}),
   ...(item.deleted ? { deleted: true as const } : {}),
+  ...(item.replyTo !== undefined ? { replyTo: item.replyTo as number } : {}),
+  ...((item.replies as number | undefined) ? { replies: item.replies as number } : {}),
 });
 
 /** The message stored at `seq`, in its current state, if any (and not past retention). */

@@ -89,6 +89,25 @@ describe('The event bus', () => {
     await erin.close();
   });
 
+  it('puts message.published with replyTo for a reply', async () => {
+    const fern = await rt.connect('dt-fern');
+    await fern.request({ action: 'join', room: 'dt-thread' });
+    await fern.request({ action: 'publish', room: 'dt-thread', data: 'parent' });
+    const reply = await fern.request({ action: 'publish', room: 'dt-thread', data: 'child', replyTo: 1 });
+    const { messageId, seq, ts } = reply.result as { messageId: string; seq: number; ts: number };
+    const published = await collect('message.published', 'dt-fern', 2);
+    expect(published.map((e) => e.detail)).toContainEqual({
+      id: messageId,
+      room: 'dt-thread',
+      seq,
+      from: 'dt-fern',
+      data: 'child',
+      replyTo: 1,
+      ts,
+    });
+    await fern.close();
+  });
+
   it('puts room.created, member.added, member.removed and room.deleted for the HTTP room routes', async () => {
     const created = await api(rt, 'POST', '/rooms', {
       as: 'dt-owner',

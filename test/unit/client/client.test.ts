@@ -422,6 +422,19 @@ describe('Class: WaveletClient', () => {
       expect(socket.ofAction('publish')[0]).toMatchObject({ room: 'general', data: 'x', id: 'mine-1' });
     });
 
+    it('sends replyTo with a reply and with a thread page, and leaves it out otherwise', async () => {
+      const { client } = newClient();
+      void client.connect();
+      const socket = await openSocket();
+      void client.publish('general', 'yes', { replyTo: 3 });
+      void client.publish('general', 'plain');
+      void client.history('general', { replyTo: 3, limit: 2 });
+      const [reply, plain] = socket.ofAction('publish');
+      expect(reply).toMatchObject({ room: 'general', data: 'yes', replyTo: 3 });
+      expect(plain).not.toHaveProperty('replyTo');
+      expect(socket.ofAction('history')[0]).toMatchObject({ room: 'general', replyTo: 3, limit: 2 });
+    });
+
     it('queues while disconnected, sends in order on open, and rejects past maxQueuedFrames', async () => {
       const { client } = newClient({ maxQueuedFrames: 2 });
       const a = client.send('bob', 'a');

@@ -169,6 +169,27 @@ describe('Function: buildScenarios', () => {
     expect(scenarios.broadcast?.usage.readUnits).toBeCloseTo(0.032, 12);
   });
 
+  it('prices a reply in a room of 10 per delivery when it was measured, and leaves it out otherwise', () => {
+    const reply = op('reply in a room of 10', {
+      lambda: { publish: 1 },
+      reads: 4,
+      readUnits: 2,
+      writes: 4,
+      writeUnits: 4,
+      posts: 10,
+      messages: [1, 11],
+    });
+    const rows = buildScenarios([...measured, reply], assumptions, prices);
+    const row = rows.find((s) => s.name === 'reply in a room of 10');
+    expect(row?.usage.writeUnits).toBeCloseTo(0.4, 12);
+    expect(row?.usage.readUnits).toBeCloseTo(0.2, 12);
+    expect(row?.basis).toContain('/ 10 deliveries');
+    expect(rows.map((s) => s.name).indexOf('reply in a room of 10')).toBe(
+      rows.map((s) => s.name).indexOf('room of 10') + 1,
+    );
+    expect(Object.keys(scenarios)).not.toContain('reply in a room of 10');
+  });
+
   it('refuses to price what was not measured', () => {
     expect(() => buildScenarios(measured.slice(0, 6), assumptions, prices)).toThrow(/npm run bench -- calls/);
   });
