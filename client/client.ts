@@ -415,8 +415,7 @@ export class WaveletClient {
     on = true,
     options: { id?: string } = {},
   ): Promise<{ seq: number }> {
-    // The cast goes once the protocol's actions name `react` (branch life).
-    return this.change({ action: 'react' as OutgoingFrame['action'], room, seq, reaction, on }, options);
+    return this.change({ action: 'react', room, seq, reaction, on }, options);
   }
 
   /**

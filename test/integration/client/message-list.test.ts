@@ -24,35 +24,46 @@ describe('Method: messages', () => {
     const first = await ann.publish(room, { text: 'one' });
     const second = await ann.publish(room, { text: 'two' });
     const third = await ben.publish(room, { text: 'three' });
+    await ben.react(room, first.seq, '👍');
     await eventually(
-      () => ben.messages(room).length === 3,
+      () => ben.messages(room)[0]?.reactions['👍'] === 1,
       5000,
       () => `ben's list: ${texts(ben, room)}`,
     );
 
-    // Ben is away (closed, no reconnect) while messages are edited, deleted and added.
+    // Ben is away (closed, no reconnect) while messages are edited, reacted to, replied to,
+    // deleted and added.
     await ben.close();
     await ann.edit(room, first.seq, { text: 'one, edited' });
+    await ann.react(room, first.seq, '👍');
+    await ann.react(room, first.seq, '🎉');
+    await ann.react(room, first.seq, '🎉', false);
+    await ann.react(room, third.seq, '👀');
+    await ann.reply(room, third.seq, { text: 're: three' });
     await ann.delete(room, second.seq);
-    await ann.publish(room, { text: 'four' });
+    await ann.publish(room, { text: 'five' });
     await ann.delete(room, third.seq); // as the room's owner
     await eventually(
-      () => ann.messages(room).filter((m) => m.deleted).length === 2,
+      () => ann.messages(room).filter((m) => m.deleted).length === 2 && ann.messages(room).length === 5,
       5000,
       () => `ann's list: ${texts(ann, room)}`,
     );
     const expected = ann.messages(room);
-    expect(expected.map((m) => [m.data, m.deleted ?? false, m.editedAt !== undefined])).toEqual([
-      [{ text: 'one, edited' }, false, true],
-      [null, true, false],
-      [null, true, false],
-      [{ text: 'four' }, false, false],
+    expect(
+      expected.map((m) => [m.data, m.deleted ?? false, m.editedAt !== undefined, m.reactions, m.replies]),
+    ).toEqual([
+      [{ text: 'one, edited' }, false, true, { '👍': 2 }, 0],
+      [null, true, false, {}, 0],
+      [null, true, false, { '👀': 1 }, 1],
+      [{ text: 're: three' }, false, false, {}, 0],
+      [{ text: 'five' }, false, false, {}, 0],
     ]);
+    expect(expected[3]?.replyTo).toBe(third.seq);
 
     // Ben comes back: the re-join with since replays what changed, each entry applied once.
     await ben.connect();
     await eventually(
-      () => JSON.stringify(ben.messages(room)) === JSON.stringify(expected),
+      () => ben.messages(room).length === 5 && ben.messages(room)[2]?.deleted === true,
       10_000,
       () => `ben's list: ${texts(ben, room)}`,
     );
