@@ -173,6 +173,17 @@ export async function benchCalls(options: CallsOptions = {}): Promise<CallsFigur
       const { messageId: id } = reply.result as PublishResult;
       await Promise.all(members.map((m) => m.waitFor((f) => f.type === 'message' && f.id === id)));
     });
+    // Lifecycle entries, delivered like a publish: an edit by the author, a first reaction.
+    await measure(`edit a message in a room of ${roomSize}`, async () => {
+      const reply = await second.request({ action: 'edit', room: 'ten', seq, data: { text: 'hello, room' } });
+      const edited = (reply.result as { seq: number }).seq;
+      await Promise.all(members.map((m) => m.waitFor((f) => f.type === 'message' && f.seq === edited)));
+    });
+    await measure(`react to a message in a room of ${roomSize}`, async () => {
+      const reply = await third.request({ action: 'react', room: 'ten', seq, reaction: '👍' });
+      const reacted = (reply.result as { seq: number }).seq;
+      await Promise.all(members.map((m) => m.waitFor((f) => f.type === 'message' && f.seq === reacted)));
+    });
     await measure('typing', () => first.request({ action: 'typing', room: 'ten', state: 'start' }));
     await measure('read receipt', () => second.request({ action: 'read', room: 'ten', upTo: seq }));
     await measure(

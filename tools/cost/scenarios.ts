@@ -130,6 +130,28 @@ export function buildScenarios(
   const all = perDelivery(find(operations, 'notify all'));
   const roomOps = (posts: number) => ({ operations: appSyncOps((1 + posts) / posts), connectionMinutes: 0 });
 
+  // An edit and a reaction are room entries delivered as a publish is: per delivered entry.
+  // Rows only when measured (calls from before these operations existed have none).
+  const lifecycle = (
+    [
+      ['edit, room of 10', 'edit a message in a room of 10'],
+      ['reaction, room of 10', 'react to a message in a room of 10'],
+    ] as const
+  ).flatMap(([name, prefix]) => {
+    const op = operations.find((o) => o.operation.startsWith(prefix));
+    if (!op || op.posts === 0) return [];
+    const row = perDelivery(op);
+    return [
+      {
+        name,
+        unit: 'delivered message',
+        usage: row.usage,
+        appSync: roomOps(row.posts),
+        basis: `${row.name} / ${row.posts} deliveries`,
+      },
+    ];
+  });
+
   return [
     {
       name: 'connection',
@@ -166,6 +188,7 @@ export function buildScenarios(
           },
         ]
       : []),
+    ...lifecycle,
     {
       name: `room of ${roomLarge.posts.toLocaleString('en-US')}`,
       unit: 'delivered message',

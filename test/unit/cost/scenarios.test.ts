@@ -190,6 +190,31 @@ describe('Function: buildScenarios', () => {
     expect(Object.keys(scenarios)).not.toContain('reply in a room of 10');
   });
 
+  it('prices an edit and a reaction per delivered entry when measured, and leaves their rows out otherwise', () => {
+    expect(scenarios['edit, room of 10']).toBeUndefined();
+    const entry = (operation: string) =>
+      op(operation, {
+        lambda: { edit: 1 },
+        reads: 4,
+        readUnits: 2,
+        writes: 3,
+        writeUnits: 5,
+        posts: 10,
+        messages: [1, 11],
+      });
+    const rows = buildScenarios(
+      [...measured, entry('edit a message in a room of 10'), entry('react to a message in a room of 10')],
+      assumptions,
+      prices,
+    );
+    const edit = rows.find((r) => r.name === 'edit, room of 10');
+    const reaction = rows.find((r) => r.name === 'reaction, room of 10');
+    expect(edit?.usage.writeUnits).toBeCloseTo(0.5, 12);
+    expect(edit?.usage.wsMessages).toBeCloseTo(1.2, 12);
+    expect(reaction?.unit).toBe('delivered message');
+    expect(reaction?.basis).toBe('react to a message in a room of 10 / 10 deliveries');
+  });
+
   it('refuses to price what was not measured', () => {
     expect(() => buildScenarios(measured.slice(0, 6), assumptions, prices)).toThrow(/npm run bench -- calls/);
   });
