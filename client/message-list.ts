@@ -32,6 +32,11 @@ export interface RoomMessageView {
 
 /** What a room entry or a history message may carry besides the frame's own fields. */
 interface EntryFields {
+  /**
+   * On a message a gap's recovery took from a history page: the page counts every entry up to
+   * this seq already (they had arrived when it was asked for), so those are not applied again.
+   */
+  readonly asOf?: number;
   readonly kind?: string;
   readonly target?: number;
   readonly reaction?: string;
@@ -54,6 +59,8 @@ export type RoomEntry = (MessageFrame | RoomMessage) & EntryFields;
 export interface MessageListState {
   readonly views: readonly RoomMessageView[];
   readonly staleTo: number;
+  /** Per seq of a message taken from a recovery's history page: its {@link EntryFields.asOf}. */
+  readonly asOf: Readonly<Record<number, number>>;
   readonly max: number;
 }
 
@@ -63,6 +70,7 @@ export const defaultMessageListSize = 500;
 export const emptyMessageList = (max: number): MessageListState => ({
   views: [],
   staleTo: 0,
+  asOf: {},
   max,
 });
 
@@ -111,13 +119,18 @@ function change(
  * state. Returns the same state when nothing changed.
  */
 export function applyEntry(state: MessageListState, entry: RoomEntry): MessageListState {
-  const { kind } = entry;
+  const { kind, asOf } = entry;
   const reaction = entry.reaction as string;
+  const seq = entry.seq as number;
+  // An entry the target's recovered state already counts.
+  const counted = (target?: number) => (state.asOf[target as number] ?? 0) >= seq;
   if (kind === undefined) {
-    if (find(state, entry.seq as number)) return state;
-    const added = put(state, viewOf(entry));
+    if (find(state, seq)) return state;
+    const added = put(asOf ? { ...state, asOf: { ...state.asOf, [seq]: asOf } } : state, viewOf(entry));
+    if (counted(entry.replyTo)) return added;
     return change(added, entry.replyTo, (parent) => ({ ...parent, replies: parent.replies + 1 }));
   }
+  if (counted(entry.target)) return state;
   return change(state, entry.target, (view) => {
     if (kind === 'edit')
       return view.deleted || (view.editedAt ?? 0) > entry.ts

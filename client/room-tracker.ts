@@ -145,6 +145,8 @@ export class RoomTracker {
       const end = this.holeEnd();
       if (end === undefined || this.lastSeq === undefined || this.left) return;
       let page: HistoryPage;
+      // The page counts every entry received so far in its messages' state.
+      const asOf = this.latestKnown;
       try {
         page = await this.deps.history(this.room, end, Math.min(historyPage, end - this.lastSeq - 1));
       } catch (error) {
@@ -152,7 +154,8 @@ export class RoomTracker {
         if (this.deps.historyFailed(error)) this.skipHole('failed');
         return;
       }
-      for (const m of [...page.messages].reverse()) this.receive({ type: 'message', ...m, recovered: true });
+      for (const m of [...page.messages].reverse())
+        this.receive({ type: 'message', ...m, recovered: true, asOf } as MessageFrame);
       const after = this.holeEnd();
       if (after === undefined || after !== end) continue;
       // No progress: the hole holds entries history does not list (edits, deletes, reactions),

@@ -87,6 +87,20 @@ describe('Function: applyEntry', () => {
     );
   });
 
+  it('does not apply again the entries a recovered history message already counts', () => {
+    const recovered = message(5, { reactions: { a: 1 }, replies: 1, asOf: 7 } as Partial<RoomEntry>);
+    const state = applyAll([
+      recovered,
+      entry(6, 'reaction', 5, { reaction: 'a' }),
+      message(7, { replyTo: 5 }),
+      entry(8, 'reaction', 5, { reaction: 'a' }),
+    ]);
+    expect(state.views.map((v) => [v.seq, v.reactions, v.replies])).toEqual([
+      [5, { a: 2 }, 1],
+      [7, {}, 0],
+    ]);
+  });
+
   it('keeps the newest messages when the list is full', () => {
     const state = applyAll(
       [1, 2, 3, 4].map((s) => message(s)),
