@@ -25,6 +25,14 @@ import { Heartbeat } from './heartbeat.ts';
 import { newIdempotencyKey } from './ids.ts';
 import { routeFrame } from './inbound.ts';
 import { Inbox } from './inbox.ts';
+import {
+  applyEntry,
+  applyHistory,
+  emptyMessageList,
+  type MessageListState,
+  markStale,
+  type RoomMessageView,
+} from './message-list.ts';
 import { type ResolvedOptions, resolveOptions, type WaveletClientOptions } from './options.ts';
 import { CredentialRefresher, isCredentialExpired } from './refresher.ts';
 import { type OutgoingFrame, type RequestOptions, Requests } from './requests.ts';
@@ -52,6 +60,8 @@ export interface WaveletEvents {
   read: ReadEvent;
   state: ConnectionState;
   gap: GapEvent;
+  /** A room's message list ({@link WaveletClient.messages}) changed. */
+  messages: { readonly room: string };
   /** Non-fatal problems: a failed connection attempt, an error frame without a ref, a failed ack. */
   error: WaveletError;
   /**
@@ -102,6 +112,8 @@ export class WaveletClient {
   private readonly heartbeat: Heartbeat;
   private readonly inbox: Inbox;
   private readonly rooms: Rooms;
+  /** Each joined room's message list (message-list.ts has how entries and pages change one). */
+  private readonly lists = new Map<string, MessageListState>();
   private readonly refresher: CredentialRefresher;
   /** The expiry of the credential the current attempt used, for the refresher once it opens. */
   private attemptExpiry?: number;
@@ -171,8 +183,16 @@ export class WaveletClient {
     });
     this.rooms = new Rooms({
       request: (frame, requestOptions) => this.request(frame, requestOptions),
-      deliver: (message) => this.events.emit('message', message),
-      gap: (event) => this.events.emit('gap', event),
+      deliver: (message) => {
+        if (message.room !== undefined) this.updateList(message.room, (list) => applyEntry(list, message));
+        this.events.emit('message', message);
+      },
+      gap: (event) => {
+        // Missed entries leave the list behind (a history page renews it); a new epoch empties it.
+        if ('complete' in event)
+          this.updateList(event.room, (list) => (event.reason === 'epoch' ? undefined : markStale(list)));
+        this.events.emit('gap', event);
+      },
       error: (error) => this.events.emit('error', error),
     });
   }
@@ -322,15 +342,99 @@ export class WaveletClient {
     options: { id?: string; files?: string[]; replyTo?: number } = {},
   ): Promise<PublishResult> {
     const id = options.id ?? newIdempotencyKey();
-    const replyTo = options.replyTo === undefined ? {} : { replyTo: options.replyTo };
-    return this.request<PublishResult>({
-      action: 'publish',
-      room,
-      data,
-      id,
-      ...replyTo,
-      ...filesOf(options),
-    });
+    const { replyTo } = options;
+    return this.request<PublishResult>({ action: 'publish', room, data, id, replyTo, ...filesOf(options) });
+  }
+
+  /**
+   * Replies to room message `seq` (a thread): a publish with `replyTo`, with the same `id` and
+   * `files` options. The reply is an ordinary room message; its parent's `replies` count in
+   * {@link messages} moves by one. Rejects with `NOT_FOUND` when `seq` is not a message of the
+   * room (or is deleted).
+   *
+   * @example
+   * ```ts
+   * await client.reply('general', 12, { text: 'agreed' });
+   * const thread = await client.history('general', { replyTo: 12 });
+   * ```
+   */
+  reply(
+    room: string,
+    seq: number,
+    data: unknown,
+    options: { id?: string; files?: string[] } = {},
+  ): Promise<PublishResult> {
+    return this.publish(room, data, { ...options, replyTo: seq });
+  }
+
+  /**
+   * Replaces the `data` of the user's own room message `seq`. The edit is a room entry of its
+   * own (its seq is the reply's): every subscriber, and a client that comes back later with
+   * `join {since}`, applies it, and {@link messages} shows the new `data` with `editedAt`.
+   * Rejects with `FORBIDDEN` (someone else's message) or `NOT_FOUND` (no such message, or
+   * deleted). Carries an idempotency `id` like `publish`.
+   *
+   * @example
+   * ```ts
+   * await client.edit('general', 12, { text: 'hello, world' });
+   * ```
+   */
+  edit(room: string, seq: number, data: unknown, options: { id?: string } = {}): Promise<{ seq: number }> {
+    return this.change({ action: 'edit', room, seq, data }, options);
+  }
+
+  /**
+   * Deletes room message `seq` (the author's, or any as the room's owner or an admin): it stays
+   * in {@link messages} with `deleted: true` and `data: null`. Rejects with `FORBIDDEN` or
+   * `NOT_FOUND` (no such message, or already deleted).
+   *
+   * @example
+   * ```ts
+   * await client.delete('general', 12);
+   * ```
+   */
+  delete(room: string, seq: number, options: { id?: string } = {}): Promise<{ seq: number }> {
+    return this.change({ action: 'delete', room, seq }, options);
+  }
+
+  /**
+   * Adds the user's `reaction` (1 to 32 characters, e.g. an emoji) to room message `seq`, or
+   * with `on = false` removes it; each user holds each reaction once, so adding it twice
+   * changes nothing. {@link messages} counts the users per reaction.
+   *
+   * @example
+   * ```ts
+   * await client.react('general', 12, '👍');
+   * await client.react('general', 12, '👍', false);
+   * ```
+   */
+  react(
+    room: string,
+    seq: number,
+    reaction: string,
+    on = true,
+    options: { id?: string } = {},
+  ): Promise<{ seq: number }> {
+    return this.change({ action: 'react', room, seq, reaction, on }, options);
+  }
+
+  /**
+   * The room's ordinary messages in seq order, each in its current state (edits, deletes,
+   * reactions and reply counts applied), for a UI to render; the `messages` event says when it
+   * changed. It fills with what arrives after `join` (live, and replayed after a reconnect) and
+   * with the pages `history` loads; it keeps the newest `messageListSize` (500) messages, is
+   * emptied by `leave` and starts over when the room is created again (a `gap` with
+   * `reason: 'epoch'`). The array is replaced, never changed, on each change.
+   *
+   * @example
+   * ```ts
+   * await client.join('general');
+   * await client.history('general'); // the latest 50, into the list
+   * client.on('messages', ({ room }) => render(client.messages(room)));
+   * ```
+   */
+  messages(room: string): readonly RoomMessageView[] {
+    return this.lists.get(room)?.views ?? [];
   }
 
   /**
@@ -361,27 +465,31 @@ export class WaveletClient {
    */
   leave(room: string, options: { member?: boolean } = {}): Promise<{ room: string }> {
     this.rooms.leave(room);
+    this.updateList(room, () => undefined);
     const frame: OutgoingFrame = { action: 'leave', room };
     if (options.member !== undefined) frame.member = options.member;
     return this.request<{ room: string }>(frame);
   }
 
   /**
-   * A page of room history, newest first; pass `next` as `before` for the following page. With
-   * `replyTo`, the page is that message's thread (its replies), paged the same way.
+   * A page of room history, newest first, each message in its current state; pass `next` as
+   * `before` for the following page. With `replyTo`, the replies to that message (a thread).
+   * The page also goes into the room's {@link messages} list when the room is joined.
    *
    * @example
    * ```ts
    * const page = await client.history('general', { limit: 50 });
    * if (page.next !== null) await client.history('general', { before: page.next });
-   * const thread = await client.history('general', { replyTo: 7 });
+   * const thread = await client.history('general', { replyTo: 12 });
    * ```
    */
-  history(
+  async history(
     room: string,
     options: { before?: number; limit?: number; replyTo?: number } = {},
   ): Promise<HistoryPage> {
-    return this.request<HistoryPage>({ action: 'history', room, ...options });
+    const page = await this.request<HistoryPage>({ action: 'history', room, ...options });
+    if (this.rooms.names().includes(room)) this.updateList(room, (list) => applyHistory(list, page.messages));
+    return page;
   }
 
   /**
@@ -521,6 +629,20 @@ export class WaveletClient {
     return { acked };
   }
 
+  /** Changes a room's list, and says so; a change giving `undefined` forgets the list. */
+  private updateList(room: string, apply: (list: MessageListState) => MessageListState | undefined): void {
+    const list = this.lists.get(room) ?? emptyMessageList(this.options.messageListSize);
+    const next = apply(list);
+    if (next === list || !(next || this.lists.delete(room))) return;
+    if (next) this.lists.set(room, next);
+    this.events.emit('messages', { room });
+  }
+
+  /** An edit, delete or react, with its idempotency `id`; resolves with the new entry's seq. */
+  private change(frame: OutgoingFrame, options: { id?: string }): Promise<{ seq: number }> {
+    return this.request({ ...frame, id: options.id ?? newIdempotencyKey() });
+  }
+
   private request<T>(
     frame: OutgoingFrame | (() => OutgoingFrame),
     options: RequestOptions = {},
@@ -575,18 +697,8 @@ export class WaveletClient {
       answer: (frame) => this.requests.handleAnswer(frame),
       roomMessage: (message) => this.rooms.receive(message),
       inboxFrame: (frame) => this.inbox.receive(frame),
-      roomEvent: (event) => {
-        switch (event.event) {
-          case 'presence':
-            return this.events.emit('presence', event);
-          case 'typing':
-            return this.events.emit('typing', event);
-          case 'read':
-            return this.events.emit('read', event);
-          default:
-            return this.events.emit(event.event, event);
-        }
-      },
+      // Each event goes out under its own name, with its own payload type.
+      roomEvent: (event) => this.events.emit(event.event, event as never),
       error: (error) => {
         if (isCredentialExpired(error)) this.refresher.refused(error);
         this.events.emit('error', error);

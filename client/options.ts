@@ -1,5 +1,6 @@
 import { defaultAckDelayMs } from './acks.ts';
 import { type BackoffOptions, defaultBackoff } from './backoff.ts';
+import { defaultMessageListSize } from './message-list.ts';
 
 /**
  * What the client needs of a WebSocket: the browser's `WebSocket` and Node's `ws` both fit.
@@ -120,6 +121,11 @@ export interface WaveletClientOptions {
   readonly rateLimitRetries?: number;
   /** How many recent message ids are remembered to drop duplicates. @default 10000 */
   readonly dedupeWindow?: number;
+  /**
+   * How many messages each joined room's list (`client.messages(room)`) keeps: the newest; an
+   * older history page beyond it is not added. @default 500
+   */
+  readonly messageListSize?: number;
 }
 
 /** The options with every default applied. */
@@ -141,6 +147,7 @@ export interface ResolvedOptions {
   readonly ackDelayMs: number;
   readonly rateLimitRetries: number;
   readonly dedupeWindow: number;
+  readonly messageListSize: number;
 }
 
 /** Failed handshakes in a row (status unknown) after which a `token` is checked at `httpUrl`. */
@@ -176,6 +183,7 @@ export function resolveOptions(options: WaveletClientOptions): ResolvedOptions {
     ackDelayMs: options.ackDelayMs ?? defaultAckDelayMs,
     rateLimitRetries: options.rateLimitRetries ?? 5,
     dedupeWindow: options.dedupeWindow ?? 10_000,
+    messageListSize: options.messageListSize ?? defaultMessageListSize,
   };
 }
 

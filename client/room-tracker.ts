@@ -33,6 +33,11 @@ export interface RoomTrackerDeps {
   readonly history: (room: string, before: number, limit: number) => Promise<HistoryPage>;
   /** A failed history request that is not a dropped connection. */
   readonly historyFailed: (error: unknown) => boolean;
+  /**
+   * A `join {since, epoch}`: the server pushes every entry after `since` (edits, deletes and
+   * reactions too, which `history` does not list) before its reply.
+   */
+  readonly replay?: (room: string, fields: { since?: number; epoch?: number }) => Promise<JoinResult>;
 }
 
 /** Messages held out of order before the client gives up on the hole below them. */
@@ -55,6 +60,8 @@ export class RoomTracker {
   private latestKnown = 0;
   private readonly held = new Map<number, MessageFrame>();
   private recovering = false;
+  /** The lastSeq of the hole a replay was last asked for: one replay per hole. */
+  private replayedAt?: number;
 
   constructor(
     readonly room: string,
@@ -138,6 +145,8 @@ export class RoomTracker {
       const end = this.holeEnd();
       if (end === undefined || this.lastSeq === undefined || this.left) return;
       let page: HistoryPage;
+      // The page counts every entry received so far in its messages' state.
+      const asOf = this.latestKnown;
       try {
         page = await this.deps.history(this.room, end, Math.min(historyPage, end - this.lastSeq - 1));
       } catch (error) {
@@ -145,10 +154,22 @@ export class RoomTracker {
         if (this.deps.historyFailed(error)) this.skipHole('failed');
         return;
       }
-      for (const m of [...page.messages].reverse()) this.receive({ type: 'message', ...m, recovered: true });
+      for (const m of [...page.messages].reverse())
+        this.receive({ type: 'message', ...m, recovered: true, asOf } as MessageFrame);
       const after = this.holeEnd();
-      // No progress: what lies below the page is no longer kept.
-      if (after !== undefined && after === end) this.skipHole('expired');
+      if (after === undefined || after !== end) continue;
+      // No progress: the hole holds entries history does not list (edits, deletes, reactions),
+      // which a replay brings, or entries no longer kept.
+      if (this.deps.replay && this.replayedAt !== this.lastSeq) {
+        this.replayedAt = this.lastSeq;
+        try {
+          this.joined(await this.deps.replay(this.room, this.joinFields()));
+        } catch (error) {
+          if (!this.deps.historyFailed(error)) return;
+        }
+        continue;
+      }
+      this.skipHole('expired');
     }
   }
 

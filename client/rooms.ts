@@ -110,6 +110,7 @@ export class Rooms {
       history: (r, before, limit) =>
         this.deps.request<HistoryPage>({ action: 'history', room: r, before, limit }, internal),
       historyFailed: (error) => !isClosed(error),
+      replay: (r, fields) => this.deps.request<JoinResult>({ action: 'join', room: r, ...fields }, internal),
     });
     this.trackers.set(room, tracker);
     return tracker;

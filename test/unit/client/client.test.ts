@@ -494,6 +494,48 @@ describe('Class: WaveletClient', () => {
       expect(messages.map((m) => m.seq)).toEqual([11, 12, 13]);
     });
 
+    it('empties the message list when a re-join finds the room in a new epoch', async () => {
+      vi.spyOn(Math, 'random').mockReturnValue(0);
+      const { client } = newClient();
+      void client.connect();
+      const first = await openSocket();
+      const joined = client.join('general');
+      first.reply('join', { room: 'general', epoch: 3, seq: 10, recovered: 0, complete: true });
+      await joined;
+      first.receive({ type: 'message', id: 'x11', from: 'bob', room: 'general', seq: 11, data: 11, ts: 1 });
+      expect(client.messages('general').map((m) => m.seq)).toEqual([11]);
+      first.drop();
+      await tick(1);
+      const second = FakeSocket.last();
+      second.open();
+      second.reply('join', { room: 'general', epoch: 4, seq: 0, recovered: 0, complete: false });
+      await tick();
+      expect(client.messages('general')).toEqual([]);
+    });
+
+    it('sends edit, delete and react with an idempotency id, and reply as a publish with replyTo', async () => {
+      const { client } = newClient();
+      void client.connect();
+      const socket = await openSocket();
+      void client.edit('general', 3, { text: 'x' });
+      void client.delete('general', 3, { id: 'mine' });
+      void client.react('general', 3, '👍', false);
+      void client.reply('general', 3, { text: 'y' });
+      const id = expect.stringMatching(/^[0-9a-f]{32}$/);
+      expect(socket.ofAction('edit')).toEqual([
+        expect.objectContaining({ room: 'general', seq: 3, data: { text: 'x' }, id }),
+      ]);
+      expect(socket.ofAction('delete')).toEqual([
+        expect.objectContaining({ room: 'general', seq: 3, id: 'mine' }),
+      ]);
+      expect(socket.ofAction('react')).toEqual([
+        expect.objectContaining({ room: 'general', seq: 3, reaction: '👍', on: false, id }),
+      ]);
+      expect(socket.ofAction('publish')).toEqual([
+        expect.objectContaining({ room: 'general', replyTo: 3, data: { text: 'y' }, id }),
+      ]);
+    });
+
     it('forgets a room once left', async () => {
       vi.spyOn(Math, 'random').mockReturnValue(0);
       const { client } = newClient();

@@ -168,3 +168,53 @@ describe('Class: RoomTracker', () => {
     expect(seqs()).toEqual([]);
   });
 });
+
+describe('Class: RoomTracker, over entries history does not list', () => {
+  /** A tracker over a room whose history lists seqs 1, 2, 3 and 5 (4 is an edit entry). */
+  function replaying(replayed: number[]) {
+    const delivered: MessageFrame[] = [];
+    const gaps: GapEvent[] = [];
+    const replays: { since?: number; epoch?: number }[] = [];
+    const tracker: RoomTracker = new RoomTracker('r', {
+      deliver: (m) => delivered.push(m),
+      gap: (g) => gaps.push(g),
+      history: async (_room, before, limit) => ({
+        messages: [1, 2, 3, 5]
+          .filter((s) => s < before)
+          .sort((a, b) => b - a)
+          .slice(0, limit)
+          .map(stored),
+        next: null,
+      }),
+      historyFailed: () => true,
+      replay: async (_room, fields) => {
+        replays.push(fields);
+        for (const seq of replayed) tracker.receive({ ...live(seq), recovered: true });
+        return joinResult(6);
+      },
+    });
+    return { tracker, seqs: () => delivered.map((m) => m.seq), gaps, replays };
+  }
+
+  it('fills a hole history cannot fill with one join since', async () => {
+    const { tracker, seqs, gaps, replays } = replaying([4, 5, 6]);
+    tracker.joined(joinResult(2));
+    tracker.receive(live(6));
+    await settle();
+    expect(seqs()).toEqual([3, 4, 5, 6]);
+    expect(replays).toEqual([{ since: 3, epoch: 1 }]);
+    expect(gaps.filter((g) => 'complete' in g)).toEqual([]);
+  });
+
+  it('reports what the replay did not bring either as no longer kept, after one replay', async () => {
+    const { tracker, seqs, gaps, replays } = replaying([]);
+    tracker.joined(joinResult(2));
+    tracker.receive(live(6));
+    await settle();
+    expect(seqs()).toEqual([3, 5, 6]);
+    expect(replays).toHaveLength(1);
+    expect(gaps.filter((g) => 'complete' in g)).toEqual([
+      { room: 'r', complete: false, reason: 'expired', fromSeq: 4, toSeq: 4 },
+    ]);
+  });
+});
