@@ -148,3 +148,34 @@ describe('Publish hook: failures with PUBLISH_HOOK_FAILURE=closed', () => {
     });
   }
 });
+
+describe('Publish hook: edit', () => {
+  it('calls the hook for an edit: it replaces the new data, or rejects it and the message keeps its old data', async () => {
+    const [ivy, jon] = await pair('edited', 'ivy', 'jon');
+    const published = await ok(ivy, { action: 'publish', room: 'edited', data: { text: 'first' } });
+    const { seq } = published as { seq: number };
+    const edit = (data: unknown) => ivy.request({ action: 'edit', room: 'edited', seq, data });
+
+    expect(await edit({ hook: 'echo', text: 'second' })).toMatchObject({ type: 'reply' });
+    const history = async () => {
+      const page = await ok(jon, { action: 'history', room: 'edited' });
+      return (page as { messages: { seq: number; data: unknown }[] }).messages;
+    };
+    expect((await history()).map((m) => m.data)).toEqual([
+      { action: 'edit', from: 'ivy', room: 'edited', data: { hook: 'echo', text: 'second' } },
+    ]);
+
+    const rejected = await edit({ hook: 'reject', text: 'third' });
+    expect(rejected).toMatchObject({
+      type: 'error',
+      code: 'REJECTED',
+      message: 'The scripted hook refuses this',
+    });
+    expect((await history()).map((m) => m.data)).toEqual([
+      { action: 'edit', from: 'ivy', room: 'edited', data: { hook: 'echo', text: 'second' } },
+    ]);
+    // Only the accepted edit is a room entry.
+    expect((await historyData('edited')).length).toBe(2);
+    await Promise.all([ivy.close(), jon.close()]);
+  });
+});
