@@ -233,6 +233,23 @@ const credentialField = (name: string) => ({
 });
 const dataSpec = req({ ...dataField, ok: dataField.ok });
 
+/** A reaction: 1 to 32 code points. */
+const reactionField = {
+  ok: fc.oneof(
+    v('ok', 'reaction', fc.string({ minLength: 1, maxLength: 32, unit: 'grapheme-ascii' })),
+    c('ok', 'reaction:emoji', '👍🏽'),
+    c('ok', 'reaction@32', '🎉'.repeat(32)),
+  ),
+  bad: fc.oneof(
+    c('bad', 'reaction:empty', ''),
+    c('bad', 'reaction@33', 'x'.repeat(33)),
+    c('bad', 'reaction:emoji@33', '🎉'.repeat(33)),
+    wrongTypes('reaction', 1, null, [], {}, true, absent),
+  ),
+};
+const seq = req(intField('seq', 1));
+const optionalId = { ...idField, required: false };
+
 export const actionSpecs: Readonly<Record<string, ActionSpec>> = {
   ping: { fields: {}, alwaysSucceeds: true },
   send: {
@@ -246,9 +263,23 @@ export const actionSpecs: Readonly<Record<string, ActionSpec>> = {
     alwaysSucceeds: true,
   },
   leave: { fields: { room, member: opt(boolField('member')) }, alwaysSucceeds: false },
-  publish: { fields: { room, data: dataSpec, id: { ...idField, required: false } }, alwaysSucceeds: false },
+  publish: {
+    fields: { room, data: dataSpec, id: optionalId, replyTo: opt(intField('replyTo', 1)) },
+    alwaysSucceeds: false,
+  },
   history: {
-    fields: { room, before: opt(intField('before', 1)), limit: opt(intField('limit', 1, 100)) },
+    fields: {
+      room,
+      before: opt(intField('before', 1)),
+      limit: opt(intField('limit', 1, 100)),
+      replyTo: opt(intField('replyTo', 1)),
+    },
+    alwaysSucceeds: false,
+  },
+  edit: { fields: { room, seq, data: dataSpec, id: optionalId }, alwaysSucceeds: false },
+  delete: { fields: { room, seq, id: optionalId }, alwaysSucceeds: false },
+  react: {
+    fields: { room, seq, reaction: req(reactionField), on: opt(boolField('on')), id: optionalId },
     alwaysSucceeds: false,
   },
   read: { fields: { room, upTo: req(intField('upTo', 0)) }, alwaysSucceeds: false },

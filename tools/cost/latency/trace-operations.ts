@@ -125,6 +125,10 @@ export async function traceOperations(): Promise<TracedOperation[]> {
     await ws('join', { action: 'join', room: 'bobs' });
     await ws('publish', { action: 'publish', room: 'bobs', data: { text: 'hello' } });
     await ws('history', { action: 'history', room: 'bobs' });
+    // Carol's message is seq 1: she edits it, reacts to it, then deletes it.
+    await ws('edit', { action: 'edit', room: 'bobs', seq: 1, data: { text: 'hello again' } });
+    await ws('react', { action: 'react', room: 'bobs', seq: 1, reaction: '👍' });
+    await ws('delete', { action: 'delete', room: 'bobs', seq: 1 });
     await ws('read', { action: 'read', room: 'bobs', upTo: 1 });
     await ws('typing', { action: 'typing', room: 'bobs', state: 'start' });
     await ws('status', { action: 'status', status: 'away' });
