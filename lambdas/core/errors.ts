@@ -26,3 +26,14 @@ export const isAppError = (error: unknown): error is AppError => error instanceo
 /** True for DynamoDB's failed-condition error, whatever SDK layer raised it. */
 export const isConditionFailed = (error: unknown): boolean =>
   (error as { name?: string } | undefined)?.name === 'ConditionalCheckFailedException';
+
+/** Runs a conditional write: true when it was made, false when its condition failed. */
+export async function conditionally(write: () => Promise<unknown>): Promise<boolean> {
+  try {
+    await write();
+    return true;
+  } catch (error) {
+    if (isConditionFailed(error)) return false;
+    throw error;
+  }
+}

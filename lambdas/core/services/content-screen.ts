@@ -1,18 +1,13 @@
 import type { Deps } from '../deps.ts';
 import { AppError } from '../errors.ts';
 import { getModeration, type ModerationSettings } from '../store/moderation.ts';
-import { askPublishHook } from './publish-hook.ts';
+import { askPublishHook, type HookRequest } from './publish-hook.ts';
 
-/** What is being stored: the frame's action, its sender and target, its `data` and files. */
-export interface ScreenInput {
-  readonly action: 'send' | 'publish' | 'edit';
-  readonly from: string;
-  readonly to?: string;
-  readonly room?: string;
-  readonly data: unknown;
-  /** Ids of the uploads the message attaches (the publish hook sees them). */
-  readonly files?: readonly string[];
-}
+/**
+ * What is being stored: the frame's action, its sender and target, its `data` and the ids of the
+ * uploads it attaches; the publish hook is asked about exactly this.
+ */
+export type ScreenInput = HookRequest;
 
 /** The table (moderation settings) and the Lambda client (the publish hook). */
 export type ScreenDeps = Pick<Deps, 'config' | 'db' | 'now' | 'lambda'>;

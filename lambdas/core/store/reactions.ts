@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { DeleteCommand, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { TableDeps } from '../deps.ts';
-import { isConditionFailed } from '../errors.ts';
+import { conditionally } from '../errors.ts';
 import { keys } from './keys.ts';
 
 /**
@@ -57,7 +57,7 @@ export async function startAdding(
   entry: { messageId: string; ts: number; expiresAt: number; leaseMs: number },
 ): Promise<string | undefined> {
   const owner = randomUUID();
-  const written = await conditional(() =>
+  const written = await conditionally(() =>
     deps.db.send(
       new PutCommand({
         TableName: deps.config.TABLE_NAME,
@@ -92,7 +92,7 @@ export async function startRemoving(
   entry: { messageId: string; ts: number; leaseMs: number },
 ): Promise<string | undefined> {
   const owner = randomUUID();
-  const written = await conditional(() =>
+  const written = await conditionally(() =>
     deps.db.send(
       new UpdateCommand({
         TableName: deps.config.TABLE_NAME,
@@ -123,7 +123,7 @@ export async function takeOverMarker(
   leaseMs: number,
 ): Promise<string | undefined> {
   const owner = randomUUID();
-  const written = await conditional(() =>
+  const written = await conditionally(() =>
     deps.db.send(
       new UpdateCommand({
         TableName: deps.config.TABLE_NAME,
@@ -156,7 +156,7 @@ export const finishAdding = (deps: TableDeps, k: ReactionKey, owner: string, seq
 
 /** The removing entry is stored: the marker goes. False when the owner lost it. */
 export const finishRemoving = (deps: TableDeps, k: ReactionKey, owner: string) =>
-  conditional(() =>
+  conditionally(() =>
     deps.db.send(
       new DeleteCommand({
         TableName: deps.config.TABLE_NAME,
@@ -175,7 +175,7 @@ const asOwner = (
   update: string,
   values: Record<string, unknown>,
 ) =>
-  conditional(() =>
+  conditionally(() =>
     deps.db.send(
       new UpdateCommand({
         TableName: deps.config.TABLE_NAME,
@@ -190,13 +190,3 @@ const asOwner = (
       }),
     ),
   );
-
-async function conditional(write: () => Promise<unknown>): Promise<boolean> {
-  try {
-    await write();
-    return true;
-  } catch (error) {
-    if (isConditionFailed(error)) return false;
-    throw error;
-  }
-}

@@ -1,7 +1,7 @@
 import { GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { LifecycleKind, RoomMessage } from '../../../protocol/server-frames.ts';
 import type { TableDeps } from '../deps.ts';
-import { isConditionFailed } from '../errors.ts';
+import { conditionally, isConditionFailed } from '../errors.ts';
 import { epochSeconds, keys, seqKey } from './keys.ts';
 
 export type { RoomMessage };
@@ -331,7 +331,9 @@ export async function moveReactionCount(
   const Key = keys.roomMessage(input.roomId, input.epoch, input.target);
   const ordinary = 'attribute_exists(pk) AND attribute_not_exists(kind) AND attribute_not_exists(deleted)';
   const update = (params: Omit<ConstructorParameters<typeof UpdateCommand>[0], 'TableName' | 'Key'>) =>
-    conditional(() => deps.db.send(new UpdateCommand({ TableName: deps.config.TABLE_NAME, Key, ...params })));
+    conditionally(() =>
+      deps.db.send(new UpdateCommand({ TableName: deps.config.TABLE_NAME, Key, ...params })),
+    );
   const names = { '#r': input.reaction };
   if (input.delta < 0) {
     const moved = await update({
@@ -372,15 +374,4 @@ export async function moveReactionCount(
       return true;
   }
   return false;
-}
-
-/** Runs a conditional write: true when it was made, false when its condition failed. */
-async function conditional(write: () => Promise<unknown>): Promise<boolean> {
-  try {
-    await write();
-    return true;
-  } catch (error) {
-    if (isConditionFailed(error)) return false;
-    throw error;
-  }
 }
