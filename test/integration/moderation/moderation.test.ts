@@ -3,6 +3,7 @@ import { startTestRuntime, type TestRuntime } from '../../helpers/runtime.ts';
 import { itemsWithPrefix } from '../../helpers/table.ts';
 import { api, codeOf } from '../http/http-fixtures.ts';
 import { ok, roomsEnv } from '../rooms/room-fixtures.ts';
+import { historyData, inboxData } from './stored-data.ts';
 
 let rt: TestRuntime;
 
@@ -16,14 +17,6 @@ const setModeration = async (body: unknown) => {
   const answer = await api(rt, 'PUT', '/moderation', { ...admin, body });
   expect(answer.status).toBe(200);
 };
-const inboxData = async (userId: string) =>
-  (await itemsWithPrefix(rt.db, rt.endpoints.tableName, `INBOX#${userId}`))
-    .filter((i) => String(i.sk).startsWith('MSG#'))
-    .map((i) => (JSON.parse(i.frame as string) as { data: unknown }).data);
-const historyData = async (roomId: string) =>
-  (await itemsWithPrefix(rt.db, rt.endpoints.tableName, `HIST#${roomId}#`)).map((i) =>
-    JSON.parse(i.data as string),
-  );
 
 describe('Moderation: PUT and GET /moderation', () => {
   it('stores the settings an admin puts and answers them on GET', async () => {
@@ -77,7 +70,7 @@ describe('Moderation: screening send and publish', () => {
     await ok(amy, { action: 'send', to: 'ben', data: { text: 'Darn it, heck!', darn: ['darned heck'] } });
     const masked = { text: '**** it, ****!', darn: ['darned ****'] };
     expect((await ben.waitFor((f) => f.type === 'message')).data).toEqual(masked);
-    expect(await inboxData('ben')).toEqual([masked]);
+    expect(await inboxData(rt, 'ben')).toEqual([masked]);
     await Promise.all([amy.close(), ben.close()]);
   });
 
@@ -88,7 +81,7 @@ describe('Moderation: screening send and publish', () => {
     await ok(ben, { action: 'join', room: 'masked' });
     await ok(amy, { action: 'publish', room: 'masked', data: 'DARN, darnation' });
     expect((await ben.waitFor((f) => f.type === 'message')).data).toBe('****, darnation');
-    expect(await historyData('masked')).toEqual(['****, darnation']);
+    expect(await historyData(rt, 'masked')).toEqual(['****, darnation']);
     await Promise.all([amy.close(), ben.close()]);
   });
 
@@ -105,10 +98,10 @@ describe('Moderation: screening send and publish', () => {
       expect(answer).toMatchObject({ type: 'error', code: 'REJECTED', ref: expect.any(String) });
       expect(String(answer.message)).not.toContain('darn');
     }
-    expect(await inboxData('dan')).toEqual([]);
+    expect(await inboxData(rt, 'dan')).toEqual([]);
     expect(await itemsWithPrefix(rt.db, rt.endpoints.tableName, 'IDEM#cat')).toEqual([]);
     await ok(cat, { action: 'send', to: 'dan', data: { a: 'darned fine' } });
-    expect(await inboxData('dan')).toEqual([{ a: 'darned fine' }]);
+    expect(await inboxData(rt, 'dan')).toEqual([{ a: 'darned fine' }]);
     await Promise.all([cat.close(), dan.close()]);
   });
 
@@ -119,7 +112,7 @@ describe('Moderation: screening send and publish', () => {
     await ok(dan, { action: 'join', room: 'strict' });
     const answer = await cat.request({ action: 'publish', room: 'strict', data: ['Darn'] });
     expect(answer).toMatchObject({ type: 'error', code: 'REJECTED', ref: expect.any(String) });
-    expect(await historyData('strict')).toEqual([]);
+    expect(await historyData(rt, 'strict')).toEqual([]);
     await ok(dan, { action: 'ping' });
     expect(dan.ofType('message')).toHaveLength(0);
     await Promise.all([cat.close(), dan.close()]);

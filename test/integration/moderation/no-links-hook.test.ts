@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WaveletError } from '../../../client/index.ts';
 import { startTestRuntime, type TestRuntime } from '../../helpers/runtime.ts';
-import { itemsWithPrefix } from '../../helpers/table.ts';
 import { clientFor } from '../client/client-fixtures.ts';
 import { ok, roomsEnv } from '../rooms/room-fixtures.ts';
+import { historyData } from './stored-data.ts';
 
 /** The example hook, examples/hooks/no-links.ts, run as the runtime runs it with PUBLISH_HOOK. */
 let rt: TestRuntime;
@@ -12,11 +12,6 @@ beforeAll(async () => {
   rt = await startTestRuntime({ functionEnv: roomsEnv, publishHook: 'examples/hooks/no-links.ts' });
 });
 afterAll(() => rt?.stop());
-
-const historyData = async (roomId: string) =>
-  (await itemsWithPrefix(rt.db, rt.endpoints.tableName, `HIST#${roomId}#`)).map((i) =>
-    JSON.parse(i.data as string),
-  );
 
 describe('Example hook: no-links', () => {
   it('rejects a room message holding a link, with its reason, and stores nothing', async () => {
@@ -31,7 +26,7 @@ describe('Example hook: no-links', () => {
         message: 'Links are not allowed in room lobby',
       });
     }
-    expect(await historyData('lobby')).toEqual([]);
+    expect(await historyData(rt, 'lobby')).toEqual([]);
     await Promise.all([amy.close(), ben.close()]);
   });
 
@@ -39,7 +34,7 @@ describe('Example hook: no-links', () => {
     const [cat, dan] = await Promise.all([rt.connect('cat'), rt.connect('dan')]);
     await ok(cat, { action: 'join', room: 'plain' });
     await ok(cat, { action: 'publish', room: 'plain', data: { text: 'no links here, example.com' } });
-    expect(await historyData('plain')).toEqual([{ text: 'no links here, example.com' }]);
+    expect(await historyData(rt, 'plain')).toEqual([{ text: 'no links here, example.com' }]);
     await ok(cat, { action: 'send', to: 'dan', data: 'https://example.com' });
     expect((await dan.waitFor((f) => f.type === 'message')).data).toBe('https://example.com');
     await Promise.all([cat.close(), dan.close()]);
@@ -57,7 +52,7 @@ describe('SDK: a message the hook refuses', () => {
         .catch((e: unknown) => e);
       expect(error).toBeInstanceOf(WaveletError);
       expect(error).toMatchObject({ code: 'REJECTED', message: 'Links are not allowed in room sdk-room' });
-      expect(await historyData('sdk-room')).toEqual([]);
+      expect(await historyData(rt, 'sdk-room')).toEqual([]);
     } finally {
       await client.close();
     }

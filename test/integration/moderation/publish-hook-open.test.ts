@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestRuntime, type TestRuntime } from '../../helpers/runtime.ts';
-import { itemsWithPrefix } from '../../helpers/table.ts';
 import { ok, roomsEnv } from '../rooms/room-fixtures.ts';
+import { historyData, inboxData } from './stored-data.ts';
 
 /** The publish hook with `PUBLISH_HOOK_FAILURE=open`: a failed hook lets the message through unchanged. */
 let rt: TestRuntime;
@@ -14,15 +14,6 @@ beforeAll(async () => {
 });
 afterAll(() => rt?.stop());
 
-const historyData = async (roomId: string) =>
-  (await itemsWithPrefix(rt.db, rt.endpoints.tableName, `HIST#${roomId}#`)).map((i) =>
-    JSON.parse(i.data as string),
-  );
-const inboxData = async (userId: string) =>
-  (await itemsWithPrefix(rt.db, rt.endpoints.tableName, `INBOX#${userId}`))
-    .filter((i) => String(i.sk).startsWith('MSG#'))
-    .map((i) => (JSON.parse(i.frame as string) as { data: unknown }).data);
-
 describe('Publish hook: failures with PUBLISH_HOOK_FAILURE=open', () => {
   for (const script of ['slow', 'throw', 'malformed', 'huge']) {
     it(`stores and delivers the original data when the hook fails (${script})`, async () => {
@@ -34,7 +25,7 @@ describe('Publish hook: failures with PUBLISH_HOOK_FAILURE=open', () => {
       expect((await ben.waitFor((f) => f.type === 'message' && f.room === room)).data).toEqual({
         hook: script,
       });
-      expect(await historyData(room)).toEqual([{ hook: script }]);
+      expect(await historyData(rt, room)).toEqual([{ hook: script }]);
       await Promise.all([amy.close(), ben.close()]);
     });
   }
@@ -48,7 +39,7 @@ describe('Publish hook: failures with PUBLISH_HOOK_FAILURE=open', () => {
       message: 'The scripted hook refuses this',
     });
     await ok(cat, { action: 'send', to: 'dan', data: 'replace' });
-    expect(await inboxData('dan')).toEqual([{ replaced: true }]);
+    expect(await inboxData(rt, 'dan')).toEqual([{ replaced: true }]);
     await Promise.all([cat.close(), dan.close()]);
   });
 });

@@ -3,6 +3,7 @@ import { startTestRuntime, type TestRuntime } from '../../helpers/runtime.ts';
 import { itemsWithPrefix } from '../../helpers/table.ts';
 import { api } from '../http/http-fixtures.ts';
 import { ok, roomsEnv } from '../rooms/room-fixtures.ts';
+import { historyData, inboxData } from './stored-data.ts';
 
 /**
  * The publish hook through the local runtime: `send` and `publish` invoke the scripted hook
@@ -20,14 +21,6 @@ beforeAll(async () => {
 });
 afterAll(() => rt?.stop());
 
-const inboxData = async (userId: string) =>
-  (await itemsWithPrefix(rt.db, rt.endpoints.tableName, `INBOX#${userId}`))
-    .filter((i) => String(i.sk).startsWith('MSG#'))
-    .map((i) => (JSON.parse(i.frame as string) as { data: unknown }).data);
-const historyData = async (roomId: string) =>
-  (await itemsWithPrefix(rt.db, rt.endpoints.tableName, `HIST#${roomId}#`)).map((i) =>
-    JSON.parse(i.data as string),
-  );
 const idempotencyKeys = (userId: string) => itemsWithPrefix(rt.db, rt.endpoints.tableName, `IDEM#${userId}`);
 
 /** Two members of a fresh room, both joined. */
@@ -43,9 +36,9 @@ describe('Publish hook: pass and replace', () => {
     const [amy, ben] = await pair('passes', 'amy', 'ben');
     await ok(amy, { action: 'publish', room: 'passes', data: { text: 'hello' } });
     expect((await ben.waitFor((f) => f.type === 'message')).data).toEqual({ text: 'hello' });
-    expect(await historyData('passes')).toEqual([{ text: 'hello' }]);
+    expect(await historyData(rt, 'passes')).toEqual([{ text: 'hello' }]);
     await ok(amy, { action: 'send', to: 'ben', data: 'direct' });
-    expect(await inboxData('ben')).toEqual(['direct']);
+    expect(await inboxData(rt, 'ben')).toEqual(['direct']);
     await Promise.all([amy.close(), ben.close()]);
   });
 
@@ -55,20 +48,20 @@ describe('Publish hook: pass and replace', () => {
     expect((await dan.waitFor((f) => f.type === 'message' && f.room === 'replaced')).data).toEqual({
       replaced: true,
     });
-    expect(await historyData('replaced')).toEqual([{ replaced: true }]);
+    expect(await historyData(rt, 'replaced')).toEqual([{ replaced: true }]);
     await ok(cat, { action: 'send', to: 'dan', data: { hook: 'replace' } });
-    expect(await inboxData('dan')).toEqual([{ replaced: true }]);
+    expect(await inboxData(rt, 'dan')).toEqual([{ replaced: true }]);
     await Promise.all([cat.close(), dan.close()]);
   });
 
   it('calls the hook with action, from, room or to, and data, and no idempotency key', async () => {
     const [eve, fay] = await pair('echoed', 'eve', 'fay');
     await ok(eve, { action: 'publish', room: 'echoed', id: 'p1', data: { hook: 'echo' } });
-    expect(await historyData('echoed')).toEqual([
+    expect(await historyData(rt, 'echoed')).toEqual([
       { action: 'publish', from: 'eve', room: 'echoed', data: { hook: 'echo' } },
     ]);
     await ok(eve, { action: 'send', to: 'fay', id: 's1', data: 'echo' });
-    expect(await inboxData('fay')).toEqual([{ action: 'send', from: 'eve', to: 'fay', data: 'echo' }]);
+    expect(await inboxData(rt, 'fay')).toEqual([{ action: 'send', from: 'eve', to: 'fay', data: 'echo' }]);
     await Promise.all([eve.close(), fay.close()]);
   });
 
@@ -78,7 +71,7 @@ describe('Publish hook: pass and replace', () => {
     expect((await put({ words: ['darn'], mode: 'mask' })).status).toBe(200);
     const [gus, hal] = await pair('words-first', 'gus', 'hal');
     await ok(gus, { action: 'publish', room: 'words-first', data: { hook: 'echo', text: 'oh darn' } });
-    expect(await historyData('words-first')).toEqual([
+    expect(await historyData(rt, 'words-first')).toEqual([
       { action: 'publish', from: 'gus', room: 'words-first', data: { hook: 'echo', text: 'oh ****' } },
     ]);
     expect((await put({ words: ['darn'], mode: 'reject' })).status).toBe(200);
@@ -117,8 +110,8 @@ describe('Publish hook: reject', () => {
       code: 'REJECTED',
       message: 'The scripted hook refuses this',
     });
-    expect(await historyData('refused')).toEqual([]);
-    expect(await inboxData('jo')).toEqual([]);
+    expect(await historyData(rt, 'refused')).toEqual([]);
+    expect(await inboxData(rt, 'jo')).toEqual([]);
     expect(await idempotencyKeys('ian')).toEqual([]);
     await ok(jo, { action: 'ping' });
     expect(jo.ofType('message')).toHaveLength(0);
@@ -142,8 +135,8 @@ describe('Publish hook: failures with PUBLISH_HOOK_FAILURE=closed', () => {
       expect(answer).toMatchObject({ type: 'error', code: 'INTERNAL' });
       const sent = await kim.request({ action: 'send', to: 'lee', data: script });
       expect(sent).toMatchObject({ type: 'error', code: 'INTERNAL' });
-      expect(await historyData(room)).toEqual([]);
-      expect(await inboxData('lee')).toEqual([]);
+      expect(await historyData(rt, room)).toEqual([]);
+      expect(await inboxData(rt, 'lee')).toEqual([]);
       await Promise.all([kim.close(), lee.close()]);
     });
   }
@@ -175,7 +168,7 @@ describe('Publish hook: edit', () => {
       { action: 'edit', from: 'ivy', room: 'edited', data: { hook: 'echo', text: 'second' } },
     ]);
     // Only the accepted edit is a room entry.
-    expect((await historyData('edited')).length).toBe(2);
+    expect((await historyData(rt, 'edited')).length).toBe(2);
     await Promise.all([ivy.close(), jon.close()]);
   });
 });
