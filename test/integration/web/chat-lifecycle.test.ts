@@ -156,15 +156,21 @@ describe.skipIf(!hasChromium)('The chat page: edit, delete, react, threads and f
     await eventually(() => lines(bob)).toEqual(['for you']);
     await bob.locator('#messages img.thumb[alt="logo.svg"]').waitFor();
 
-    // While Bob's socket is gone, Alice edits and reacts: his page shows both once it is back.
+    // While Bob's socket is gone (and no ticket can be had), Alice edits and reacts: his page
+    // shows both once the SDK's re-join replays them.
     await bob.locator('button[data-key="room:studio"]').click();
     await alice.locator('button[data-key="room:studio"]').click();
+    await bob.route('**/tickets', (route) => route.abort());
     await killSocket(rt, 'bob');
+    await eventually(() => bob.locator('#connection').getAttribute('data-state')).toBe('reconnecting');
     await line(alice, 'final draft').locator('[data-action="edit"]').click();
     await alice.locator('input.edit').fill('final draft, v2');
     await alice.locator('input.edit').press('Enter');
     await line(alice, 'the new logo').locator('.pick[data-reaction="👀"]').click();
     await eventually(() => lines(alice)).toContain('final draft, v2');
+    await eventually(() => line(alice, 'the new logo').locator('.chip').allTextContents()).toEqual(['👀 1']);
+    expect(await lines(bob)).toContain('final draft');
+    await bob.unroute('**/tickets');
     await bob.locator('#connection[data-state="open"]').waitFor();
     await eventually(() => lines(bob)).toEqual(['final draft, v2', 'message deleted', 'the new logo', '']);
     await eventually(() => line(bob, 'the new logo').locator('.chip').allTextContents()).toEqual(['👀 1']);
