@@ -176,5 +176,17 @@ describe.skipIf(!hasChromium)('The chat page: edit, delete, react, threads and f
     await eventually(() => line(bob, 'the new logo').locator('.chip').allTextContents()).toEqual(['👀 1']);
     await shoot(alice, 'chat-lifecycle-alice');
     await shoot(bob, 'chat-lifecycle-bob');
+
+    // On a phone-sized window the thread takes the conversation's place.
+    await bob.setViewportSize({ width: 390, height: 760 });
+    await bob.locator('#messages .replies').click();
+    await eventually(() => bob.locator('#thread-messages li .text').allTextContents()).toEqual([
+      'agreed, ship it',
+      'shipping',
+    ]);
+    expect(await bob.locator('#conversation').isVisible()).toBe(false);
+    await shoot(bob, 'chat-lifecycle-thread-phone');
+    await bob.locator('#thread-close').click();
+    await bob.locator('#conversation').waitFor();
   }, 120_000);
 });
