@@ -22,6 +22,8 @@ const historyPageSize = 50;
 const threadPageSize = 100;
 /** This tab's last known status, shown after a reload until the server's is learnt. */
 const statusKey = 'wavelet.status';
+/** The reactions this tab knows the user holds, per room, kept across reloads of the tab. */
+const reactionsKey = 'wavelet.reactions';
 
 /**
  * Keeps the model in step with the server: the user's rooms (from `GET /me/unread`, refreshed on
@@ -34,6 +36,9 @@ const statusKey = 'wavelet.status';
 export class ChatApp {
   private readonly joins = new Map<string, Promise<void>>();
   private connectedBefore = false;
+  private readonly keptReactions = keptReactions();
+  /** Rooms whose kept reactions are back in their conversation's `mine`. */
+  private readonly restored = new Set<string>();
 
   constructor(
     readonly client: WaveletClient,
@@ -162,8 +167,7 @@ export class ChatApp {
     } catch (error) {
       if (!(held && error instanceof WaveletError && error.code === 'NOT_FOUND')) throw error;
     }
-    if (held) c.mine.delete(key);
-    else c.mine.add(key);
+    this.hold(c, key, !held);
     this.model.changed();
   }
 
@@ -247,6 +251,7 @@ export class ChatApp {
   private onList(room: string): void {
     const views = this.client.messages(room);
     const c = this.model.find('room', room);
+    if (c) this.mineOf(c);
     c?.setRoomLines(views.filter((v) => v.replyTo === undefined).map(lineOf));
     const thread = this.model.thread;
     if (thread?.room === room) thread.lines = views.filter((v) => v.replyTo === thread.seq).map(lineOf);
@@ -275,8 +280,7 @@ export class ChatApp {
     if (m.seq !== undefined && m.seq > c.latestSeq) c.latestSeq = m.seq;
     if (m.kind === 'reaction' && m.from === this.model.me && m.target !== undefined) {
       const key = `${m.target} ${m.reaction}`;
-      if (m.on === false) c.mine.delete(key);
-      else c.mine.add(key);
+      this.hold(c, key, m.on !== false);
     }
     c.typing.delete(m.from);
     this.model.changed();
@@ -349,8 +353,35 @@ export class ChatApp {
     c.online.set(me, this.model.status ?? 'online');
   }
 
+  /** The reactions the user holds in room `c`, with those an earlier load of this tab knew. */
+  private mineOf(c: Conversation): Set<string> {
+    if (!this.restored.has(c.id)) {
+      this.restored.add(c.id);
+      for (const key of this.keptReactions[c.id] ?? []) c.mine.add(key);
+    }
+    return c.mine;
+  }
+
+  /** Notes that the user holds (or no longer holds) a reaction, `{seq} {reaction}`, and keeps it for the tab. */
+  private hold(c: Conversation, key: string, on: boolean): void {
+    const mine = this.mineOf(c);
+    if (on) mine.add(key);
+    else mine.delete(key);
+    this.keptReactions[c.id] = [...mine];
+    sessionStorage.setItem(reactionsKey, JSON.stringify(this.keptReactions));
+  }
+
   private inView(c: Conversation): boolean {
     return this.model.current === c && document.visibilityState === 'visible';
+  }
+}
+
+function keptReactions(): Record<string, string[]> {
+  try {
+    const kept = JSON.parse(sessionStorage.getItem(reactionsKey) ?? '{}') as unknown;
+    return typeof kept === 'object' && kept !== null ? (kept as Record<string, string[]>) : {};
+  } catch {
+    return {};
   }
 }
 

@@ -48,7 +48,8 @@ export class Conversation {
   /**
    * Rooms: the reactions this user holds, as `{seq} {reaction}`. The SDK's list counts users per
    * reaction without naming them, so the page learns its own from the reaction entries `from`
-   * this user (live, or replayed by a re-join) and from its own reacts.
+   * this user (live, or replayed by a re-join) and from its own reacts, and keeps them for the
+   * tab (`sessionStorage`), so a reload still knows them.
    */
   readonly mine = new Set<string>();
 
