@@ -170,9 +170,13 @@ export function bindActions(
     } else if (event.key === 'Enter') {
       event.preventDefault();
       const text = box.value;
+      const lines = [...(model.current?.lines ?? []), ...(model.thread?.lines ?? [])];
+      const before = lines.find((l) => l.seq === editing.seq)?.text;
       model.editing = undefined;
       model.changed();
-      if (text.trim()) client.edit(editing.room, editing.seq, { text }).catch(fail('edit'));
+      // An empty or unchanged text saves nothing (an edit would mark it "(edited)" for nothing).
+      if (text.trim() && text !== before)
+        client.edit(editing.room, editing.seq, { text }).catch(fail('edit'));
     }
   };
   const onEditInput = (event: Event) => {
