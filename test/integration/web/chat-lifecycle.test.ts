@@ -33,6 +33,11 @@ const signIn = (user: string) => signInAt(browser, rt.endpoints.http, user);
 /** The room message line whose text is `text`. */
 const line = (page: Page, text: string) =>
   page.locator('#messages li[data-seq]').filter({ has: page.locator('.text', { hasText: text }) });
+/** Points at the line (its actions show on hover, as for a person), then clicks one of them. */
+async function act(page: Page, text: string, action: string): Promise<void> {
+  await line(page, text).hover();
+  await line(page, text).locator(action).click();
+}
 const chips = (page: Page) => page.locator('#messages .chip').allTextContents();
 
 /** A small picture: a blue square with a yellow circle. */
@@ -55,32 +60,33 @@ describe.skipIf(!hasChromium)('The chat page: edit, delete, react, threads and f
     expect(
       await line(bob, 'first draft').locator('[data-action="edit"], [data-action="delete"]').count(),
     ).toBe(0);
-    await line(alice, 'first draft').locator('[data-action="edit"]').click();
+    await act(alice, 'first draft', '[data-action="edit"]');
     await alice.locator('input.edit').fill('never saved');
     await alice.locator('input.edit').press('Escape');
     await eventually(() => lines(alice)).toEqual(['first draft']);
-    await line(alice, 'first draft').locator('[data-action="edit"]').click();
+    await act(alice, 'first draft', '[data-action="edit"]');
     await alice.locator('input.edit').fill('final draft');
     await alice.locator('input.edit').press('Enter');
     await eventually(() => lines(bob)).toEqual(['final draft']);
     await eventually(() => bob.locator('#messages .edited').allTextContents()).toEqual(['(edited)']);
 
     // Reactions: counts as chips; a chip the user holds takes it back.
-    await line(bob, 'final draft').locator('.pick[data-reaction="👍"]').click();
+    await act(bob, 'final draft', '.pick[data-reaction="👍"]');
     await eventually(() => chips(alice)).toEqual(['👍 1']);
-    await line(alice, 'final draft').locator('.pick[data-reaction="👍"]').click();
-    await line(alice, 'final draft').locator('.pick[data-reaction="🎉"]').click();
+    await act(alice, 'final draft', '.pick[data-reaction="👍"]');
+    await act(alice, 'final draft', '.pick[data-reaction="🎉"]');
     await eventually(() => chips(bob)).toEqual(['👍 2', '🎉 1']);
     await eventually(() => bob.locator('#messages .chip[aria-pressed="true"]').allTextContents()).toEqual([
       '👍 2',
     ]);
+    await line(bob, 'final draft').hover(); // the actions show
     await shoot(bob, 'chat-lifecycle-reactions');
     await bob.locator('#messages .chip[aria-pressed="true"]').click();
     await eventually(() => chips(alice)).toEqual(['👍 1', '🎉 1']);
     await eventually(() => bob.locator('#messages .chip[aria-pressed="true"]').count()).toBe(0);
 
     // A thread: Bob replies in the pane; Alice's line counts the reply and opens the thread.
-    await line(bob, 'final draft').locator('.actions [data-action="reply"]').click();
+    await act(bob, 'final draft', '.actions [data-action="reply"]');
     await bob.locator('#thread:not([hidden])').waitFor();
     await bob.locator('#thread-composer input[name="text"]').fill('agreed, ship it');
     await bob.locator('#thread-composer button[type="submit"]').click();
@@ -107,7 +113,7 @@ describe.skipIf(!hasChromium)('The chat page: edit, delete, react, threads and f
     // Delete: the line stays, greyed, for both.
     await write(alice, 'oops, wrong room');
     await eventually(() => lines(bob)).toEqual(['final draft', 'oops, wrong room']);
-    await line(alice, 'oops, wrong room').locator('[data-action="delete"]').click();
+    await act(alice, 'oops, wrong room', '[data-action="delete"]');
     await eventually(() => bob.locator('#messages .text.deleted').allTextContents()).toEqual([
       'message deleted',
     ]);
@@ -165,10 +171,10 @@ describe.skipIf(!hasChromium)('The chat page: edit, delete, react, threads and f
     await bob.route('**/tickets', (route) => route.abort());
     await killSocket(rt, 'bob');
     await eventually(() => bob.locator('#connection').getAttribute('data-state')).toBe('reconnecting');
-    await line(alice, 'final draft').locator('[data-action="edit"]').click();
+    await act(alice, 'final draft', '[data-action="edit"]');
     await alice.locator('input.edit').fill('final draft, v2');
     await alice.locator('input.edit').press('Enter');
-    await line(alice, 'the new logo').locator('.pick[data-reaction="👀"]').click();
+    await act(alice, 'the new logo', '.pick[data-reaction="👀"]');
     await eventually(() => lines(alice)).toContain('final draft, v2');
     await eventually(() => line(alice, 'the new logo').locator('.chip').allTextContents()).toEqual(['👀 1']);
     expect(await lines(bob)).toContain('final draft');
