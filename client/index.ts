@@ -25,6 +25,7 @@ export { type BackoffOptions, backoffDelay } from './backoff.ts';
 export { WaveletClient, type WaveletEvents } from './client.ts';
 export type { ConnectionState } from './connection.ts';
 export { type ClientErrorCode, type ServerErrorCode, WaveletError, type WaveletErrorCode } from './errors.ts';
+export type { RoomMessageView } from './message-list.ts';
 export type { TicketGrant, WaveletClientOptions, WebSocketConstructor, WebSocketLike } from './options.ts';
 export type { GapEvent } from './room-tracker.ts';
 export type { BlobLike, UploadBody, UploadOptions } from './uploads.ts';

@@ -1,5 +1,7 @@
 import { WaveletError } from '../client/index.ts';
+import { type Attachments, sizeText } from './attachments.ts';
 import type { ChatApp } from './chat-app.ts';
+import type { Conversation } from './chat-model.ts';
 import { byId, field } from './dom.ts';
 import type { HttpApi } from './http-api.ts';
 import type { Session } from './session.ts';
@@ -13,9 +15,16 @@ const typingIdleMs = 4000;
  * What the user does: join or create a room, start a direct conversation, write (with typing
  * indicators), set a status, page back through history, go back to the list on a phone, sign
  * out. Sends show at once as pending lines; the SDK queues them while reconnecting and they
- * settle on the reply.
+ * settle on the reply. On room messages: react, reply in a thread, edit and delete one's own;
+ * attach a file to a send.
  */
-export function bindActions(app: ChatApp, session: Session, api: HttpApi, notify: (text: string) => void) {
+export function bindActions(
+  app: ChatApp,
+  session: Session,
+  api: HttpApi,
+  notify: (text: string) => void,
+  attachments: Attachments,
+) {
   const { client, model } = app;
   const fail = (what: string) => (error: Error) => notify(`${what}: ${error.message}`);
 
@@ -66,28 +75,48 @@ export function bindActions(app: ChatApp, session: Session, api: HttpApi, notify
     idle = setTimeout(stopTyping, typingIdleMs);
   });
 
+  // One file at a time, uploaded when the message is sent (the server refuses a type or size it
+  // does not take with a message, shown as the send's failure).
+  const attach = field(composer, 'file');
+  const attached = byId('attached');
+  const showAttached = () => {
+    const file = attach.files?.[0];
+    attached.hidden = !file;
+    attached.textContent = file ? `${file.name} (${sizeText(file.size)})` : '';
+  };
+  attach.addEventListener('change', showAttached);
+
   composer.addEventListener('submit', (event) => {
     event.preventDefault();
     const c = model.current;
     const text = input.value;
-    if (!c || !text.trim()) return;
+    const file = attach.files?.[0];
+    if (!c || (!text.trim() && !file)) return;
     input.value = '';
+    attach.value = '';
+    showAttached();
     stopTyping();
     // The idempotency key makes a send retried across a reconnect land once.
     const id = crypto.randomUUID();
     const pendingId = `pending:${id}`;
-    c.add({ id: pendingId, from: model.me, text, ts: Date.now(), pending: true });
+    c.add({ id: pendingId, from: model.me, text: text || `${file?.name}…`, ts: Date.now(), pending: true });
     model.changed();
-    const sent =
-      c.kind === 'room'
-        ? client.publish(c.id, { text }, { id }).then((r) => {
+    const sent = (file ? client.upload(file) : Promise.resolve(undefined)).then((fileId) => {
+      const options = { id, files: fileId ? [fileId] : undefined };
+      return c.kind === 'room'
+        ? client.publish(c.id, { text }, options).then((r) => {
             c.settle(pendingId, { id: r.messageId, from: model.me, text, ts: r.ts, seq: r.seq });
             if (app.model.current === c) app.markRead();
             app.readOwn(c, r.seq);
           })
-        : client.send(c.id, { text }, { id }).then((r) => {
-            c.settle(pendingId, { id: r.messageId, from: model.me, text, ts: r.ts });
+        : client.send(c.id, { text }, options).then((r) => {
+            const files =
+              file && fileId
+                ? [{ id: fileId, name: file.name, contentType: file.type, size: file.size }]
+                : undefined;
+            c.settle(pendingId, { id: r.messageId, from: model.me, text, ts: r.ts, files });
           });
+    });
     sent
       .catch((error: Error) => {
         c.remove(pendingId);
@@ -95,6 +124,85 @@ export function bindActions(app: ChatApp, session: Session, api: HttpApi, notify
         notify(notSent(error, c.id));
       })
       .finally(() => model.changed());
+  });
+
+  // A room message's buttons (react, reply, edit, delete) and file links, in the conversation
+  // and in the thread pane; the edit box saves on Enter and gives up on Escape.
+  const onLineClick = (event: MouseEvent) => {
+    const target = (event.target as HTMLElement).closest<HTMLElement>('[data-action]');
+    const c = model.current;
+    if (!target) return;
+    if (target.dataset.action === 'download') {
+      event.preventDefault();
+      attachments.download(target.dataset.file ?? '').catch(fail('download'));
+      return;
+    }
+    const seq = Number(target.closest('[data-seq]')?.getAttribute('data-seq'));
+    if (c?.kind !== 'room' || !Number.isInteger(seq)) return;
+    runLineAction(c, seq, target);
+  };
+  const runLineAction = (c: Conversation, seq: number, target: HTMLElement) => {
+    const line = c.lines.find((l) => l.seq === seq) ?? model.thread?.lines.find((l) => l.seq === seq);
+    switch (target.dataset.action) {
+      case 'react':
+        app.toggleReaction(c, seq, target.dataset.reaction ?? '').catch(fail('react'));
+        break;
+      case 'reply':
+        app.openThread(c.id, seq).catch(fail('thread'));
+        break;
+      case 'edit':
+        model.editing = { room: c.id, seq, draft: line?.text ?? '' };
+        model.changed();
+        requestAnimationFrame(() => document.querySelector<HTMLInputElement>('input.edit')?.focus());
+        break;
+      case 'delete':
+        client.delete(c.id, seq).catch(fail('delete'));
+        break;
+    }
+  };
+  const onEditKey = (event: KeyboardEvent) => {
+    const box = event.target as HTMLElement;
+    const editing = model.editing;
+    if (!(box instanceof HTMLInputElement) || !box.classList.contains('edit') || !editing) return;
+    if (event.key === 'Escape') {
+      model.editing = undefined;
+      model.changed();
+    } else if (event.key === 'Enter') {
+      event.preventDefault();
+      const text = box.value;
+      const lines = [...(model.current?.lines ?? []), ...(model.thread?.lines ?? [])];
+      const before = lines.find((l) => l.seq === editing.seq)?.text;
+      model.editing = undefined;
+      model.changed();
+      // An empty or unchanged text saves nothing (an edit would mark it "(edited)" for nothing).
+      if (text.trim() && text !== before)
+        client.edit(editing.room, editing.seq, { text }).catch(fail('edit'));
+    }
+  };
+  const onEditInput = (event: Event) => {
+    const box = event.target as HTMLElement;
+    if (box instanceof HTMLInputElement && box.classList.contains('edit') && model.editing)
+      model.editing.draft = box.value;
+  };
+  for (const list of [byId('messages'), byId('thread-parent'), byId('thread-messages')]) {
+    list.addEventListener('click', onLineClick);
+    list.addEventListener('keydown', onEditKey);
+    list.addEventListener('input', onEditInput);
+  }
+
+  byId('thread-close').addEventListener('click', () => app.closeThread());
+  const threadComposer = byId<HTMLFormElement>('thread-composer');
+  const threadInput = field(threadComposer, 'text');
+  threadComposer.addEventListener('submit', (event) => {
+    event.preventDefault();
+    const thread = model.thread;
+    const text = threadInput.value;
+    if (!thread || !text.trim()) return;
+    threadInput.value = '';
+    client.reply(thread.room, thread.seq, { text }).catch((error: Error) => {
+      threadInput.value ||= text;
+      notify(notSent(error, thread.room));
+    });
   });
 
   // Block or unblock the person of the open direct conversation, or unblock from the list.

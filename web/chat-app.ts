@@ -5,10 +5,12 @@ import type {
   NotificationFrame,
   PresenceEvent,
   ReadEvent,
+  RoomMessageView,
   TypingEvent,
   WaveletClient,
 } from '../client/index.ts';
-import { type ChatModel, type Conversation, textOf } from './chat-model.ts';
+import { WaveletError } from '../client/index.ts';
+import { type ChatLine, type ChatModel, type Conversation, textOf } from './chat-model.ts';
 import type { HttpApi } from './http-api.ts';
 import type { Session } from './session.ts';
 
@@ -16,18 +18,27 @@ import type { Session } from './session.ts';
 const typingLapseMs = 6000;
 /** The first history page of a room. */
 const historyPageSize = 50;
+/** The first page of a thread's replies. */
+const threadPageSize = 100;
 /** This tab's last known status, shown after a reload until the server's is learnt. */
 const statusKey = 'wavelet.status';
+/** The reactions this tab knows the user holds, per room, kept across reloads of the tab. */
+const reactionsKey = 'wavelet.reactions';
 
 /**
  * Keeps the model in step with the server: the user's rooms (from `GET /me/unread`, refreshed on
  * every reconnect), live frames from the SDK, history pages, `who`, and read receipts for the
  * room in view. The SDK itself re-joins rooms after a reconnect and pushes what was missed, and
- * syncs the inbox, so recovered messages arrive here as ordinary `message` events.
+ * syncs the inbox, so recovered messages arrive here as ordinary `message` events. A room's lines
+ * are the SDK's message list (`client.messages(room)`), which applies edits, deletes, reactions
+ * and replies however they arrived (live, replayed after a reconnect, or in a history page).
  */
 export class ChatApp {
   private readonly joins = new Map<string, Promise<void>>();
   private connectedBefore = false;
+  private readonly keptReactions = keptReactions();
+  /** Rooms whose kept reactions are back in their conversation's `mine`. */
+  private readonly restored = new Set<string>();
 
   constructor(
     readonly client: WaveletClient,
@@ -37,6 +48,7 @@ export class ChatApp {
     private readonly notify: (text: string) => void,
   ) {
     client.on('message', (m) => this.onMessage(m));
+    client.on('messages', ({ room }) => this.onList(room));
     client.on('notification', (n) => this.onNotification(n));
     client.on('joined', (e) => this.onMembership(e));
     client.on('left', (e) => this.onMembership(e));
@@ -98,9 +110,8 @@ export class ChatApp {
 
   /** The next older page of a room's history (newest first from the server). */
   async loadHistory(c: Conversation, before?: number): Promise<void> {
+    // The page goes into the SDK's list of the (joined) room, whose `messages` event draws it.
     const page = await this.client.history(c.id, { before, limit: historyPageSize });
-    for (const m of page.messages)
-      c.add({ id: m.id, from: m.from, text: textOf(m.data), ts: m.ts, seq: m.seq });
     c.olderBefore = page.next;
     c.historyLoaded = true;
     this.model.changed();
@@ -128,6 +139,36 @@ export class ChatApp {
     c.readUpTo = seq;
     this.model.changed();
     this.client.read(c.id, seq).catch((error: Error) => this.notify(`read: ${error.message}`));
+  }
+
+  /** Opens the thread of room message `seq` beside the conversation, with its replies. */
+  async openThread(room: string, seq: number): Promise<void> {
+    this.model.thread = { room, seq, lines: [] };
+    this.onList(room);
+    await this.client.history(room, { replyTo: seq, limit: threadPageSize });
+    this.onList(room);
+  }
+
+  closeThread(): void {
+    this.model.thread = undefined;
+    this.model.changed();
+  }
+
+  /**
+   * Adds this user's `reaction` to room message `seq`, or takes it back when the page knows the
+   * user holds it. A take-back the server answers `NOT_FOUND` (not held after all) only corrects
+   * what the page knew.
+   */
+  async toggleReaction(c: Conversation, seq: number, reaction: string): Promise<void> {
+    const key = `${seq} ${reaction}`;
+    const held = c.mine.has(key);
+    try {
+      await this.client.react(c.id, seq, reaction, !held);
+    } catch (error) {
+      if (!(held && error instanceof WaveletError && error.code === 'NOT_FOUND')) throw error;
+    }
+    this.hold(c, key, !held);
+    this.model.changed();
   }
 
   /** Blocks a user: the server drops their direct messages to this user from now on. */
@@ -206,18 +247,45 @@ export class ChatApp {
     if (!first && c?.kind === 'room') this.refreshOnline(c).catch((e: Error) => this.notify(e.message));
   }
 
+  /** A room's SDK list changed: its lines, and the open thread's when it is that room's. */
+  private onList(room: string): void {
+    const views = this.client.messages(room);
+    const c = this.model.find('room', room);
+    if (c) this.mineOf(c);
+    c?.setRoomLines(views.filter((v) => v.replyTo === undefined).map(lineOf));
+    const thread = this.model.thread;
+    if (thread?.room === room) thread.lines = views.filter((v) => v.replyTo === thread.seq).map(lineOf);
+    this.model.changed();
+  }
+
   private onMessage(m: MessageFrame): void {
     const me = this.model.me;
-    const c =
-      m.room !== undefined
-        ? this.model.get('room', m.room)
-        : this.model.get('dm', m.from === me ? (m.to ?? me) : m.from);
-    const added = c.add({ id: m.id, from: m.from, text: textOf(m.data), ts: m.ts, seq: m.seq });
+    if (m.room !== undefined) {
+      this.onRoomEntry(m.room, m);
+      return;
+    }
+    const c = this.model.get('dm', m.from === me ? (m.to ?? me) : m.from);
+    const added = c.add({ id: m.id, from: m.from, text: textOf(m.data), ts: m.ts, files: m.files });
+    if (added && !this.inView(c)) c.unseen += 1;
+    this.model.changed();
+  }
+
+  /**
+   * A room entry (a message, or an edit, delete or reaction of one): its line comes from the SDK's
+   * list; here the seq counts toward unread, and this user's own reaction entries (from another
+   * tab too) say which reactions the user holds.
+   */
+  private onRoomEntry(room: string, m: MessageFrame): void {
+    const c = this.model.get('room', room);
+    if (m.seq !== undefined && m.seq > c.latestSeq) c.latestSeq = m.seq;
+    if (m.kind === 'reaction' && m.from === this.model.me && m.target !== undefined) {
+      const key = `${m.target} ${m.reaction}`;
+      this.hold(c, key, m.on !== false);
+    }
     c.typing.delete(m.from);
-    if (added && c.kind === 'dm' && !this.inView(c)) c.unseen += 1;
     this.model.changed();
     if (this.inView(c)) this.markRead();
-    else if (c.kind === 'room' && m.from === me && m.seq !== undefined) this.readOwn(c, m.seq);
+    else if (m.from === this.model.me && m.seq !== undefined) this.readOwn(c, m.seq);
   }
 
   private onNotification(n: NotificationFrame): void {
@@ -272,7 +340,6 @@ export class ChatApp {
   private onGap(room: string, incomplete: boolean): void {
     const c = this.model.find('room', room);
     if (!c || !incomplete) return;
-    c.lines.length = 0;
     this.loadHistory(c).catch((e: Error) => this.notify(`history: ${e.message}`));
   }
 
@@ -286,7 +353,50 @@ export class ChatApp {
     c.online.set(me, this.model.status ?? 'online');
   }
 
+  /** The reactions the user holds in room `c`, with those an earlier load of this tab knew. */
+  private mineOf(c: Conversation): Set<string> {
+    if (!this.restored.has(c.id)) {
+      this.restored.add(c.id);
+      for (const key of this.keptReactions[c.id] ?? []) c.mine.add(key);
+    }
+    return c.mine;
+  }
+
+  /** Notes that the user holds (or no longer holds) a reaction, `{seq} {reaction}`, and keeps it for the tab. */
+  private hold(c: Conversation, key: string, on: boolean): void {
+    const mine = this.mineOf(c);
+    if (on) mine.add(key);
+    else mine.delete(key);
+    this.keptReactions[c.id] = [...mine];
+    sessionStorage.setItem(reactionsKey, JSON.stringify(this.keptReactions));
+  }
+
   private inView(c: Conversation): boolean {
     return this.model.current === c && document.visibilityState === 'visible';
   }
+}
+
+function keptReactions(): Record<string, string[]> {
+  try {
+    const kept = JSON.parse(sessionStorage.getItem(reactionsKey) ?? '{}') as unknown;
+    return typeof kept === 'object' && kept !== null ? (kept as Record<string, string[]>) : {};
+  } catch {
+    return {};
+  }
+}
+
+/** A room message of the SDK's list as a line: a deleted one keeps its place, without its text. */
+function lineOf(v: RoomMessageView): ChatLine {
+  return {
+    id: v.id,
+    from: v.from,
+    text: v.deleted ? '' : textOf(v.data),
+    ts: v.ts,
+    seq: v.seq,
+    editedAt: v.editedAt,
+    deleted: v.deleted,
+    reactions: v.reactions,
+    replies: v.replies,
+    files: v.files,
+  };
 }

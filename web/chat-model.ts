@@ -1,3 +1,5 @@
+import type { FileRef } from '../protocol/server-frames.ts';
+
 /** One line of a conversation as the page shows it. */
 export interface ChatLine {
   /** The server's message id, or a local id while the send is pending. */
@@ -10,7 +12,18 @@ export interface ChatLine {
   readonly pending?: boolean;
   /** A notification from a backend service rather than a person. */
   readonly notification?: boolean;
+  /** Room messages: when last edited (epoch ms). */
+  readonly editedAt?: number;
+  readonly deleted?: boolean;
+  /** Room messages: how many users hold each reaction. */
+  readonly reactions?: Readonly<Record<string, number>>;
+  /** Room messages: how many replies its thread has. */
+  readonly replies?: number;
+  readonly files?: readonly FileRef[];
 }
+
+/** The reactions the page offers on every room message. */
+export const reactionChoices = ['👍', '❤️', '😂', '🎉', '👀'] as const;
 
 export type ConversationKind = 'room' | 'dm';
 
@@ -32,6 +45,13 @@ export class Conversation {
   readonly typing = new Map<string, number>();
   /** Rooms: other users' read cursors. */
   readonly readBy = new Map<string, number>();
+  /**
+   * Rooms: the reactions this user holds, as `{seq} {reaction}`. The SDK's list counts users per
+   * reaction without naming them, so the page learns its own from the reaction entries `from`
+   * this user (live, or replayed by a re-join) and from its own reacts, and keeps them for the
+   * tab (`sessionStorage`), so a reload still knows them.
+   */
+  readonly mine = new Set<string>();
 
   constructor(
     readonly kind: ConversationKind,
@@ -66,6 +86,20 @@ export class Conversation {
     this.add(line);
   }
 
+  /**
+   * Rooms: the lines become the SDK's message list (top-level messages; replies live in their
+   * thread), followed by the sends still pending and settled sends the list does not hold yet.
+   */
+  setRoomLines(lines: ChatLine[]): void {
+    const ids = new Set(lines.map((l) => l.id));
+    const newest = lines.at(-1)?.seq ?? 0;
+    // A send's reply can come before the list has its message: it stays until the list has it.
+    const waiting = this.lines.filter((l) => l.pending || (!ids.has(l.id) && (l.seq ?? 0) > newest));
+    this.lines.splice(0, this.lines.length, ...lines, ...waiting);
+    this.lines.sort(byPosition);
+    for (const l of lines) if (l.seq !== undefined && l.seq > this.latestSeq) this.latestSeq = l.seq;
+  }
+
   remove(id: string): void {
     const index = this.lines.findIndex((l) => l.id === id);
     if (index >= 0) this.lines.splice(index, 1);
@@ -96,6 +130,10 @@ export class ChatModel {
   status: string | undefined;
   /** The users this user blocks (`GET /me/blocks`, then kept by block and unblock). */
   readonly blocked = new Set<string>();
+  /** The thread open beside the conversation: a room message's seq, with the replies shown. */
+  thread: { readonly room: string; readonly seq: number; lines: ChatLine[] } | undefined;
+  /** The own room message being edited, and the text typed so far. */
+  editing: { readonly room: string; readonly seq: number; draft: string } | undefined;
   private readonly listeners = new Set<() => void>();
 
   constructor(readonly me: string) {}

@@ -1,4 +1,6 @@
-import type { ChatLine, ChatModel, Conversation } from './chat-model.ts';
+import type { FileRef } from '../protocol/server-frames.ts';
+import { type Attachments, sizeText } from './attachments.ts';
+import { type ChatLine, type ChatModel, type Conversation, reactionChoices } from './chat-model.ts';
 import { byId, clock, el } from './dom.ts';
 
 /** What an empty list says, pointing at the form under it. */
@@ -28,10 +30,14 @@ export class ChatView {
   private readonly status = byId<HTMLSelectElement>('status');
   private readonly blocked = byId<HTMLUListElement>('blocked');
   private readonly blockToggle = byId<HTMLButtonElement>('block-toggle');
+  private readonly thread = byId('thread');
+  private readonly threadParent = byId('thread-parent');
+  private readonly threadMessages = byId<HTMLOListElement>('thread-messages');
 
   constructor(
     private readonly model: ChatModel,
     private readonly open: (conversation: Conversation) => void,
+    private readonly attachments: Attachments,
   ) {
     model.onChange(() => this.schedule());
   }
@@ -48,7 +54,16 @@ export class ChatView {
   render(): void {
     this.renderList(this.rooms, this.model.list('room'), (c) => `# ${c.id}`, emptyRooms);
     this.renderList(this.dms, this.model.list('dm'), (c) => `@ ${c.id}`, emptyDms);
+    // The edit box is drawn anew: keep its focus and caret across the redraw.
+    const focused = document.activeElement;
+    const wasEditing = focused instanceof HTMLInputElement && focused.classList.contains('edit');
     this.renderConversation(this.model.current);
+    this.renderThread(this.model.current);
+    if (wasEditing) {
+      const input = document.querySelector<HTMLInputElement>('input.edit');
+      input?.focus();
+      input?.setSelectionRange(input.value.length, input.value.length);
+    }
     this.renderBlocks(this.model.current);
     // Unread elsewhere shows in the tab's title and, on a phone, on the way back to the list.
     const elsewhere = [...this.model.conversations.values()]
@@ -139,7 +154,7 @@ export class ChatView {
         .map(([user, status]) => el('li', { text: user, attrs: { 'data-status': status, title: status } })),
     );
     this.older.hidden = c.kind !== 'room' || c.olderBefore === null;
-    box.replaceChildren(...c.lines.map((line) => this.renderLine(line)));
+    box.replaceChildren(...c.lines.map((line) => this.renderLine(c, line, false)));
     if (c.lines.length === 0) box.append(el('li', { class: 'system', text: 'No messages yet.' }));
     this.seen.textContent = seenLine(c, this.model.me);
     this.typing.textContent = typingLine(c.typingUsers(Date.now()).filter((u) => u !== this.model.me));
@@ -148,20 +163,144 @@ export class ChatView {
     this.shownKey = c.key;
   }
 
-  private renderLine(line: ChatLine): HTMLLIElement {
+  /** The thread pane: the parent message and its replies, while a thread of this room is open. */
+  private renderThread(c: Conversation | undefined): void {
+    const thread = this.model.thread;
+    const parent =
+      thread && c?.kind === 'room' && c.id === thread.room && c.lines.find((l) => l.seq === thread.seq);
+    this.thread.hidden = !parent;
+    document.body.dataset.thread = String(Boolean(parent));
+    if (!parent || !c) {
+      this.threadParent.replaceChildren();
+      this.threadMessages.replaceChildren();
+      return;
+    }
+    const box = this.threadMessages;
+    const atBottom = box.scrollHeight - box.scrollTop - box.clientHeight < stickyPx;
+    this.threadParent.replaceChildren(this.renderBody(c, parent, 'div'));
+    box.replaceChildren(...thread.lines.map((line) => this.renderLine(c, line, true)));
+    if (thread.lines.length === 0) box.append(el('li', { class: 'system', text: 'No replies yet.' }));
+    if (atBottom) box.scrollTop = box.scrollHeight;
+  }
+
+  /**
+   * One line. A room message also has its attachments, reaction chips, the reaction buttons and
+   * its actions: reply (not in a thread), and edit and delete on the user's own.
+   */
+  private renderLine(c: Conversation, line: ChatLine, inThread: boolean): HTMLLIElement {
     const classes = [line.from === this.model.me ? 'mine' : '', line.pending ? 'pending' : ''];
     if (line.notification) classes.push('notification');
-    return el(
-      'li',
-      {
-        class: classes.filter(Boolean).join(' '),
-        attrs: { 'data-id': line.id, 'data-seq': line.seq === undefined ? undefined : String(line.seq) },
-      },
-      el('span', { class: 'from', text: line.from }),
-      el('span', { class: 'text', text: line.text }),
-      el('time', { text: clock(line.ts), attrs: { datetime: new Date(line.ts).toISOString() } }),
+    if (line.deleted) classes.push('deleted');
+    const li = this.renderBody(c, line, 'li');
+    li.className = classes.filter(Boolean).join(' ');
+    li.setAttribute('data-id', line.id);
+    if (line.seq !== undefined) li.setAttribute('data-seq', String(line.seq));
+    if (c.kind !== 'room' || line.seq === undefined || line.pending || line.deleted) return li;
+    const seq = line.seq;
+    const reactions = Object.entries(line.reactions ?? {});
+    if (reactions.length > 0) {
+      li.append(
+        el(
+          'div',
+          { class: 'reactions' },
+          ...reactions.map(([reaction, count]) => {
+            const mine = c.mine.has(`${seq} ${reaction}`);
+            return el('button', {
+              class: 'chip',
+              text: `${reaction} ${count}`,
+              attrs: {
+                type: 'button',
+                'data-action': 'react',
+                'data-reaction': reaction,
+                'aria-pressed': String(mine),
+                title: mine ? 'Take your reaction back' : 'React',
+              },
+            });
+          }),
+        ),
+      );
+    }
+    const actions = el(
+      'div',
+      { class: 'actions' },
+      ...reactionChoices.map((reaction) =>
+        el('button', {
+          class: 'pick',
+          text: reaction,
+          attrs: {
+            type: 'button',
+            'data-action': 'react',
+            'data-reaction': reaction,
+            'aria-label': `React ${reaction}`,
+          },
+        }),
+      ),
     );
+    if (!inThread) actions.append(action('reply', 'Reply'));
+    if (line.from === this.model.me) actions.append(action('edit', 'Edit'), action('delete', 'Delete'));
+    li.append(actions);
+    if (!inThread && (line.replies ?? 0) > 0) {
+      const n = line.replies ?? 0;
+      li.append(
+        el('button', {
+          class: 'replies',
+          text: n === 1 ? '1 reply' : `${n} replies`,
+          attrs: { type: 'button', 'data-action': 'reply' },
+        }),
+      );
+    }
+    return li;
   }
+
+  /** Who, what (or the edit box, or "message deleted"), "(edited)", when, and the files. */
+  private renderBody<K extends 'li' | 'div'>(
+    c: Conversation,
+    line: ChatLine,
+    tag: K,
+  ): HTMLElementTagNameMap[K] {
+    const editing = this.model.editing;
+    const isEditing =
+      c.kind === 'room' && editing?.room === c.id && editing.seq === line.seq && !line.deleted;
+    const text = line.deleted
+      ? el('span', { class: 'text deleted', text: 'message deleted' })
+      : isEditing
+        ? el('input', {
+            class: 'edit',
+            attrs: { value: editing.draft, 'aria-label': 'Edit your message', maxlength: '4000' },
+          })
+        : el('span', { class: 'text', text: line.text });
+    const node = el(tag, {}, el('span', { class: 'from', text: line.from }), text);
+    if (line.editedAt && !line.deleted) node.append(el('span', { class: 'edited', text: '(edited)' }));
+    node.append(el('time', { text: clock(line.ts), attrs: { datetime: new Date(line.ts).toISOString() } }));
+    if (line.files?.length && !line.deleted) {
+      node.append(el('div', { class: 'files' }, ...line.files.map((f) => this.renderFile(f))));
+    }
+    return node;
+  }
+
+  /** An image inline (once its bytes are in), any other file as a link with its name and size. */
+  private renderFile(file: FileRef): HTMLElement {
+    const label = `${file.name} (${sizeText(file.size)})`;
+    if (file.contentType.startsWith('image/') && !this.attachments.hasFailed(file)) {
+      const url = this.attachments.imageUrl(file);
+      return url
+        ? el('img', {
+            class: 'thumb',
+            attrs: { src: url, alt: file.name, title: label, 'data-file': file.id },
+          })
+        : el('span', { class: 'thumb loading', text: `${file.name}…` });
+    }
+    this.attachments.know(file);
+    return el('a', {
+      class: 'file',
+      text: label,
+      attrs: { href: '#', 'data-file': file.id, 'data-action': 'download' },
+    });
+  }
+}
+
+function action(name: string, label: string): HTMLButtonElement {
+  return el('button', { class: 'act', text: label, attrs: { type: 'button', 'data-action': name } });
 }
 
 function seenLine(c: Conversation, me: string): string {

@@ -1,4 +1,5 @@
 import { WaveletClient } from '../client/index.ts';
+import { Attachments } from './attachments.ts';
 import { bindActions } from './chat-actions.ts';
 import { ChatApp } from './chat-app.ts';
 import { ChatModel } from './chat-model.ts';
@@ -29,6 +30,9 @@ async function main(): Promise<void> {
   const client = new WaveletClient({
     url: config.websocket,
     ticket: () => session.ticket(),
+    // Uploads (`client.upload`) go to the HTTP API, which serves the page, with the user's token.
+    httpUrl: location.origin,
+    token: () => session.token(),
     userId: session.user,
     device: 'web',
     // Snappy enough for a person watching the page; the SDK adds full jitter.
@@ -37,11 +41,19 @@ async function main(): Promise<void> {
   const model = new ChatModel(session.user);
   keepDirectConversations(model);
   const app = new ChatApp(client, model, session, api, notify);
-  new ChatView(model, (c) => {
-    notify('');
-    app.open(c).catch((e: Error) => notify(e.message));
-  }).render();
-  bindActions(app, session, api, notify);
+  const attachments = new Attachments(
+    () => session.token(),
+    () => model.changed(),
+  );
+  new ChatView(
+    model,
+    (c) => {
+      notify('');
+      app.open(c).catch((e: Error) => notify(e.message));
+    },
+    attachments,
+  ).render();
+  bindActions(app, session, api, notify, attachments);
   byId('chat').hidden = false;
   await app.start();
 }
