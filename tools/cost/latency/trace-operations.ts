@@ -63,9 +63,12 @@ export async function traceOperations(): Promise<TracedOperation[]> {
     await quiet(tracer.lastEnd);
     tracer.take();
     await action();
+    const wanted = pick.functions ?? (pick.route ? [routeFunctions[pick.route] as string] : undefined);
+    // What runs after the action answered (`$disconnect` after a close) may start late on a
+    // busy machine: wait for it before waiting for quiet.
+    await until(() => (wanted ?? []).every((fn) => tracer.finished(fn)));
     await quiet(tracer.lastEnd);
     const traced = tracer.take();
-    const wanted = pick.functions ?? (pick.route ? [routeFunctions[pick.route] as string] : undefined);
     operations.push({
       name,
       route: pick.route,
@@ -224,6 +227,14 @@ export function stagesOf(invocations: readonly TracedInvocation[]): TracedOperat
 }
 
 /** Waits until no invoke has finished for 300 ms (at most 10 s). */
+/** Waits until the condition holds, for at most 10 s (the trace's checks then tell what is missing). */
+async function until(condition: () => boolean): Promise<void> {
+  const deadline = performance.now() + 10_000;
+  while (performance.now() < deadline && !condition()) {
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
+
 async function quiet(lastEnd: () => number): Promise<void> {
   const deadline = performance.now() + 10_000;
   await new Promise((resolve) => setTimeout(resolve, 50));

@@ -13,6 +13,8 @@ export interface CallTracer {
   take(): TracedInvocation[];
   /** When the last invoke finished (`performance.now()`), for waiting until all is quiet. */
   lastEnd(): number;
+  /** Whether an invoke of the function finished since the last take. */
+  finished(fn: string): boolean;
   stop(): void;
 }
 
@@ -55,6 +57,7 @@ export function startCallTracer(): CallTracer {
       return taken;
     },
     lastEnd: () => last,
+    finished: (fn) => finished.some((r) => r.name === fn),
     stop: () => {
       timeSdkCalls(undefined);
       observeInvocations(undefined);
