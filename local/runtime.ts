@@ -177,13 +177,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
     const s3 = await startS3({ port: 0, host, bucketName: `${localDefaults.tablePrefix}-files` });
     stops.push(() => s3.close());
 
-    // Invocations still running when the runtime stops (a `$disconnect` for every socket the
-    // gateway closes) finish before the table and queues they use go away.
     const inFlight = new Set<Promise<unknown>>();
-    stops.push(async () => {
-      const deadline = Date.now() + 5000;
-      while (inFlight.size > 0 && Date.now() < deadline) await Promise.allSettled([...inFlight]);
-    });
 
     const tableName = localDefaults.tablePrefix;
     await createTables({ endpoint: dynamodb.endpoint, tableName });
@@ -246,6 +240,18 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
     const routes = Object.fromEntries(
       Object.entries(websocketApi.routes).map(([routeKey, name]) => [routeKey, fn(name)]),
     );
+    // Loaded now, not on the first message: a missing file fails the start, and the first
+    // invoke does not spend the hook's timeout on compiling it.
+    const hook = options.publishHook ? await startPublishHook(options.publishHook, log) : undefined;
+    if (hook) stops.push(() => hook.api.close());
+
+    // Stops go in reverse: the gateway, the HTTP API and the event sources stop first; the
+    // invocations still running then (a `$disconnect` for every socket the gateway closed)
+    // finish before the hook, the bus, the table and the queues they use go away.
+    stops.push(async () => {
+      const deadline = Date.now() + 5000;
+      while (inFlight.size > 0 && Date.now() < deadline) await Promise.allSettled([...inFlight]);
+    });
     const gateway = await startWebSocketGateway({
       port: options.wsPort ?? localDefaults.wsPort,
       host,
@@ -286,11 +292,6 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
       log: log && withoutScrapes(log),
     }).catch(portOf('httpPort'));
     stops.push(() => http.close());
-
-    // Loaded now, not on the first message: a missing file fails the start, and the first
-    // invoke does not spend the hook's timeout on compiling it.
-    const hook = options.publishHook ? await startPublishHook(options.publishHook, log) : undefined;
-    if (hook) stops.push(() => hook.api.close());
 
     Object.assign(process.env, {
       AWS_REGION: localDefaults.region,
