@@ -86,6 +86,7 @@ export async function editRoomMessage(deps: Deps, input: EditInput): Promise<Lif
   const limit = deps.config.MAX_DATA_BYTES;
   if (dataBytes(input.data) > limit) throw payloadTooLarge(limit);
   const room = await requireRoom(deps, input.roomId);
+  const targetRead = readEarly(requireTarget(deps, room.roomId, room.epoch, input.seq));
   await requireParticipant(deps, room, input.caller);
   // Screened as a publish is, before anything is stored (the idempotency key included).
   const data = await screenContent(deps, {
@@ -99,7 +100,7 @@ export async function editRoomMessage(deps: Deps, input: EditInput): Promise<Lif
     const entry =
       (await storedEarlier(deps, place, slot)) ??
       (await (async () => {
-        const target = await requireTarget(deps, room.roomId, room.epoch, input.seq);
+        const target = await targetRead;
         if (target.from !== input.caller.userId) throw forbidden('Only the author edits a message');
         return appendEntry(deps, place, slot, input.caller.userId, 'edit', input.seq, data);
       })());
@@ -116,13 +117,14 @@ export async function editRoomMessage(deps: Deps, input: EditInput): Promise<Lif
 /** The author, the room's owner or an admin deletes a room message; see {@link editRoomMessage}. */
 export async function deleteRoomMessage(deps: Deps, input: DeleteInput): Promise<LifecycleResult> {
   const room = await requireRoom(deps, input.roomId);
+  const targetRead = readEarly(requireTarget(deps, room.roomId, room.epoch, input.seq));
   await requireParticipant(deps, room, input.caller);
   const place = { roomId: room.roomId, epoch: room.epoch };
   return once(deps, scopeOf(input.caller, 'delete', room.roomId), input.id, place, async (slot) => {
     const entry =
       (await storedEarlier(deps, place, slot)) ??
       (await (async () => {
-        const target = await requireTarget(deps, room.roomId, room.epoch, input.seq);
+        const target = await targetRead;
         if (target.from !== input.caller.userId && !isOwnerOrAdmin(room, input.caller))
           throw forbidden("Only the author, the room's owner or an admin deletes a message");
         return appendEntry(deps, place, slot, input.caller.userId, 'delete', input.seq, null);
@@ -225,8 +227,7 @@ async function storedEarlier(deps: Deps, place: Place, slot: Slot): Promise<Room
  */
 export async function reactToRoomMessage(deps: Deps, input: ReactInput): Promise<LifecycleResult> {
   const room = await requireRoom(deps, input.roomId);
-  await requireParticipant(deps, room, input.caller);
-  const target = await requireTarget(deps, room.roomId, room.epoch, input.seq);
+  const target = await participantAndTarget(deps, room, input.caller, input.seq);
   const k: ReactionKey = {
     roomId: room.roomId,
     epoch: room.epoch,
@@ -334,6 +335,35 @@ async function finish(
 }
 
 /** An ordinary message of this life of the room that is not deleted, else NOT_FOUND. */
+/**
+ * A read started beside the access check, off the critical path, and awaited only where its
+ * answer is needed (a retry answered from its idempotency key never needs it). Its refusal, if
+ * never awaited, is dropped.
+ */
+function readEarly<T>(read: Promise<T>): Promise<T> {
+  read.catch(() => undefined);
+  return read;
+}
+
+/**
+ * Whether the caller takes part in the room and the target, read at once (one read off the
+ * critical path). A caller who may not take part is refused as such, whatever the target.
+ */
+async function participantAndTarget(
+  deps: Deps,
+  room: Awaited<ReturnType<typeof requireRoom>>,
+  caller: Caller,
+  seq: number,
+): Promise<RoomMessage> {
+  const [allowed, found] = await Promise.allSettled([
+    requireParticipant(deps, room, caller),
+    requireTarget(deps, room.roomId, room.epoch, seq),
+  ]);
+  if (allowed.status === 'rejected') throw allowed.reason;
+  if (found.status === 'rejected') throw found.reason;
+  return found.value;
+}
+
 async function requireTarget(deps: Deps, roomId: string, epoch: number, seq: number): Promise<RoomMessage> {
   const target = await getRoomMessage(deps, roomId, epoch, seq);
   if (!target || target.kind || target.deleted) throw notFound(`No message ${seq} in room ${roomId}`);

@@ -36,6 +36,22 @@ describe('Rooms: react', () => {
     await Promise.all([alice.close(), bob.close()]);
   });
 
+  it('refuses a caller who has not joined as such, whether or not the target exists, storing nothing', async () => {
+    const [erin, fred] = await Promise.all([rt.connect('erin'), rt.connect('fred')]);
+    await ok(erin, { action: 'join', room: 'closed-door' });
+    await ok(erin, { action: 'publish', room: 'closed-door', data: 'hi' });
+    for (const seq of [1, 99]) {
+      expect(await fred.request({ action: 'react', room: 'closed-door', seq, reaction: '👍' })).toMatchObject(
+        {
+          type: 'error',
+          code: 'FORBIDDEN',
+        },
+      );
+    }
+    expect(await firstOf(erin, 'closed-door')).not.toHaveProperty('reactions');
+    await Promise.all([erin.close(), fred.close()]);
+  });
+
   it('counts a repeated reaction once and answers the seq that added it, storing nothing', async () => {
     const [carl, dana] = await Promise.all([rt.connect('carl'), rt.connect('dana')]);
     await ok(carl, { action: 'join', room: 'twice' });
