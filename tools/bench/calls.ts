@@ -77,6 +77,9 @@ export async function benchCalls(options: CallsOptions = {}): Promise<CallsFigur
     wsPort: 0,
     httpPort: 0,
     external: { dynamodb: meter.endpoint },
+    // The inbox.unacked check is the event bus's extra, priced in its own section
+    // (tools/cost/event-bus.ts): counted here too, a direct message would pay its send twice.
+    functionEnv: { UNACKED_EVENT_SECONDS: '0' },
     log: (line) => lines.push({ at: Date.now(), line }),
   });
   const sqsCalls: Record<string, number> = {};
