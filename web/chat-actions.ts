@@ -2,6 +2,7 @@ import { WaveletError } from '../client/index.ts';
 import { type Attachments, sizeText } from './attachments.ts';
 import type { ChatApp } from './chat-app.ts';
 import type { Conversation } from './chat-model.ts';
+import { deleteQuestion, notDeleted } from './chat-moderation.ts';
 import { byId, field } from './dom.ts';
 import type { HttpApi } from './http-api.ts';
 import type { Session } from './session.ts';
@@ -15,8 +16,8 @@ const typingIdleMs = 4000;
  * What the user does: join or create a room, start a direct conversation, write (with typing
  * indicators), set a status, page back through history, go back to the list on a phone, sign
  * out. Sends show at once as pending lines; the SDK queues them while reconnecting and they
- * settle on the reply. On room messages: react, reply in a thread, edit and delete one's own;
- * attach a file to a send.
+ * settle on the reply. On room messages: react, reply in a thread, edit and delete one's own
+ * (and, as the room's owner or an admin, delete others', once confirmed); attach a file to a send.
  */
 export function bindActions(
   app: ChatApp,
@@ -155,9 +156,13 @@ export function bindActions(
         model.changed();
         requestAnimationFrame(() => document.querySelector<HTMLInputElement>('input.edit')?.focus());
         break;
-      case 'delete':
-        client.delete(c.id, seq).catch(fail('delete'));
+      case 'delete': {
+        // Someone else's message (as the owner or an admin) is deleted only once confirmed.
+        const question = deleteQuestion(model, line);
+        if (question && !confirm(question)) break;
+        client.delete(c.id, seq).catch((error: Error) => notify(notDeleted(error)));
         break;
+      }
     }
   };
   const onEditKey = (event: KeyboardEvent) => {

@@ -100,6 +100,7 @@ export class ChatApp {
       joining = this.client.join(room).then((result) => {
         c.latestSeq = Math.max(c.latestSeq, result.seq);
         this.model.changed();
+        this.learnOwner(c);
       });
       this.joins.set(room, joining);
       joining.catch(() => this.joins.delete(room));
@@ -182,6 +183,21 @@ export class ChatApp {
     await this.client.unblock(user);
     this.model.blocked.delete(user);
     this.model.changed();
+  }
+
+  /**
+   * The room's owner, who may delete anyone's message there (the SDK speaks only WebSocket, and
+   * `join` does not name the owner). Without it the page offers delete on own messages only.
+   */
+  private learnOwner(c: Conversation): void {
+    this.session
+      .token()
+      .then((token) => this.api.room(token, c.id))
+      .then((room) => {
+        c.owner = room.owner;
+        this.model.changed();
+      })
+      .catch((e: Error) => this.notify(`room ${c.id}: ${e.message}`));
   }
 
   /** The users this user blocks, from the HTTP API (the SDK speaks only WebSocket). */

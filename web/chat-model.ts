@@ -52,6 +52,8 @@ export class Conversation {
    * tab (`sessionStorage`), so a reload still knows them.
    */
   readonly mine = new Set<string>();
+  /** Rooms: the owner, as `GET /rooms/{id}` names it (unknown until asked). */
+  owner: string | undefined;
 
   constructor(
     readonly kind: ConversationKind,
@@ -130,6 +132,8 @@ export class ChatModel {
   status: string | undefined;
   /** The users this user blocks (`GET /me/blocks`, then kept by block and unblock). */
   readonly blocked = new Set<string>();
+  /** The page's token carries the `admin` role: it may delete anyone's room messages. */
+  admin = false;
   /** The thread open beside the conversation: a room message's seq, with the replies shown. */
   thread: { readonly room: string; readonly seq: number; lines: ChatLine[] } | undefined;
   /** The own room message being edited, and the text typed so far. */

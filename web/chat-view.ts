@@ -1,6 +1,7 @@
 import type { FileRef } from '../protocol/server-frames.ts';
 import { type Attachments, sizeText } from './attachments.ts';
 import { type ChatLine, type ChatModel, type Conversation, reactionChoices } from './chat-model.ts';
+import { canDelete } from './chat-moderation.ts';
 import { byId, clock, el } from './dom.ts';
 
 /** What an empty list says, pointing at the form under it. */
@@ -185,7 +186,8 @@ export class ChatView {
 
   /**
    * One line. A room message also has its attachments, reaction chips, the reaction buttons and
-   * its actions: reply (not in a thread), and edit and delete on the user's own.
+   * its actions: reply (not in a thread), edit on the user's own, and delete on the user's own
+   * or, for the room's owner and admins, on anyone's.
    */
   private renderLine(c: Conversation, line: ChatLine, inThread: boolean): HTMLLIElement {
     const classes = [line.from === this.model.me ? 'mine' : '', line.pending ? 'pending' : ''];
@@ -237,7 +239,8 @@ export class ChatView {
       ),
     );
     if (!inThread) actions.append(action('reply', 'Reply'));
-    if (line.from === this.model.me) actions.append(action('edit', 'Edit'), action('delete', 'Delete'));
+    if (line.from === this.model.me) actions.append(action('edit', 'Edit'));
+    if (canDelete(this.model, c, line)) actions.append(action('delete', 'Delete'));
     li.append(actions);
     if (!inThread && (line.replies ?? 0) > 0) {
       const n = line.replies ?? 0;

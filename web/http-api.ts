@@ -3,6 +3,7 @@ import type {
   BlockedUser,
   HttpErrorBody,
   Page,
+  RoomView,
   Ticket,
   UnreadRoom,
   UnreadRooms,
@@ -63,6 +64,11 @@ export class HttpApi {
       cursor = page.cursor;
     } while (cursor);
     return users;
+  }
+
+  /** A room's settings, its owner among them (`GET /rooms/{id}`). */
+  room(token: string, id: string): Promise<RoomView> {
+    return this.request('GET', `/rooms/${encodeURIComponent(id)}`, { token });
   }
 
   createRoom(token: string, room: CreateRoomRequest & { id: string }): Promise<unknown> {

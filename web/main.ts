@@ -39,6 +39,7 @@ async function main(): Promise<void> {
     reconnect: { initialDelayMs: 250, maxDelayMs: 5000 },
   });
   const model = new ChatModel(session.user);
+  model.admin = session.roles.includes('admin');
   keepDirectConversations(model);
   const app = new ChatApp(client, model, session, api, notify);
   const attachments = new Attachments(

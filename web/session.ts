@@ -1,3 +1,4 @@
+import { rolesOf } from './chat-moderation.ts';
 import type { HttpApi } from './http-api.ts';
 
 /** Renew the development token this long before it expires. */
@@ -47,6 +48,11 @@ export class Session {
 
   get user(): string {
     return this.stored.user;
+  }
+
+  /** The roles the signed-in token carries (a development token carries none). */
+  get roles(): string[] {
+    return rolesOf(this.stored.token);
   }
 
   /** A token valid for a while yet. */
