@@ -1,4 +1,4 @@
-import { spawnSync } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { apiFunctions, mergedSpec } from '../../lib/constructs/per-api.ts';
@@ -9,6 +9,7 @@ import {
   functionsByName,
   type Json,
   statementsOf,
+  synthDefaultStack,
   synthStack,
 } from '../helpers/synth.ts';
 
@@ -65,7 +66,7 @@ describe('Option: handlers', { timeout: 120_000 }, () => {
   });
 
   it('creates one function per manifest function by default', () => {
-    const names = [...functionsByName(synthStack()).keys()].sort();
+    const names = [...functionsByName(synthDefaultStack()).keys()].sort();
     expect(names).toEqual(Object.keys(functions).sort());
   });
 
@@ -140,7 +141,7 @@ describe('Option: handlers', { timeout: 120_000 }, () => {
   });
 
   it('leaves the queue consumers and the sweeper as they are per-route', () => {
-    const perRoute = functionsByName(synthStack());
+    const perRoute = functionsByName(synthDefaultStack());
     for (const name of ['deliver', 'notify', 'sweep']) {
       expect(byName.get(name)?.properties.Environment, name).toEqual(
         perRoute.get(name)?.properties.Environment,
@@ -153,18 +154,26 @@ describe('Option: handlers', { timeout: 120_000 }, () => {
     expect(() => synthStack({ handlerLayout: 'per-user' as never })).toThrow(/per-route' or 'per-api/);
   });
 
-  it('takes the layout from -c handlers in the app, and refuses any other value', () => {
+  it('takes the layout from -c handlers in the app, and refuses any other value', async () => {
     const app = (handlers: string) => {
       const { CDK_OUTDIR: _, ...env } = process.env;
       // No CDK_OUTDIR: the app is built but never synthesized.
-      return spawnSync(process.execPath, ['--import', 'tsx', 'bin/app.ts'], {
-        cwd: fileURLToPath(new URL('../../', import.meta.url)),
-        env: { ...env, CDK_CONTEXT_JSON: JSON.stringify({ handlers }) },
-        encoding: 'utf8',
+      return new Promise<{ status: number | null; stderr: string }>((resolve) => {
+        execFile(
+          process.execPath,
+          ['--import', 'tsx', 'bin/app.ts'],
+          {
+            cwd: fileURLToPath(new URL('../../', import.meta.url)),
+            env: { ...env, CDK_CONTEXT_JSON: JSON.stringify({ handlers }) },
+          },
+          (error, _stdout, stderr) =>
+            resolve({ status: error ? (typeof error.code === 'number' ? error.code : null) : 0, stderr }),
+        );
       });
     };
-    expect(app('per-api').status).toBe(0);
-    const refused = app('per-user');
+    // The two apps (about six seconds each, most of it loading aws-cdk-lib) run side by side.
+    const [accepted, refused] = await Promise.all([app('per-api'), app('per-user')]);
+    expect(accepted.status).toBe(0);
     expect(refused.status).not.toBe(0);
     expect(refused.stderr).toMatch(/Context handlers must be per-route or per-api, not 'per-user'/);
   });
