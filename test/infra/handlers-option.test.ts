@@ -1,8 +1,7 @@
-import { execFile } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { apiFunctions, mergedSpec } from '../../lib/constructs/per-api.ts';
 import { type FunctionName, functions, httpApi, websocketApi } from '../../lib/manifest.ts';
+import { runCdkApp } from '../helpers/cdk-app.ts';
 import {
   actionsOf,
   type FoundFunction,
@@ -155,24 +154,10 @@ describe('Option: handlers', { timeout: 120_000 }, () => {
   });
 
   it('takes the layout from -c handlers in the app, and refuses any other value', async () => {
-    const app = (handlers: string) => {
-      const { CDK_OUTDIR: _, ...env } = process.env;
-      // No CDK_OUTDIR: the app is built but never synthesized.
-      return new Promise<{ status: number | null; stderr: string }>((resolve) => {
-        execFile(
-          process.execPath,
-          ['--import', 'tsx', 'bin/app.ts'],
-          {
-            cwd: fileURLToPath(new URL('../../', import.meta.url)),
-            env: { ...env, CDK_CONTEXT_JSON: JSON.stringify({ handlers }) },
-          },
-          (error, _stdout, stderr) =>
-            resolve({ status: error ? (typeof error.code === 'number' ? error.code : null) : 0, stderr }),
-        );
-      });
-    };
-    // The two apps (about six seconds each, most of it loading aws-cdk-lib) run side by side.
-    const [accepted, refused] = await Promise.all([app('per-api'), app('per-user')]);
+    const [accepted, refused] = await Promise.all([
+      runCdkApp({ handlers: 'per-api' }),
+      runCdkApp({ handlers: 'per-user' }),
+    ]);
     expect(accepted.status).toBe(0);
     expect(refused.status).not.toBe(0);
     expect(refused.stderr).toMatch(/Context handlers must be per-route or per-api, not 'per-user'/);
