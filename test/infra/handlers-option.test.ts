@@ -1,14 +1,14 @@
-import { spawnSync } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { apiFunctions, mergedSpec } from '../../lib/constructs/per-api.ts';
 import { type FunctionName, functions, httpApi, websocketApi } from '../../lib/manifest.ts';
+import { runCdkApp } from '../helpers/cdk-app.ts';
 import {
   actionsOf,
   type FoundFunction,
   functionsByName,
   type Json,
   statementsOf,
+  synthDefaultStack,
   synthStack,
 } from '../helpers/synth.ts';
 
@@ -65,7 +65,7 @@ describe('Option: handlers', { timeout: 120_000 }, () => {
   });
 
   it('creates one function per manifest function by default', () => {
-    const names = [...functionsByName(synthStack()).keys()].sort();
+    const names = [...functionsByName(synthDefaultStack()).keys()].sort();
     expect(names).toEqual(Object.keys(functions).sort());
   });
 
@@ -140,7 +140,7 @@ describe('Option: handlers', { timeout: 120_000 }, () => {
   });
 
   it('leaves the queue consumers and the sweeper as they are per-route', () => {
-    const perRoute = functionsByName(synthStack());
+    const perRoute = functionsByName(synthDefaultStack());
     for (const name of ['deliver', 'notify', 'sweep']) {
       expect(byName.get(name)?.properties.Environment, name).toEqual(
         perRoute.get(name)?.properties.Environment,
@@ -153,18 +153,12 @@ describe('Option: handlers', { timeout: 120_000 }, () => {
     expect(() => synthStack({ handlerLayout: 'per-user' as never })).toThrow(/per-route' or 'per-api/);
   });
 
-  it('takes the layout from -c handlers in the app, and refuses any other value', () => {
-    const app = (handlers: string) => {
-      const { CDK_OUTDIR: _, ...env } = process.env;
-      // No CDK_OUTDIR: the app is built but never synthesized.
-      return spawnSync(process.execPath, ['--import', 'tsx', 'bin/app.ts'], {
-        cwd: fileURLToPath(new URL('../../', import.meta.url)),
-        env: { ...env, CDK_CONTEXT_JSON: JSON.stringify({ handlers }) },
-        encoding: 'utf8',
-      });
-    };
-    expect(app('per-api').status).toBe(0);
-    const refused = app('per-user');
+  it('takes the layout from -c handlers in the app, and refuses any other value', async () => {
+    const [accepted, refused] = await Promise.all([
+      runCdkApp({ handlers: 'per-api' }),
+      runCdkApp({ handlers: 'per-user' }),
+    ]);
+    expect(accepted.status).toBe(0);
     expect(refused.status).not.toBe(0);
     expect(refused.stderr).toMatch(/Context handlers must be per-route or per-api, not 'per-user'/);
   });

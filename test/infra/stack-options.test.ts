@@ -1,16 +1,8 @@
-import { spawnSync } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
 import { Match } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
 import { functions } from '../../lib/manifest.ts';
+import { runCdkApp } from '../helpers/cdk-app.ts';
 import { functionsByName, synthStack } from '../helpers/synth.ts';
-
-const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
-
-function withoutCdkOutdir(): NodeJS.ProcessEnv {
-  const { CDK_OUTDIR: _, ...env } = process.env;
-  return env;
-}
 
 // Variants synthesize without bundling: the entries are checked, the code is not built.
 const jwtUsers = Object.entries(functions)
@@ -88,21 +80,18 @@ describe('Stack: MessagingStack options', { timeout: 90_000 }, () => {
     template.allResourcesProperties('AWS::ApiGatewayV2::Stage', { AccessLogSettings: Match.absent() });
   });
 
-  it('refuses context flags and keys it cannot read, before building anything', () => {
-    for (const [context, message] of [
+  it('refuses context flags and keys it cannot read, before building anything', async () => {
+    const cases = [
       [{ accessLogs: 'no' }, /Context accessLogs must be true or false, not 'no'/],
       [{ tracing: 'on' }, /Context tracing must be true or false, not 'on'/],
       [{ kmsKey: 'alias/wavelet' }, /kmsKey 'alias\/wavelet' is neither 'new' nor a KMS key ARN/],
-    ] as const) {
-      const run = spawnSync(process.execPath, ['--import', 'tsx', 'bin/app.ts'], {
-        cwd: REPO_ROOT,
-        // No CDK_OUTDIR: the app is built but never synthesized.
-        env: { ...withoutCdkOutdir(), CDK_CONTEXT_JSON: JSON.stringify(context) },
-        encoding: 'utf8',
-      });
-      expect(run.status, JSON.stringify(context)).not.toBe(0);
-      expect(run.stderr, JSON.stringify(context)).toMatch(message);
-    }
+    ] as const;
+    // The three apps run side by side.
+    const runs = await Promise.all(cases.map(([context]) => runCdkApp(context)));
+    cases.forEach(([context, message], i) => {
+      expect(runs[i]?.status, JSON.stringify(context)).not.toBe(0);
+      expect(runs[i]?.stderr, JSON.stringify(context)).toMatch(message);
+    });
   });
 
   it('rejects both a JWKS URL and a secret ARN', () => {

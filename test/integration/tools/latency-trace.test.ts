@@ -27,13 +27,15 @@ describe('Function: traceOperations', () => {
 });
 
 const root = path.resolve(import.meta.dirname, '../../..');
+// The binary `npm run` puts on the PATH; `npx` would add its own package lookup to each run.
+const tsx = path.join(root, 'node_modules/.bin/tsx');
 
 /** Runs `npm run cost -- latency ...args` as npm does and resolves with how it ended. */
 function runLatency(args: readonly string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
     execFile(
-      'npx',
-      ['tsx', 'tools/cost/main.ts', 'latency', ...args],
+      tsx,
+      ['tools/cost/main.ts', 'latency', ...args],
       { cwd: root, timeout: 30_000 },
       (error, stdout, stderr) => {
         resolve({ code: error ? Number((error as { code?: number }).code ?? 1) : 0, stdout, stderr });
@@ -42,7 +44,7 @@ function runLatency(args: readonly string[]): Promise<{ code: number; stdout: st
   });
 }
 
-describe('Tool: npm run cost -- latency', () => {
+describe.concurrent('Tool: npm run cost -- latency', () => {
   it('prints its usage for --help without tracing anything', async () => {
     const outcome = await runLatency(['--help']);
     expect(outcome.code).toBe(0);
