@@ -39,7 +39,8 @@ export interface FunctionSpec {
  * event-retries queue).
  * `publishHook` invokes the function named by context `publishHook` (binds nothing without one).
  * `bucket:upload` signs PUTs under `pending/`, `bucket:attach` reads `pending/` and
- * writes `files/` (the attach's copy), `bucket:read` signs GETs of `files/` (and of `pending/`, for the uploader).
+ * writes `files/` (the attach's copy), `bucket:read` signs GETs of `files/` (and of `pending/`, for the uploader),
+ * `bucket:delete` deletes both objects of a file whose message is deleted.
  */
 export type Resource =
   | 'queue:deliveries'
@@ -56,6 +57,7 @@ export type Resource =
   | 'bucket:upload'
   | 'bucket:attach'
   | 'bucket:read'
+  | 'bucket:delete'
   | 'publishHook';
 
 /** DynamoDB actions on the table's items (an index has its own grants, {@link IndexGrants}). */
@@ -226,8 +228,12 @@ export const functions = {
     ],
   }),
   delete: ws('delete', {
-    uses: fanOut,
-    items: [{ actions: itemWrites, keys: [...departureKeys, 'HIST#*', 'IDEM#*'] }, rateLimits],
+    uses: [...fanOut, 'bucket:delete'],
+    items: [
+      { actions: itemWrites, keys: [...departureKeys, 'HIST#*', 'IDEM#*'] },
+      { actions: ['UpdateItem'], keys: ['FILE#*'] },
+      rateLimits,
+    ],
   }),
   react: ws('react', {
     uses: fanOut,

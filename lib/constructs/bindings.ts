@@ -76,6 +76,7 @@ export type TableAccess = Pick<FunctionSpec, 'items' | 'indexes'>;
  * | `bucket:upload` | `FILES_BUCKET` | `s3:PutObject` on `pending/*` |
  * | `bucket:attach` | `FILES_BUCKET` | `s3:GetObject` on `pending/*`, `s3:PutObject` on `files/*` (HeadObject, CopyObject) |
  * | `bucket:read` | `FILES_BUCKET` | `s3:GetObject` on `files/*` and `pending/*` (the presigned GET; an uploader's own unattached file) |
+ * | `bucket:delete` | `FILES_BUCKET` | `s3:DeleteObject` on `files/*` and `pending/*` (the files of a deleted message) |
  * | `publishHook` (when the stack has one) | `PUBLISH_HOOK_FUNCTION` (and `PUBLISH_HOOK_TIMEOUT_MS`, `PUBLISH_HOOK_FAILURE` if set) | `lambda:InvokeFunction` on exactly that ARN |
  * | `jwt` | `JWT_SECRET_ARN`, or `JWKS_URL` (see {@link TokenAuth}), `JWT_ISSUER`/`JWT_AUDIENCE` if set | read the HS256 secret |
  *
@@ -146,6 +147,9 @@ function bindBucket(fn: LambdaFunction, wanted: ReadonlySet<Resource>, bucket: I
   }
   if (wanted.has('bucket:read')) {
     grants.push(['s3:GetObject', files.attachedPrefix], ['s3:GetObject', files.pendingPrefix]);
+  }
+  if (wanted.has('bucket:delete')) {
+    grants.push(['s3:DeleteObject', files.attachedPrefix], ['s3:DeleteObject', files.pendingPrefix]);
   }
   if (grants.length === 0) return;
   fn.addEnvironment('FILES_BUCKET', bucket.bucketName);

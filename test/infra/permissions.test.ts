@@ -300,10 +300,11 @@ describe('Permissions: the manifest follows the code', () => {
         expected.add('queue:eventRetries');
       if (calls.commands.includes('SendMessageBatch') && calls.variables.includes('INBOX_CHECKS_QUEUE_URL'))
         expected.add('queue:inboxChecks');
-      // The files bucket: signing a PUT, attaching (HeadObject and CopyObject), signing a GET.
+      // The files bucket: signing a PUT, attaching (HeadObject and CopyObject), signing a GET, deleting.
       if (calls.commands.includes('PutObject')) expected.add('bucket:upload');
       if (calls.commands.includes('CopyObject')) expected.add('bucket:attach');
       if (calls.commands.includes('GetObject')) expected.add('bucket:read');
+      if (calls.commands.includes('DeleteObject')) expected.add('bucket:delete');
       // The publish hook (content-screen.ts): bound, and granted, only where a stack names one.
       if (calls.commands.includes('Invoke')) expected.add('publishHook');
       expect(new Set(spec.uses), name).toEqual(expected);

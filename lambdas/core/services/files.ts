@@ -1,4 +1,10 @@
-import { CopyObjectCommand, GetObjectCommand, HeadObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
+import {
+  CopyObjectCommand,
+  DeleteObjectCommand,
+  GetObjectCommand,
+  HeadObjectCommand,
+  PutObjectCommand,
+} from '@aws-sdk/client-s3';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import { files as layout } from '../../../lib/manifest.ts';
 import type { Upload } from '../../../protocol/http-responses.ts';
@@ -13,6 +19,7 @@ import {
   type FileRecord,
   getFileRecord,
   markFileAttached,
+  markFileDeleted,
   putFileRecord,
   unmarkFileAttached,
 } from '../store/files.ts';
@@ -182,7 +189,8 @@ export async function fileUrlFor(
   fileId: string,
 ): Promise<string> {
   const record = await getFileRecord(deps, fileId);
-  if (!record) throw notFound(`Unknown file ${fileId}`);
+  // A file deleted with its message answers as an unknown one, to its uploader too.
+  if (!record || record.deletedAt !== undefined) throw notFound(`Unknown file ${fileId}`);
   const attachedTo = record.attachedTo;
   if (record.owner !== who.userId) {
     if (!attachedTo) throw notFound(`Unknown file ${fileId}`);
@@ -202,5 +210,36 @@ export async function fileUrlFor(
     s3Of(deps),
     new GetObjectCommand({ Bucket: bucketOf(deps), Key: `${prefix}${fileId}` }),
     { expiresIn: presignSeconds },
+  );
+}
+
+/**
+ * Deletes the files of room message `messageId` as the message is deleted: first every record is
+ * marked (from then on `GET /files/{id}` answers 404, as for an unknown id), then both objects of
+ * each (`files/` and the `pending/` upload) are deleted. Runs before the delete entry is stored,
+ * so an entry means its files are gone; a failure part-way throws (the delete answers INTERNAL
+ * and stores nothing), and the retry does it all again (every step is idempotent: a mark keeps
+ * its first time, deleting a missing object succeeds). A file not attached to that very message
+ * (a forged or stale ref) is left alone.
+ */
+export async function deleteMessageFiles(
+  deps: Deps,
+  roomId: string,
+  message: { readonly id: string; readonly files?: readonly FileRef[] },
+): Promise<void> {
+  if (!message.files || message.files.length === 0) return;
+  const bucket = bucketOf(deps);
+  const attachment = { attachedTo: `room:${roomId}`, messageId: message.id };
+  const at = deps.now();
+  const marked: string[] = [];
+  for (const { id } of message.files) {
+    if (await markFileDeleted(deps, id, attachment, at)) marked.push(id);
+  }
+  await Promise.all(
+    marked.flatMap((id) =>
+      [layout.attachedPrefix, layout.pendingPrefix].map((prefix) =>
+        s3Of(deps).send(new DeleteObjectCommand({ Bucket: bucket, Key: `${prefix}${id}` })),
+      ),
+    ),
   );
 }

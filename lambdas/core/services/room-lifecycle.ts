@@ -40,6 +40,7 @@ import type { Caller } from '../ws-event.ts';
 import { isOwnerOrAdmin, requireParticipant, requireRoom } from './access-policy.ts';
 import { screenContent } from './content-screen.ts';
 import { queueDepartures } from './departures.ts';
+import { deleteMessageFiles } from './files.ts';
 import { toMessageFrame } from './room-history.ts';
 
 export interface EditInput {
@@ -114,7 +115,10 @@ export async function editRoomMessage(deps: Deps, input: EditInput): Promise<Lif
   });
 }
 
-/** The author, the room's owner or an admin deletes a room message; see {@link editRoomMessage}. */
+/**
+ * The author, the room's owner or an admin deletes a room message, and its files with it; see
+ * {@link editRoomMessage} and {@link deleteMessageFiles}.
+ */
 export async function deleteRoomMessage(deps: Deps, input: DeleteInput): Promise<LifecycleResult> {
   const room = await requireRoom(deps, input.roomId);
   const targetRead = readEarly(requireTarget(deps, room.roomId, room.epoch, input.seq));
@@ -127,6 +131,8 @@ export async function deleteRoomMessage(deps: Deps, input: DeleteInput): Promise
         const target = await targetRead;
         if (target.from !== input.caller.userId && !isOwnerOrAdmin(room, input.caller))
           throw forbidden("Only the author, the room's owner or an admin deletes a message");
+        // Its files go first: a stored delete entry means they are gone (files.ts).
+        await deleteMessageFiles(deps, room.roomId, target);
         return appendEntry(deps, place, slot, input.caller.userId, 'delete', input.seq, null);
       })());
     await applyToRoomMessage(deps, { ...place, target: input.seq, change: 'delete' });

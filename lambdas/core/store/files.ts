@@ -17,6 +17,8 @@ export interface FileRecord {
   readonly readers?: readonly string[];
   /** The id of the message it is attached to. */
   readonly messageId?: string;
+  /** When its message was deleted: from then on nobody reads it, and it attaches to nothing. */
+  readonly deletedAt?: number;
 }
 
 /** An unattached record outlives its upload (deleted from `pending/` after a day) by a day. */
@@ -65,7 +67,7 @@ export async function markFileAttached(
         Key: keys.file(fileId),
         UpdateExpression: 'SET attachedTo = :to, messageId = :message, readers = :readers REMOVE expiresAt',
         ConditionExpression:
-          'attribute_exists(pk) AND #owner = :owner AND (attribute_not_exists(attachedTo) OR (attachedTo = :to AND messageId = :message))',
+          'attribute_exists(pk) AND #owner = :owner AND attribute_not_exists(deletedAt) AND (attribute_not_exists(attachedTo) OR (attachedTo = :to AND messageId = :message))',
         ExpressionAttributeNames: { '#owner': 'owner' },
         ExpressionAttributeValues: {
           ':to': attachment.attachedTo,
@@ -97,7 +99,7 @@ export async function unmarkFileAttached(
         TableName: deps.config.TABLE_NAME,
         Key: keys.file(record.fileId),
         UpdateExpression: 'SET expiresAt = :expires REMOVE attachedTo, messageId, readers',
-        ConditionExpression: 'messageId = :message',
+        ConditionExpression: 'messageId = :message AND attribute_not_exists(deletedAt)',
         ExpressionAttributeValues: {
           ':message': messageId,
           ':expires': epochSeconds(record.createdAt + unattachedTtlMs),
@@ -105,4 +107,36 @@ export async function unmarkFileAttached(
       }),
     )
     .catch(() => undefined);
+}
+
+/**
+ * Marks a file of message `messageId` of `attachedTo` deleted with it, so that reads refuse it
+ * from now on; false if the file is not attached to that very message (nothing changed). Marking
+ * it again keeps the first `deletedAt`: a retried delete finds its files so.
+ */
+export async function markFileDeleted(
+  deps: TableDeps,
+  fileId: string,
+  attachment: { attachedTo: string; messageId: string },
+  at: number,
+): Promise<boolean> {
+  try {
+    await deps.db.send(
+      new UpdateCommand({
+        TableName: deps.config.TABLE_NAME,
+        Key: keys.file(fileId),
+        UpdateExpression: 'SET deletedAt = if_not_exists(deletedAt, :at)',
+        ConditionExpression: 'attribute_exists(pk) AND attachedTo = :to AND messageId = :message',
+        ExpressionAttributeValues: {
+          ':to': attachment.attachedTo,
+          ':message': attachment.messageId,
+          ':at': at,
+        },
+      }),
+    );
+    return true;
+  } catch (error) {
+    if (isConditionFailed(error)) return false;
+    throw error;
+  }
 }

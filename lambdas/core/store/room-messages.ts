@@ -244,7 +244,8 @@ const toMessage = (item: Record<string, unknown>): RoomMessage => ({
   from: item.from as string,
   data: item.deleted ? null : JSON.parse(item.data as string),
   ts: item.ts as number,
-  ...(item.files ? { files: item.files as RoomMessage['files'] } : {}),
+  // A deleted message's files were deleted with it (services/files.ts): it lists none.
+  ...(item.files && !item.deleted ? { files: item.files as RoomMessage['files'] } : {}),
   ...(item.kind ? { kind: item.kind as LifecycleKind, target: item.target as number } : {}),
   ...(item.reaction !== undefined ? { reaction: item.reaction as string, on: item.on as boolean } : {}),
   ...reactionsOf(item),
@@ -274,7 +275,7 @@ export async function getRoomMessage(
 
 /**
  * Applies a lifecycle entry to its target's current state: an edit replaces `data` and sets
- * `editedAt`, a delete sets `deleted`. Conditional on the target being an ordinary message
+ * `editedAt`, a delete sets `deleted` and drops `files`. Conditional on the target being an ordinary message
  * that is not deleted and, for an edit, on no later edit having landed first (`editSeq`: two
  * racing edits end with the one of the higher seq, whatever order they land in). Answers
  * false when the condition fails.
@@ -294,7 +295,9 @@ export async function applyToRoomMessage(
       new UpdateCommand({
         TableName: deps.config.TABLE_NAME,
         Key: keys.roomMessage(input.roomId, input.epoch, input.target),
-        UpdateExpression: edit ? 'SET #data = :data, editedAt = :at, editSeq = :seq' : 'SET deleted = :true',
+        UpdateExpression: edit
+          ? 'SET #data = :data, editedAt = :at, editSeq = :seq'
+          : 'SET deleted = :true REMOVE files',
         ConditionExpression: `attribute_exists(pk) AND attribute_not_exists(kind) AND attribute_not_exists(deleted)${
           edit ? ' AND (attribute_not_exists(editSeq) OR editSeq < :seq)' : ''
         }`,
