@@ -20,7 +20,10 @@ const credentialExpiryOf = async (user: string) => {
   const [record] = (await itemsWithPrefix(rt.db, rt.endpoints.tableName, 'CONN#')).filter(
     (c) => c.userId === user,
   );
-  return record?.credentialExpiresAt as number | undefined;
+  const [seen] = (await itemsWithPrefix(rt.db, rt.endpoints.tableName, 'SEEN#')).filter(
+    (s) => s.connectionId === record?.connectionId,
+  );
+  return seen?.credentialExpiresAt as number | undefined;
 };
 const inboxOf = async (user: string) =>
   (await itemsWithPrefix(rt.db, rt.endpoints.tableName, `INBOX#${user}`)).filter((i) =>
