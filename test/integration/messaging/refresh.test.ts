@@ -1,4 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { getDeps } from '../../../lambdas/core/clients.ts';
+import { sweepConnections } from '../../../lambdas/core/services/sweeper.ts';
 import { localDefaults } from '../../../local/defaults.ts';
 import { signToken } from '../../../tools/sign-token.ts';
 import { startTestRuntime, type TestRuntime } from '../../helpers/runtime.ts';
@@ -120,5 +122,24 @@ describe('Action: refresh', () => {
     await sleep(4100);
     expect(await socket.request({ action: 'send', to: 'kim', data: 1 })).toMatchObject(expired);
     await socket.close();
+  });
+});
+
+describe('Sweep after refresh', () => {
+  const sweepAt = (aheadMs: number) => sweepConnections({ ...getDeps(), now: () => Date.now() + aheadMs });
+
+  it('keeps a connection whose refresh moved its expiry, and closes one that did not refresh', async () => {
+    const kept = await open(await shortToken('lea', 4));
+    const lapsed = await open(await shortToken('max', 4));
+    expect(await kept.request({ action: 'refresh', token: await shortToken('lea', 3600) })).toMatchObject({
+      type: 'reply',
+    });
+    // Six minutes on: both $connect expiries are past the five-minute grace, one refresh is not.
+    const report = await sweepAt(6 * 60_000);
+    expect(report.expired).toBe(1);
+    expect(await Promise.race([lapsed.closed, sleep(5000).then(() => undefined)])).toBeDefined();
+    await sleep(300);
+    expect(kept.closeInfo).toBeUndefined();
+    await kept.close();
   });
 });
