@@ -1,6 +1,8 @@
+import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { getDeps } from '../../../lambdas/core/clients.ts';
 import { sweepConnections } from '../../../lambdas/core/services/sweeper.ts';
+import { keys } from '../../../lambdas/core/store/keys.ts';
 import { localDefaults } from '../../../local/defaults.ts';
 import { signToken } from '../../../tools/sign-token.ts';
 import { startTestRuntime, type TestRuntime } from '../../helpers/runtime.ts';
@@ -141,5 +143,25 @@ describe('Sweep after refresh', () => {
     await sleep(300);
     expect(kept.closeInfo).toBeUndefined();
     await kept.close();
+  });
+
+  it('refuses a refresh once the sweeper has claimed the close, leaving the expiry as it was', async () => {
+    const socket = await open(await shortToken('ned', 600));
+    const before = await credentialExpiryOf('ned');
+    const record = (await itemsWithPrefix(rt.db, rt.endpoints.tableName, 'CONN#')).find(
+      (c) => c.userId === 'ned',
+    );
+    await rt.db.send(
+      new UpdateCommand({
+        TableName: rt.endpoints.tableName,
+        Key: keys.seen(record?.connectionId as string),
+        UpdateExpression: 'SET closingAt = :now',
+        ExpressionAttributeValues: { ':now': Date.now() },
+      }),
+    );
+    const reply = await socket.request({ action: 'refresh', token: await shortToken('ned', 3600) });
+    expect(reply).toMatchObject({ type: 'error', code: 'UNAUTHORIZED' });
+    expect(await credentialExpiryOf('ned')).toBe(before);
+    await socket.close();
   });
 });
