@@ -177,7 +177,7 @@ export const functions = {
   default: ws('default', { uses: [], items: [rateLimits] }),
   ping: ws('ping', {
     uses: [],
-    items: [{ actions: ['GetItem', 'UpdateItem'], keys: ['CONN#*', 'SEEN#*'] }, rateLimits],
+    items: [{ actions: ['GetItem', 'UpdateItem'], keys: ['SEEN#*'] }, rateLimits],
   }),
   send: ws('send', {
     uses: [...fanOut, 'queue:inboxChecks', 'bucket:attach', 'publishHook'],
@@ -196,7 +196,7 @@ export const functions = {
   ),
   ack: ws('ack', {
     uses: [],
-    items: [{ actions: ['GetItem', 'UpdateItem', 'DeleteItem'], keys: ['CONN#*', 'INBOX#*'] }, rateLimits],
+    items: [{ actions: ['GetItem', 'UpdateItem', 'DeleteItem'], keys: ['INBOX#*', 'SEEN#*'] }, rateLimits],
   }),
   join: ws(
     'join',
@@ -241,7 +241,7 @@ export const functions = {
   }),
   history: ws('history', {
     uses: [],
-    items: [{ actions: ['GetItem', 'Query'], keys: ['CONN#*', 'HIST#*', 'ROOM#*'] }, rateLimits],
+    items: [{ actions: ['GetItem', 'Query'], keys: ['HIST#*', 'ROOM#*', 'SEEN#*'] }, rateLimits],
   }),
   read: ws('read', {
     uses: fanOut,
@@ -256,24 +256,24 @@ export const functions = {
   who: ws('who', {
     uses: [],
     items: [
-      { actions: ['GetItem', 'BatchGetItem', 'Query'], keys: ['CONN#*', 'PRESENCE#*', 'ROOM#*', 'SUBS#*'] },
+      { actions: ['GetItem', 'BatchGetItem', 'Query'], keys: ['PRESENCE#*', 'ROOM#*', 'SEEN#*', 'SUBS#*'] },
       rateLimits,
     ],
   }),
   block: ws('block', {
     uses: [],
     items: [
-      { actions: ['GetItem', 'Query', 'PutItem', 'UpdateItem'], keys: ['BLOCKS#*', 'CONN#*'] },
+      { actions: ['GetItem', 'Query', 'PutItem', 'UpdateItem'], keys: ['BLOCKS#*', 'SEEN#*'] },
       rateLimits,
     ],
   }),
   unblock: ws('unblock', {
     uses: [],
-    items: [{ actions: ['GetItem', 'UpdateItem', 'DeleteItem'], keys: ['BLOCKS#*', 'CONN#*'] }, rateLimits],
+    items: [{ actions: ['GetItem', 'UpdateItem', 'DeleteItem'], keys: ['BLOCKS#*', 'SEEN#*'] }, rateLimits],
   }),
   refresh: ws('refresh', {
     uses: ['jwt'],
-    items: [{ actions: ['GetItem', 'UpdateItem', 'DeleteItem'], keys: ['CONN#*', 'TICKET#*'] }, rateLimits],
+    items: [{ actions: ['GetItem', 'UpdateItem', 'DeleteItem'], keys: ['SEEN#*', 'TICKET#*'] }, rateLimits],
   }),
 
   tickets: http('tickets', {
@@ -372,7 +372,7 @@ export const functions = {
     timeoutSeconds: 300,
     uses: fanOut,
     items: [{ actions: itemWrites, keys: departureKeys }],
-    indexes: { byCredentialExpiry: ['Query'] },
+    indexes: {},
   },
   /** Puts again the events the bus refused (the event-retries queue). */
   retryEvents: {
@@ -491,10 +491,10 @@ export const httpApi = {
 };
 
 /**
- * The single table. Items are keyed `pk`/`sk`; `byUser` finds a user's connections and rooms;
- * `byCredentialExpiry` the connections whose credential expired. Connections whose `$disconnect`
- * may never have come need no index: their last-seen records (`SEEN#{0..15}`) are read shard
- * by shard, and a heartbeat's write to one is a single unit. An index projects every attribute unless `include` names the
+ * The single table. Items are keyed `pk`/`sk`; `byUser` finds a user's connections and rooms.
+ * The sweeper needs no index: connections whose `$disconnect` may never have come, and those
+ * whose credential expired, are found in their last-seen records (`SEEN#{0..15}`, which hold
+ * the credential expiry too), read shard by shard; a heartbeat's write to one is a single unit. An index projects every attribute unless `include` names the
  * only non-key attributes it keeps.
  */
 export const table = {
@@ -503,12 +503,6 @@ export const table = {
   ttlAttribute: 'expiresAt',
   indexes: {
     byUser: { partitionKey: 'gsi1pk', sortKey: 'gsi1sk' },
-    /**
-     * Connections by credential expiry, for the sweeper; sharded `EXPIRY#{0..15}`. Projects only
-     * the connection id: the keys change on `$connect` and `refresh` alone, so heartbeats and
-     * subscriptions, which update other attributes, cost this index no write.
-     */
-    byCredentialExpiry: { partitionKey: 'gsi3pk', sortKey: 'gsi3sk', include: ['connectionId'] },
   },
 } as const;
 

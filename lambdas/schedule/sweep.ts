@@ -2,7 +2,7 @@ import type { Context, ScheduledEvent } from 'aws-lambda';
 import { getDeps } from '../core/clients.ts';
 import { logger } from '../core/logger.ts';
 import { count, flushingMetrics } from '../core/metrics.ts';
-import { closeExpiredConnections, sweepConnections } from '../core/services/sweeper.ts';
+import { sweepConnections } from '../core/services/sweeper.ts';
 import { reportUnexpected } from '../core/unexpected.ts';
 
 /** Time kept back from the function's timeout to finish the pages in hand. */
@@ -31,14 +31,9 @@ async function sweep(context?: Context): Promise<void> {
   // them closed too (the dashboard's open connections are opened less closed).
   count('ConnectionsSwept', report.removed, { reason: 'stale' });
   count('ConnectionsClosed', report.removed);
-  const expired = await closeExpiredConnections(deps, { deadline });
-  count('ConnectionsSwept', expired.closed, { reason: 'expired' });
+  count('ConnectionsSwept', report.expired, { reason: 'expired' });
   logger.info(
-    `Sweep: checked ${report.checked}, pruned ${report.pruned}, alive ${report.alive}, failed ${report.failed}${report.complete ? '' : ', stopped at deadline'}`,
+    `Sweep: checked ${report.checked}, pruned ${report.pruned}, alive ${report.alive}, closed ${report.expired} with an expired credential, failed ${report.failed}${report.complete ? '' : ', stopped at deadline'}`,
     { ...report },
-  );
-  logger.info(
-    `Sweep: closed ${expired.closed} connections with an expired credential, failed ${expired.failed}${expired.complete ? '' : ', stopped at deadline'}`,
-    { expired },
   );
 }

@@ -55,7 +55,10 @@ export class Storage extends Construct {
         partitionKey: { name: index.partitionKey, type: AttributeType.STRING },
         sortKey: { name: index.sortKey, type: AttributeType.STRING },
         ...('include' in index
-          ? { projectionType: ProjectionType.INCLUDE, nonKeyAttributes: [...index.include] }
+          ? {
+              projectionType: ProjectionType.INCLUDE,
+              nonKeyAttributes: [...(index as { include: readonly string[] }).include],
+            }
           : {}),
       });
     }

@@ -92,7 +92,10 @@ function describeManifestTable(tableName: string): CreateTableCommand['input'] {
       ],
       Projection:
         'include' in index
-          ? { ProjectionType: 'INCLUDE', NonKeyAttributes: [...index.include] }
+          ? {
+              ProjectionType: 'INCLUDE',
+              NonKeyAttributes: [...(index as { include: readonly string[] }).include],
+            }
           : { ProjectionType: 'ALL' },
     })),
   };

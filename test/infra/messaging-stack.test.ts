@@ -169,23 +169,24 @@ describe('Construct: Storage', () => {
         ],
         Projection:
           'include' in index
-            ? { ProjectionType: 'INCLUDE', NonKeyAttributes: [...index.include] }
+            ? {
+                ProjectionType: 'INCLUDE',
+                NonKeyAttributes: [...(index as { include: readonly string[] }).include],
+              }
             : { ProjectionType: 'ALL' },
       })),
     });
   });
 
-  it('keeps no last-seen index, so a heartbeat writes no index', () => {
+  it('keeps no last-seen or credential-expiry index, so a heartbeat, $connect and refresh write none for them', () => {
     const [resource] = Object.values(template.findResources('AWS::DynamoDB::Table'));
     const props = resource?.Properties as {
       GlobalSecondaryIndexes: { IndexName: string }[];
       AttributeDefinitions: { AttributeName: string }[];
     };
-    expect(props.GlobalSecondaryIndexes.map((i) => i.IndexName).sort()).toEqual([
-      'byCredentialExpiry',
-      'byUser',
-    ]);
+    expect(props.GlobalSecondaryIndexes.map((i) => i.IndexName).sort()).toEqual(['byUser']);
     expect(props.AttributeDefinitions.map((a) => a.AttributeName)).not.toContain('gsi2pk');
+    expect(props.AttributeDefinitions.map((a) => a.AttributeName)).not.toContain('gsi3pk');
   });
 
   it('lets a non-prod stage delete the table with the stack', () => {

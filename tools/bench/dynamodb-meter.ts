@@ -144,8 +144,7 @@ function itemsOf(
  * Write units the indexes add, which the local DynamoDB does not count: `byUser` projects
  * every attribute, so a write to an item that is in it writes the index too. Connection items
  * and member items are in `byUser`; a connection's last-seen record (`SEEN#`) is in no index.
- * One unit each: these items are small. (The byCredentialExpiry entry a connection with an
- * expiring credential also has is not counted.)
+ * One unit each: these items are small.
  */
 export function indexWritesOf(operation: string, request: Record<string, unknown>): number {
   if (operation === 'BatchWriteItem') {

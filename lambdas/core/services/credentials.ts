@@ -1,7 +1,7 @@
 import type { RefreshResult } from '../../../protocol/results.ts';
 import type { Deps } from '../deps.ts';
 import { forbidden, unauthorized } from '../errors.ts';
-import { getConnection, moveCredentialExpiry } from '../store/connections.ts';
+import { getCredentialExpiry, moveCredentialExpiry } from '../store/credential-expiry.ts';
 import type { Caller } from '../ws-event.ts';
 import { authenticateHandshake, type HandshakeCredentials } from './auth.ts';
 
@@ -19,7 +19,7 @@ const maxKnownExpiries = 10_000;
 /**
  * Throws UNAUTHORIZED "credential expired" when the connection's credential has expired and
  * the action is not one an expired connection may send. Before the `$connect` expiry this costs
- * nothing; after it, the connection record is read, since a `refresh` may have moved it.
+ * nothing; after it, the connection's last-seen record is read, since a `refresh` may have moved it.
  */
 export async function assertCredentialCurrent(deps: Deps, caller: Caller, action: string): Promise<void> {
   const now = deps.now();
@@ -27,8 +27,7 @@ export async function assertCredentialCurrent(deps: Deps, caller: Caller, action
   if (atConnect === undefined || now <= atConnect || allowedWhenExpired.has(action)) return;
   const known = knownExpiries.get(caller.connectionId);
   if (known !== undefined && now <= known) return;
-  const record = await getConnection(deps, caller.connectionId);
-  const expiry = record?.credentialExpiresAt;
+  const expiry = await getCredentialExpiry(deps, caller.connectionId);
   if (expiry !== undefined && now <= expiry) {
     if (knownExpiries.size >= maxKnownExpiries) knownExpiries.clear();
     knownExpiries.set(caller.connectionId, expiry);
@@ -53,7 +52,8 @@ export async function refreshCredential(
   if (identity.userId !== caller.userId) {
     throw forbidden('The credential is for another user than this connection');
   }
-  const moved = await moveCredentialExpiry(deps, caller.connectionId, caller.userId, identity.expiresAt);
+  // The connection id is API Gateway's and the caller its authorizer's: the record is this user's.
+  const moved = await moveCredentialExpiry(deps, caller.connectionId, identity.expiresAt);
   if (!moved) throw unauthorized('The connection is closed');
   knownExpiries.set(caller.connectionId, identity.expiresAt);
   return { expiresAt: identity.expiresAt };

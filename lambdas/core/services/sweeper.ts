@@ -4,12 +4,9 @@ import { classify } from '../delivery/post.ts';
 import type { Deps } from '../deps.ts';
 import { logger } from '../logger.ts';
 import { count } from '../metrics.ts';
-import { deleteLastSeen, getConnection, touchConnection } from '../store/connections.ts';
-import {
-  forEachExpiredCredentialPage,
-  forEachIdleConnectionPage,
-  type IdleConnection,
-} from '../store/idle-connections.ts';
+import { deleteLastSeen, touchConnection } from '../store/connections.ts';
+import { claimExpiredClose } from '../store/credential-expiry.ts';
+import { forEachIdleConnectionPage, type IdleConnection } from '../store/idle-connections.ts';
 import { epochSeconds, sweepShards } from '../store/keys.ts';
 import { closeConnection, settlePresence } from './connection-lifecycle.ts';
 
@@ -22,7 +19,9 @@ export interface SweepReport {
   removed: number;
   /** Still open; their last-seen moved to now so the next run skips them. */
   alive: number;
-  /** Could not be checked (throttled, 5xx, table errors); the next run tries again. */
+  /** Closed because their credential expired more than {@link credentialGraceMs} ago. */
+  expired: number;
+  /** Could not be checked or closed (throttled, 5xx, table errors); the next run tries again. */
   failed: number;
   /** False when the run stopped at its deadline with shards left unread. */
   complete: boolean;
@@ -38,16 +37,39 @@ const shardConcurrency = 4;
 const checkConcurrency = 8;
 
 /**
- * Finds connections whose `$disconnect` may never have come: those not seen for
- * SWEEP_IDLE_SECONDS, shard by shard of their last-seen records. Each is asked about with
- * `GET @connections`; the gone ones are closed (which removes their subscriptions and announces
- * `left`/`offline`). A connection still in `$connect` also answers 410, but it cannot be idle:
- * its last-seen is its connection time, so SWEEP_IDLE_SECONDS above API Gateway's 29 s
- * integration timeout keeps it out of reach.
+ * How long a connection may stay open after its credential expired: time for the client to
+ * `refresh` (its frames are refused meanwhile, but `ping` and `refresh`).
+ */
+export const credentialGraceMs = 5 * 60 * 1000;
+
+/**
+ * One pass over the last-seen records, shard by shard, for two kinds of connection.
+ *
+ * Those whose `$disconnect` may never have come: not seen for SWEEP_IDLE_SECONDS. Each is
+ * asked about with `GET @connections`; the gone ones are closed (which removes their
+ * subscriptions and announces `left`/`offline`). A connection still in `$connect` also answers
+ * 410, but it cannot be idle: its last-seen is its connection time, so SWEEP_IDLE_SECONDS above
+ * API Gateway's 29 s integration timeout keeps it out of reach.
+ *
+ * Those whose credential expired more than {@link credentialGraceMs} ago (and are not found
+ * gone first): API Gateway is told to drop the socket (`DELETE @connections`; a 410 means it is
+ * gone already), then the connection is closed as on `$disconnect`, reason `expired` (whichever
+ * of this and the `$disconnect` that follows removes the record announces).
  */
 export async function sweepConnections(deps: Deps, options: SweepOptions = {}): Promise<SweepReport> {
-  const report: SweepReport = { checked: 0, pruned: 0, removed: 0, alive: 0, failed: 0, complete: true };
-  const horizon = deps.now() - deps.config.SWEEP_IDLE_SECONDS * 1000;
+  const report: SweepReport = {
+    checked: 0,
+    pruned: 0,
+    removed: 0,
+    alive: 0,
+    expired: 0,
+    failed: 0,
+    complete: true,
+  };
+  const horizons = {
+    seenBefore: deps.now() - deps.config.SWEEP_IDLE_SECONDS * 1000,
+    credentialExpiredBefore: deps.now() - credentialGraceMs,
+  };
   const keepGoing = () => options.deadline === undefined || deps.now() < options.deadline;
   const shards = Array.from({ length: sweepShards }, (_, shard) => shard);
   const sweptUsers = new Set<string>();
@@ -55,9 +77,16 @@ export async function sweepConnections(deps: Deps, options: SweepOptions = {}): 
     const done = await forEachIdleConnectionPage(
       deps,
       shard,
-      horizon,
+      horizons,
       async (page) => {
-        await mapWithConcurrency(page, checkConcurrency, (c) => checkConnection(deps, c, report, sweptUsers));
+        await mapWithConcurrency(page, checkConcurrency, async (c) => {
+          const open =
+            c.lastSeenAt >= horizons.seenBefore || (await checkConnection(deps, c, report, sweptUsers));
+          const expired =
+            c.credentialExpiresAt !== undefined && c.credentialExpiresAt < horizons.credentialExpiredBefore;
+          if (open && expired)
+            await closeExpired(deps, c.connectionId, horizons.credentialExpiredBefore, report);
+        });
       },
       keepGoing,
     );
@@ -83,12 +112,13 @@ async function reconcileSweptUsers(deps: Deps, userIds: ReadonlySet<string>): Pr
   });
 }
 
+/** True when the connection is still open (its last-seen moved on), false when closed or unchecked. */
 async function checkConnection(
   deps: Deps,
   connection: IdleConnection,
   report: SweepReport,
   sweptUsers: Set<string>,
-): Promise<void> {
+): Promise<boolean> {
   const { connectionId } = connection;
   report.checked += 1;
   try {
@@ -102,14 +132,16 @@ async function checkConnection(
         sweptUsers.add(closed.userId);
         report.removed += 1;
       } else await deleteLastSeen(deps, connectionId);
-      return;
+      return false;
     }
     await touchConnection(deps, connectionId);
     report.alive += 1;
+    return true;
   } catch (error) {
     report.failed += 1;
     count('InternalErrors');
     logger.warn('Sweeper could not check a connection', { connectionId, error: error as Error });
+    return false;
   }
 }
 
@@ -124,71 +156,26 @@ async function isOpen(deps: Deps, connectionId: string): Promise<boolean> {
   }
 }
 
-export interface ExpirySweepReport {
-  /** Connections whose credential expired more than the grace period ago, closed. */
-  closed: number;
-  /** Could not be closed (throttled, 5xx, table errors); the next run tries again. */
-  failed: number;
-  /** False when the run stopped at its deadline with shards left unread. */
-  complete: boolean;
-}
-
-/**
- * How long a connection may stay open after its credential expired: time for the client to
- * `refresh` (its frames are refused meanwhile, but `ping` and `refresh`).
- */
-export const credentialGraceMs = 5 * 60 * 1000;
-
-/**
- * Closes connections whose credential expired more than {@link credentialGraceMs} ago, shard
- * by shard of the byCredentialExpiry index: API Gateway is told to drop the socket
- * (`DELETE @connections`; a 410 means it is gone already), then the connection is closed as
- * on `$disconnect` (subscriptions removed, `left`/`offline` announced, once: whichever of this
- * and the `$disconnect` that follows removes the record announces).
- */
-export async function closeExpiredConnections(
-  deps: Deps,
-  options: SweepOptions = {},
-): Promise<ExpirySweepReport> {
-  const report: ExpirySweepReport = { closed: 0, failed: 0, complete: true };
-  const expiredBefore = deps.now() - credentialGraceMs;
-  const keepGoing = () => options.deadline === undefined || deps.now() < options.deadline;
-  const shards = Array.from({ length: sweepShards }, (_, shard) => shard);
-  await mapWithConcurrency(shards, shardConcurrency, async (shard) => {
-    const done = await forEachExpiredCredentialPage(
-      deps,
-      shard,
-      expiredBefore,
-      async (ids) => {
-        await mapWithConcurrency(ids, checkConcurrency, (id) =>
-          closeExpired(deps, id, expiredBefore, report),
-        );
-      },
-      keepGoing,
-    );
-    if (!done) report.complete = false;
-  });
-  return report;
-}
-
 async function closeExpired(
   deps: Deps,
   connectionId: string,
   expiredBefore: number,
-  report: ExpirySweepReport,
+  report: SweepReport,
 ): Promise<void> {
   try {
-    // The index is eventually consistent: a connection refreshed a moment ago may still be
-    // listed under its old expiry. The record decides.
-    const record = await getConnection(deps, connectionId, true);
-    if (record?.credentialExpiresAt !== undefined && record.credentialExpiresAt >= expiredBefore) return;
+    // The page may be older than a `refresh`: the conditional claim decides, and from it on no
+    // refresh can move the expiry (credential-expiry.ts).
+    if (!(await claimExpiredClose(deps, connectionId, expiredBefore))) return;
     try {
       await deps.management.send(new DeleteConnectionCommand({ ConnectionId: connectionId }));
     } catch (error) {
       if (classify(error) !== 'gone') throw error;
     }
-    await closeConnection(deps, connectionId, { reason: 'expired' });
-    report.closed += 1;
+    // Undefined when `$disconnect` removed the record first, or when a removal stopped between
+    // the record and its last-seen record: that one goes now.
+    const closed = await closeConnection(deps, connectionId, { reason: 'expired' });
+    if (!closed) await deleteLastSeen(deps, connectionId);
+    report.expired += 1;
   } catch (error) {
     report.failed += 1;
     count('InternalErrors');

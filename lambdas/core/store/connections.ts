@@ -2,7 +2,7 @@ import { DeleteCommand, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/l
 import type { TableDeps } from '../deps.ts';
 import { isConditionFailed } from '../errors.ts';
 import { batchDelete } from './batch.ts';
-import { byUserIndex, epochSeconds, keys, sweepShardOf } from './keys.ts';
+import { byUserIndex, epochSeconds, keys } from './keys.ts';
 import { type PresenceChange, uncountConnection } from './presence-counts.ts';
 import { queryAll } from './query-pages.ts';
 
@@ -25,18 +25,23 @@ export interface ConnectionRecord {
   readonly expiresAt: number;
   /** Rooms this connection is subscribed to, so closing it can remove the subscriptions. */
   readonly rooms: readonly string[];
-  /** When the connection's credential expires (epoch ms); `refresh` moves it. */
-  readonly credentialExpiresAt?: number;
 }
 
-type NewConnection = Omit<ConnectionRecord, 'expiresAt' | 'lastSeenAt' | 'rooms'>;
+type NewConnection = Omit<ConnectionRecord, 'expiresAt' | 'lastSeenAt' | 'rooms'> & {
+  /**
+   * When the credential presented at `$connect` expires (epoch ms). Kept in the last-seen
+   * record, which the sweeper reads anyway, not here (credential-expiry.ts).
+   */
+  readonly credentialExpiresAt?: number;
+};
 
 /**
  * Records a connection and its last-seen record. The last-seen record goes first: a failure
  * between the two leaves a last-seen record the sweeper finds gone (the handshake failed),
  * never a connection the sweeper cannot find.
  */
-export async function putConnection(deps: TableDeps, connection: NewConnection): Promise<ConnectionRecord> {
+export async function putConnection(deps: TableDeps, input: NewConnection): Promise<ConnectionRecord> {
+  const { credentialExpiresAt, ...connection } = input;
   const record: ConnectionRecord = {
     ...connection,
     rooms: [],
@@ -51,6 +56,7 @@ export async function putConnection(deps: TableDeps, connection: NewConnection):
         connectionId: connection.connectionId,
         lastSeenAt: record.lastSeenAt,
         expiresAt: record.expiresAt,
+        ...(credentialExpiresAt === undefined ? {} : { credentialExpiresAt }),
       },
     }),
   );
@@ -60,9 +66,6 @@ export async function putConnection(deps: TableDeps, connection: NewConnection):
       Item: {
         ...keys.connection(connection.connectionId),
         ...keys.connectionByUser(connection.userId, connection.connectionId),
-        ...(connection.credentialExpiresAt === undefined
-          ? {}
-          : credentialExpiryIndexKeys(connection.connectionId, connection.credentialExpiresAt)),
         type: 'connection',
         ...record,
         // An empty set cannot be stored; `rooms` appears with the first subscription.
@@ -172,39 +175,6 @@ export async function touchConnection(deps: TableDeps, connectionId: string): Pr
   }
 }
 
-/**
- * Moves the connection's credential expiry (a `refresh`). The condition keeps it to a live
- * record of the same user, so a refresh never recreates a closed connection. False when the
- * record is gone or belongs to someone else.
- */
-export async function moveCredentialExpiry(
-  deps: TableDeps,
-  connectionId: string,
-  userId: string,
-  credentialExpiresAt: number,
-): Promise<boolean> {
-  try {
-    await deps.db.send(
-      new UpdateCommand({
-        TableName: deps.config.TABLE_NAME,
-        Key: keys.connection(connectionId),
-        UpdateExpression: 'SET credentialExpiresAt = :expiry, gsi3pk = :shard, gsi3sk = :sweepKey',
-        ConditionExpression: 'attribute_exists(pk) AND userId = :user',
-        ExpressionAttributeValues: {
-          ':expiry': credentialExpiresAt,
-          ':shard': credentialExpiryIndexKeys(connectionId, credentialExpiresAt).gsi3pk,
-          ':sweepKey': credentialExpiryIndexKeys(connectionId, credentialExpiresAt).gsi3sk,
-          ':user': userId,
-        },
-      }),
-    );
-    return true;
-  } catch (error) {
-    if (isConditionFailed(error)) return false;
-    throw error;
-  }
-}
-
 /** Every live connection of a user (all devices and tabs), by the byUser index. */
 export async function listUserConnections(deps: TableDeps, userId: string): Promise<string[]> {
   const items = await queryAll(deps, {
@@ -233,17 +203,5 @@ function toRecord(item: Record<string, unknown>): ConnectionRecord {
     userAgent: item.userAgent as string | undefined,
     expiresAt: item.expiresAt as number,
     rooms: item.rooms instanceof Set ? [...(item.rooms as Set<string>)] : [],
-    credentialExpiresAt: item.credentialExpiresAt as number | undefined,
-  };
-}
-
-/** Keys of the sparse byCredentialExpiry index: the connection's shard, and the credential expiry. */
-export function credentialExpiryIndexKeys(
-  connectionId: string,
-  credentialExpiresAt: number,
-): { gsi3pk: string; gsi3sk: string } {
-  return {
-    gsi3pk: `EXPIRY#${sweepShardOf(connectionId)}`,
-    gsi3sk: String(credentialExpiresAt).padStart(15, '0'),
   };
 }

@@ -1,27 +1,36 @@
 import type { TableDeps } from '../deps.ts';
-import { credentialExpiryIndexKeys } from './connections.ts';
-import { byCredentialExpiryIndex, keys } from './keys.ts';
+import { keys } from './keys.ts';
 import { forEachQueryPage } from './query-pages.ts';
 
-/** A connection not seen for a while, as its last-seen record shows it. */
+/** A connection not seen for a while or with an expired credential, as its last-seen record shows it. */
 export interface IdleConnection {
   readonly connectionId: string;
   readonly lastSeenAt: number;
   /** Epoch seconds. */
   readonly expiresAt: number;
+  /** When its credential expires, epoch ms (credential-expiry.ts). */
+  readonly credentialExpiresAt?: number;
+}
+
+/** Which last-seen records a sweep wants: either condition is enough. */
+export interface SweepHorizons {
+  /** Connections last seen before this (epoch ms). */
+  readonly seenBefore: number;
+  /** Connections whose credential expired before this (epoch ms). */
+  readonly credentialExpiredBefore: number;
 }
 
 /**
- * Last-seen records read per page. A record is about 100 bytes, so a page is about 100 KB, 12.5
+ * Last-seen records read per page. A record is about 130 bytes (with a credential expiry), so a page is about 130 KB, 16
  * read units (eventually consistent: 4 KB for half a unit); at 1,000,000 connections a run reads
- * 1,000 pages, about 12,200 units, 16 shards four at a time (tools/cost/sweeper-budget.ts
+ * 1,000 pages, about 15,900 units, 16 shards four at a time (tools/cost/sweeper-budget.ts
  * prices it).
  */
 const seenPageSize = 1000;
 
 /**
- * Calls `onPage` with each page of one shard's connections last seen before `seenBefore`
- * (epoch ms). The shard is read whole (a heartbeat moves no key, so the records are in
+ * Calls `onPage` with each page of one shard's connections last seen before `seenBefore`, or
+ * whose credential expired before `credentialExpiredBefore`. The shard is read whole (a heartbeat moves no key, so the records are in
  * connection id order, not time order) and the rest filtered out by DynamoDB, which bills
  * what it read. `onPage` may refresh or delete what it is given: the next page starts after
  * the last key. Returns false when `keepGoing` stopped it before the last page.
@@ -29,7 +38,7 @@ const seenPageSize = 1000;
 export async function forEachIdleConnectionPage(
   deps: TableDeps,
   shard: number,
-  seenBefore: number,
+  horizons: SweepHorizons,
   onPage: (connections: IdleConnection[]) => Promise<void>,
   keepGoing: () => boolean = () => true,
 ): Promise<boolean> {
@@ -37,9 +46,13 @@ export async function forEachIdleConnectionPage(
     deps,
     {
       KeyConditionExpression: 'pk = :shard',
-      FilterExpression: 'lastSeenAt < :before',
-      ExpressionAttributeValues: { ':shard': keys.seenShard(shard), ':before': seenBefore },
-      ProjectionExpression: 'connectionId, lastSeenAt, expiresAt',
+      FilterExpression: 'lastSeenAt < :before OR credentialExpiresAt < :expiredBefore',
+      ExpressionAttributeValues: {
+        ':shard': keys.seenShard(shard),
+        ':before': horizons.seenBefore,
+        ':expiredBefore': horizons.credentialExpiredBefore,
+      },
+      ProjectionExpression: 'connectionId, lastSeenAt, expiresAt, credentialExpiresAt',
       Limit: seenPageSize,
     },
     async (items) => {
@@ -49,38 +62,10 @@ export async function forEachIdleConnectionPage(
           connectionId: item.connectionId as string,
           lastSeenAt: item.lastSeenAt as number,
           expiresAt: item.expiresAt as number,
+          credentialExpiresAt: item.credentialExpiresAt as number | undefined,
         })),
       );
     },
-    keepGoing,
-  );
-}
-
-/**
- * Calls `onPage` with each page of one byCredentialExpiry shard's connection ids whose
- * credential expired before `expiredBefore` (epoch ms), earliest first. `onPage` may delete
- * what it is given (the next page starts after the last key). Returns false when `keepGoing`
- * stopped it before the last page.
- */
-export async function forEachExpiredCredentialPage(
-  deps: TableDeps,
-  shard: number,
-  expiredBefore: number,
-  onPage: (connectionIds: string[]) => Promise<void>,
-  keepGoing: () => boolean = () => true,
-): Promise<boolean> {
-  // The sort key depends on the time only; any connection id gives the same one.
-  const { gsi3sk: before } = credentialExpiryIndexKeys('', expiredBefore);
-  return forEachQueryPage(
-    deps,
-    {
-      IndexName: byCredentialExpiryIndex,
-      KeyConditionExpression: 'gsi3pk = :shard AND gsi3sk < :before',
-      ExpressionAttributeValues: { ':shard': `EXPIRY#${shard}`, ':before': before },
-      ProjectionExpression: 'connectionId',
-      Limit: 200,
-    },
-    (items) => onPage(items.map((item) => item.connectionId as string)),
     keepGoing,
   );
 }

@@ -163,13 +163,11 @@ export const seqKey = (seq: number): string => `SEQ#${String(seq).padStart(12, '
 
 export const byUserIndex = 'byUser';
 /**
- * Shards of the last-seen records and of the byCredentialExpiry index, so no partition runs
+ * Shards of the last-seen records, so no partition runs
  * hot: at 1,000,000 connections the last-seen writes (pings, connects, disconnects) are about
  * 3,200 a second, 200 a shard, against DynamoDB's 1,000 write units a second per partition.
  */
 export const sweepShards = 16;
-/** Sparse index of connections by credential expiry, sharded like the last-seen records. */
-export const byCredentialExpiryIndex = 'byCredentialExpiry';
 
 /** The shard of a connection: a hash of its id, so a shard's connections are spread evenly. */
 export function sweepShardOf(connectionId: string): number {

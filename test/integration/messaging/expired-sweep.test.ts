@@ -1,6 +1,6 @@
 import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { credentialExpiryIndexKeys } from '../../../lambdas/core/store/connections.ts';
+import { keys } from '../../../lambdas/core/store/keys.ts';
 import { startTestRuntime, type TestRuntime } from '../../helpers/runtime.ts';
 import { type Frame, sleep, type TestSocket } from '../../helpers/socket.ts';
 import { eventually, itemsWithPrefix } from '../../helpers/table.ts';
@@ -23,13 +23,13 @@ const connectionOf = async (user: string) =>
 async function expireCredential(user: string, agoMs: number): Promise<void> {
   const record = await connectionOf(user);
   const at = Date.now() - agoMs;
-  const { gsi3sk } = credentialExpiryIndexKeys(record?.connectionId as string, at);
+  // The expiry lives in the connection's last-seen record (store/credential-expiry.ts).
   await rt.db.send(
     new UpdateCommand({
       TableName: rt.endpoints.tableName,
-      Key: { pk: record?.pk, sk: record?.sk },
-      UpdateExpression: 'SET credentialExpiresAt = :at, gsi3sk = :sk',
-      ExpressionAttributeValues: { ':at': at, ':sk': gsi3sk },
+      Key: keys.seen(record?.connectionId as string),
+      UpdateExpression: 'SET credentialExpiresAt = :at',
+      ExpressionAttributeValues: { ':at': at },
     }),
   );
 }

@@ -1,4 +1,8 @@
+import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { getDeps } from '../../../lambdas/core/clients.ts';
+import { sweepConnections } from '../../../lambdas/core/services/sweeper.ts';
+import { keys } from '../../../lambdas/core/store/keys.ts';
 import { localDefaults } from '../../../local/defaults.ts';
 import { signToken } from '../../../tools/sign-token.ts';
 import { startTestRuntime, type TestRuntime } from '../../helpers/runtime.ts';
@@ -20,7 +24,10 @@ const credentialExpiryOf = async (user: string) => {
   const [record] = (await itemsWithPrefix(rt.db, rt.endpoints.tableName, 'CONN#')).filter(
     (c) => c.userId === user,
   );
-  return record?.credentialExpiresAt as number | undefined;
+  const [seen] = (await itemsWithPrefix(rt.db, rt.endpoints.tableName, 'SEEN#')).filter(
+    (s) => s.connectionId === record?.connectionId,
+  );
+  return seen?.credentialExpiresAt as number | undefined;
 };
 const inboxOf = async (user: string) =>
   (await itemsWithPrefix(rt.db, rt.endpoints.tableName, `INBOX#${user}`)).filter((i) =>
@@ -116,6 +123,45 @@ describe('Action: refresh', () => {
     expect(await credentialExpiryOf('jon')).toBe(before);
     await sleep(4100);
     expect(await socket.request({ action: 'send', to: 'kim', data: 1 })).toMatchObject(expired);
+    await socket.close();
+  });
+});
+
+describe('Sweep after refresh', () => {
+  const sweepAt = (aheadMs: number) => sweepConnections({ ...getDeps(), now: () => Date.now() + aheadMs });
+
+  it('keeps a connection whose refresh moved its expiry, and closes one that did not refresh', async () => {
+    const kept = await open(await shortToken('lea', 4));
+    const lapsed = await open(await shortToken('max', 4));
+    expect(await kept.request({ action: 'refresh', token: await shortToken('lea', 3600) })).toMatchObject({
+      type: 'reply',
+    });
+    // Six minutes on: both $connect expiries are past the five-minute grace, one refresh is not.
+    const report = await sweepAt(6 * 60_000);
+    expect(report.expired).toBe(1);
+    expect(await Promise.race([lapsed.closed, sleep(5000).then(() => undefined)])).toBeDefined();
+    await sleep(300);
+    expect(kept.closeInfo).toBeUndefined();
+    await kept.close();
+  });
+
+  it('refuses a refresh once the sweeper has claimed the close, leaving the expiry as it was', async () => {
+    const socket = await open(await shortToken('ned', 600));
+    const before = await credentialExpiryOf('ned');
+    const record = (await itemsWithPrefix(rt.db, rt.endpoints.tableName, 'CONN#')).find(
+      (c) => c.userId === 'ned',
+    );
+    await rt.db.send(
+      new UpdateCommand({
+        TableName: rt.endpoints.tableName,
+        Key: keys.seen(record?.connectionId as string),
+        UpdateExpression: 'SET closingAt = :now',
+        ExpressionAttributeValues: { ':now': Date.now() },
+      }),
+    );
+    const reply = await socket.request({ action: 'refresh', token: await shortToken('ned', 3600) });
+    expect(reply).toMatchObject({ type: 'error', code: 'UNAUTHORIZED' });
+    expect(await credentialExpiryOf('ned')).toBe(before);
     await socket.close();
   });
 });

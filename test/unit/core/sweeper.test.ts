@@ -74,7 +74,15 @@ describe('Function: sweepConnections', () => {
       { gone: 410, flaky: 500 },
     );
     const report = await sweepConnections(deps);
-    expect(report).toEqual({ checked: 4, pruned: 2, removed: 0, alive: 1, failed: 1, complete: true });
+    expect(report).toEqual({
+      checked: 4,
+      pruned: 2,
+      removed: 0,
+      alive: 1,
+      expired: 0,
+      failed: 1,
+      complete: true,
+    });
     // The records were gone already (the fake finds nothing to delete): their last-seen records go too.
     expect(idsOf(sent, 'DeleteCommand')).toEqual(
       ['CONN#expired', 'CONN#gone', seenOf('expired'), seenOf('gone')].sort(),

@@ -1,0 +1,84 @@
+import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import type { TableDeps } from '../deps.ts';
+import { isConditionFailed } from '../errors.ts';
+import { keys } from './keys.ts';
+
+/**
+ * A connection's credential expiry (epoch ms) lives in its last-seen record (keys.seen), which
+ * `putConnection` writes at `$connect` and the sweeper reads page by page anyway: no index is
+ * needed to find the expired ones, and `$connect`, `$disconnect` and `refresh` write no index
+ * entry for it. `closingAt` on the same record marks a close the sweeper has claimed.
+ */
+
+/** The connection's credential expiry, undefined when it has none or its record is gone. */
+export async function getCredentialExpiry(
+  deps: TableDeps,
+  connectionId: string,
+  consistent = false,
+): Promise<number | undefined> {
+  const { Item } = await deps.db.send(
+    new GetCommand({
+      TableName: deps.config.TABLE_NAME,
+      Key: keys.seen(connectionId),
+      ProjectionExpression: 'credentialExpiresAt',
+      ConsistentRead: consistent,
+    }),
+  );
+  return Item?.credentialExpiresAt as number | undefined;
+}
+
+/**
+ * Moves the connection's credential expiry (a `refresh`): one write unit. The condition keeps
+ * a refresh from recreating the record of a closed connection, and from moving the expiry of
+ * one whose close the sweeper has claimed ({@link claimExpiredClose}): of the two racing, one
+ * wins, so a refresh answered OK is never followed by an `expired` close. False when refused.
+ */
+export async function moveCredentialExpiry(
+  deps: TableDeps,
+  connectionId: string,
+  credentialExpiresAt: number,
+): Promise<boolean> {
+  return conditionalUpdate(deps, connectionId, {
+    UpdateExpression: 'SET credentialExpiresAt = :expiry',
+    ConditionExpression: 'attribute_exists(pk) AND attribute_not_exists(closingAt)',
+    ExpressionAttributeValues: { ':expiry': credentialExpiresAt },
+  });
+}
+
+/**
+ * Claims the close of a connection whose credential expired before `expiredBefore` (epoch
+ * ms), as the sweeper read it. False when a `refresh` moved the expiry since the page was read,
+ * or the record is gone. A claim that is not followed by the close (a crash) is taken again
+ * by the next run: the expiry it found is still there, since no refresh can move it now.
+ */
+export async function claimExpiredClose(
+  deps: TableDeps,
+  connectionId: string,
+  expiredBefore: number,
+): Promise<boolean> {
+  return conditionalUpdate(deps, connectionId, {
+    UpdateExpression: 'SET closingAt = :now',
+    ConditionExpression: 'credentialExpiresAt < :before',
+    ExpressionAttributeValues: { ':now': deps.now(), ':before': expiredBefore },
+  });
+}
+
+async function conditionalUpdate(
+  deps: TableDeps,
+  connectionId: string,
+  update: {
+    UpdateExpression: string;
+    ConditionExpression: string;
+    ExpressionAttributeValues: Record<string, unknown>;
+  },
+): Promise<boolean> {
+  try {
+    await deps.db.send(
+      new UpdateCommand({ TableName: deps.config.TABLE_NAME, Key: keys.seen(connectionId), ...update }),
+    );
+    return true;
+  } catch (error) {
+    if (isConditionFailed(error)) return false;
+    throw error;
+  }
+}
