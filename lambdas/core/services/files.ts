@@ -231,10 +231,8 @@ export async function deleteMessageFiles(
   const bucket = bucketOf(deps);
   const attachment = { attachedTo: `room:${roomId}`, messageId: message.id };
   const at = deps.now();
-  const marked: string[] = [];
-  for (const { id } of message.files) {
-    if (await markFileDeleted(deps, id, attachment, at)) marked.push(id);
-  }
+  const marks = await Promise.all(message.files.map(({ id }) => markFileDeleted(deps, id, attachment, at)));
+  const marked = message.files.filter((_, i) => marks[i]).map(({ id }) => id);
   await Promise.all(
     marked.flatMap((id) =>
       [layout.attachedPrefix, layout.pendingPrefix].map((prefix) =>

@@ -226,7 +226,6 @@ export function stagesOf(invocations: readonly TracedInvocation[]): TracedOperat
   return [...byFunction].map(([fn, list]) => ({ invocations: list, viaQueue: consumers.has(fn) }));
 }
 
-/** Waits until no invoke has finished for 300 ms (at most 10 s). */
 /** Waits until the condition holds, for at most 10 s (the trace's checks then tell what is missing). */
 async function until(condition: () => boolean): Promise<void> {
   const deadline = performance.now() + 10_000;
@@ -235,6 +234,7 @@ async function until(condition: () => boolean): Promise<void> {
   }
 }
 
+/** Waits until no invoke has finished for 300 ms (at most 10 s). */
 async function quiet(lastEnd: () => number): Promise<void> {
   const deadline = performance.now() + 10_000;
   await new Promise((resolve) => setTimeout(resolve, 50));
