@@ -1,19 +1,37 @@
-import type { Page } from 'playwright-core';
-import { describe, expect, it } from 'vitest';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   badge,
   eventually,
   hasChromium,
   joinRoom,
   killSocket,
+  launchBrowser,
   lines,
   shoot,
-  useChatPage,
+  signIn as signInAt,
+  warnIfNoChromium,
   write,
 } from '../../helpers/browser.ts';
+import { startTestRuntime, type TestRuntime } from '../../helpers/runtime.ts';
 
-const web = useChatPage('the chat page browser test');
-const { signIn } = web;
+warnIfNoChromium('the chat page browser test');
+
+let rt: TestRuntime;
+let browser: Browser;
+
+beforeAll(async () => {
+  if (!hasChromium) return;
+  rt = await startTestRuntime();
+  browser = await launchBrowser();
+});
+afterAll(async () => {
+  await browser?.close();
+  await rt?.stop();
+});
+
+const signIn = (user: string, viewport: { width: number; height: number }) =>
+  signInAt(browser, rt.endpoints.http, user, viewport);
 const state = (page: Page) => page.locator('#connection').getAttribute('data-state');
 
 const markup = '<b>bold?</b> <img src="x" onerror="window.pwned = 1">';
@@ -60,7 +78,7 @@ describe.skipIf(!hasChromium)('The chat page in Chromium', () => {
 
     // Bob's socket is killed, and his network cannot fetch a ticket, so he stays away a while.
     await bob.route('**/tickets', (route) => route.abort());
-    await killSocket(web.rt, 'bob');
+    await killSocket(rt, 'bob');
     await eventually(() => state(bob)).toBe('reconnecting');
     await alice.locator('button[data-key="room:lobby"]').click();
     await eventually(() => alice.locator('#online li').allTextContents()).toEqual(['alice']);
