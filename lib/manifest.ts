@@ -211,7 +211,8 @@ export const functions = {
     items: [{ actions: itemWrites, keys: departureKeys }, rateLimits],
   }),
   publish: ws('publish', {
-    uses: [...fanOut, 'bucket:attach', 'publishHook'],
+    // bucket:delete: a retry that took over a key deletes its copies of a deleted message's files.
+    uses: [...fanOut, 'bucket:attach', 'bucket:delete', 'publishHook'],
     items: [
       { actions: itemWrites, keys: [...departureKeys, 'HIST#*', 'IDEM#*'] },
       fileAttach,

@@ -97,8 +97,8 @@ export interface Attached {
  * conditional update each, undone if a later one fails); then each is copied out of `pending/`,
  * which expires. Any refusal is BAD_REQUEST and leaves every file as it was. Attaching again for
  * the same message succeeds (a retry that took over a dead attempt's key), unless that attempt
- * stored the message and it was deleted since: then {@link MessageDeletedError}, with no file
- * left in S3. A message that is then not stored gives its files back with {@link detachFiles}.
+ * stored the message and it was deleted since: then {@link MessageDeletedError} (and see
+ * {@link dropCopiesOfDeletedMessage} for a delete that runs during the copy). A message that is then not stored gives its files back with {@link detachFiles}.
  */
 export async function attachFiles(
   deps: Deps,
@@ -138,7 +138,6 @@ export async function attachFiles(
       ),
     ),
   );
-  await undoCopiesOfDeletedMessage(deps, bucket, records, attachment);
   const refs = records.map((r) => ({ id: r.fileId, name: r.name, contentType: r.contentType, size: r.size }));
   return { refs, records, messageId };
 }
@@ -162,27 +161,24 @@ export class MessageDeletedError extends Error {
  * such a retry reads its records again once the copies are done (a consistent read, off the
  * normal path): a delete marks every record before it deletes any object, so either the mark is
  * seen here, or the delete's object deletes come after this copy and remove it. Seen marked:
- * the copies and the uploads are deleted here, and {@link MessageDeletedError} is thrown.
+ * the copies and the uploads are deleted here, and {@link MessageDeletedError} is thrown. For
+ * room messages, the only ones deleted with their files (a `publish` calls it after
+ * {@link attachFiles}).
  */
-async function undoCopiesOfDeletedMessage(
-  deps: Deps,
-  bucket: string,
-  records: readonly FileRecord[],
-  attachment: { attachedTo: string; messageId: string },
-): Promise<void> {
-  const retaken = records.filter(
-    (r) => r.attachedTo === attachment.attachedTo && r.messageId === attachment.messageId,
-  );
+export async function dropCopiesOfDeletedMessage(deps: Deps, attached: Attached | undefined): Promise<void> {
+  if (!attached) return;
+  // As read before the attach: checkUploaded let through no other message's file.
+  const retaken = attached.records.filter((r) => r.messageId === attached.messageId);
   if (retaken.length === 0) return;
   const now = await Promise.all(retaken.map((r) => getFileRecord(deps, r.fileId)));
   if (!now.some((r) => r?.deletedAt !== undefined)) return;
   // The delete marks every file of the message, so every one of these goes.
   await deleteFileObjects(
     deps,
-    bucket,
-    records.map((r) => r.fileId),
+    bucketOf(deps),
+    attached.records.map((r) => r.fileId),
   );
-  throw new MessageDeletedError(attachment.messageId);
+  throw new MessageDeletedError(attached.messageId);
 }
 
 /** Deletes both objects of each file, `files/` and the `pending/` upload (a missing one is fine). */

@@ -28,7 +28,13 @@ import type { Caller } from '../ws-event.ts';
 import { requireParticipant, requireRoom } from './access-policy.ts';
 import { screenContent } from './content-screen.ts';
 import { queueDepartures } from './departures.ts';
-import { type Attached, attachFiles, detachFiles, MessageDeletedError } from './files.ts';
+import {
+  type Attached,
+  attachFiles,
+  detachFiles,
+  dropCopiesOfDeletedMessage,
+  MessageDeletedError,
+} from './files.ts';
 import { toMessageFrame } from './room-history.ts';
 import { recordThreadReply, requireThreadParent } from './room-threads.ts';
 
@@ -81,6 +87,8 @@ export async function publishToRoom(deps: Deps, input: PublishInput): Promise<Pu
   const attach = async (messageId: string) => {
     if (input.replyTo !== undefined) await requireThreadParent(deps, room, input.replyTo);
     attached = await attachFiles(deps, input.caller.userId, input.files, { room: room.roomId }, messageId);
+    // A retry that took over a key may have copied a file back that a delete just removed.
+    await dropCopiesOfDeletedMessage(deps, attached);
     return attached ? { ...entry, files: attached.refs } : entry;
   };
   const giveBack = () => detachFiles(deps, attached);
