@@ -142,6 +142,11 @@ const itemWrites: readonly ItemAction[] = [
 const departureKeys: readonly KeyPattern[] = ['CONN#*', 'DEPARTED#*', 'LIVE#*', 'ROOM#*', 'SEEN#*', 'SUBS#*'];
 /** Rate-limit windows (`ws-route.ts`, `http-route.ts`): one counter update per frame or request. */
 const rateLimits: ItemGrant = { actions: ['UpdateItem'], keys: ['RATE#*'] };
+/**
+ * TRANSITION (store/credential-expiry.ts, getLegacyCredentialExpiry; goes with it): the credential
+ * expiry of a connection opened before it moved into `SEEN#`, for the routes that grant no `CONN#`.
+ */
+const legacyExpiryRead: ItemGrant = { actions: ['GetItem'], keys: ['CONN#*'] };
 /** The moderation settings, read by `send`, `publish` and `edit` before anything is stored. */
 const moderationRead: ItemGrant = { actions: ['GetItem'], keys: ['MODERATION#*'] };
 /** Announces to rooms (posts frames) and queues departures it cannot announce itself. */
@@ -177,7 +182,7 @@ export const functions = {
   default: ws('default', { uses: [], items: [rateLimits] }),
   ping: ws('ping', {
     uses: [],
-    items: [{ actions: ['GetItem', 'UpdateItem'], keys: ['SEEN#*'] }, rateLimits],
+    items: [{ actions: ['GetItem', 'UpdateItem'], keys: ['SEEN#*'] }, legacyExpiryRead, rateLimits],
   }),
   send: ws('send', {
     uses: [...fanOut, 'queue:inboxChecks', 'bucket:attach', 'publishHook'],
@@ -196,7 +201,11 @@ export const functions = {
   ),
   ack: ws('ack', {
     uses: [],
-    items: [{ actions: ['GetItem', 'UpdateItem', 'DeleteItem'], keys: ['INBOX#*', 'SEEN#*'] }, rateLimits],
+    items: [
+      { actions: ['GetItem', 'UpdateItem', 'DeleteItem'], keys: ['INBOX#*', 'SEEN#*'] },
+      legacyExpiryRead,
+      rateLimits,
+    ],
   }),
   join: ws(
     'join',
@@ -211,7 +220,8 @@ export const functions = {
     items: [{ actions: itemWrites, keys: departureKeys }, rateLimits],
   }),
   publish: ws('publish', {
-    uses: [...fanOut, 'bucket:attach', 'publishHook'],
+    // bucket:delete: a retry that took over a key deletes its copies of a deleted message's files.
+    uses: [...fanOut, 'bucket:attach', 'bucket:delete', 'publishHook'],
     items: [
       { actions: itemWrites, keys: [...departureKeys, 'HIST#*', 'IDEM#*'] },
       fileAttach,
@@ -241,7 +251,11 @@ export const functions = {
   }),
   history: ws('history', {
     uses: [],
-    items: [{ actions: ['GetItem', 'Query'], keys: ['HIST#*', 'ROOM#*', 'SEEN#*'] }, rateLimits],
+    items: [
+      { actions: ['GetItem', 'Query'], keys: ['HIST#*', 'ROOM#*', 'SEEN#*'] },
+      legacyExpiryRead,
+      rateLimits,
+    ],
   }),
   read: ws('read', {
     uses: fanOut,
@@ -257,6 +271,7 @@ export const functions = {
     uses: [],
     items: [
       { actions: ['GetItem', 'BatchGetItem', 'Query'], keys: ['PRESENCE#*', 'ROOM#*', 'SEEN#*', 'SUBS#*'] },
+      legacyExpiryRead,
       rateLimits,
     ],
   }),
@@ -264,16 +279,25 @@ export const functions = {
     uses: [],
     items: [
       { actions: ['GetItem', 'Query', 'PutItem', 'UpdateItem'], keys: ['BLOCKS#*', 'SEEN#*'] },
+      legacyExpiryRead,
       rateLimits,
     ],
   }),
   unblock: ws('unblock', {
     uses: [],
-    items: [{ actions: ['GetItem', 'UpdateItem', 'DeleteItem'], keys: ['BLOCKS#*', 'SEEN#*'] }, rateLimits],
+    items: [
+      { actions: ['GetItem', 'UpdateItem', 'DeleteItem'], keys: ['BLOCKS#*', 'SEEN#*'] },
+      legacyExpiryRead,
+      rateLimits,
+    ],
   }),
   refresh: ws('refresh', {
     uses: ['jwt'],
-    items: [{ actions: ['GetItem', 'UpdateItem', 'DeleteItem'], keys: ['SEEN#*', 'TICKET#*'] }, rateLimits],
+    items: [
+      { actions: ['GetItem', 'UpdateItem', 'DeleteItem'], keys: ['SEEN#*', 'TICKET#*'] },
+      legacyExpiryRead,
+      rateLimits,
+    ],
   }),
 
   tickets: http('tickets', {

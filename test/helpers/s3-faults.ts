@@ -11,10 +11,19 @@ export interface S3FaultProxy {
   close(): Promise<void>;
 }
 
+/** Hooks that let a test force the order of requests racing each other. */
+export interface S3ProxyHooks {
+  /** Awaited before a request is forwarded: a request is held while the promise is pending. */
+  before?(method: string, path: string): Promise<void> | undefined;
+  /** Called once the answer to a forwarded request has been passed on in full. */
+  after?(method: string, path: string): void;
+}
+
 /**
  * Forwards every S3 REST request to `target`, except those for which `fails(method, path)`
  * returns true: they get a 500 `InternalError`, the answer of an S3 having a bad moment (the SDK
- * retries it, then the caller sees it). `path` is the path-style `/{bucket}/{key}`.
+ * retries it, then the caller sees it). `path` is the path-style `/{bucket}/{key}`; a
+ * CopyObject is a `PUT` of its destination. `hooks` hold requests and report answers.
  *
  * @example
  * const proxy = await startS3FaultProxy((method, path) => method === 'DELETE' && path.endsWith(id));
@@ -23,9 +32,10 @@ export interface S3FaultProxy {
  */
 export async function startS3FaultProxy(
   fails: (method: string, path: string) => boolean,
+  hooks: S3ProxyHooks = {},
 ): Promise<S3FaultProxy> {
   let injected = 0;
-  const server = createServer((req, res) => {
+  const server = createServer(async (req, res) => {
     const path = decodeURIComponent(new URL(req.url ?? '/', 'http://proxy').pathname);
     if (fails(req.method ?? '', path)) {
       injected += 1;
@@ -36,6 +46,8 @@ export async function startS3FaultProxy(
       );
       return;
     }
+    // The body waits, unread, while the request is held.
+    await hooks.before?.(req.method ?? '', path);
     const upstream = new URL(proxy.target);
     const forward = request(
       {
@@ -47,6 +59,7 @@ export async function startS3FaultProxy(
       },
       (answer) => {
         res.writeHead(answer.statusCode ?? 500, answer.headers);
+        res.on('finish', () => hooks.after?.(req.method ?? '', path));
         answer.pipe(res);
       },
     );

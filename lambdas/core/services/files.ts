@@ -96,8 +96,9 @@ export interface Attached {
  * caller's, uploaded with its declared size and type, and not attached to another message (one
  * conditional update each, undone if a later one fails); then each is copied out of `pending/`,
  * which expires. Any refusal is BAD_REQUEST and leaves every file as it was. Attaching again for
- * the same message succeeds (a retry that took over a dead attempt's key). A message that is
- * then not stored gives its files back with {@link detachFiles}.
+ * the same message succeeds (a retry that took over a dead attempt's key), unless that attempt
+ * stored the message and it was deleted since: then {@link MessageDeletedError} (and see
+ * {@link dropCopiesOfDeletedMessage} for a delete that runs during the copy). A message that is then not stored gives its files back with {@link detachFiles}.
  */
 export async function attachFiles(
   deps: Deps,
@@ -142,6 +143,56 @@ export async function attachFiles(
 }
 
 /**
+ * The message a retry attaches files to was stored by the attempt whose key it took over, and
+ * deleted since, with its files: the retry stores nothing and answers that attempt's result.
+ */
+export class MessageDeletedError extends Error {
+  constructor(readonly messageId: string) {
+    super(`Message ${messageId} was stored by an earlier attempt and deleted since`);
+    this.name = 'MessageDeletedError';
+  }
+}
+
+/**
+ * Only a retry that took over a dead attempt's key finds its files attached to this very
+ * message already (a first attempt finds them unattached), and only then can the message be
+ * stored, hence deletable, while this attempt copies: a delete could mark the files and delete
+ * `files/{id}` between this attempt's mark and its copy, which would put the object back. So
+ * such a retry reads its records again once the copies are done (a consistent read, off the
+ * normal path): a delete marks every record before it deletes any object, so either the mark is
+ * seen here, or the delete's object deletes come after this copy and remove it. Seen marked:
+ * the copies and the uploads are deleted here, and {@link MessageDeletedError} is thrown. For
+ * room messages, the only ones deleted with their files (a `publish` calls it after
+ * {@link attachFiles}).
+ */
+export async function dropCopiesOfDeletedMessage(deps: Deps, attached: Attached | undefined): Promise<void> {
+  if (!attached) return;
+  // As read before the attach: checkUploaded let through no other message's file.
+  const retaken = attached.records.filter((r) => r.messageId === attached.messageId);
+  if (retaken.length === 0) return;
+  const now = await Promise.all(retaken.map((r) => getFileRecord(deps, r.fileId)));
+  if (!now.some((r) => r?.deletedAt !== undefined)) return;
+  // The delete marks every file of the message, so every one of these goes.
+  await deleteFileObjects(
+    deps,
+    bucketOf(deps),
+    attached.records.map((r) => r.fileId),
+  );
+  throw new MessageDeletedError(attached.messageId);
+}
+
+/** Deletes both objects of each file, `files/` and the `pending/` upload (a missing one is fine). */
+async function deleteFileObjects(deps: Deps, bucket: string, fileIds: readonly string[]): Promise<void> {
+  await Promise.all(
+    fileIds.flatMap((id) =>
+      [layout.attachedPrefix, layout.pendingPrefix].map((prefix) =>
+        s3Of(deps).send(new DeleteObjectCommand({ Bucket: bucket, Key: `${prefix}${id}` })),
+      ),
+    ),
+  );
+}
+
+/**
  * Gives back the files of a message that was not stored after all (its store failed): they
  * are attachable again, so the client's retry can attach them. Best effort, never throws.
  */
@@ -162,6 +213,8 @@ async function checkUploaded(
   const sameMessage =
     record.attachedTo === attachment.attachedTo && record.messageId === attachment.messageId;
   if (record.attachedTo && !sameMessage) throw badRequest(`File ${fileId} is already attached to a message`);
+  // Attached to this message, which the attempt that stored it saw deleted since (see below).
+  if (sameMessage && record.deletedAt !== undefined) throw new MessageDeletedError(attachment.messageId);
   const head = await s3Of(deps)
     .send(new HeadObjectCommand({ Bucket: bucket, Key: `${layout.pendingPrefix}${fileId}` }))
     .catch((error: { name?: string; $metadata?: { httpStatusCode?: number } }) => {
@@ -233,11 +286,5 @@ export async function deleteMessageFiles(
   const at = deps.now();
   const marks = await Promise.all(message.files.map(({ id }) => markFileDeleted(deps, id, attachment, at)));
   const marked = message.files.filter((_, i) => marks[i]).map(({ id }) => id);
-  await Promise.all(
-    marked.flatMap((id) =>
-      [layout.attachedPrefix, layout.pendingPrefix].map((prefix) =>
-        s3Of(deps).send(new DeleteObjectCommand({ Bucket: bucket, Key: `${prefix}${id}` })),
-      ),
-    ),
-  );
+  await deleteFileObjects(deps, bucket, marked);
 }

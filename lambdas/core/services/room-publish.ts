@@ -28,7 +28,13 @@ import type { Caller } from '../ws-event.ts';
 import { requireParticipant, requireRoom } from './access-policy.ts';
 import { screenContent } from './content-screen.ts';
 import { queueDepartures } from './departures.ts';
-import { type Attached, attachFiles, detachFiles } from './files.ts';
+import {
+  type Attached,
+  attachFiles,
+  detachFiles,
+  dropCopiesOfDeletedMessage,
+  MessageDeletedError,
+} from './files.ts';
 import { toMessageFrame } from './room-history.ts';
 import { recordThreadReply, requireThreadParent } from './room-threads.ts';
 
@@ -81,6 +87,8 @@ export async function publishToRoom(deps: Deps, input: PublishInput): Promise<Pu
   const attach = async (messageId: string) => {
     if (input.replyTo !== undefined) await requireThreadParent(deps, room, input.replyTo);
     attached = await attachFiles(deps, input.caller.userId, input.files, { room: room.roomId }, messageId);
+    // A retry that took over a key may have copied a file back that a delete just removed.
+    await dropCopiesOfDeletedMessage(deps, attached);
     return attached ? { ...entry, files: attached.refs } : entry;
   };
   const giveBack = () => detachFiles(deps, attached);
@@ -170,6 +178,12 @@ async function appendOnce(
   } catch (error) {
     // This attempt outlived its lease and a retry took over: that retry stores the message.
     if (error instanceof IdempotencyOwnershipLostError) throw idempotencyKeyBusy(100);
+    // The dead attempt stored the message (at the seq it reserved: a file is marked deleted only
+    // with a stored message) and it was deleted since: the answer stays that attempt's result.
+    if (error instanceof MessageDeletedError && acquired.takeover && result.seq !== undefined) {
+      await completeIdempotencyKey(deps, scope, key, owner, { seq: result.seq });
+      return { repeated: doneResult(scope, key, result) };
+    }
     await giveBack();
     await releaseIdempotencyKey(deps, scope, key, owner);
     throw error;

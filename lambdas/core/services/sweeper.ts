@@ -5,7 +5,11 @@ import type { Deps } from '../deps.ts';
 import { logger } from '../logger.ts';
 import { count } from '../metrics.ts';
 import { deleteLastSeen, touchConnection } from '../store/connections.ts';
-import { claimExpiredClose } from '../store/credential-expiry.ts';
+import {
+  claimExpiredClose,
+  claimLegacyExpiredClose,
+  getLegacyCredentialExpiry,
+} from '../store/credential-expiry.ts';
 import { forEachIdleConnectionPage, type IdleConnection } from '../store/idle-connections.ts';
 import { epochSeconds, sweepShards } from '../store/keys.ts';
 import { closeConnection, settlePresence } from './connection-lifecycle.ts';
@@ -82,10 +86,17 @@ export async function sweepConnections(deps: Deps, options: SweepOptions = {}): 
         await mapWithConcurrency(page, checkConcurrency, async (c) => {
           const open =
             c.lastSeenAt >= horizons.seenBefore || (await checkConnection(deps, c, report, sweptUsers));
-          const expired =
-            c.credentialExpiresAt !== undefined && c.credentialExpiresAt < horizons.credentialExpiredBefore;
-          if (open && expired)
-            await closeExpired(deps, c.connectionId, horizons.credentialExpiredBefore, report);
+          if (!open) return;
+          const before = horizons.credentialExpiredBefore;
+          if (c.credentialExpiresAt === undefined)
+            await closeLegacyExpired(deps, c.connectionId, before, report);
+          else if (c.credentialExpiresAt < before)
+            await closeExpired(
+              deps,
+              c.connectionId,
+              () => claimExpiredClose(deps, c.connectionId, before),
+              report,
+            );
         });
       },
       keepGoing,
@@ -156,16 +167,41 @@ async function isOpen(deps: Deps, connectionId: string): Promise<boolean> {
   }
 }
 
-async function closeExpired(
+/**
+ * TRANSITION (store/credential-expiry.ts, getLegacyCredentialExpiry; goes with it): a last-seen
+ * record without an expiry is a connection opened before the expiry moved there, whose expiry is
+ * in its connection record. Only such records cost this read; none is left 2 hours after the
+ * deploy.
+ */
+async function closeLegacyExpired(
   deps: Deps,
   connectionId: string,
   expiredBefore: number,
   report: SweepReport,
 ): Promise<void> {
+  let expiry: number | undefined;
+  try {
+    expiry = await getLegacyCredentialExpiry(deps, connectionId);
+  } catch (error) {
+    report.failed += 1;
+    count('InternalErrors');
+    logger.warn('Sweeper could not read a credential expiry', { connectionId, error: error as Error });
+    return;
+  }
+  if (expiry === undefined || expiry >= expiredBefore) return;
+  await closeExpired(deps, connectionId, () => claimLegacyExpiredClose(deps, connectionId), report);
+}
+
+async function closeExpired(
+  deps: Deps,
+  connectionId: string,
+  claim: () => Promise<boolean>,
+  report: SweepReport,
+): Promise<void> {
   try {
     // The page may be older than a `refresh`: the conditional claim decides, and from it on no
     // refresh can move the expiry (credential-expiry.ts).
-    if (!(await claimExpiredClose(deps, connectionId, expiredBefore))) return;
+    if (!(await claim())) return;
     try {
       await deps.management.send(new DeleteConnectionCommand({ ConnectionId: connectionId }));
     } catch (error) {

@@ -20,6 +20,34 @@ export async function getCredentialExpiry(
     new GetCommand({
       TableName: deps.config.TABLE_NAME,
       Key: keys.seen(connectionId),
+      ProjectionExpression: 'pk, credentialExpiresAt',
+      ConsistentRead: consistent,
+    }),
+  );
+  // TRANSITION: see getLegacyCredentialExpiry (a last-seen record always has it otherwise).
+  if (Item && Item.credentialExpiresAt === undefined) {
+    return getLegacyCredentialExpiry(deps, connectionId, consistent);
+  }
+  return Item?.credentialExpiresAt as number | undefined;
+}
+
+/**
+ * TRANSITION, for one release: remove it, its calls and {@link claimLegacyExpiredClose} 2 hours
+ * after the deploy that carries it. A connection opened before the expiry moved into the
+ * last-seen record (f118164) has it only in its connection record (`credentialExpiresAt` on
+ * `CONN#`, which a `refresh` before that deploy moved too); API Gateway closes every connection
+ * within 2 hours, so none is left after that. Read only for a last-seen record without an
+ * expiry, which no connection opened since has.
+ */
+export async function getLegacyCredentialExpiry(
+  deps: TableDeps,
+  connectionId: string,
+  consistent = false,
+): Promise<number | undefined> {
+  const { Item } = await deps.db.send(
+    new GetCommand({
+      TableName: deps.config.TABLE_NAME,
+      Key: keys.connection(connectionId),
       ProjectionExpression: 'credentialExpiresAt',
       ConsistentRead: consistent,
     }),
@@ -60,6 +88,20 @@ export async function claimExpiredClose(
     UpdateExpression: 'SET closingAt = :now',
     ConditionExpression: 'credentialExpiresAt < :before',
     ExpressionAttributeValues: { ':now': deps.now(), ':before': expiredBefore },
+  });
+}
+
+/**
+ * TRANSITION (see {@link getLegacyCredentialExpiry}): claims the close of a connection whose
+ * expiry is only in its connection record, which the sweeper found expired. False when a
+ * `refresh` has written an expiry into the last-seen record since (it then decides), or the
+ * record is gone.
+ */
+export async function claimLegacyExpiredClose(deps: TableDeps, connectionId: string): Promise<boolean> {
+  return conditionalUpdate(deps, connectionId, {
+    UpdateExpression: 'SET closingAt = :now',
+    ConditionExpression: 'attribute_exists(pk) AND attribute_not_exists(credentialExpiresAt)',
+    ExpressionAttributeValues: { ':now': deps.now() },
   });
 }
 

@@ -30,7 +30,8 @@ const seenPageSize = 1000;
 
 /**
  * Calls `onPage` with each page of one shard's connections last seen before `seenBefore`, or
- * whose credential expired before `credentialExpiredBefore`. The shard is read whole (a heartbeat moves no key, so the records are in
+ * whose credential expired before `credentialExpiredBefore` (or that has no credential expiry:
+ * opened before it moved here, for one release). The shard is read whole (a heartbeat moves no key, so the records are in
  * connection id order, not time order) and the rest filtered out by DynamoDB, which bills
  * what it read. `onPage` may refresh or delete what it is given: the next page starts after
  * the last key. Returns false when `keepGoing` stopped it before the last page.
@@ -46,7 +47,10 @@ export async function forEachIdleConnectionPage(
     deps,
     {
       KeyConditionExpression: 'pk = :shard',
-      FilterExpression: 'lastSeenAt < :before OR credentialExpiresAt < :expiredBefore',
+      // TRANSITION (credential-expiry.ts, getLegacyCredentialExpiry): a record without an expiry
+      // is a connection opened before the expiry moved here; it has to be looked at whole.
+      FilterExpression:
+        'lastSeenAt < :before OR credentialExpiresAt < :expiredBefore OR attribute_not_exists(credentialExpiresAt)',
       ExpressionAttributeValues: {
         ':shard': keys.seenShard(shard),
         ':before': horizons.seenBefore,

@@ -1,0 +1,201 @@
+import { ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
+import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { keys } from '../../../lambdas/core/store/keys.ts';
+import { startDynamoDbProcess } from '../../../local/dynamodb/index.ts';
+import { type DynamoDbFaultProxy, startDynamoDbFaultProxy } from '../../helpers/dynamodb-faults.ts';
+import { startTestRuntime, type TestRuntime } from '../../helpers/runtime.ts';
+import { type S3FaultProxy, startS3FaultProxy } from '../../helpers/s3-faults.ts';
+import type { TestSocket } from '../../helpers/socket.ts';
+import { api } from '../http/http-fixtures.ts';
+
+// A publish whose first attempt stored its message and died before completing its key is
+// retried; the retry takes the key over and attaches (copies) the files again. When the message
+// is deleted meanwhile, no file object is left in S3, and the retry answers the first result.
+
+let rt: TestRuntime;
+let s3: S3Client;
+let dynamodb: Awaited<ReturnType<typeof startDynamoDbProcess>>;
+let dbProxy: DynamoDbFaultProxy;
+let s3Proxy: S3FaultProxy;
+/** While true, the table refuses to mark an idempotency key done: the attempt dies there. */
+let completeFails = false;
+
+/** The order a raced file's requests are forced into, while set. */
+let raced:
+  | {
+      fileId: string;
+      copyArrived: Deferred;
+      attachedDeleted: Deferred;
+      copyDone: Deferred;
+    }
+  | undefined;
+
+interface Deferred {
+  promise: Promise<void>;
+  resolve(): void;
+}
+function deferred(): Deferred {
+  let resolve = () => {};
+  const promise = new Promise<void>((r) => {
+    resolve = r;
+  });
+  return { promise, resolve };
+}
+
+const room = 'raced-room';
+
+beforeAll(async () => {
+  dynamodb = await startDynamoDbProcess({ port: 0, host: '127.0.0.1' });
+  dbProxy = await startDynamoDbFaultProxy(
+    dynamodb.endpoint,
+    (operation, body) => completeFails && operation === 'UpdateItem' && body.includes(':done'),
+  );
+  // The retry's copy (a PUT of `files/{id}`) waits until the delete removed `files/{id}`; the
+  // delete's removal of the upload waits until that copy is done: the copy puts the object back.
+  s3Proxy = await startS3FaultProxy(() => false, {
+    before(method, path) {
+      if (!raced) return undefined;
+      if (method === 'PUT' && path.endsWith(`/files/${raced.fileId}`)) {
+        raced.copyArrived.resolve();
+        return raced.attachedDeleted.promise;
+      }
+      if (method === 'DELETE' && path.endsWith(`/pending/${raced.fileId}`)) return raced.copyDone.promise;
+      return undefined;
+    },
+    after(method, path) {
+      if (!raced) return;
+      if (method === 'DELETE' && path.endsWith(`/files/${raced.fileId}`)) raced.attachedDeleted.resolve();
+      if (method === 'PUT' && path.endsWith(`/files/${raced.fileId}`)) raced.copyDone.resolve();
+    },
+  });
+  rt = await startTestRuntime({
+    external: { dynamodb: dbProxy.endpoint },
+    functionEnv: { AWS_ENDPOINT_URL_S3: s3Proxy.endpoint, POWERTOOLS_LOG_LEVEL: 'CRITICAL' },
+  });
+  s3Proxy.target = rt.endpoints.s3;
+  s3 = new S3Client({
+    endpoint: rt.endpoints.s3,
+    forcePathStyle: true,
+    region: 'us-east-1',
+    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+  });
+});
+afterAll(async () => {
+  s3?.destroy();
+  await rt?.stop();
+  await s3Proxy?.close();
+  await dbProxy?.close();
+  await dynamodb?.close();
+});
+
+/** Declares and uploads a small text file as `as`; its file id. */
+async function upload(as: string, text: string): Promise<string> {
+  const declared = await api(rt, 'POST', '/uploads', {
+    as,
+    body: { name: 'note.txt', contentType: 'text/plain', size: Buffer.byteLength(text) },
+  });
+  expect(declared.status, declared.text).toBe(201);
+  const { uploadUrl, headers } = declared.body as { uploadUrl: string; headers: Record<string, string> };
+  expect((await fetch(uploadUrl, { method: 'PUT', headers, body: text })).status).toBe(200);
+  return (declared.body as { fileId: string }).fileId;
+}
+
+const fileStatus = async (as: string, fileId: string) =>
+  (
+    await fetch(`${rt.endpoints.http}/files/${fileId}`, {
+      headers: { authorization: `Bearer ${await rt.token(as)}` },
+      redirect: 'manual',
+    })
+  ).status;
+
+/** The bucket's keys that name the file, under any prefix. */
+async function objectsOf(fileId: string): Promise<string[]> {
+  const listed = await s3.send(new ListObjectsV2Command({ Bucket: rt.endpoints.bucketName }));
+  return (listed.Contents ?? []).map((o) => o.Key ?? '').filter((key) => key.endsWith(fileId));
+}
+
+type Entry = { id: string; seq: number; ts: number; files?: { id: string }[]; deleted?: boolean };
+
+async function historyEntryWith(socket: TestSocket, fileId: string): Promise<Entry | undefined> {
+  const reply = await socket.request({ action: 'history', room });
+  const { messages } = reply.result as { messages: Entry[] };
+  return messages.find((m) => m.files?.some((f) => f.id === fileId));
+}
+
+/**
+ * Publishes `frame` and lets the attempt die after it stored the message, before it completed
+ * its key; then lets its lease run out at once (15 s otherwise). The stored message's entry.
+ */
+async function publishAndDie(socket: TestSocket, frame: Record<string, unknown>, fileId: string) {
+  completeFails = true;
+  const died = await socket.request(frame, 15_000);
+  completeFails = false;
+  expect(died).toMatchObject({ type: 'error', code: 'INTERNAL' });
+  const stored = await historyEntryWith(socket, fileId);
+  expect(stored).toBeDefined();
+  expect(await objectsOf(fileId)).toContain(`files/${fileId}`);
+  await rt.db.send(
+    new UpdateCommand({
+      TableName: rt.endpoints.tableName,
+      Key: keys.idempotency({ user: 'ann', kind: 'publish', room }, frame.id as string),
+      UpdateExpression: 'SET leaseUntil = :zero',
+      ExpressionAttributeValues: { ':zero': 0 },
+    }),
+  );
+  return stored as Entry;
+}
+
+describe('Action: publish retried over a delete of its message', () => {
+  let ann: TestSocket;
+  let annElsewhere: TestSocket;
+  beforeAll(async () => {
+    ann = await rt.connect('ann');
+    annElsewhere = await rt.connect('ann');
+    expect((await ann.request({ action: 'join', room })).type).toBe('reply');
+  });
+  afterAll(async () => {
+    await ann?.close();
+    await annElsewhere?.close();
+  });
+
+  it('leaves no file object when the delete removes it while the retry copies it', async () => {
+    const fileId = await upload('ann', 'raced');
+    const frame = { action: 'publish', room, data: { text: 'raced' }, files: [fileId], id: 'raced-copy' };
+    const stored = await publishAndDie(ann, frame, fileId);
+
+    raced = { fileId, copyArrived: deferred(), attachedDeleted: deferred(), copyDone: deferred() };
+    const retried = ann.request(frame, 15_000);
+    // The retry has marked the file attached again and is about to copy it.
+    await raced.copyArrived.promise;
+    const deleted = await annElsewhere.request({ action: 'delete', room, seq: stored.seq }, 15_000);
+    expect(deleted, JSON.stringify(deleted)).toMatchObject({ type: 'reply' });
+    const answer = await retried;
+    raced = undefined;
+
+    expect(answer, JSON.stringify(answer)).toMatchObject({
+      type: 'reply',
+      result: { messageId: stored.id, seq: stored.seq, ts: stored.ts },
+    });
+    expect(await objectsOf(fileId)).toEqual([]);
+    expect(await fileStatus('ann', fileId)).toBe(404);
+    // Done once: the next retry answers the same.
+    expect(await ann.request(frame)).toMatchObject({ result: answer.result });
+  });
+
+  it('answers the first result when the message and its files were deleted before the retry', async () => {
+    const fileId = await upload('ann', 'deleted first');
+    const frame = { action: 'publish', room, data: { text: 'late' }, files: [fileId], id: 'raced-late' };
+    const stored = await publishAndDie(ann, frame, fileId);
+    const deleted = await annElsewhere.request({ action: 'delete', room, seq: stored.seq });
+    expect(deleted, JSON.stringify(deleted)).toMatchObject({ type: 'reply' });
+
+    const answer = await ann.request(frame);
+    expect(answer, JSON.stringify(answer)).toMatchObject({
+      type: 'reply',
+      result: { messageId: stored.id, seq: stored.seq, ts: stored.ts },
+    });
+    expect(await objectsOf(fileId)).toEqual([]);
+    expect(await fileStatus('ann', fileId)).toBe(404);
+  });
+});
