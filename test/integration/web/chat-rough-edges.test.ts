@@ -1,31 +1,17 @@
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
 import {
   badge,
   eventually,
   hasChromium,
   joinRoom,
   killSocket,
-  launchBrowser,
   shoot,
-  signIn as signInAt,
+  useChatPage,
 } from '../../helpers/browser.ts';
-import { startTestRuntime, type TestRuntime } from '../../helpers/runtime.ts';
 
-let rt: TestRuntime;
-let browser: Browser;
-
-beforeAll(async () => {
-  if (!hasChromium) return;
-  rt = await startTestRuntime();
-  browser = await launchBrowser();
-});
-afterAll(async () => {
-  await browser?.close();
-  await rt?.stop();
-});
-
-const signIn = (user: string) => signInAt(browser, rt.endpoints.http, user);
+const web = useChatPage('the chat page rough-edges browser test');
+const { signIn } = web;
 const online = (page: Page) => page.locator('#online li').allTextContents();
 
 /** The page's own `GET /me/unread`, with the token its session keeps. */
@@ -39,7 +25,7 @@ async function serverUnread(page: Page): Promise<unknown> {
 
 /** Kills the page's one live socket at the gateway; the SDK reconnects by itself. */
 async function dropSocket(page: Page, user: string): Promise<void> {
-  await killSocket(rt, user);
+  await killSocket(web.rt, user);
   await eventually(() => page.locator('#connection').getAttribute('data-state')).not.toBe('open');
   await page.locator('#connection[data-state="open"]').waitFor();
 }
