@@ -93,6 +93,27 @@ describe.skipIf(!hasChromium)('The chat page, at its rough edges', () => {
     await other.context().close();
   }, 60_000);
 
+  it('opens the conversation whose button is pressed while a message elsewhere redraws the list', async () => {
+    const page = await signIn('presser');
+    await joinRoom(page, 'wanted');
+    await joinRoom(page, 'busy');
+    const talker = await web.rt.connect('talker');
+    await talker.request({ action: 'join', room: 'wanted' });
+    const box = await page.locator('button[data-key="room:wanted"]').boundingBox();
+    expect(box).not.toBeNull();
+    const { x, y, width, height } = box ?? { x: 0, y: 0, width: 0, height: 0 };
+    // The press, then a message that redraws the list (its badge), then the release: one click.
+    await page.mouse.move(x + width / 2, y + height / 2);
+    await page.mouse.down();
+    await talker.request({ action: 'publish', room: 'wanted', data: { text: 'meanwhile' } });
+    await eventually(() => badge(page, 'room:wanted')).toBe('1');
+    await page.mouse.up();
+    await eventually(() => page.locator('#title').textContent()).toBe('# wanted');
+    await eventually(() => page.locator('#messages li .text').allTextContents()).toEqual(['meanwhile']);
+    await talker.close();
+    await page.context().close();
+  }, 60_000);
+
   it("never counts the user's own room message unread, even when its reply lands with the page hidden", async () => {
     const page = await signIn('soloist');
     await joinRoom(page, 'monologue');
