@@ -75,34 +75,49 @@ export class ChatView {
     if (this.model.status) this.status.value = this.model.status;
   }
 
+  /**
+   * Each conversation's list item, kept across redraws. A click is a press and a release on the
+   * same element: were the buttons made anew on each redraw, a frame arriving between the two
+   * (another user leaving, a message elsewhere) would swallow the click, and the conversation
+   * would not open.
+   */
+  private readonly listItems = new Map<
+    string,
+    { readonly item: HTMLLIElement; readonly button: HTMLButtonElement }
+  >();
+
   private renderList(
     list: HTMLUListElement,
     conversations: Conversation[],
     label: (c: Conversation) => string,
     empty: string,
   ) {
-    list.replaceChildren(
-      ...conversations.map((c) => {
+    const items = conversations.map((c) => {
+      let kept = this.listItems.get(c.key);
+      if (!kept) {
         const button = el(
           'button',
-          {
-            attrs: {
-              type: 'button',
-              'data-key': c.key,
-              'aria-current': String(c === this.model.current),
-            },
-          },
+          { attrs: { type: 'button', 'data-key': c.key } },
           el('span', { class: 'name', text: label(c) }),
-          el('span', {
-            class: 'badge',
-            text: c.unread > 0 ? String(c.unread) : '',
-            attrs: { 'aria-label': c.unread > 0 ? `${c.unread} unread` : undefined },
-          }),
+          el('span', { class: 'badge' }),
         );
         button.addEventListener('click', () => this.open(c));
-        return el('li', {}, button);
-      }),
-    );
+        kept = { item: el('li', {}, button), button };
+        this.listItems.set(c.key, kept);
+      }
+      const { button } = kept;
+      button.setAttribute('aria-current', String(c === this.model.current));
+      const badge = button.querySelector('.badge');
+      if (badge) {
+        badge.textContent = c.unread > 0 ? String(c.unread) : '';
+        if (c.unread > 0) badge.setAttribute('aria-label', `${c.unread} unread`);
+        else badge.removeAttribute('aria-label');
+      }
+      return kept.item;
+    });
+    // Only a new or gone conversation moves nodes; the kept ones stay the same elements.
+    const same = items.length === list.children.length && items.every((item, i) => list.children[i] === item);
+    if (!same) list.replaceChildren(...items);
     if (conversations.length === 0) list.append(el('li', { class: 'system', text: empty }));
   }
 

@@ -3,10 +3,11 @@ import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { type Browser, chromium, type Page } from 'playwright-core';
-import { expect } from 'vitest';
+import { afterAll, beforeAll, expect } from 'vitest';
 import { listUserConnections } from '../../lambdas/core/store/connections.ts';
+import type { LocalRuntimeOptions } from '../../local/runtime.ts';
 import { storeOf } from '../integration/http/http-fixtures.ts';
-import type { TestRuntime } from './runtime.ts';
+import { startTestRuntime, type TestRuntime } from './runtime.ts';
 
 /** Debian's Chromium, driven by playwright-core: never a browser download. */
 export const chromiumPath = '/usr/bin/chromium';
@@ -83,4 +84,44 @@ export async function killSocket(rt: TestRuntime, user: string): Promise<void> {
     method: 'DELETE',
   });
   expect(killed.status).toBe(204);
+}
+
+/** A browser test file's local runtime and Chromium, and its users' pages. */
+export interface ChatPageSuite {
+  readonly rt: TestRuntime;
+  readonly browser: Browser;
+  /** A page of its own signed in as `user` on this file's runtime (see {@link signIn}). */
+  signIn(user: string, viewport?: { width: number; height: number }): Promise<Page>;
+}
+
+/**
+ * Starts a local runtime and Chromium before the file's tests and stops both after them; without
+ * Chromium it says so once and starts neither (the tests skip themselves with `hasChromium`).
+ */
+export function useChatPage(what: string, options: LocalRuntimeOptions = {}): ChatPageSuite {
+  warnIfNoChromium(what);
+  const held: { rt?: TestRuntime; browser?: Browser } = {};
+  beforeAll(async () => {
+    if (!hasChromium) return;
+    held.rt = await startTestRuntime(options);
+    held.browser = await launchBrowser();
+  });
+  afterAll(async () => {
+    await held.browser?.close();
+    await held.rt?.stop();
+  });
+  const started = <T>(value: T | undefined): T => {
+    if (value === undefined) throw new Error('useChatPage: used before its beforeAll ran');
+    return value;
+  };
+  return {
+    get rt() {
+      return started(held.rt);
+    },
+    get browser() {
+      return started(held.browser);
+    },
+    signIn: (user, viewport) =>
+      signIn(started(held.browser), started(held.rt).endpoints.http, user, viewport),
+  };
 }

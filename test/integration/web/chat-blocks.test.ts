@@ -1,30 +1,19 @@
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { eventually, hasChromium, launchBrowser, lines, signIn as signInAt } from '../../helpers/browser.ts';
-import { startTestRuntime, type TestRuntime } from '../../helpers/runtime.ts';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import { eventually, hasChromium, lines, useChatPage } from '../../helpers/browser.ts';
 import { sleep } from '../../helpers/socket.ts';
 
-let rt: TestRuntime;
-let browser: Browser;
-
 // Two unacknowledged messages per sender, so that the page meets INBOX_FULL quickly.
-beforeAll(async () => {
-  if (!hasChromium) return;
-  rt = await startTestRuntime({ functionEnv: { INBOX_MAX_PER_SENDER: '2' } });
-  browser = await launchBrowser();
+const web = useChatPage('the chat page blocking browser test', {
+  functionEnv: { INBOX_MAX_PER_SENDER: '2' },
 });
-afterAll(async () => {
-  await browser?.close();
-  await rt?.stop();
-});
-
-const signIn = (user: string) => signInAt(browser, rt.endpoints.http, user);
+const { signIn } = web;
 const blockedList = (page: Page) => page.locator('#blocked li[data-user] .name').allTextContents();
 
 describe.skipIf(!hasChromium)('Blocking in the chat page', () => {
   it('drops the direct messages of a user blocked in the page, and shows them again after unblock', async () => {
     const bea = await signIn('bea');
-    const abe = await rt.connect('abe');
+    const abe = await web.rt.connect('abe');
     await abe.request({ action: 'send', to: 'bea', data: { text: 'hi bea' } });
     await bea.locator('button[data-key="dm:abe"]').click();
     await eventually(() => lines(bea)).toEqual(['hi bea']);

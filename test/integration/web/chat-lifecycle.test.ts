@@ -1,35 +1,18 @@
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
 import {
   eventually,
   hasChromium,
   joinRoom,
   killSocket,
-  launchBrowser,
   lines,
   shoot,
-  signIn as signInAt,
-  warnIfNoChromium,
+  useChatPage,
   write,
 } from '../../helpers/browser.ts';
-import { startTestRuntime, type TestRuntime } from '../../helpers/runtime.ts';
 
-warnIfNoChromium('the chat page lifecycle browser test');
-
-let rt: TestRuntime;
-let browser: Browser;
-
-beforeAll(async () => {
-  if (!hasChromium) return;
-  rt = await startTestRuntime();
-  browser = await launchBrowser();
-});
-afterAll(async () => {
-  await browser?.close();
-  await rt?.stop();
-});
-
-const signIn = (user: string) => signInAt(browser, rt.endpoints.http, user);
+const web = useChatPage('the chat page lifecycle browser test');
+const { signIn } = web;
 /** The room message line whose text is `text`. */
 const line = (page: Page, text: string) =>
   page.locator('#messages li[data-seq]').filter({ has: page.locator('.text', { hasText: text }) });
@@ -169,7 +152,7 @@ describe.skipIf(!hasChromium)('The chat page: edit, delete, react, threads and f
     await bob.locator('button[data-key="room:studio"]').click();
     await alice.locator('button[data-key="room:studio"]').click();
     await bob.route('**/tickets', (route) => route.abort());
-    await killSocket(rt, 'bob');
+    await killSocket(web.rt, 'bob');
     await eventually(() => bob.locator('#connection').getAttribute('data-state')).toBe('reconnecting');
     await act(alice, 'final draft', '[data-action="edit"]');
     await alice.locator('input.edit').fill('final draft, v2');

@@ -1,47 +1,30 @@
-import type { Browser, Dialog, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Dialog, Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
 import {
   eventually,
   hasChromium,
   joinRoom,
-  launchBrowser,
   lines,
   shoot,
-  signIn as signInAt,
-  warnIfNoChromium,
+  useChatPage,
   write,
 } from '../../helpers/browser.ts';
-import { startTestRuntime, type TestRuntime } from '../../helpers/runtime.ts';
 
-warnIfNoChromium('the chat page moderation browser test');
-
-let rt: TestRuntime;
-let browser: Browser;
-
-beforeAll(async () => {
-  if (!hasChromium) return;
-  rt = await startTestRuntime();
-  browser = await launchBrowser();
-});
-afterAll(async () => {
-  await browser?.close();
-  await rt?.stop();
-});
-
-const signIn = (user: string) => signInAt(browser, rt.endpoints.http, user);
+const web = useChatPage('the chat page moderation browser test');
+const { signIn } = web;
 
 /**
  * A page signed in with a token that carries `roles` (the development token endpoint grants
  * none): the session an earlier load of the tab kept, as the page restores it.
  */
 async function signInWithRoles(user: string, roles: string[]): Promise<Page> {
-  const token = await rt.token(user, roles);
-  const context = await browser.newContext({ viewport: { width: 1000, height: 700 } });
+  const token = await web.rt.token(user, roles);
+  const context = await web.browser.newContext({ viewport: { width: 1000, height: 700 } });
   const session = JSON.stringify({ user, token, expiresAt: Date.now() + 3_600_000 });
   await context.addInitScript((kept) => sessionStorage.setItem('wavelet.session', kept), session);
   const page = await context.newPage();
   page.setDefaultTimeout(15_000);
-  await page.goto(`${rt.endpoints.http}/`);
+  await page.goto(`${web.rt.endpoints.http}/`);
   await page.locator('#connection[data-state="open"]').waitFor();
   return page;
 }
@@ -130,7 +113,7 @@ describe.skipIf(!hasChromium)('The chat page: deleting others’ messages', () =
     // While the owner's question is open, the author deletes the message: the owner's delete
     // then finds it gone (NOT_FOUND).
     await clickDelete(owner, 'soon gone', async (dialog) => {
-      const author = await rt.connect('rae');
+      const author = await web.rt.connect('rae');
       expect(await author.request({ action: 'delete', room: 'desk', seq })).toMatchObject({ type: 'reply' });
       await author.close();
       await dialog.accept();

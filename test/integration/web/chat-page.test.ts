@@ -1,37 +1,19 @@
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
 import {
   badge,
   eventually,
   hasChromium,
   joinRoom,
   killSocket,
-  launchBrowser,
   lines,
   shoot,
-  signIn as signInAt,
-  warnIfNoChromium,
+  useChatPage,
   write,
 } from '../../helpers/browser.ts';
-import { startTestRuntime, type TestRuntime } from '../../helpers/runtime.ts';
 
-warnIfNoChromium('the chat page browser test');
-
-let rt: TestRuntime;
-let browser: Browser;
-
-beforeAll(async () => {
-  if (!hasChromium) return;
-  rt = await startTestRuntime();
-  browser = await launchBrowser();
-});
-afterAll(async () => {
-  await browser?.close();
-  await rt?.stop();
-});
-
-const signIn = (user: string, viewport: { width: number; height: number }) =>
-  signInAt(browser, rt.endpoints.http, user, viewport);
+const web = useChatPage('the chat page browser test');
+const { signIn } = web;
 const state = (page: Page) => page.locator('#connection').getAttribute('data-state');
 
 const markup = '<b>bold?</b> <img src="x" onerror="window.pwned = 1">';
@@ -78,7 +60,7 @@ describe.skipIf(!hasChromium)('The chat page in Chromium', () => {
 
     // Bob's socket is killed, and his network cannot fetch a ticket, so he stays away a while.
     await bob.route('**/tickets', (route) => route.abort());
-    await killSocket(rt, 'bob');
+    await killSocket(web.rt, 'bob');
     await eventually(() => state(bob)).toBe('reconnecting');
     await alice.locator('button[data-key="room:lobby"]').click();
     await eventually(() => alice.locator('#online li').allTextContents()).toEqual(['alice']);

@@ -1,38 +1,10 @@
-import { existsSync } from 'node:fs';
-import { type Browser, chromium, type Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestRuntime, type TestRuntime } from '../../helpers/runtime.ts';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import { eventually, hasChromium, lines, useChatPage } from '../../helpers/browser.ts';
 import { api } from '../http/http-fixtures.ts';
 
-/** Debian's Chromium, driven by playwright-core: never a browser download. */
-const chromiumPath = '/usr/bin/chromium';
-const hasChromium = existsSync(chromiumPath);
-
-let rt: TestRuntime;
-let browser: Browser;
-
-beforeAll(async () => {
-  if (!hasChromium) return;
-  rt = await startTestRuntime({ publishHook: 'examples/hooks/no-links.ts' });
-  browser = await chromium.launch({ executablePath: chromiumPath, args: ['--no-sandbox'] });
-});
-afterAll(async () => {
-  await browser?.close();
-  await rt?.stop();
-});
-
-async function signIn(user: string): Promise<Page> {
-  const page = await (await browser.newContext({ viewport: { width: 1000, height: 700 } })).newPage();
-  page.setDefaultTimeout(15_000);
-  await page.goto(`${rt.endpoints.http}/`);
-  await page.locator('#sign-in input[name="user"]').fill(user);
-  await page.locator('#sign-in button[type="submit"]').click();
-  await page.locator('#connection[data-state="open"]').waitFor();
-  return page;
-}
-
-const eventually = <T>(read: () => Promise<T>) => expect.poll(read, { timeout: 15_000, interval: 50 });
-const lines = (page: Page) => page.locator('#messages li .text').allTextContents();
+const web = useChatPage('the chat page refusal browser test', { publishHook: 'examples/hooks/no-links.ts' });
+const { signIn } = web;
 
 async function submit(page: Page, text: string): Promise<void> {
   await page.locator('#composer input[name="text"]').fill(text);
@@ -59,7 +31,7 @@ describe.skipIf(!hasChromium)('The chat page, when a message is refused', () => 
   }, 60_000);
 
   it('shows the moderation rule when the words reject a direct message', async () => {
-    const put = await api(rt, 'PUT', '/moderation', {
+    const put = await api(web.rt, 'PUT', '/moderation', {
       as: 'root',
       roles: ['admin'],
       body: { words: ['darn'], mode: 'reject' },

@@ -1,31 +1,17 @@
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
 import {
   badge,
   eventually,
   hasChromium,
   joinRoom,
   killSocket,
-  launchBrowser,
   shoot,
-  signIn as signInAt,
+  useChatPage,
 } from '../../helpers/browser.ts';
-import { startTestRuntime, type TestRuntime } from '../../helpers/runtime.ts';
 
-let rt: TestRuntime;
-let browser: Browser;
-
-beforeAll(async () => {
-  if (!hasChromium) return;
-  rt = await startTestRuntime();
-  browser = await launchBrowser();
-});
-afterAll(async () => {
-  await browser?.close();
-  await rt?.stop();
-});
-
-const signIn = (user: string) => signInAt(browser, rt.endpoints.http, user);
+const web = useChatPage('the chat page rough-edges browser test');
+const { signIn } = web;
 const online = (page: Page) => page.locator('#online li').allTextContents();
 
 /** The page's own `GET /me/unread`, with the token its session keeps. */
@@ -39,7 +25,7 @@ async function serverUnread(page: Page): Promise<unknown> {
 
 /** Kills the page's one live socket at the gateway; the SDK reconnects by itself. */
 async function dropSocket(page: Page, user: string): Promise<void> {
-  await killSocket(rt, user);
+  await killSocket(web.rt, user);
   await eventually(() => page.locator('#connection').getAttribute('data-state')).not.toBe('open');
   await page.locator('#connection[data-state="open"]').waitFor();
 }
@@ -105,6 +91,27 @@ describe.skipIf(!hasChromium)('The chat page, at its rough edges', () => {
     await shoot(page, 'online-after-reconnect');
     await page.context().close();
     await other.context().close();
+  }, 60_000);
+
+  it('opens the conversation whose button is pressed while a message elsewhere redraws the list', async () => {
+    const page = await signIn('presser');
+    await joinRoom(page, 'wanted');
+    await joinRoom(page, 'busy');
+    const talker = await web.rt.connect('talker');
+    await talker.request({ action: 'join', room: 'wanted' });
+    const box = await page.locator('button[data-key="room:wanted"]').boundingBox();
+    expect(box).not.toBeNull();
+    const { x, y, width, height } = box ?? { x: 0, y: 0, width: 0, height: 0 };
+    // The press, then a message that redraws the list (its badge), then the release: one click.
+    await page.mouse.move(x + width / 2, y + height / 2);
+    await page.mouse.down();
+    await talker.request({ action: 'publish', room: 'wanted', data: { text: 'meanwhile' } });
+    await eventually(() => badge(page, 'room:wanted')).toBe('1');
+    await page.mouse.up();
+    await eventually(() => page.locator('#title').textContent()).toBe('# wanted');
+    await eventually(() => page.locator('#messages li .text').allTextContents()).toEqual(['meanwhile']);
+    await talker.close();
+    await page.context().close();
   }, 60_000);
 
   it("never counts the user's own room message unread, even when its reply lands with the page hidden", async () => {

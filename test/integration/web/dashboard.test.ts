@@ -1,26 +1,14 @@
 import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { hasChromium, launchBrowser, warnIfNoChromium } from '../../helpers/browser.ts';
-import { startTestRuntime, type TestRuntime } from '../../helpers/runtime.ts';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import { hasChromium, useChatPage } from '../../helpers/browser.ts';
 import type { TestSocket } from '../../helpers/socket.ts';
 
-warnIfNoChromium('the dashboard browser test');
-
-let rt: TestRuntime;
-let browser: Browser;
-
-beforeAll(async () => {
-  if (!hasChromium) return;
-  // The load sends bursts from few users; the rate limit has its own tests.
-  rt = await startTestRuntime({ functionEnv: { RATE_LIMIT_PER_SECOND: '10000', RATE_LIMIT_BURST: '10000' } });
-  browser = await launchBrowser();
-});
-afterAll(async () => {
-  await browser?.close();
-  await rt?.stop();
+// The load sends bursts from few users; the rate limit has its own tests.
+const web = useChatPage('the dashboard browser test', {
+  functionEnv: { RATE_LIMIT_PER_SECOND: '10000', RATE_LIMIT_BURST: '10000' },
 });
 
 const eventually = <T>(read: () => Promise<T>) => expect.poll(read, { timeout: 15_000, interval: 100 });
@@ -42,7 +30,7 @@ function runLoad(sockets: TestSocket[]) {
     }
   });
   const http = (async () => {
-    while (running) await fetch(`${rt.endpoints.http}/health`).then((r) => r.arrayBuffer());
+    while (running) await fetch(`${web.rt.endpoints.http}/health`).then((r) => r.arrayBuffer());
   })();
   return async () => {
     running = false;
@@ -53,9 +41,9 @@ function runLoad(sockets: TestSocket[]) {
 describe.skipIf(!hasChromium)('The dashboard in Chromium', () => {
   it('charts frames per second, connections and latency percentiles while a load runs', async () => {
     const shots = await mkdtemp(path.join(tmpdir(), 'wavelet-dashboard-'));
-    const page = await (await browser.newContext({ viewport: { width: 1280, height: 900 } })).newPage();
+    const page = await (await web.browser.newContext({ viewport: { width: 1280, height: 900 } })).newPage();
     page.setDefaultTimeout(15_000);
-    await page.goto(`${rt.endpoints.http}/dashboard`);
+    await page.goto(`${web.rt.endpoints.http}/dashboard`);
     await page.locator('#status[data-state="live"]').waitFor();
 
     // Before any frame: every chart says what it waits for.
@@ -64,7 +52,7 @@ describe.skipIf(!hasChromium)('The dashboard in Chromium', () => {
     expect(await chart(page, 'frames').locator('.empty').isVisible()).toBe(true);
     await page.screenshot({ path: path.join(shots, 'before.png'), fullPage: true });
 
-    const sockets = await Promise.all([0, 1, 2, 3].map((i) => rt.connect(`loader${i}`)));
+    const sockets = await Promise.all([0, 1, 2, 3].map((i) => web.rt.connect(`loader${i}`)));
     for (const socket of sockets) await socket.request({ action: 'join', room: 'load' });
     const stop = runLoad(sockets);
     const scrapes = async () => Number(await page.locator('#status').getAttribute('data-scrapes'));
