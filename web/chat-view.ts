@@ -55,12 +55,13 @@ export class ChatView {
   render(): void {
     this.renderList(this.rooms, this.model.list('room'), (c) => `# ${c.id}`, emptyRooms);
     this.renderList(this.dms, this.model.list('dm'), (c) => `@ ${c.id}`, emptyDms);
-    // The edit box is drawn anew: keep its focus and caret across the redraw.
+    // The edit box stays while its line is unchanged; a line redrawn under it (its text changed
+    // elsewhere) gets a new box: keep the focus and caret across that.
     const focused = document.activeElement;
     const wasEditing = focused instanceof HTMLInputElement && focused.classList.contains('edit');
     this.renderConversation(this.model.current);
     this.renderThread(this.model.current);
-    if (wasEditing) {
+    if (wasEditing && document.activeElement !== focused) {
       const input = document.querySelector<HTMLInputElement>('input.edit');
       input?.focus();
       input?.setSelectionRange(input.value.length, input.value.length);
@@ -124,17 +125,21 @@ export class ChatView {
   /** The blocked users, each with its Unblock button, and Block/Unblock on a direct conversation. */
   private renderBlocks(c: Conversation | undefined): void {
     const users = [...this.model.blocked].sort();
-    this.blocked.replaceChildren(
-      ...users.map((user) =>
-        el(
-          'li',
-          { attrs: { 'data-user': user } },
-          el('span', { class: 'name', text: user }),
-          el('button', { text: 'Unblock', attrs: { type: 'button', 'data-unblock': user } }),
-        ),
-      ),
+    const items = users.map(
+      (user): Item => ({
+        key: user,
+        sig: '',
+        draw: () =>
+          el(
+            'li',
+            { attrs: { 'data-user': user } },
+            el('span', { class: 'name', text: user }),
+            el('button', { text: 'Unblock', attrs: { type: 'button', 'data-unblock': user } }),
+          ),
+      }),
     );
-    if (users.length === 0) this.blocked.append(el('li', { class: 'system', text: 'Nobody.' }));
+    if (users.length === 0) items.push(systemItem('Nobody.'));
+    showKeyed(this.blocked, items);
     // Only people can be blocked: a notification's sender is a service, never a user.
     const person = c?.kind === 'dm' && !c.lines.some((l) => l.notification);
     this.blockToggle.hidden = !person;
@@ -150,7 +155,7 @@ export class ChatView {
     this.composer.hidden = !c;
     if (!c) {
       this.title.textContent = 'Pick a room or a person';
-      for (const node of [this.online, this.messages]) node.replaceChildren();
+      for (const node of [this.online, this.messages]) showKeyed(node, []);
       this.seen.textContent = this.typing.textContent = '';
       this.older.hidden = true;
       this.shownKey = undefined;
@@ -163,15 +168,21 @@ export class ChatView {
     const fromBottom = box.scrollHeight - box.scrollTop;
     const prepended = !switched && box.firstElementChild?.getAttribute('data-id') !== c.lines[0]?.id;
     this.title.textContent = c.kind === 'room' ? `# ${c.id}` : `@ ${c.id}`;
-    this.online.replaceChildren(
+    showKeyed(
+      this.online,
       // In user id order, as `who` lists them, however the joined and left events came.
-      ...[...c.online]
+      [...c.online]
         .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
-        .map(([user, status]) => el('li', { text: user, attrs: { 'data-status': status, title: status } })),
+        .map(([user, status]) => ({
+          key: user,
+          sig: status,
+          draw: () => el('li', { text: user, attrs: { 'data-status': status, title: status } }),
+        })),
     );
     this.older.hidden = c.kind !== 'room' || c.olderBefore === null;
-    box.replaceChildren(...c.lines.map((line) => this.renderLine(c, line, false)));
-    if (c.lines.length === 0) box.append(el('li', { class: 'system', text: 'No messages yet.' }));
+    const items = c.lines.map((line) => this.lineItem(c, line, false));
+    if (c.lines.length === 0) items.push(systemItem('No messages yet.'));
+    showKeyed(box, items);
     this.seen.textContent = seenLine(c, this.model.me);
     this.typing.textContent = typingLine(c.typingUsers(Date.now()).filter((u) => u !== this.model.me));
     if (switched || atBottom) box.scrollTop = box.scrollHeight;
@@ -187,134 +198,284 @@ export class ChatView {
     this.thread.hidden = !parent;
     document.body.dataset.thread = String(Boolean(parent));
     if (!parent || !c) {
-      this.threadParent.replaceChildren();
-      this.threadMessages.replaceChildren();
+      showKeyed(this.threadParent, []);
+      showKeyed(this.threadMessages, []);
       return;
     }
     const box = this.threadMessages;
     const atBottom = box.scrollHeight - box.scrollTop - box.clientHeight < stickyPx;
-    this.threadParent.replaceChildren(this.renderBody(c, parent, 'div'));
-    box.replaceChildren(...thread.lines.map((line) => this.renderLine(c, line, true)));
-    if (thread.lines.length === 0) box.append(el('li', { class: 'system', text: 'No replies yet.' }));
+    const body = this.bodyParts(c, parent);
+    showKeyed(this.threadParent, [
+      {
+        key: `${c.key} ${parent.id}`,
+        sig: sigOf(...body.map((p) => p.sig)),
+        draw: (old) => drawParts(old ?? el('div'), body),
+      },
+    ]);
+    const items = thread.lines.map((line) => this.lineItem(c, line, true));
+    if (thread.lines.length === 0) items.push(systemItem('No replies yet.'));
+    showKeyed(box, items);
     if (atBottom) box.scrollTop = box.scrollHeight;
   }
 
   /**
-   * One line. A room message also has its attachments, reaction chips, the reaction buttons and
-   * its actions: reply (not in a thread), edit on the user's own, and delete on the user's own
-   * or, for the room's owner and admins, on anyone's.
+   * One line, kept as one `<li>` (keyed by the message's id) while it is on the page: only the
+   * parts whose content changed are drawn again. A room message also has its attachments,
+   * reaction chips, the reaction buttons and its actions: reply (not in a thread), edit on the
+   * user's own, and delete on the user's own or, for the room's owner and admins, on anyone's.
    */
-  private renderLine(c: Conversation, line: ChatLine, inThread: boolean): HTMLLIElement {
+  private lineItem(c: Conversation, line: ChatLine, inThread: boolean): Item {
     const classes = [line.from === this.model.me ? 'mine' : '', line.pending ? 'pending' : ''];
     if (line.notification) classes.push('notification');
     if (line.deleted) classes.push('deleted');
-    const li = this.renderBody(c, line, 'li');
-    li.className = classes.filter(Boolean).join(' ');
-    li.setAttribute('data-id', line.id);
-    if (line.seq !== undefined) li.setAttribute('data-seq', String(line.seq));
-    if (c.kind !== 'room' || line.seq === undefined || line.pending || line.deleted) return li;
+    const className = classes.filter(Boolean).join(' ');
+    const seq = line.seq === undefined ? undefined : String(line.seq);
+    const parts = [...this.bodyParts(c, line), ...this.roomParts(c, line, inThread)];
+    return {
+      key: `${c.key} ${line.id}`,
+      sig: sigOf(className, seq, ...parts.map((p) => `${p.name}=${p.sig}`)),
+      draw: (old) => {
+        const li = old ?? el('li');
+        if (li.className !== className) li.className = className;
+        setAttr(li, 'data-id', line.id);
+        setAttr(li, 'data-seq', seq);
+        return drawParts(li, parts);
+      },
+    };
+  }
+
+  /** The parts a room message adds: its reaction chips, reaction buttons, actions and replies. */
+  private roomParts(c: Conversation, line: ChatLine, inThread: boolean): Part[] {
+    if (c.kind !== 'room' || line.seq === undefined || line.pending || line.deleted) return [];
+    const parts: Part[] = [];
     const seq = line.seq;
-    const reactions = Object.entries(line.reactions ?? {});
+    const reactions = Object.entries(line.reactions ?? {}).map(
+      ([reaction, count]) => [reaction, count, c.mine.has(`${seq} ${reaction}`)] as const,
+    );
     if (reactions.length > 0) {
-      li.append(
-        el(
+      parts.push({
+        name: 'reactions',
+        sig: sigOf(...reactions.flat()),
+        draw: () =>
+          el(
+            'div',
+            { class: 'reactions' },
+            ...reactions.map(([reaction, count, mine]) =>
+              el('button', {
+                class: 'chip',
+                text: `${reaction} ${count}`,
+                attrs: {
+                  type: 'button',
+                  'data-action': 'react',
+                  'data-reaction': reaction,
+                  'aria-pressed': String(mine),
+                  title: mine ? 'Take your reaction back' : 'React',
+                },
+              }),
+            ),
+          ),
+      });
+    }
+    const own = line.from === this.model.me;
+    const deletable = canDelete(this.model, c, line);
+    parts.push({
+      name: 'actions',
+      sig: sigOf(inThread, own, deletable),
+      draw: () => {
+        const actions = el(
           'div',
-          { class: 'reactions' },
-          ...reactions.map(([reaction, count]) => {
-            const mine = c.mine.has(`${seq} ${reaction}`);
-            return el('button', {
-              class: 'chip',
-              text: `${reaction} ${count}`,
+          { class: 'actions' },
+          ...reactionChoices.map((reaction) =>
+            el('button', {
+              class: 'pick',
+              text: reaction,
               attrs: {
                 type: 'button',
                 'data-action': 'react',
                 'data-reaction': reaction,
-                'aria-pressed': String(mine),
-                title: mine ? 'Take your reaction back' : 'React',
+                'aria-label': `React ${reaction}`,
               },
-            });
+            }),
+          ),
+        );
+        if (!inThread) actions.append(action('reply', 'Reply'));
+        if (own) actions.append(action('edit', 'Edit'));
+        if (deletable) actions.append(action('delete', 'Delete'));
+        return actions;
+      },
+    });
+    const n = line.replies ?? 0;
+    if (!inThread && n > 0) {
+      parts.push({
+        name: 'replies',
+        sig: String(n),
+        draw: () =>
+          el('button', {
+            class: 'replies',
+            text: n === 1 ? '1 reply' : `${n} replies`,
+            attrs: { type: 'button', 'data-action': 'reply' },
           }),
-        ),
-      );
+      });
     }
-    const actions = el(
-      'div',
-      { class: 'actions' },
-      ...reactionChoices.map((reaction) =>
-        el('button', {
-          class: 'pick',
-          text: reaction,
-          attrs: {
-            type: 'button',
-            'data-action': 'react',
-            'data-reaction': reaction,
-            'aria-label': `React ${reaction}`,
-          },
-        }),
-      ),
-    );
-    if (!inThread) actions.append(action('reply', 'Reply'));
-    if (line.from === this.model.me) actions.append(action('edit', 'Edit'));
-    if (canDelete(this.model, c, line)) actions.append(action('delete', 'Delete'));
-    li.append(actions);
-    if (!inThread && (line.replies ?? 0) > 0) {
-      const n = line.replies ?? 0;
-      li.append(
-        el('button', {
-          class: 'replies',
-          text: n === 1 ? '1 reply' : `${n} replies`,
-          attrs: { type: 'button', 'data-action': 'reply' },
-        }),
-      );
-    }
-    return li;
+    return parts;
   }
 
   /** Who, what (or the edit box, or "message deleted"), "(edited)", when, and the files. */
-  private renderBody<K extends 'li' | 'div'>(
-    c: Conversation,
-    line: ChatLine,
-    tag: K,
-  ): HTMLElementTagNameMap[K] {
+  private bodyParts(c: Conversation, line: ChatLine): Part[] {
     const editing = this.model.editing;
     const isEditing =
       c.kind === 'room' && editing?.room === c.id && editing.seq === line.seq && !line.deleted;
-    const text = line.deleted
-      ? el('span', { class: 'text deleted', text: 'message deleted' })
-      : isEditing
-        ? el('input', {
-            class: 'edit',
-            attrs: { value: editing.draft, 'aria-label': 'Edit your message', maxlength: '4000' },
-          })
-        : el('span', { class: 'text', text: line.text });
-    const node = el(tag, {}, el('span', { class: 'from', text: line.from }), text);
-    if (line.editedAt && !line.deleted) node.append(el('span', { class: 'edited', text: '(edited)' }));
-    node.append(el('time', { text: clock(line.ts), attrs: { datetime: new Date(line.ts).toISOString() } }));
-    if (line.files?.length && !line.deleted) {
-      node.append(el('div', { class: 'files' }, ...line.files.map((f) => this.renderFile(f))));
+    const parts: Part[] = [
+      { name: 'from', sig: line.from, draw: () => el('span', { class: 'from', text: line.from }) },
+      {
+        // The edit box's draft is not part of it: the box holds what is typed while it stays.
+        name: 'text',
+        sig: line.deleted ? 'deleted' : isEditing ? 'editing' : sigOf('text', line.text),
+        draw: () =>
+          line.deleted
+            ? el('span', { class: 'text deleted', text: 'message deleted' })
+            : isEditing
+              ? el('input', {
+                  class: 'edit',
+                  attrs: { value: editing.draft, 'aria-label': 'Edit your message', maxlength: '4000' },
+                })
+              : el('span', { class: 'text', text: line.text }),
+      },
+    ];
+    if (line.editedAt && !line.deleted) {
+      parts.push({ name: 'edited', sig: '', draw: () => el('span', { class: 'edited', text: '(edited)' }) });
     }
-    return node;
+    parts.push({
+      name: 'time',
+      sig: String(line.ts),
+      draw: () => el('time', { text: clock(line.ts), attrs: { datetime: new Date(line.ts).toISOString() } }),
+    });
+    if (line.files?.length && !line.deleted) {
+      const files = line.files.map((f) => [f, this.fileShown(f)] as const);
+      parts.push({
+        name: 'files',
+        sig: sigOf(...files.flatMap(([f, shown]) => [f.id, f.name, f.size, f.contentType, shown])),
+        draw: () => el('div', { class: 'files' }, ...files.map(([f, shown]) => renderFile(f, shown))),
+      });
+    }
+    return parts;
   }
 
-  /** An image inline (once its bytes are in), any other file as a link with its name and size. */
-  private renderFile(file: FileRef): HTMLElement {
-    const label = `${file.name} (${sizeText(file.size)})`;
+  /**
+   * How a file shows: an image inline once its bytes are in (its blob URL), `loading` until then;
+   * any other file (or an image that could not be fetched) as a `link`.
+   */
+  private fileShown(file: FileRef): string {
     if (file.contentType.startsWith('image/') && !this.attachments.hasFailed(file)) {
-      const url = this.attachments.imageUrl(file);
-      return url
-        ? el('img', {
-            class: 'thumb',
-            attrs: { src: url, alt: file.name, title: label, 'data-file': file.id },
-          })
-        : el('span', { class: 'thumb loading', text: `${file.name}…` });
+      return this.attachments.imageUrl(file) ?? 'loading';
     }
     this.attachments.know(file);
+    return 'link';
+  }
+}
+
+/** One child of a keyed list: drawn (or, given its `old` node, updated) only when `sig` changed. */
+interface Item {
+  readonly key: string;
+  /** What the node shows: the same signature, the same node, untouched. */
+  readonly sig: string;
+  draw(old: HTMLElement | undefined): HTMLElement;
+}
+
+/** What each list's children were drawn from, by key. */
+const drawnItems = new WeakMap<HTMLElement, Map<string, { sig: string; node: HTMLElement }>>();
+
+/**
+ * Makes `parent`'s children the nodes of `items`, in order: an item whose key and signature are
+ * unchanged keeps its node (not even moved when already in place), a changed one is drawn from its
+ * old node, a new one is drawn, and nodes of items gone are removed. So a node a person is pointing
+ * at or clicking stays while its content is unchanged.
+ */
+function showKeyed(parent: HTMLElement, items: readonly Item[]): void {
+  const before = drawnItems.get(parent) ?? new Map<string, { sig: string; node: HTMLElement }>();
+  const now = new Map<string, { sig: string; node: HTMLElement }>();
+  for (const item of items) {
+    const old = before.get(item.key);
+    const node = old && old.sig === item.sig ? old.node : item.draw(old?.node);
+    now.set(item.key, { sig: item.sig, node });
+  }
+  drawnItems.set(parent, now);
+  placeChildren(
+    parent,
+    [...now.values()].map((d) => d.node),
+  );
+}
+
+/** One part of a line (its text, its chips...): one or more nodes drawn from `sig`. */
+interface Part {
+  readonly name: string;
+  readonly sig: string;
+  draw(): Node;
+}
+
+/** What each line's parts were drawn from, by name. */
+const drawnParts = new WeakMap<HTMLElement, Map<string, { sig: string; node: Node }>>();
+
+/** Makes `node`'s children the parts' nodes, drawing again only the parts whose signature changed. */
+function drawParts<T extends HTMLElement>(node: T, parts: readonly Part[]): T {
+  const before = drawnParts.get(node) ?? new Map<string, { sig: string; node: Node }>();
+  const now = new Map<string, { sig: string; node: Node }>();
+  for (const part of parts) {
+    const old = before.get(part.name);
+    now.set(part.name, old && old.sig === part.sig ? old : { sig: part.sig, node: part.draw() });
+  }
+  drawnParts.set(node, now);
+  placeChildren(
+    node,
+    [...now.values()].map((d) => d.node),
+  );
+  return node;
+}
+
+/** Makes `parent`'s children exactly `nodes`, in order, moving only those out of place. */
+function placeChildren(parent: Node, nodes: readonly Node[]): void {
+  let at = parent.firstChild;
+  for (const node of nodes) {
+    if (node === at) at = at.nextSibling;
+    else parent.insertBefore(node, at);
+  }
+  while (at) {
+    const next: ChildNode | null = at.nextSibling;
+    parent.removeChild(at);
+    at = next;
+  }
+}
+
+/** A list's one grey line saying it is empty. */
+function systemItem(text: string): Item {
+  return { key: `system ${text}`, sig: '', draw: () => el('li', { class: 'system', text }) };
+}
+
+/** A signature of what a node shows (values joined unambiguously). */
+function sigOf(...values: unknown[]): string {
+  return JSON.stringify(values);
+}
+
+function setAttr(node: HTMLElement, name: string, value: string | undefined): void {
+  if (value === undefined) node.removeAttribute(name);
+  else if (node.getAttribute(name) !== value) node.setAttribute(name, value);
+}
+
+/** An image inline (once its bytes are in), any other file as a link with its name and size. */
+function renderFile(file: FileRef, shown: string): HTMLElement {
+  const label = `${file.name} (${sizeText(file.size)})`;
+  if (shown === 'link') {
     return el('a', {
       class: 'file',
       text: label,
       attrs: { href: '#', 'data-file': file.id, 'data-action': 'download' },
     });
   }
+  if (shown === 'loading') return el('span', { class: 'thumb loading', text: `${file.name}…` });
+  return el('img', {
+    class: 'thumb',
+    attrs: { src: shown, alt: file.name, title: label, 'data-file': file.id },
+  });
 }
 
 function action(name: string, label: string): HTMLButtonElement {

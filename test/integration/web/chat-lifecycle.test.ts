@@ -168,6 +168,18 @@ describe.skipIf(!hasChromium)('The chat page: edit, delete, react, threads and f
     await shoot(alice, 'chat-lifecycle-alice');
     await shoot(bob, 'chat-lifecycle-bob');
 
+    // A reload of the tab still knows which reactions are Alice's: her chip takes hers back.
+    await alice.reload();
+    await alice.locator('#connection[data-state="open"]').waitFor();
+    await alice.locator('button[data-key="room:studio"]').click();
+    await eventually(() => alice.locator('#messages .chip[aria-pressed="true"]').allTextContents()).toEqual([
+      '👍 1',
+      '🎉 1',
+      '👀 1',
+    ]);
+    await line(alice, 'final draft, v2').locator('.chip[data-reaction="🎉"]').click();
+    await eventually(() => line(bob, 'final draft, v2').locator('.chip').allTextContents()).toEqual(['👍 1']);
+
     // On a phone-sized window the thread takes the conversation's place.
     await bob.setViewportSize({ width: 390, height: 760 });
     await bob.locator('#messages .replies').click();
