@@ -13,7 +13,9 @@ const stickyPx = 48;
 /**
  * Draws the model: the conversation lists with unread badges, and the open conversation with its
  * lines, online users, read and typing lines. Redraws at most once per animation frame, however
- * many frames arrive; everything from users goes in as text (see dom.ts).
+ * many frames arrive, and only what changed: each line and list entry keeps its node while its
+ * content is the same (see `showKeyed`), so a click or a hover never lands on a node that a
+ * redraw took away. Everything from users goes in as text (see dom.ts).
  */
 export class ChatView {
   private scheduled = false;
