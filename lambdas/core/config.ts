@@ -95,7 +95,10 @@ const schema = z.object({
   /**
    * A connection not seen for this long is checked by the sweeper with GET @connections: above the
    * SDK's 9-minute `lastSeenMs`, so live connections are not asked about, and with the 5-minute
-   * schedule a connection whose `$disconnect` was lost leaves presence within 15 minutes.
+   * schedule a connection whose `$disconnect` was lost leaves presence within 15 minutes. Keep it
+   * above the longest handshake (the authorizer and `$connect`, up to 29 s each): a connection
+   * still in its handshake answers 410 too, and would be pruned (its first frame then answers
+   * UNAUTHORIZED "no longer registered; reconnect").
    */
   SWEEP_IDLE_SECONDS: int(10 * 60),
 
