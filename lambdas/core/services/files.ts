@@ -97,8 +97,10 @@ export interface Attached {
  * conditional update each, undone if a later one fails); then each is copied out of `pending/`,
  * which expires. Any refusal is BAD_REQUEST and leaves every file as it was. Attaching again for
  * the same message succeeds (a retry that took over a dead attempt's key), unless that attempt
- * stored the message and it was deleted since: then {@link MessageDeletedError} (and see
- * {@link dropCopiesOfDeletedMessage} for a delete that runs during the copy). A message that is then not stored gives its files back with {@link detachFiles}.
+ * stored the message and it was deleted since, before or during the attach: then
+ * {@link MessageDeletedError} (and see {@link dropCopiesOfDeletedMessage} for a delete that
+ * runs during the copy). A message that is then not stored gives its files back with
+ * {@link detachFiles}.
  */
 export async function attachFiles(
   deps: Deps,
@@ -119,6 +121,8 @@ export async function attachFiles(
   try {
     for (const record of records) {
       if (!(await markFileAttached(deps, record.fileId, owner, attachment))) {
+        // Owner and attachment matched when read: only a delete's mark since can refuse it.
+        if (record.messageId === messageId) throw new MessageDeletedError(messageId);
         throw badRequest(`File ${record.fileId} is already attached to a message`);
       }
       marked.push(record);
@@ -172,12 +176,23 @@ export async function dropCopiesOfDeletedMessage(deps: Deps, attached: Attached 
   if (retaken.length === 0) return;
   const now = await Promise.all(retaken.map((r) => getFileRecord(deps, r.fileId)));
   if (!now.some((r) => r?.deletedAt !== undefined)) return;
-  // The delete marks every file of the message, so every one of these goes.
-  await deleteFileObjects(
-    deps,
-    bucketOf(deps),
-    attached.records.map((r) => r.fileId),
-  );
+  // The delete marks every file of the message, so each of these goes; a file this retry named
+  // that the deleted message did not carry loses only this retry's copy and is given back.
+  const bucket = bucketOf(deps);
+  const added = attached.records.filter((r) => r.messageId !== attached.messageId);
+  await Promise.all([
+    deleteFileObjects(
+      deps,
+      bucket,
+      retaken.map((r) => r.fileId),
+    ),
+    ...added.map((r) =>
+      s3Of(deps).send(
+        new DeleteObjectCommand({ Bucket: bucket, Key: `${layout.attachedPrefix}${r.fileId}` }),
+      ),
+    ),
+  ]);
+  await detachFiles(deps, attached);
   throw new MessageDeletedError(attached.messageId);
 }
 
@@ -194,11 +209,15 @@ async function deleteFileObjects(deps: Deps, bucket: string, fileIds: readonly s
 
 /**
  * Gives back the files of a message that was not stored after all (its store failed): they
- * are attachable again, so the client's retry can attach them. Best effort, never throws.
+ * are attachable again, so the client's retry can attach them. Best effort, never throws. A
+ * file that was attached to this message before this attempt (a retry that took over a key)
+ * stays: the attempt that attached it may have stored the message, and a delete of that
+ * message finds its files by that mark.
  */
 export async function detachFiles(deps: Deps, attached: Attached | undefined): Promise<void> {
   if (!attached) return;
-  await Promise.all(attached.records.map((record) => unmarkFileAttached(deps, record, attached.messageId)));
+  const added = attached.records.filter((record) => record.messageId !== attached.messageId);
+  await Promise.all(added.map((record) => unmarkFileAttached(deps, record, attached.messageId)));
 }
 
 async function checkUploaded(
@@ -221,7 +240,13 @@ async function checkUploaded(
       if (error.name === 'NotFound' || error.$metadata?.httpStatusCode === 404) return undefined;
       throw error;
     });
-  if (!head) throw badRequest(`File ${fileId} has not been uploaded`);
+  if (!head) {
+    // A retry's own file gone from pending/: a delete of its message may have run since the read.
+    if (sameMessage && (await getFileRecord(deps, fileId))?.deletedAt !== undefined) {
+      throw new MessageDeletedError(attachment.messageId);
+    }
+    throw badRequest(`File ${fileId} has not been uploaded`);
+  }
   if (head.ContentLength !== record.size) {
     throw badRequest(`File ${fileId} is ${head.ContentLength} bytes, not the declared ${record.size}`);
   }

@@ -21,6 +21,9 @@ let s3Proxy: S3FaultProxy;
 /** While true, the table refuses to mark an idempotency key done: the attempt dies there. */
 let completeFails = false;
 
+/** While set, the retry's HeadObject of this upload waits for the promise (the delete's reply). */
+let heldHead: { fileId: string; arrived: Deferred; release: Promise<void> } | undefined;
+
 /** The order a raced file's requests are forced into, while set. */
 let raced:
   | {
@@ -55,6 +58,10 @@ beforeAll(async () => {
   // delete's removal of the upload waits until that copy is done: the copy puts the object back.
   s3Proxy = await startS3FaultProxy(() => false, {
     before(method, path) {
+      if (heldHead && method === 'HEAD' && path.endsWith(`/pending/${heldHead.fileId}`)) {
+        heldHead.arrived.resolve();
+        return heldHead.release;
+      }
       if (!raced) return undefined;
       if (method === 'PUT' && path.endsWith(`/files/${raced.fileId}`)) {
         raced.copyArrived.resolve();
@@ -181,6 +188,30 @@ describe('Action: publish retried over a delete of its message', () => {
     expect(await fileStatus('ann', fileId)).toBe(404);
     // Done once: the next retry answers the same.
     expect(await ann.request(frame)).toMatchObject({ result: answer.result });
+  });
+
+  it('answers the first result when the delete runs between the retry reading its file and checking the upload', async () => {
+    const fileId = await upload('ann', 'held head');
+    const frame = { action: 'publish', room, data: { text: 'held' }, files: [fileId], id: 'raced-head' };
+    const stored = await publishAndDie(ann, frame, fileId);
+
+    const deletedReply = deferred();
+    heldHead = { fileId, arrived: deferred(), release: deletedReply.promise };
+    const retried = ann.request(frame, 15_000);
+    // The retry has read the file's record (not deleted yet) and checks the upload.
+    await heldHead.arrived.promise;
+    const deleted = await annElsewhere.request({ action: 'delete', room, seq: stored.seq }, 15_000);
+    expect(deleted, JSON.stringify(deleted)).toMatchObject({ type: 'reply' });
+    deletedReply.resolve();
+    const answer = await retried;
+    heldHead = undefined;
+
+    expect(answer, JSON.stringify(answer)).toMatchObject({
+      type: 'reply',
+      result: { messageId: stored.id, seq: stored.seq, ts: stored.ts },
+    });
+    expect(await objectsOf(fileId)).toEqual([]);
+    expect(await fileStatus('ann', fileId)).toBe(404);
   });
 
   it('answers the first result when the message and its files were deleted before the retry', async () => {
