@@ -118,10 +118,9 @@ export class ChatView {
       }
       return kept.item;
     });
-    // Only a new or gone conversation moves nodes; the kept ones stay the same elements.
-    const same = items.length === list.children.length && items.every((item, i) => list.children[i] === item);
-    if (!same) list.replaceChildren(...items);
-    if (conversations.length === 0) list.append(el('li', { class: 'system', text: empty }));
+    // A new or gone conversation moves no other item: the kept ones stay where they are.
+    if (conversations.length === 0) items.push(el('li', { class: 'system', text: empty }));
+    placeChildren(list, items);
   }
 
   /** The blocked users, each with its Unblock button, and Block/Unblock on a direct conversation. */
@@ -436,6 +435,9 @@ function drawParts<T extends HTMLElement>(node: T, parts: readonly Part[]): T {
 
 /** Makes `parent`'s children exactly `nodes`, in order, moving only those out of place. */
 function placeChildren(parent: Node, nodes: readonly Node[]): void {
+  // Gone nodes first: a removal then moves none of the nodes after it.
+  const wanted = new Set(nodes);
+  for (const child of Array.from(parent.childNodes)) if (!wanted.has(child)) parent.removeChild(child);
   let at = parent.firstChild;
   for (const node of nodes) {
     if (node === at) at = at.nextSibling;
