@@ -395,7 +395,11 @@ export const functions = {
     entry: 'lambdas/schedule/sweep.ts',
     timeoutSeconds: 300,
     uses: fanOut,
-    items: [{ actions: itemWrites, keys: departureKeys }],
+    items: [
+      { actions: itemWrites, keys: departureKeys },
+      // TRANSITION (store/credential-expiry.ts, getLegacyCredentialExpiries; goes with it).
+      { actions: ['BatchGetItem'], keys: ['CONN#*'] },
+    ],
     indexes: {},
   },
   /** Puts again the events the bus refused (the event-retries queue). */

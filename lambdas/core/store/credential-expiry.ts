@@ -1,4 +1,9 @@
-import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import {
+  BatchGetCommand,
+  type BatchGetCommandOutput,
+  GetCommand,
+  UpdateCommand,
+} from '@aws-sdk/lib-dynamodb';
 import type { TableDeps } from '../deps.ts';
 import { isConditionFailed } from '../errors.ts';
 import { keys } from './keys.ts';
@@ -89,6 +94,44 @@ export async function claimExpiredClose(
     ConditionExpression: 'credentialExpiresAt < :before',
     ExpressionAttributeValues: { ':now': deps.now(), ':before': expiredBefore },
   });
+}
+
+/**
+ * TRANSITION (see {@link getLegacyCredentialExpiry}): the connection-record expiries of many
+ * connections, 100 keys per BatchGet, for the sweeper's pages (right after the deploy every
+ * last-seen record lacks one). Connections without one are absent.
+ */
+export async function getLegacyCredentialExpiries(
+  deps: TableDeps,
+  connectionIds: readonly string[],
+): Promise<Map<string, number>> {
+  const found = new Map<string, number>();
+  const batches: string[][] = [];
+  for (let i = 0; i < connectionIds.length; i += 100) batches.push(connectionIds.slice(i, i + 100));
+  await Promise.all(
+    batches.map(async (batch) => {
+      let requestKeys: Record<string, unknown>[] | undefined = batch.map((id) => keys.connection(id));
+      for (let round = 0; requestKeys?.length && round < 5; round += 1) {
+        const response: BatchGetCommandOutput = await deps.db.send(
+          new BatchGetCommand({
+            RequestItems: {
+              [deps.config.TABLE_NAME]: {
+                Keys: requestKeys,
+                ProjectionExpression: 'connectionId, credentialExpiresAt',
+              },
+            },
+          }),
+        );
+        for (const item of response.Responses?.[deps.config.TABLE_NAME] ?? []) {
+          if (typeof item.credentialExpiresAt === 'number') {
+            found.set(item.connectionId as string, item.credentialExpiresAt);
+          }
+        }
+        requestKeys = response.UnprocessedKeys?.[deps.config.TABLE_NAME]?.Keys;
+      }
+    }),
+  );
+  return found;
 }
 
 /**
