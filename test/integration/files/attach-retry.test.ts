@@ -4,7 +4,8 @@ import { startDynamoDbProcess } from '../../../local/dynamodb/index.ts';
 import { type DynamoDbFaultProxy, startDynamoDbFaultProxy } from '../../helpers/dynamodb-faults.ts';
 import { startTestRuntime, type TestRuntime } from '../../helpers/runtime.ts';
 import type { TestSocket } from '../../helpers/socket.ts';
-import { api, storeOf } from '../http/http-fixtures.ts';
+import { storeOf } from '../http/http-fixtures.ts';
+import { fileStatus, uploadText } from './file-fixtures.ts';
 
 // A message whose store fails after its files were attached gives them back, so that the
 // client's retry attaches them; and an attempt that takes over a dead one's key (the same
@@ -35,26 +36,6 @@ afterAll(async () => {
   await dynamodb?.close();
 });
 
-/** Declares and uploads a small text file as `as`; its file id. */
-async function upload(as: string, text: string): Promise<string> {
-  const declared = await api(rt, 'POST', '/uploads', {
-    as,
-    body: { name: 'note.txt', contentType: 'text/plain', size: Buffer.byteLength(text) },
-  });
-  expect(declared.status, declared.text).toBe(201);
-  const { uploadUrl, headers } = declared.body as { uploadUrl: string; headers: Record<string, string> };
-  expect((await fetch(uploadUrl, { method: 'PUT', headers, body: text })).status).toBe(200);
-  return (declared.body as { fileId: string }).fileId;
-}
-
-const fileStatus = async (as: string, fileId: string) =>
-  (
-    await fetch(`${rt.endpoints.http}/files/${fileId}`, {
-      headers: { authorization: `Bearer ${await rt.token(as)}` },
-      redirect: 'manual',
-    })
-  ).status;
-
 describe('Files of a message whose store fails', () => {
   let ann: TestSocket;
   let bob: TestSocket;
@@ -74,14 +55,14 @@ describe('Files of a message whose store fails', () => {
   ] as const) {
     for (const id of [`retry-${frame.action}`, undefined]) {
       it(`go back to the sender, so a retried ${frame.action} ${id ? 'with' : 'without'} an id attaches them`, async () => {
-        const fileId = await upload('ann', `for ${frame.action}`);
+        const fileId = await uploadText(rt, 'ann', `for ${frame.action}`);
         const message = { ...frame, data: { text: marker }, files: [fileId], ...(id ? { id } : {}) };
         storeFails = true;
         const failed = await ann.request(message, 15_000);
         storeFails = false;
         expect(failed).toMatchObject({ type: 'error', code: 'INTERNAL' });
         // To others, the file of a message that was not stored is an upload not attached yet.
-        expect(await fileStatus('bob', fileId)).toBe(404);
+        expect(await fileStatus(rt, 'bob', fileId)).toBe(404);
 
         const retried = await ann.request(message);
         expect(retried, JSON.stringify(retried)).toMatchObject({ type: 'reply' });
@@ -97,13 +78,13 @@ describe('Files of a message whose store fails', () => {
             size: Buffer.byteLength(`for ${frame.action}`),
           },
         ]);
-        expect(await fileStatus('bob', fileId)).toBe(302);
+        expect(await fileStatus(rt, 'bob', fileId)).toBe(302);
       });
     }
   }
 
   it('marks a file attached again for the same message, never for another one', async () => {
-    const fileId = await upload('ann', 'taken over');
+    const fileId = await uploadText(rt, 'ann', 'taken over');
     const attachment = { attachedTo: 'room:retry-room', messageId: 'm-1', readers: [] };
     const store = storeOf(rt);
     expect(await markFileAttached(store, fileId, 'ann', attachment)).toBe(true);

@@ -1,4 +1,3 @@
-import { ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
 import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { keys } from '../../../lambdas/core/store/keys.ts';
@@ -7,14 +6,13 @@ import { type DynamoDbFaultProxy, startDynamoDbFaultProxy } from '../../helpers/
 import { startTestRuntime, type TestRuntime } from '../../helpers/runtime.ts';
 import { type S3FaultProxy, startS3FaultProxy } from '../../helpers/s3-faults.ts';
 import type { TestSocket } from '../../helpers/socket.ts';
-import { api } from '../http/http-fixtures.ts';
+import { fileStatus, objectsOf, uploadText } from './file-fixtures.ts';
 
 // A publish whose first attempt stored its message and died before completing its key is
 // retried; the retry takes the key over and attaches (copies) the files again. When the message
 // is deleted meanwhile, no file object is left in S3, and the retry answers the first result.
 
 let rt: TestRuntime;
-let s3: S3Client;
 let dynamodb: Awaited<ReturnType<typeof startDynamoDbProcess>>;
 let dbProxy: DynamoDbFaultProxy;
 let s3Proxy: S3FaultProxy;
@@ -81,46 +79,13 @@ beforeAll(async () => {
     functionEnv: { AWS_ENDPOINT_URL_S3: s3Proxy.endpoint, POWERTOOLS_LOG_LEVEL: 'CRITICAL' },
   });
   s3Proxy.target = rt.endpoints.s3;
-  s3 = new S3Client({
-    endpoint: rt.endpoints.s3,
-    forcePathStyle: true,
-    region: 'us-east-1',
-    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
-  });
 });
 afterAll(async () => {
-  s3?.destroy();
   await rt?.stop();
   await s3Proxy?.close();
   await dbProxy?.close();
   await dynamodb?.close();
 });
-
-/** Declares and uploads a small text file as `as`; its file id. */
-async function upload(as: string, text: string): Promise<string> {
-  const declared = await api(rt, 'POST', '/uploads', {
-    as,
-    body: { name: 'note.txt', contentType: 'text/plain', size: Buffer.byteLength(text) },
-  });
-  expect(declared.status, declared.text).toBe(201);
-  const { uploadUrl, headers } = declared.body as { uploadUrl: string; headers: Record<string, string> };
-  expect((await fetch(uploadUrl, { method: 'PUT', headers, body: text })).status).toBe(200);
-  return (declared.body as { fileId: string }).fileId;
-}
-
-const fileStatus = async (as: string, fileId: string) =>
-  (
-    await fetch(`${rt.endpoints.http}/files/${fileId}`, {
-      headers: { authorization: `Bearer ${await rt.token(as)}` },
-      redirect: 'manual',
-    })
-  ).status;
-
-/** The bucket's keys that name the file, under any prefix. */
-async function objectsOf(fileId: string): Promise<string[]> {
-  const listed = await s3.send(new ListObjectsV2Command({ Bucket: rt.endpoints.bucketName }));
-  return (listed.Contents ?? []).map((o) => o.Key ?? '').filter((key) => key.endsWith(fileId));
-}
 
 type Entry = { id: string; seq: number; ts: number; files?: { id: string }[]; deleted?: boolean };
 
@@ -141,7 +106,7 @@ async function publishAndDie(socket: TestSocket, frame: Record<string, unknown>,
   expect(died).toMatchObject({ type: 'error', code: 'INTERNAL' });
   const stored = await historyEntryWith(socket, fileId);
   expect(stored).toBeDefined();
-  expect(await objectsOf(fileId)).toContain(`files/${fileId}`);
+  expect(await objectsOf(rt, fileId)).toContain(`files/${fileId}`);
   await rt.db.send(
     new UpdateCommand({
       TableName: rt.endpoints.tableName,
@@ -167,7 +132,7 @@ describe('Action: publish retried over a delete of its message', () => {
   });
 
   it('leaves no file object when the delete removes it while the retry copies it', async () => {
-    const fileId = await upload('ann', 'raced');
+    const fileId = await uploadText(rt, 'ann', 'raced');
     const frame = { action: 'publish', room, data: { text: 'raced' }, files: [fileId], id: 'raced-copy' };
     const stored = await publishAndDie(ann, frame, fileId);
 
@@ -184,14 +149,14 @@ describe('Action: publish retried over a delete of its message', () => {
       type: 'reply',
       result: { messageId: stored.id, seq: stored.seq, ts: stored.ts },
     });
-    expect(await objectsOf(fileId)).toEqual([]);
-    expect(await fileStatus('ann', fileId)).toBe(404);
+    expect(await objectsOf(rt, fileId)).toEqual([]);
+    expect(await fileStatus(rt, 'ann', fileId)).toBe(404);
     // Done once: the next retry answers the same.
     expect(await ann.request(frame)).toMatchObject({ result: answer.result });
   });
 
   it('answers the first result when the delete runs between the retry reading its file and checking the upload', async () => {
-    const fileId = await upload('ann', 'held head');
+    const fileId = await uploadText(rt, 'ann', 'held head');
     const frame = { action: 'publish', room, data: { text: 'held' }, files: [fileId], id: 'raced-head' };
     const stored = await publishAndDie(ann, frame, fileId);
 
@@ -210,12 +175,12 @@ describe('Action: publish retried over a delete of its message', () => {
       type: 'reply',
       result: { messageId: stored.id, seq: stored.seq, ts: stored.ts },
     });
-    expect(await objectsOf(fileId)).toEqual([]);
-    expect(await fileStatus('ann', fileId)).toBe(404);
+    expect(await objectsOf(rt, fileId)).toEqual([]);
+    expect(await fileStatus(rt, 'ann', fileId)).toBe(404);
   });
 
   it('answers the first result when the message and its files were deleted before the retry', async () => {
-    const fileId = await upload('ann', 'deleted first');
+    const fileId = await uploadText(rt, 'ann', 'deleted first');
     const frame = { action: 'publish', room, data: { text: 'late' }, files: [fileId], id: 'raced-late' };
     const stored = await publishAndDie(ann, frame, fileId);
     const deleted = await annElsewhere.request({ action: 'delete', room, seq: stored.seq });
@@ -226,7 +191,7 @@ describe('Action: publish retried over a delete of its message', () => {
       type: 'reply',
       result: { messageId: stored.id, seq: stored.seq, ts: stored.ts },
     });
-    expect(await objectsOf(fileId)).toEqual([]);
-    expect(await fileStatus('ann', fileId)).toBe(404);
+    expect(await objectsOf(rt, fileId)).toEqual([]);
+    expect(await fileStatus(rt, 'ann', fileId)).toBe(404);
   });
 });

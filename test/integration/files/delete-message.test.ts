@@ -1,16 +1,14 @@
-import { ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestRuntime, type TestRuntime } from '../../helpers/runtime.ts';
 import { type S3FaultProxy, startS3FaultProxy } from '../../helpers/s3-faults.ts';
 import type { TestSocket } from '../../helpers/socket.ts';
-import { api } from '../http/http-fixtures.ts';
+import { getFile, objectsOf, uploadText } from './file-fixtures.ts';
 
 // Deleting a room message deletes its files: `GET /files/{id}` answers as for an unknown id,
 // both S3 objects are gone, and history lists no files. A delete whose object deletes fail
 // part-way leaves the files unreadable, and its retry finishes the job.
 
 let rt: TestRuntime;
-let s3: S3Client;
 let proxy: S3FaultProxy;
 /** The file whose objects S3 refuses to delete, while set. */
 let undeletable: string | undefined;
@@ -23,44 +21,11 @@ beforeAll(async () => {
     functionEnv: { AWS_ENDPOINT_URL_S3: proxy.endpoint, POWERTOOLS_LOG_LEVEL: 'CRITICAL' },
   });
   proxy.target = rt.endpoints.s3;
-  s3 = new S3Client({
-    endpoint: rt.endpoints.s3,
-    forcePathStyle: true,
-    region: 'us-east-1',
-    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
-  });
 });
 afterAll(async () => {
-  s3?.destroy();
   await rt?.stop();
   await proxy?.close();
 });
-
-/** Declares and uploads a small text file as `as`; its file id. */
-async function upload(as: string, text: string): Promise<string> {
-  const declared = await api(rt, 'POST', '/uploads', {
-    as,
-    body: { name: 'note.txt', contentType: 'text/plain', size: Buffer.byteLength(text) },
-  });
-  expect(declared.status, declared.text).toBe(201);
-  const { uploadUrl, headers } = declared.body as { uploadUrl: string; headers: Record<string, string> };
-  expect((await fetch(uploadUrl, { method: 'PUT', headers, body: text })).status).toBe(200);
-  return (declared.body as { fileId: string }).fileId;
-}
-
-const getFile = async (as: string, fileId: string) => {
-  const res = await fetch(`${rt.endpoints.http}/files/${fileId}`, {
-    headers: { authorization: `Bearer ${await rt.token(as)}` },
-    redirect: 'manual',
-  });
-  return { status: res.status, body: await res.text() };
-};
-
-/** The bucket's keys that name the file, under any prefix. */
-async function objectsOf(fileId: string): Promise<string[]> {
-  const listed = await s3.send(new ListObjectsV2Command({ Bucket: rt.endpoints.bucketName }));
-  return (listed.Contents ?? []).map((o) => o.Key ?? '').filter((key) => key.endsWith(fileId));
-}
 
 async function publishWith(socket: TestSocket, room: string, files: string[]): Promise<number> {
   const reply = await socket.request({ action: 'publish', room, data: { text: 'with files' }, files });
@@ -91,34 +56,34 @@ describe('Action: delete of a room message with files', () => {
   });
 
   it('deletes its files: GET /files answers 404 as for an unknown id, the objects are gone, history lists none', async () => {
-    const files = [await upload('ann', 'first'), await upload('ann', 'second')];
-    const kept = await upload('ann', 'in another room');
+    const files = [await uploadText(rt, 'ann', 'first'), await uploadText(rt, 'ann', 'second')];
+    const kept = await uploadText(rt, 'ann', 'in another room');
     const seq = await publishWith(ann, 'deleted-files', files);
     const keptSeq = await publishWith(ann, 'kept-files', [kept]);
-    expect((await getFile('bob', files[0] as string)).status).toBe(302);
+    expect((await getFile(rt, 'bob', files[0] as string)).status).toBe(302);
 
     const deleted = await ann.request({ action: 'delete', room: 'deleted-files', seq });
     expect(deleted, JSON.stringify(deleted)).toMatchObject({ type: 'reply' });
 
     // To bob, an upload of ann's not attached to anything is an unknown file.
-    const unattached = await upload('ann', 'never attached');
-    const unknown = await getFile('bob', unattached);
+    const unattached = await uploadText(rt, 'ann', 'never attached');
+    const unknown = await getFile(rt, 'bob', unattached);
     expect(unknown.status).toBe(404);
     for (const fileId of files) {
       for (const reader of ['bob', 'ann']) {
-        const answer = await getFile(reader, fileId);
+        const answer = await getFile(rt, reader, fileId);
         expect(answer.status).toBe(404);
         expect(JSON.parse(answer.body)).toEqual(JSON.parse(unknown.body.replace(unattached, fileId)));
       }
-      expect(await objectsOf(fileId)).toEqual([]);
+      expect(await objectsOf(rt, fileId)).toEqual([]);
     }
     const entry = await historyEntry(bob, 'deleted-files', seq);
     expect(entry).toMatchObject({ deleted: true, data: null });
     expect(entry).not.toHaveProperty('files');
 
     // The other room's message and its file are untouched.
-    expect((await getFile('bob', kept)).status).toBe(302);
-    expect(await objectsOf(kept)).toContain(`files/${kept}`);
+    expect((await getFile(rt, 'bob', kept)).status).toBe(302);
+    expect(await objectsOf(rt, kept)).toContain(`files/${kept}`);
     expect((await historyEntry(bob, 'kept-files', keptSeq)).files).toEqual([
       { id: kept, name: 'note.txt', contentType: 'text/plain', size: Buffer.byteLength('in another room') },
     ]);
@@ -126,16 +91,16 @@ describe('Action: delete of a room message with files', () => {
 
   it("deletes the files of another member's message that the room's owner deletes", async () => {
     // ann created (owns) the rooms by joining them first.
-    const fileId = await upload('bob', 'by bob');
+    const fileId = await uploadText(rt, 'bob', 'by bob');
     const seq = await publishWith(bob, 'deleted-files', [fileId]);
     const deleted = await ann.request({ action: 'delete', room: 'deleted-files', seq });
     expect(deleted, JSON.stringify(deleted)).toMatchObject({ type: 'reply' });
-    expect((await getFile('bob', fileId)).status).toBe(404);
-    expect(await objectsOf(fileId)).toEqual([]);
+    expect((await getFile(rt, 'bob', fileId)).status).toBe(404);
+    expect(await objectsOf(rt, fileId)).toEqual([]);
   });
 
   it('leaves nothing readable when the object deletes fail part-way, and its retry finishes the job', async () => {
-    const [one, two] = [await upload('ann', 'one'), await upload('ann', 'two')];
+    const [one, two] = [await uploadText(rt, 'ann', 'one'), await uploadText(rt, 'ann', 'two')];
     const files = [one, two];
     const seq = await publishWith(ann, 'deleted-files', files);
     const frame = { action: 'delete', room: 'deleted-files', seq, id: 'delete-retried' };
@@ -144,15 +109,15 @@ describe('Action: delete of a room message with files', () => {
     undeletable = undefined;
     expect(failed).toMatchObject({ type: 'error', code: 'INTERNAL' });
     expect(proxy.injected()).toBeGreaterThan(0);
-    expect(await objectsOf(two)).not.toEqual([]);
+    expect(await objectsOf(rt, two)).not.toEqual([]);
     // Half done: no file is readable, though an object is still there.
-    for (const fileId of files) expect((await getFile('bob', fileId)).status).toBe(404);
+    for (const fileId of files) expect((await getFile(rt, 'bob', fileId)).status).toBe(404);
 
     const retried = await ann.request(frame);
     expect(retried, JSON.stringify(retried)).toMatchObject({ type: 'reply' });
     for (const fileId of files) {
-      expect((await getFile('bob', fileId)).status).toBe(404);
-      expect(await objectsOf(fileId)).toEqual([]);
+      expect((await getFile(rt, 'bob', fileId)).status).toBe(404);
+      expect(await objectsOf(rt, fileId)).toEqual([]);
     }
     const entry = await historyEntry(bob, 'deleted-files', seq);
     expect(entry).toMatchObject({ deleted: true, data: null });

@@ -1,20 +1,16 @@
-import { HeadObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { HeadObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestRuntime, type TestRuntime } from '../../helpers/runtime.ts';
 import type { TestSocket } from '../../helpers/socket.ts';
 import { api, codeOf } from '../http/http-fixtures.ts';
+import { localS3 } from './file-fixtures.ts';
 
 let rt: TestRuntime;
 let s3: S3Client;
 
 beforeAll(async () => {
   rt = await startTestRuntime({ functionEnv: { UPLOAD_MAX_BYTES: '1000' } });
-  s3 = new S3Client({
-    endpoint: rt.endpoints.s3,
-    forcePathStyle: true,
-    region: 'us-east-1',
-    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
-  });
+  s3 = localS3(rt);
 });
 afterAll(async () => {
   s3?.destroy();
