@@ -12,6 +12,7 @@ import { fileRow } from './files.ts';
 import { runLatency } from './latency/main.ts';
 import { appSyncCostOf, costOf } from './model.ts';
 import { prices } from './prices.ts';
+import { priceProposals, proposalsReport } from './proposals.ts';
 import { describePublishHookCost, publishHookCost } from './publish-hook.ts';
 import { planScale, seedLoad } from './scale.ts';
 import { scaleReport } from './scale-report.ts';
@@ -21,7 +22,7 @@ import { costTable, usageTable } from './tables.ts';
 
 const tool = {
   name: 'cost',
-  usage: `npm run cost -- [scale] [--markdown]
+  usage: `npm run cost -- [scale | proposals] [--markdown]
        npm run cost -- latency [--markdown]   (the latency model: npm run cost -- latency --help)
 
 AWS cost per million connection-minutes and per million delivered messages, next to what the
@@ -32,6 +33,8 @@ tools/cost/assumptions.ts.
 
   scale        the seed's load (1,000,000 connections, 1,000,000 deliveries a second) against
                AWS's quotas: cells needed, quotas to raise, the monthly bill (tools/cost/scale.ts)
+  proposals    what the changes proposed to reach issue 13's targets would give, from the same
+               measured operations (tools/cost/proposals.ts)
   --markdown   print the tables as Markdown
   -h, --help   print this help
 `,
@@ -50,8 +53,8 @@ const { markdown, command } = readCommandLine(tool, () => {
     { positionals: true },
   );
   const [command, extra] = positionals;
-  if (command !== undefined && command !== 'scale')
-    throw new UsageError(`unknown command ${command}; the commands are scale and latency`);
+  if (command !== undefined && command !== 'scale' && command !== 'proposals')
+    throw new UsageError(`unknown command ${command}; the commands are scale, proposals and latency`);
   if (extra !== undefined) throw new UsageError(`unexpected argument ${extra}`);
   return { help: values.help, markdown: values.markdown ?? false, command };
 });
@@ -99,6 +102,16 @@ const scenarios = buildScenarios(calls.operations, assumptions, prices, heartbea
 if (command === 'scale') {
   const plan = planScale(seedLoad, scenarios, assumptions, prices);
   process.stdout.write(scaleReport(plan, { measuredAt, assumptions, prices }, markdown));
+  process.exit(0);
+}
+if (command === 'proposals') {
+  process.stdout.write(
+    `What the proposed changes would give, per million units, ${prices.region} list prices checked ${prices.checked}, ` +
+      `call counts measured ${measuredAt}\n\n`,
+  );
+  process.stdout.write(
+    proposalsReport(priceProposals(calls.operations, { assumptions, prices, heartbeat, acks }), markdown),
+  );
   process.exit(0);
 }
 const rows = scenarios.map((s) => ({

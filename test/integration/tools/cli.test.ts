@@ -102,13 +102,14 @@ describe.concurrent('Tool: npm run cost', () => {
     expectUsageError(
       await run('tools/cost/main.ts', ['forecast']),
       'cost',
-      'unknown command forecast; the commands are scale and latency',
+      'unknown command forecast; the commands are scale, proposals and latency',
     );
   });
 
-  it('names the scale and latency commands in its usage', async () => {
+  it('names the scale, proposals and latency commands in its usage', async () => {
     const { stdout } = await run('tools/cost/main.ts', ['--help']);
     expect(stdout).toMatch(/^ {2}scale /m);
+    expect(stdout).toMatch(/^ {2}proposals /m);
     expect(stdout).toContain('npm run cost -- latency');
   });
 });
