@@ -21,19 +21,12 @@ export async function getCredentialExpiry(
   connectionId: string,
   consistent = false,
 ): Promise<number | undefined> {
-  const { Item } = await deps.db.send(
-    new GetCommand({
-      TableName: deps.config.TABLE_NAME,
-      Key: keys.seen(connectionId),
-      ProjectionExpression: 'pk, credentialExpiresAt',
-      ConsistentRead: consistent,
-    }),
-  );
+  const seen = await readExpiry(deps, keys.seen(connectionId), consistent);
   // TRANSITION: see getLegacyCredentialExpiry (a last-seen record always has it otherwise).
-  if (Item && Item.credentialExpiresAt === undefined) {
+  if (seen && seen.credentialExpiresAt === undefined) {
     return getLegacyCredentialExpiry(deps, connectionId, consistent);
   }
-  return Item?.credentialExpiresAt as number | undefined;
+  return seen?.credentialExpiresAt;
 }
 
 /**
@@ -49,15 +42,27 @@ export async function getLegacyCredentialExpiry(
   connectionId: string,
   consistent = false,
 ): Promise<number | undefined> {
+  return (await readExpiry(deps, keys.connection(connectionId), consistent))?.credentialExpiresAt;
+}
+
+/**
+ * The `credentialExpiresAt` of the record at `key`, undefined when the record is gone. `pk` is
+ * read too, so a record without an expiry is told apart from a gone one.
+ */
+async function readExpiry(
+  deps: TableDeps,
+  key: Record<string, string>,
+  consistent: boolean,
+): Promise<{ credentialExpiresAt?: number } | undefined> {
   const { Item } = await deps.db.send(
     new GetCommand({
       TableName: deps.config.TABLE_NAME,
-      Key: keys.connection(connectionId),
-      ProjectionExpression: 'credentialExpiresAt',
+      Key: key,
+      ProjectionExpression: 'pk, credentialExpiresAt',
       ConsistentRead: consistent,
     }),
   );
-  return Item?.credentialExpiresAt as number | undefined;
+  return Item && { credentialExpiresAt: Item.credentialExpiresAt as number | undefined };
 }
 
 /**

@@ -5,7 +5,7 @@ import { startDynamoDbProcess } from '../../../local/dynamodb/index.ts';
 import { type DynamoDbFaultProxy, startDynamoDbFaultProxy } from '../../helpers/dynamodb-faults.ts';
 import { startTestRuntime, type TestRuntime } from '../../helpers/runtime.ts';
 import { type S3FaultProxy, startS3FaultProxy } from '../../helpers/s3-faults.ts';
-import type { TestSocket } from '../../helpers/socket.ts';
+import type { Frame, TestSocket } from '../../helpers/socket.ts';
 import { fileStatus, objectsOf, uploadText } from './file-fixtures.ts';
 
 // A publish whose first attempt stored its message and died before completing its key is
@@ -118,6 +118,16 @@ async function publishAndDie(socket: TestSocket, frame: Record<string, unknown>,
   return stored as Entry;
 }
 
+/** The retry answered the result of the attempt that stored `stored`, and left no trace of the file. */
+async function expectFirstResultAndNoFile(answer: Frame, stored: Entry, fileId: string): Promise<void> {
+  expect(answer, JSON.stringify(answer)).toMatchObject({
+    type: 'reply',
+    result: { messageId: stored.id, seq: stored.seq, ts: stored.ts },
+  });
+  expect(await objectsOf(rt, fileId)).toEqual([]);
+  expect(await fileStatus(rt, 'ann', fileId)).toBe(404);
+}
+
 describe('Action: publish retried over a delete of its message', () => {
   let ann: TestSocket;
   let annElsewhere: TestSocket;
@@ -145,12 +155,7 @@ describe('Action: publish retried over a delete of its message', () => {
     const answer = await retried;
     raced = undefined;
 
-    expect(answer, JSON.stringify(answer)).toMatchObject({
-      type: 'reply',
-      result: { messageId: stored.id, seq: stored.seq, ts: stored.ts },
-    });
-    expect(await objectsOf(rt, fileId)).toEqual([]);
-    expect(await fileStatus(rt, 'ann', fileId)).toBe(404);
+    await expectFirstResultAndNoFile(answer, stored, fileId);
     // Done once: the next retry answers the same.
     expect(await ann.request(frame)).toMatchObject({ result: answer.result });
   });
@@ -171,12 +176,7 @@ describe('Action: publish retried over a delete of its message', () => {
     const answer = await retried;
     heldHead = undefined;
 
-    expect(answer, JSON.stringify(answer)).toMatchObject({
-      type: 'reply',
-      result: { messageId: stored.id, seq: stored.seq, ts: stored.ts },
-    });
-    expect(await objectsOf(rt, fileId)).toEqual([]);
-    expect(await fileStatus(rt, 'ann', fileId)).toBe(404);
+    await expectFirstResultAndNoFile(answer, stored, fileId);
   });
 
   it('answers the first result when the message and its files were deleted before the retry', async () => {
@@ -187,11 +187,6 @@ describe('Action: publish retried over a delete of its message', () => {
     expect(deleted, JSON.stringify(deleted)).toMatchObject({ type: 'reply' });
 
     const answer = await ann.request(frame);
-    expect(answer, JSON.stringify(answer)).toMatchObject({
-      type: 'reply',
-      result: { messageId: stored.id, seq: stored.seq, ts: stored.ts },
-    });
-    expect(await objectsOf(rt, fileId)).toEqual([]);
-    expect(await fileStatus(rt, 'ann', fileId)).toBe(404);
+    await expectFirstResultAndNoFile(answer, stored, fileId);
   });
 });

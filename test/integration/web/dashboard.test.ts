@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
-import { hasChromium, useChatPage } from '../../helpers/browser.ts';
+import { eventually, hasChromium, useChatPage } from '../../helpers/browser.ts';
 import type { TestSocket } from '../../helpers/socket.ts';
 
 // The load sends bursts from few users; the rate limit has its own tests.
@@ -11,7 +11,6 @@ const web = useChatPage('the dashboard browser test', {
   functionEnv: { RATE_LIMIT_PER_SECOND: '10000', RATE_LIMIT_BURST: '10000' },
 });
 
-const eventually = <T>(read: () => Promise<T>) => expect.poll(read, { timeout: 15_000, interval: 100 });
 const chart = (page: Page, id: string) => page.locator(`[data-chart="${id}"]`);
 const total = async (page: Page, id: string) => Number(await chart(page, id).getAttribute('data-total'));
 const legendValue = async (page: Page, id: string, series: string) =>

@@ -231,10 +231,11 @@ describe('Entry point: notifications consumer', () => {
 
 describe('Entry point: sweeper', () => {
   it('counts the connections it closed by reason', async () => {
-    // Expired credentials are found in the same last-seen pages (seen just now, so not idle).
+    // Expired credentials are found in the same last-seen pages (seen just now, so not idle);
+    // every record has its credential expiry, as `$connect` writes it (credential-expiry.ts).
     const far = Date.now() + 3_600_000;
     let idle: Record<string, unknown>[] = [
-      { connectionId: 'stale-1', lastSeenAt: 1, expiresAt: 1 },
+      { connectionId: 'stale-1', lastSeenAt: 1, expiresAt: 1, credentialExpiresAt: far },
       { connectionId: 'expired-1', lastSeenAt: Date.now(), expiresAt: far, credentialExpiresAt: 1 },
       { connectionId: 'expired-2', lastSeenAt: Date.now(), expiresAt: far, credentialExpiresAt: 1 },
     ];
