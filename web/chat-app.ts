@@ -271,6 +271,12 @@ export class ChatApp {
     c?.setRoomLines(views.filter((v) => v.replyTo === undefined).map(lineOf));
     const thread = this.model.thread;
     if (thread?.room === room) thread.lines = views.filter((v) => v.replyTo === thread.seq).map(lineOf);
+    // An untouched edit box follows the message's newer text, so Enter never saves an old one.
+    const editing = this.model.editing;
+    const edited = editing?.room === room ? views.find((v) => v.seq === editing.seq) : undefined;
+    if (editing && edited && !edited.deleted && editing.draft === editing.base) {
+      editing.draft = editing.base = textOf(edited.data);
+    }
     this.model.changed();
   }
 
