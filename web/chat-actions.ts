@@ -152,9 +152,14 @@ export function bindActions(
         app.openThread(c.id, seq).catch(fail('thread'));
         break;
       case 'edit':
-        model.editing = { room: c.id, seq, draft: line?.text ?? '' };
+        model.editing = { room: c.id, seq, draft: line?.text ?? '', base: line?.text ?? '' };
         model.changed();
-        requestAnimationFrame(() => document.querySelector<HTMLInputElement>('input.edit')?.focus());
+        requestAnimationFrame(() => {
+          // The caret at the end, where a person goes on typing.
+          const box = document.querySelector<HTMLInputElement>('input.edit');
+          box?.focus();
+          box?.setSelectionRange(box.value.length, box.value.length);
+        });
         break;
       case 'delete': {
         // Someone else's message (as the owner or an admin) is deleted only once confirmed.

@@ -24,6 +24,17 @@ const threadPageSize = 100;
 const statusKey = 'wavelet.status';
 /** The reactions this tab knows the user holds, per room, kept across reloads of the tab. */
 const reactionsKey = 'wavelet.reactions';
+/** The reacts this tab sent whose answer it has not handled yet, kept across reloads of the tab. */
+const sentReactsKey = 'wavelet.reactions.sent';
+
+/** A react as sent, with its idempotency key. */
+interface SentReact {
+  readonly room: string;
+  readonly seq: number;
+  readonly reaction: string;
+  readonly on: boolean;
+  readonly id: string;
+}
 
 /**
  * Keeps the model in step with the server: the user's rooms (from `GET /me/unread`, refreshed on
@@ -37,6 +48,7 @@ export class ChatApp {
   private readonly joins = new Map<string, Promise<void>>();
   private connectedBefore = false;
   private readonly keptReactions = keptReactions();
+  private sentReacts = keptSentReacts();
   /** Rooms whose kept reactions are back in their conversation's `mine`. */
   private readonly restored = new Set<string>();
 
@@ -61,6 +73,10 @@ export class ChatApp {
     document.addEventListener('visibilitychange', () => this.markRead());
     const kept = sessionStorage.getItem(statusKey);
     if (kept) model.status = kept;
+    // Reacts an earlier load sent but never saw answered: asked again (the SDK sends them once open).
+    for (const sent of this.sentReacts) {
+      this.react(sent).catch((error: Error) => this.notify(`react: ${error.message}`));
+    }
   }
 
   /** Shows `status` as the user's own, and keeps it for this tab's next load. */
@@ -161,15 +177,42 @@ export class ChatApp {
    * what the page knew.
    */
   async toggleReaction(c: Conversation, seq: number, reaction: string): Promise<void> {
-    const key = `${seq} ${reaction}`;
-    const held = c.mine.has(key);
+    const on = !c.mine.has(`${seq} ${reaction}`);
+    await this.react({ room: c.id, seq, reaction, on, id: crypto.randomUUID() });
+  }
+
+  /**
+   * Sends a react and notes what its answer says. From the click until its answer is handled it
+   * is kept for the tab (`sentReactsKey`), so a reload in between sends it again, with the same
+   * idempotency key, from the next load: the server answers the first attempt's seq when it was
+   * stored, stores it when it never arrived, and refuses it again when it was refused, so the
+   * mark ends as the server has it, never as a guess.
+   */
+  private async react(sent: SentReact): Promise<void> {
+    this.keepSent(sent);
+    const key = `${sent.seq} ${sent.reaction}`;
     try {
-      await this.client.react(c.id, seq, reaction, !held);
+      await this.client.react(sent.room, sent.seq, sent.reaction, sent.on, { id: sent.id });
     } catch (error) {
-      if (!(held && error instanceof WaveletError && error.code === 'NOT_FOUND')) throw error;
+      this.dropSent(sent);
+      if (!(!sent.on && error instanceof WaveletError && error.code === 'NOT_FOUND')) throw error;
     }
-    this.hold(c, key, !held);
+    const c = this.model.get('room', sent.room);
+    this.hold(c, key, sent.on);
+    this.dropSent(sent);
     this.model.changed();
+  }
+
+  /** Notes a react as sent and unanswered; a newer one of the same reaction replaces it. */
+  private keepSent(sent: SentReact): void {
+    const same = (r: SentReact) => r.room === sent.room && r.seq === sent.seq && r.reaction === sent.reaction;
+    this.sentReacts = [...this.sentReacts.filter((r) => !same(r)), sent];
+    sessionStorage.setItem(sentReactsKey, JSON.stringify(this.sentReacts));
+  }
+
+  private dropSent(sent: SentReact): void {
+    this.sentReacts = this.sentReacts.filter((r) => r.id !== sent.id);
+    sessionStorage.setItem(sentReactsKey, JSON.stringify(this.sentReacts));
   }
 
   /** Blocks a user: the server drops their direct messages to this user from now on. */
@@ -271,6 +314,12 @@ export class ChatApp {
     c?.setRoomLines(views.filter((v) => v.replyTo === undefined).map(lineOf));
     const thread = this.model.thread;
     if (thread?.room === room) thread.lines = views.filter((v) => v.replyTo === thread.seq).map(lineOf);
+    // An untouched edit box follows the message's newer text, so Enter never saves an old one.
+    const editing = this.model.editing;
+    const edited = editing?.room === room ? views.find((v) => v.seq === editing.seq) : undefined;
+    if (editing && edited && !edited.deleted && editing.draft === editing.base) {
+      editing.draft = editing.base = textOf(edited.data);
+    }
     this.model.changed();
   }
 
@@ -399,6 +448,26 @@ function keptReactions(): Record<string, string[]> {
   } catch {
     return {};
   }
+}
+
+function keptSentReacts(): SentReact[] {
+  try {
+    const kept = JSON.parse(sessionStorage.getItem(sentReactsKey) ?? '[]') as unknown;
+    return Array.isArray(kept) ? kept.filter(isSentReact) : [];
+  } catch {
+    return [];
+  }
+}
+
+function isSentReact(r: unknown): r is SentReact {
+  const { room, seq, reaction, on, id } = (r ?? {}) as Partial<SentReact>;
+  return (
+    typeof room === 'string' &&
+    Number.isInteger(seq) &&
+    typeof reaction === 'string' &&
+    typeof on === 'boolean' &&
+    typeof id === 'string'
+  );
 }
 
 /** A room message of the SDK's list as a line: a deleted one keeps its place, without its text. */

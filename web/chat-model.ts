@@ -136,8 +136,12 @@ export class ChatModel {
   admin = false;
   /** The thread open beside the conversation: a room message's seq, with the replies shown. */
   thread: { readonly room: string; readonly seq: number; lines: ChatLine[] } | undefined;
-  /** The own room message being edited, and the text typed so far. */
-  editing: { readonly room: string; readonly seq: number; draft: string } | undefined;
+  /**
+   * The own room message being edited: the text typed so far (`draft`) and the message's text it
+   * started from (`base`). While the two are the same, a newer text of the message (an edit from
+   * another tab, or the echo of the previous save) replaces both.
+   */
+  editing: { readonly room: string; readonly seq: number; draft: string; base: string } | undefined;
   private readonly listeners = new Set<() => void>();
 
   constructor(readonly me: string) {}

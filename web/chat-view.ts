@@ -205,7 +205,8 @@ export class ChatView {
     }
     const box = this.threadMessages;
     const atBottom = box.scrollHeight - box.scrollTop - box.clientHeight < stickyPx;
-    const body = this.bodyParts(c, parent);
+    // The parent is the main list's line: its edit box is there, never a second one here.
+    const body = this.bodyParts(c, parent, false);
     showKeyed(this.threadParent, [
       {
         key: `${c.key} ${parent.id}`,
@@ -231,7 +232,7 @@ export class ChatView {
     if (line.deleted) classes.push('deleted');
     const className = classes.filter(Boolean).join(' ');
     const seq = line.seq === undefined ? undefined : String(line.seq);
-    const parts = [...this.bodyParts(c, line), ...this.roomParts(c, line, inThread)];
+    const parts = [...this.bodyParts(c, line, true), ...this.roomParts(c, line, inThread)];
     return {
       key: `${c.key} ${line.id}`,
       sig: sigOf(className, seq, ...parts.map((p) => `${p.name}=${p.sig}`)),
@@ -321,17 +322,22 @@ export class ChatView {
     return parts;
   }
 
-  /** Who, what (or the edit box, or "message deleted"), "(edited)", when, and the files. */
-  private bodyParts(c: Conversation, line: ChatLine): Part[] {
+  /**
+   * Who, what (or the edit box, or "message deleted"), "(edited)", when, and the files. The edit
+   * box shows only where the line has its Edit action (`editable`): a message shows in the main
+   * list and as the thread pane's parent, and only the first gets the box.
+   */
+  private bodyParts(c: Conversation, line: ChatLine, editable: boolean): Part[] {
     const editing = this.model.editing;
     const isEditing =
-      c.kind === 'room' && editing?.room === c.id && editing.seq === line.seq && !line.deleted;
+      editable && c.kind === 'room' && editing?.room === c.id && editing.seq === line.seq && !line.deleted;
     const parts: Part[] = [
       { name: 'from', sig: line.from, draw: () => el('span', { class: 'from', text: line.from }) },
       {
-        // The edit box's draft is not part of it: the box holds what is typed while it stays.
+        // The box holds what is typed while it stays: drawn again only when the text it started
+        // from changes under an untouched draft (see ChatApp's onList).
         name: 'text',
-        sig: line.deleted ? 'deleted' : isEditing ? 'editing' : sigOf('text', line.text),
+        sig: line.deleted ? 'deleted' : isEditing ? sigOf('editing', editing.base) : sigOf('text', line.text),
         draw: () =>
           line.deleted
             ? el('span', { class: 'text deleted', text: 'message deleted' })

@@ -44,7 +44,11 @@ export async function signIn(
   user: string,
   viewport: { width: number; height: number } = { width: 1000, height: 700 },
 ): Promise<Page> {
-  const page = await (await browser.newContext({ viewport })).newPage();
+  return signInOn(await (await browser.newContext({ viewport })).newPage(), httpBase, user);
+}
+
+/** Signs `page` (of a context the caller made, e.g. with routes) in as `user`, once its connection is open. */
+export async function signInOn(page: Page, httpBase: string, user: string): Promise<Page> {
   page.setDefaultTimeout(15_000);
   await page.goto(`${httpBase}/`);
   await page.locator('#sign-in input[name="user"]').fill(user);
