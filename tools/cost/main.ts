@@ -74,7 +74,8 @@ if (!calls) {
   );
   calls = await runInChild<CallsFigures>('calls.ts', 'benchCalls', {});
   await mkdir(path.dirname(file), { recursive: true });
-  await writeFile(file, `${JSON.stringify({ ...results, calls }, null, 2)}\n`);
+  // The time of this measurement, as `npm run bench` records its own: the next run prints it.
+  await writeFile(file, `${JSON.stringify({ ...results, calls, at: measuredAt }, null, 2)}\n`);
 }
 
 const heartbeat = results.heartbeat as IdleHeartbeat | undefined;
@@ -85,7 +86,10 @@ if (!measuredFrames) {
   );
   const frames = await runInChild<DirectFramesFigures>('direct-frames.ts', 'measureDirectFrames', {});
   measuredFrames = { at: new Date().toISOString(), ...frames };
-  await writeFile(file, `${JSON.stringify({ ...results, calls, directFrames: measuredFrames }, null, 2)}\n`);
+  await writeFile(
+    file,
+    `${JSON.stringify({ ...results, calls, at: measuredAt, directFrames: measuredFrames }, null, 2)}\n`,
+  );
 }
 const acks: DirectAcks = measuredFrames
   ? {

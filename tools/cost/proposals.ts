@@ -30,12 +30,17 @@ export const targets = { connection: 0.7e-6, direct: 5e-6, 'room of 10': 1.2e-6 
 type Target = keyof typeof targets;
 const targetRows = Object.keys(targets) as Target[];
 
-/** `operations` with the ones whose name starts with `prefix` changed by `change`. */
+/**
+ * `operations` with the ones whose name starts with `prefix` changed by `change`. A prefix that
+ * matches nothing (an operation the bench renamed) is an error, not a row equal to today's.
+ */
 function changing(
   operations: readonly OperationCalls[],
   prefix: string,
   change: (op: OperationCalls) => OperationCalls,
 ): OperationCalls[] {
+  if (!operations.some((op) => op.operation.startsWith(prefix)))
+    throw new Error(`no measured operation "${prefix}…" to change: run npm run bench -- calls`);
   return operations.map((op) => (op.operation.startsWith(prefix) ? change(op) : op));
 }
 

@@ -51,6 +51,15 @@ describe('Function: priceProposals', () => {
     expect(s.direct).toBeLessThan(writeUnit + 0.1 * message);
   });
 
+  it('refuses operations that lack one a change applies to, rather than printing today again', () => {
+    const renamed = measured.map((op) =>
+      op.operation.startsWith('send a direct message') ? { ...op, operation: 'send (renamed)' } : op,
+    );
+    expect(() => priceProposals(renamed, { assumptions, prices, heartbeat, acks })).toThrow(
+      'no measured operation "send a direct message…" to change',
+    );
+  });
+
   it('adds the changes up, the protocol ones apart from the server one', () => {
     const protocol = saved('the protocol changes together');
     expect(protocol.connection).toBeCloseTo(0.125 * message, 15);
