@@ -85,7 +85,8 @@ export async function listOnlineUsers(deps: Deps, query: PageQuery): Promise<Pag
 /** The shard a cursor resumes in: its key must be a last-seen record's. */
 function shardOfCursor(pk: unknown): number {
   const shard = Array.from({ length: sweepShards }, (_, n) => n).find((n) => keys.seenShard(n) === pk);
-  if (shard === undefined) throw badRequest('cursor is not valid: pass back a cursor exactly as this list gave it');
+  if (shard === undefined)
+    throw badRequest('cursor is not valid: pass back a cursor exactly as this list gave it');
   return shard;
 }
 
@@ -123,8 +124,11 @@ async function addLiveConnections(
  * carried its user has it looked up in its connection record.
  */
 async function withUsers(deps: Deps, items: Record<string, unknown>[]): Promise<SeenRecord[]> {
-  const legacy = items.filter((item) => typeof item.userId !== 'string').map((item) => item.connectionId as string);
-  const legacyUsers = legacy.length > 0 ? await getLegacyConnectionUsers(deps, legacy) : new Map<string, string>();
+  const legacy = items
+    .filter((item) => typeof item.userId !== 'string')
+    .map((item) => item.connectionId as string);
+  const legacyUsers =
+    legacy.length > 0 ? await getLegacyConnectionUsers(deps, legacy) : new Map<string, string>();
   const records: SeenRecord[] = [];
   for (const { connectionId, userId, pk, sk } of items) {
     const id = connectionId as string;

@@ -38,7 +38,9 @@ export async function batchGet(
     let requestKeys: Record<string, unknown>[] | undefined = itemKeys.slice(i, i + 100);
     for (let round = 0; requestKeys?.length && round < 5; round += 1) {
       const response: BatchGetCommandOutput = await deps.db.send(
-        new BatchGetCommand({ RequestItems: { [table]: { Keys: requestKeys, ProjectionExpression: projection } } }),
+        new BatchGetCommand({
+          RequestItems: { [table]: { Keys: requestKeys, ProjectionExpression: projection } },
+        }),
       );
       found.push(...(response.Responses?.[table] ?? []));
       requestKeys = response.UnprocessedKeys?.[table]?.Keys;

@@ -130,10 +130,17 @@ describe('Notifications to everyone', () => {
   it('still delivers a broadcast queued as byUser scan segments before shards, to every connection', async () => {
     const users = ['legacy-a', 'legacy-b', 'legacy-c', 'legacy-d'];
     const sockets = await Promise.all(users.map((u) => rt.connect(u)));
-    const frame = JSON.stringify({ type: 'notification', id: 'legacy-scan-1', from: 'ops', data: 'old', ts: 1 });
+    const frame = JSON.stringify({
+      type: 'notification',
+      id: 'legacy-scan-1',
+      from: 'ops',
+      data: 'old',
+      ts: 1,
+    });
     // The eight records of a broadcast queued by the code before this one, the last a continuation.
     for (let segment = 0; segment < 8; segment += 1) {
-      const continuation = segment === 7 ? { startKey: { pk: 'CONN#x', sk: 'CONN', gsi1pk: 'USER#x', gsi1sk: 'CONN#x' } } : {};
+      const indexKey = { pk: 'CONN#x', sk: 'CONN', gsi1pk: 'USER#x', gsi1sk: 'CONN#x' };
+      const continuation = segment === 7 ? { startKey: indexKey } : {};
       await rt.sqs.send(
         new SendMessageCommand({
           QueueUrl: rt.endpoints.queues.deliveries,
@@ -143,7 +150,8 @@ describe('Notifications to everyone', () => {
     }
     for (const s of sockets) await s.waitFor((f) => f.type === 'notification', 8000);
     await sleep(300);
-    for (const s of sockets) expect(s.ofType('notification')).toMatchObject([{ id: 'legacy-scan-1', data: 'old' }]);
+    for (const s of sockets)
+      expect(s.ofType('notification')).toMatchObject([{ id: 'legacy-scan-1', data: 'old' }]);
     await Promise.all(sockets.map((s) => s.close()));
   });
 });

@@ -61,15 +61,21 @@ describe('Route: GET /online', () => {
     await rt.db.send(
       new PutCommand({
         TableName: rt.endpoints.tableName,
-        Item: { ...keys.connection(connectionId), type: 'connection', connectionId, userId: 'lena', expiresAt },
+        Item: {
+          ...keys.connection(connectionId),
+          type: 'connection',
+          connectionId,
+          userId: 'lena',
+          expiresAt,
+        },
       }),
     );
     try {
       const answer = await api(rt, 'GET', '/online?limit=100', { as: 'root', roles: ['admin'] });
       expect((answer.body as { items: unknown[] }).items).toContainEqual({ user: 'lena', connections: 1 });
     } finally {
-      await rt.db.send(new DeleteCommand({ TableName: rt.endpoints.tableName, Key: keys.seen(connectionId) }));
-      await rt.db.send(new DeleteCommand({ TableName: rt.endpoints.tableName, Key: keys.connection(connectionId) }));
+      for (const Key of [keys.seen(connectionId), keys.connection(connectionId)])
+        await rt.db.send(new DeleteCommand({ TableName: rt.endpoints.tableName, Key }));
     }
   });
 

@@ -25,7 +25,11 @@ const connectionRecord = (connectionId: string, userId: string) => ({
 });
 
 /** Counts a connection in its user's live-presence item, as `$connect` does (presence-counts.ts). */
-const countConnection = (connectionId: string, userId: string, expiresAt = Math.floor(Date.now() / 1000) + 3600) =>
+const countConnection = (
+  connectionId: string,
+  userId: string,
+  expiresAt = Math.floor(Date.now() / 1000) + 3600,
+) =>
   rt.db.send(
     new UpdateCommand({
       TableName: rt.endpoints.tableName,
