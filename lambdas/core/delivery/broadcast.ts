@@ -18,7 +18,11 @@ export const broadcastRecords = sweepShards;
 
 /** Queues one `shard` record per shard of the last-seen records; each delivery worker runs one. */
 export async function enqueueBroadcast(deps: Deps, frame: string): Promise<void> {
-  await queueShards(deps, frame, Array.from({ length: sweepShards }, (_, shard) => shard));
+  await queueShards(
+    deps,
+    frame,
+    Array.from({ length: sweepShards }, (_, shard) => shard),
+  );
 }
 
 /**

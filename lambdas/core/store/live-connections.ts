@@ -18,7 +18,11 @@ export async function listCountedConnectionsOf(
   deps: Pick<TableDeps, 'config' | 'db' | 'now'>,
   userIds: readonly string[],
 ): Promise<Map<string, string[]>> {
-  const items = await batchGet(deps, userIds.map((id) => keys.livePresence(id)), 'userId, conns, expiresAt');
+  const items = await batchGet(
+    deps,
+    userIds.map((id) => keys.livePresence(id)),
+    'userId, conns, expiresAt',
+  );
   return new Map(
     items
       .filter((item) => !isExpired(item.expiresAt, deps.now()))
@@ -50,7 +54,11 @@ export async function filterRecordedConnections(
   deps: Pick<TableDeps, 'config' | 'db' | 'now'>,
   connectionIds: readonly string[],
 ): Promise<Set<string>> {
-  const items = await batchGet(deps, connectionIds.map((id) => keys.seen(id)), 'connectionId, expiresAt');
+  const items = await batchGet(
+    deps,
+    connectionIds.map((id) => keys.seen(id)),
+    'connectionId, expiresAt',
+  );
   const live = items.filter((item) => !isExpired(item.expiresAt, deps.now()));
   return new Set(live.map((item) => item.connectionId as string));
 }
