@@ -192,7 +192,6 @@ export const functions = {
       moderationRead,
       rateLimits,
     ],
-    indexes: { byUser: ['Query'] },
   }),
   sync: ws(
     'sync',
@@ -265,7 +264,6 @@ export const functions = {
   status: ws('status', {
     uses: fanOut,
     items: [{ actions: itemWrites, keys: [...departureKeys, 'PRESENCE#*'] }, rateLimits],
-    indexes: { byUser: ['Query'] },
   }),
   who: ws('who', {
     uses: [],
@@ -337,7 +335,6 @@ export const functions = {
   deleteMember: http('delete-member', {
     uses: [...fanOut, 'jwt'],
     items: [{ actions: itemWrites, keys: departureKeys }],
-    indexes: { byUser: ['Query'] },
   }),
   listMembers: http('list-members', {
     uses: ['jwt'],
@@ -359,13 +356,20 @@ export const functions = {
   postMessages: http('post-messages', {
     uses: [...fanOut, 'jwt', 'queue:inboxChecks'],
     items: [{ actions: itemWrites, keys: [...departureKeys, 'IDEM#*', 'INBOX#*'] }],
-    indexes: { byUser: ['Query'] },
   }),
   /**
-   * The admin listing of online users scans the byUser index (no partition lists every
-   * connection: it would be a hot key on every connect); it reads no table item.
+   * The admin listing of online users queries the last-seen shards, which name each connection's
+   * user (no partition lists every user: it would be a hot key on every connect), and reads the
+   * users' live-presence items and their connections' last-seen records.
    */
-  listOnline: http('list-online', { uses: ['jwt'], indexes: { byUser: ['Scan'] } }),
+  listOnline: http('list-online', {
+    uses: ['jwt'],
+    items: [
+      { actions: ['BatchGetItem', 'Query'], keys: ['LIVE#*', 'SEEN#*'] },
+      // TRANSITION (store/live-connections.ts, getLegacyConnectionUsers; goes with it).
+      { actions: ['BatchGetItem'], keys: ['CONN#*'] },
+    ],
+  }),
   getModeration: http('get-moderation', {
     uses: ['jwt'],
     items: [{ actions: ['GetItem'], keys: ['MODERATION#*'] }],
@@ -376,20 +380,18 @@ export const functions = {
   }),
   listBlocks: http('list-blocks', { uses: ['jwt'], items: [{ actions: ['Query'], keys: ['BLOCKS#*'] }] }),
 
-  /** The delivery worker; its broadcast scans the byUser index for every live connection. */
+  /** The delivery worker; its broadcast queries the last-seen shards for every live connection. */
   deliver: {
     entry: 'lambdas/queue/deliver.ts',
     timeoutSeconds: 60,
     uses: [...fanOut, 'queue:inboxChecks'],
     items: [{ actions: itemWrites, keys: [...departureKeys, 'INBOX#*'] }],
-    indexes: { byUser: ['Query', 'Scan'] },
   },
   notify: {
     entry: 'lambdas/queue/notify.ts',
     timeoutSeconds: 60,
     uses: [...fanOut, 'queue:inboxChecks'],
     items: [{ actions: itemWrites, keys: [...departureKeys, 'IDEM#*', 'INBOX#*'] }],
-    indexes: { byUser: ['Query'] },
   },
   sweep: {
     entry: 'lambdas/schedule/sweep.ts',
@@ -519,11 +521,12 @@ export const httpApi = {
 };
 
 /**
- * The single table. Items are keyed `pk`/`sk`; `byUser` finds a user's connections and rooms.
- * The sweeper needs no index: connections whose `$disconnect` may never have come, and those
- * whose credential expired, are found in their last-seen records (`SEEN#{0..15}`, which hold
- * the credential expiry too), read shard by shard; a heartbeat's write to one is a single unit. An index projects every attribute unless `include` names the
- * only non-key attributes it keeps.
+ * The single table. Items are keyed `pk`/`sk`; `byUser` finds a user's rooms (member items;
+ * connection records are in no index: a user's connections are their live-presence item's).
+ * The sweeper, the broadcast and `GET /online` need no index: every connection has a last-seen
+ * record (`SEEN#{0..15}`, naming its user and holding the credential expiry), read shard by
+ * shard; a heartbeat's write to one is a single unit. An index projects every attribute unless
+ * `include` names the only non-key attributes it keeps.
  */
 export const table = {
   partitionKey: 'pk',

@@ -99,7 +99,7 @@ export interface PublishedNotification {
   readonly ts: number;
   /** Users whose inbox holds the notification; 0 for a broadcast, which is not stored. */
   readonly users: number;
-  /** Scan segments queued, for a broadcast. */
+  /** Records a broadcast was cut into (one per shard of the connections), for a broadcast. */
   readonly segments?: number;
 }
 

@@ -66,7 +66,7 @@ export const metricCatalog = {
   FanoutRecipients: {
     kind: 'size',
     dimensions: ['kind'],
-    help: 'Connections one fan-out addressed, by kind: room (its subscribers), user (the connections of a direct message’s recipient, or of a notification’s users, per batch of up to 25 users), broadcast (one scan segment run)',
+    help: 'Connections one fan-out addressed, by kind: room (its subscribers), user (the connections of a direct message’s recipient, or of a notification’s users, per batch of up to 25 users), broadcast (one run over a shard of the connections)',
   },
   FanoutDuration: {
     kind: 'timing',
@@ -81,7 +81,7 @@ export const metricCatalog = {
   Notifications: {
     kind: 'counter',
     dimensions: ['outcome'],
-    help: 'Notifications the queue consumer handled, by outcome: stored (inbox entries written and delivered inline), sharded (users handed to the deliveries queue in shards), broadcast (scan segments queued), repeated (an id already published), dead_lettered (invalid, moved with its reason), retried (failed, the record comes back)',
+    help: 'Notifications the queue consumer handled, by outcome: stored (inbox entries written and delivered inline), sharded (users handed to the deliveries queue in shards), broadcast (shard records queued), repeated (an id already published), dead_lettered (invalid, moved with its reason), retried (failed, the record comes back)',
   },
   NotificationLatency: {
     kind: 'timing',

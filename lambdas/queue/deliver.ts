@@ -1,7 +1,7 @@
 import type { SQSRecord } from 'aws-lambda';
 import { describeIssues } from '../../protocol/issues.ts';
 import { getDeps } from '../core/clients.ts';
-import { deliverToSegment } from '../core/delivery/broadcast.ts';
+import { deliverToShard, requeueLegacyScan } from '../core/delivery/broadcast.ts';
 import { deliverToConnections } from '../core/delivery/deliver.ts';
 import { deliveryRecord } from '../core/delivery/records.ts';
 import { deadLetter } from '../core/services/dead-letters.ts';
@@ -12,7 +12,7 @@ import { parseJson } from '../core/ws-route.ts';
 
 /**
  * Delivery worker: runs one shard of a fan-out, a retry handed off by an earlier delivery, one
- * scan segment of a broadcast, or the departure of a connection that a delivery found gone
+ * last-seen shard of a broadcast, or the departure of a connection that a delivery found gone
  * (410), announced here rather than inside the request that found it, as its removal decided; the connections this
  * worker's own deliveries find gone are queued as departures in turn. Records of a batch run
  * in parallel. A record that does not parse goes to the dead-letter queue at once, with the
@@ -36,9 +36,12 @@ async function processRecord(record: SQSRecord): Promise<void> {
     await queueDepartures(deps, report.removed);
   } else if (work.type === 'users') {
     await storeAndDeliver(deps, work.entry, work.userIds);
-  } else if (work.type === 'scan') {
-    const report = await deliverToSegment(deps, work);
+  } else if (work.type === 'shard') {
+    const report = await deliverToShard(deps, work);
     await queueDepartures(deps, report.removed);
+  } else if (work.type === 'scan') {
+    // TRANSITION (core/delivery/broadcast.ts, requeueLegacyScan; goes with it).
+    await requeueLegacyScan(deps, work);
   } else {
     // The record may come back (a retry, or SQS delivering it twice): each room is claimed.
     await announceDeparture(deps, work.connection, { claimed: true });

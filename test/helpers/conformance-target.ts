@@ -173,7 +173,7 @@ function buildTarget(parts: TargetParts): ConformanceTarget {
     `${parts.url}?token=${await signToken(userId, { secret: parts.jwtSecret, expiresInSeconds: 600 })}`;
   const connectionIdOf = async (userId: string) => {
     let ids: string[] = [];
-    // The byUser index is a global secondary index: eventually consistent on DynamoDB.
+    // The user's live-presence item is read eventually consistent (listUserConnections).
     for (let i = 0; i < 100 && ids.length === 0; i += 1) {
       ids = await listUserConnections(store, userId);
       if (ids.length === 0) await sleep(100);

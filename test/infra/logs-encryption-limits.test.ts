@@ -1,7 +1,7 @@
 import { Match, type Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { functionGroups } from '../../lib/constructs/handlers.ts';
-import { type FunctionName, functions, schedules } from '../../lib/manifest.ts';
+import { type FunctionName, type FunctionSpec, functions, schedules } from '../../lib/manifest.ts';
 import {
   type FoundFunction,
   functionsByName,
@@ -129,7 +129,7 @@ describe('Encryption: the kmsKey option', () => {
         .flatMap((p) => p.Properties.PolicyDocument.Statement)
         .filter((s: Json) => JSON.stringify(s.Resource) === JSON.stringify({ 'Fn::GetAtt': [keyId, 'Arn'] }))
         .flatMap((s: Json) => [s.Action].flat());
-      const spec = functions[name as FunctionName];
+      const spec: FunctionSpec = functions[name as FunctionName];
       const sendsToQueue = (spec.uses as readonly string[]).some((u) => /^queue:[a-zA-Z]+$/.test(u));
       const usesTable = (spec.items ?? []).length > 0 || Object.keys(spec.indexes ?? {}).length > 0;
       if (usesTable)

@@ -142,9 +142,10 @@ function itemsOf(
 
 /**
  * Write units the indexes add, which the local DynamoDB does not count: `byUser` projects
- * every attribute, so a write to an item that is in it writes the index too. Connection items
- * and member items are in `byUser`; a connection's last-seen record (`SEEN#`) is in no index.
- * One unit each: these items are small.
+ * every attribute, so a write to an item that is in it writes the index too. Member items are
+ * in `byUser`; a connection's record (`CONN#`) and its last-seen record (`SEEN#`) are in no
+ * index (a user's connections are in their live-presence item). One unit each: these items
+ * are small.
  */
 export function indexWritesOf(operation: string, request: Record<string, unknown>): number {
   if (operation === 'BatchWriteItem') {
@@ -158,7 +159,6 @@ export function indexWritesOf(operation: string, request: Record<string, unknown
 function indexWritesOfKey(key: Key): number {
   const pk = key.pk?.S ?? '';
   const sk = key.sk?.S ?? '';
-  if (pk.startsWith('CONN#') && sk === 'CONN') return 1;
   if (pk.startsWith('ROOM#') && sk.startsWith('MEMBER#')) return 1;
   return 0;
 }

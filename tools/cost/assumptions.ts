@@ -46,12 +46,12 @@ export const assumptions = {
     accountRequestsPerSecond: 10_000,
     maxShareOfAccount: 0.01,
     /**
-     * A run reads every last-seen record (lambdas/core/store/idle-connections.ts): about 130
-     * bytes each (keys, id, last-seen, TTL, credential expiry and a claimed close: 126 as
-     * test/unit/cost/seen-record-size.test.ts measures the record `$connect` writes), 1,000 a
-     * page, 16 shards read 4 at a time.
+     * A run reads every last-seen record (lambdas/core/store/idle-connections.ts): about 165
+     * bytes each (keys, id, user, last-seen, TTL, credential expiry and a claimed close: 162 as
+     * test/unit/cost/seen-record-size.test.ts measures the record `$connect` writes, for a
+     * 30-character user id), 1,000 a page, 16 shards read 4 at a time.
      */
-    seenRecordBytes: 130,
+    seenRecordBytes: 165,
     seenPageSize: 1000,
     shards: 16,
     shardsAtOnce: 4,

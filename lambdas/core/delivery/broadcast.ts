@@ -1,59 +1,81 @@
-import { ScanCommand } from '@aws-sdk/lib-dynamodb';
+import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { requireResource } from '../config.ts';
 import type { Deps } from '../deps.ts';
 import { sendRecords } from '../queue.ts';
-import { byUserIndex, epochSeconds } from '../store/keys.ts';
+import { epochSeconds, keys, sweepShards } from '../store/keys.ts';
 import { type DeliveryReport, deliverToConnections, emptyReport } from './deliver.ts';
 import { recordFanout } from './fanout-metrics.ts';
-import type { DeliveryRecord, ScanRecord } from './records.ts';
-
-/** Parallel-scan segments of a broadcast: how many delivery workers share it. */
-export const defaultBroadcastSegments = 8;
+import type { DeliveryRecord, LegacyScanRecord, ShardRecord } from './records.ts';
 
 /**
- * A segment worker stops reading after this long and queues the rest of its segment as a new
+ * A shard worker stops reading after this long and queues the rest of its shard as a new
  * record, well inside the delivery function's 60 s timeout.
  */
 export const defaultSegmentBudgetMs = 20_000;
 
-/** Queues one `scan` record per segment; each delivery worker then runs one segment. */
-export async function enqueueBroadcast(
-  deps: Deps,
-  frame: string,
-  totalSegments = defaultBroadcastSegments,
-): Promise<void> {
-  const records = Array.from({ length: totalSegments }, (_, segment) => ({
-    body: JSON.stringify({ type: 'scan', frame, segment, totalSegments } satisfies DeliveryRecord),
+/** Records one broadcast is cut into: one per shard of the last-seen records. */
+export const broadcastRecords = sweepShards;
+
+/** Queues one `shard` record per shard of the last-seen records; each delivery worker runs one. */
+export async function enqueueBroadcast(deps: Deps, frame: string): Promise<void> {
+  await queueShards(
+    deps,
+    frame,
+    Array.from({ length: sweepShards }, (_, shard) => shard),
+  );
+}
+
+/**
+ * TRANSITION, for one release: remove it and the `scan` record once neither the deliveries
+ * queue nor its dead-letter queue can hold one (the queue's records are handled within
+ * minutes of the deploy that carries this; a dead letter redriven later would bring one back).
+ * A `scan` record, queued before that deploy, names a parallel-scan segment of the byUser
+ * index, which connections opened since no longer enter: it is queued again as the shards that
+ * cover its segment (shard k for segment k mod totalSegments, so the segments of one broadcast
+ * cover each shard once). A continuation (`startKey`, an index key) starts its shards over: the
+ * connections its earlier part reached get the frame twice, which clients drop by `id`; none is
+ * missed.
+ */
+export async function requeueLegacyScan(deps: Deps, record: LegacyScanRecord): Promise<void> {
+  const shards = Array.from({ length: sweepShards }, (_, shard) => shard).filter(
+    (shard) => shard % record.totalSegments === record.segment,
+  );
+  await queueShards(deps, record.frame, shards);
+}
+
+async function queueShards(deps: Deps, frame: string, shards: readonly number[]): Promise<void> {
+  if (shards.length === 0) return;
+  const records = shards.map((shard) => ({
+    body: JSON.stringify({ type: 'shard', frame, shard } satisfies DeliveryRecord),
   }));
   await sendRecords(deps, requireResource(deps.config, 'DELIVERIES_QUEUE_URL'), records);
 }
 
 export interface SegmentReport extends DeliveryReport {
-  /** Scan pages read. */
+  /** Query pages read. */
   pages: number;
-  /** True when the rest of the segment was queued as a new record. */
+  /** True when the rest of the shard was queued as a new record. */
   continued: boolean;
 }
 
 /**
- * Posts the frame to every live connection in one segment of the byUser index, page by page.
+ * Posts the frame to every live connection in one shard of the last-seen records (keys.seen),
+ * page by page: one Query of the shard's partition. Every connection has one (`putConnection`
+ * writes it first), so the shards together hold every connection, once; the filter skips
+ * records past their expiry (TTL deletes late).
  *
- * This is the only Scan in the product, and it runs on the broadcast path only (a
- * `{ "all": true }` notification): there is no partition that lists every connection, and
- * one would be a hot key. Per-message paths read by key or Query. The index holds connection
- * items (`gsi1pk = USER#…`) and member items (`ROOMS#…`); the filter keeps live connections
- * (TTL deletes late, so expired records are skipped here as on every read).
+ * It runs on the broadcast path only (a `{ "all": true }` notification); per-message paths
+ * read by key or a room's Query. The next page is read while the current one is posted. A
+ * worker that crashes mid-shard gets its record back and starts the shard (or its
+ * continuation) again: some connections then see the frame twice, and clients drop duplicates
+ * by `id` (docs/protocol.md, "Delivery guarantees").
  *
- * The next page is read while the current one is posted. A worker that crashes mid-segment
- * gets its record back and starts the segment (or its continuation) again: some connections
- * then see the frame twice, and clients drop duplicates by `id` (docs/protocol.md, "Delivery guarantees").
- *
- * Each run is one `broadcast` fan-out (FanoutRecipients, FanoutDuration): a segment, or the
- * continuation of one; a broadcast's recipients are the sum over its segments.
+ * Each run is one `broadcast` fan-out (FanoutRecipients, FanoutDuration): a shard, or the
+ * continuation of one; a broadcast's recipients are the sum over its shards.
  */
-export async function deliverToSegment(
+export async function deliverToShard(
   deps: Deps,
-  record: ScanRecord,
+  record: ShardRecord,
   budgetMs = defaultSegmentBudgetMs,
 ): Promise<SegmentReport> {
   const started = deps.now();
@@ -88,7 +110,7 @@ export async function deliverToSegment(
 /** Starts reading a page; a failure surfaces when the page is awaited, not as unhandled. */
 function readAhead(
   deps: Deps,
-  record: ScanRecord,
+  record: ShardRecord,
   startKey: Record<string, string> | undefined,
 ): ReturnType<typeof readPage> {
   const page = readPage(deps, record, startKey);
@@ -98,18 +120,15 @@ function readAhead(
 
 async function readPage(
   deps: Deps,
-  record: ScanRecord,
+  record: ShardRecord,
   startKey: Record<string, string> | undefined,
 ): Promise<{ ids: string[]; next?: Record<string, string> }> {
   const page = await deps.db.send(
-    new ScanCommand({
+    new QueryCommand({
       TableName: deps.config.TABLE_NAME,
-      IndexName: byUserIndex,
-      Segment: record.segment,
-      TotalSegments: record.totalSegments,
-      FilterExpression: '#type = :connection AND expiresAt > :now',
-      ExpressionAttributeNames: { '#type': 'type' },
-      ExpressionAttributeValues: { ':connection': 'connection', ':now': epochSeconds(deps.now()) },
+      KeyConditionExpression: 'pk = :shard',
+      FilterExpression: 'expiresAt > :now',
+      ExpressionAttributeValues: { ':shard': keys.seenShard(record.shard), ':now': epochSeconds(deps.now()) },
       ProjectionExpression: 'connectionId',
       ExclusiveStartKey: startKey,
     }),

@@ -1,6 +1,6 @@
 import { observe } from '../metrics.ts';
 
-/** What a fan-out addressed: a room's subscribers, users' connections, or a broadcast's scan segment. */
+/** What a fan-out addressed: a room's subscribers, users' connections, or a broadcast's shard of the connections. */
 export type FanoutKind = 'room' | 'user' | 'broadcast';
 
 /**

@@ -1,5 +1,6 @@
 import * as z from 'zod/mini';
 import '../../../protocol/zod-locale.ts';
+import { sweepShards } from '../store/keys.ts';
 
 const id = z.string().check(z.minLength(1));
 
@@ -9,9 +10,11 @@ const id = z.string().check(z.minLength(1));
  *   connections whose retries ran out in an earlier delivery, never those already reached).
  * - `users`: store one inbox entry for each user and deliver it to their connections (a shard
  *   of a notification to many users or to a room's members).
- * - `scan`: post one frame to every live connection in one parallel-scan segment of the
- *   byUser index (a `{ "all": true }` notification). `startKey` resumes a segment that an
- *   earlier worker handed on before its time ran out.
+ * - `shard`: post one frame to every live connection in one shard of the last-seen records
+ *   (a `{ "all": true }` notification). `startKey` resumes a shard that an earlier worker
+ *   handed on before its time ran out.
+ * - `scan`: TRANSITION (broadcast.ts, requeueLegacyScan; goes with it): the record a broadcast
+ *   was cut into before `shard`, one parallel-scan segment of the byUser index.
  * - `departure`: a connection a delivery found gone (410) and removed, for the worker to
  *   announce outside the request that found it. Its removal already decided what to announce
  *   (presence-counts.ts): `left` in `rooms`, and presence `offline` there too when `offline`.
@@ -29,6 +32,12 @@ export const deliveryRecord = z.discriminatedUnion('type', [
     type: z.literal('users'),
     userIds: z.array(id).check(z.minLength(1)),
     entry: z.object({ messageId: z.string(), frame: z.string(), expiresAt: z.number() }),
+  }),
+  z.object({
+    type: z.literal('shard'),
+    frame: id,
+    shard: z.number().check(z.int(), z.gte(0), z.lt(sweepShards)),
+    startKey: z.optional(z.record(z.string(), z.string())),
   }),
   z
     .object({
@@ -59,5 +68,6 @@ export const deliveryRecord = z.discriminatedUnion('type', [
 ]);
 
 export type DeliveryRecord = z.infer<typeof deliveryRecord>;
-export type ScanRecord = Extract<DeliveryRecord, { type: 'scan' }>;
+export type ShardRecord = Extract<DeliveryRecord, { type: 'shard' }>;
+export type LegacyScanRecord = Extract<DeliveryRecord, { type: 'scan' }>;
 export type Departure = Extract<DeliveryRecord, { type: 'departure' }>['connection'];

@@ -4,7 +4,7 @@ import { dataBytes } from '../../../protocol/limits.ts';
 import { type NotificationRequest, notificationRequest } from '../../../protocol/notification.ts';
 import type { NotificationFrame } from '../../../protocol/server-frames.ts';
 import { requireResource } from '../config.ts';
-import { defaultBroadcastSegments, enqueueBroadcast } from '../delivery/broadcast.ts';
+import { broadcastRecords, enqueueBroadcast } from '../delivery/broadcast.ts';
 import { mapWithConcurrency } from '../delivery/concurrency.ts';
 import { chunk, type DeliveryReport, deliverToUsers } from '../delivery/deliver.ts';
 import type { DeliveryRecord } from '../delivery/records.ts';
@@ -45,15 +45,10 @@ export function parseNotification(deps: Deps, raw: string | unknown): Notificati
 /** Users per inline batch; a larger target is cut into shards on the deliveries queue. */
 const inlineUsers = 25;
 
-export interface PublishNotificationOptions {
-  /** Parallel-scan segments of a `{ "all": true }` broadcast. @default defaultBroadcastSegments (8) */
-  readonly broadcastSegments?: number;
-}
-
 /**
  * How a publish went, for the queue consumer's `Notifications` metric: `stored` (inbox entries
  * written and delivered here), `sharded` (users handed to the deliveries queue in shards),
- * `broadcast` (scan segments queued), `repeated` (an id already published: nothing done).
+ * `broadcast` (shard records queued), `repeated` (an id already published: nothing done).
  */
 export type PublishOutcome = 'stored' | 'sharded' | 'broadcast' | 'repeated';
 
@@ -64,23 +59,22 @@ export type PublishOutcome = 'stored' | 'sharded' | 'broadcast' | 'repeated';
  * - `room`: the same for every member of the room (members, not live subscribers: a member
  *   who is offline finds it in the inbox). A room that does not exist is BAD_REQUEST, so the
  *   record goes to the dead-letter queue with the reason.
- * - `all`: delivered to every live connection, by parallel-scan segments on the deliveries
- *   queue. Not stored: there is no registry of all users to keep inboxes for, and a broadcast
- *   to users who are away is better served by a room everyone is a member of.
+ * - `all`: delivered to every live connection, by one record per shard of the last-seen
+ *   records on the deliveries queue. Not stored: there is no registry of all users to keep
+ *   inboxes for, and a broadcast to users who are away is better served by a room everyone is
+ *   a member of.
  */
 export async function publishNotification(
   deps: Deps,
   request: NotificationRequest,
-  options: PublishNotificationOptions = {},
 ): Promise<PublishedNotification> {
-  return (await publishAndReport(deps, request, options)).published;
+  return (await publishAndReport(deps, request)).published;
 }
 
 /** Publishes a notification as {@link publishNotification} does, and says how it went. */
 export async function publishAndReport(
   deps: Deps,
   request: NotificationRequest,
-  options: PublishNotificationOptions = {},
 ): Promise<{ readonly published: PublishedNotification; readonly outcome: PublishOutcome }> {
   const { target } = request;
   let users: string[] = [];
@@ -93,7 +87,7 @@ export async function publishAndReport(
   const identity = await claimMessageIdentity(deps, scope, request.id, {
     leaseMs: idempotencyLeaseMs.notify,
   });
-  const segments = 'all' in target ? (options.broadcastSegments ?? defaultBroadcastSegments) : undefined;
+  const segments = 'all' in target ? broadcastRecords : undefined;
   if (identity.state === 'done') {
     return { published: { ...identity.result, users: users.length, segments }, outcome: 'repeated' };
   }
@@ -113,7 +107,7 @@ export async function publishAndReport(
   let outcome: PublishOutcome = 'broadcast';
   try {
     if (segments !== undefined) {
-      await enqueueBroadcast(deps, JSON.stringify(frame), segments);
+      await enqueueBroadcast(deps, JSON.stringify(frame));
     } else {
       // Inbox entries are keyed by message id: an attempt that took over writes the same ones.
       const entry: InboxEntry = {

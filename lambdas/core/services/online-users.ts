@@ -1,60 +1,139 @@
-import { ScanCommand } from '@aws-sdk/lib-dynamodb';
+import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import type { PageQuery } from '../../../protocol/http-requests.ts';
 import type { OnlineUserSummary } from '../../../protocol/http-responses.ts';
 import type { Deps } from '../deps.ts';
-import { byUserIndex, epochSeconds } from '../store/keys.ts';
-import { decodeCursor, encodeCursor, type Page } from '../store/paging.ts';
+import { badRequest } from '../errors.ts';
+import { epochSeconds, keys, sweepShardOf, sweepShards } from '../store/keys.ts';
+import {
+  filterRecordedConnections,
+  getLegacyConnectionUsers,
+  listCountedConnectionsOf,
+} from '../store/live-connections.ts';
+import { decodeCursor, encodeCursor, type Page, tableKeyNames } from '../store/paging.ts';
+
+/** Last-seen records read per Query. */
+const recordsPerRead = 100;
+
+/** A last-seen record as the listing reads it. */
+interface SeenRecord {
+  readonly key: Record<string, unknown>;
+  readonly connectionId: string;
+  readonly user: string;
+}
 
 /**
  * A page of the users who hold at least one live connection, for the admin listing
  * `GET /online`.
  *
- * No partition lists every connection (it would be a hot key on every connect), so this scans
- * the byUser index, filtered to connection items (`gsi1pk = USER#…`; member items are
- * `ROOMS#…`) that have not expired. That is a Scan, acceptable for an occasional admin listing
- * and never on a per-message path. An index scan returns all items of one partition key
- * together, so a user's connections are adjacent: the page stops at the first item of the
- * user after the last one returned, and the cursor is the index key of that user's last
- * connection, so no user is split across pages or listed twice.
+ * No partition lists every user (it would be a hot key on every connect), so this reads the
+ * connections' last-seen records (keys.seen), which carry their user: one Query per shard, the
+ * 16 shards in turn, each in connection id order, skipping records past their expiry. That
+ * reads every connection, acceptable for an occasional admin listing and never on a
+ * per-message path. The cursor is the key of the last record a page read.
+ *
+ * A user's connections are spread over the shards, not adjacent, so each user is listed at
+ * one of them only: the first, in the listing's order, of their live connections (those their
+ * live-presence item counts whose last-seen record is there, and any read here), with how many
+ * they are. Each page reads the live-presence items of its users and the last-seen records of
+ * their connections (BatchGets) to know that. A user is so listed once over all pages, with
+ * all their connections, as long as their connections do not change while the pages are
+ * read: one that closes their first connection after its page was read may be listed again,
+ * and one that opens a connection before the cursor may be missed.
  */
 export async function listOnlineUsers(deps: Deps, query: PageQuery): Promise<Page<OnlineUserSummary>> {
-  const users: { user: string; connections: number; lastKey: Record<string, unknown> }[] = [];
-  // An index cursor holds the index's key and the table's.
-  let startKey: Record<string, unknown> | undefined = decodeCursor(query.cursor, [
-    'pk',
-    'sk',
-    'gsi1pk',
-    'gsi1sk',
-  ]);
-  do {
-    const page = await deps.db.send(
-      new ScanCommand({
-        TableName: deps.config.TABLE_NAME,
-        IndexName: byUserIndex,
-        FilterExpression: 'begins_with(gsi1pk, :connections) AND expiresAt > :now',
-        ExpressionAttributeValues: { ':connections': 'USER#', ':now': epochSeconds(deps.now()) },
-        ProjectionExpression: 'pk, sk, gsi1pk, gsi1sk, userId',
-        ExclusiveStartKey: startKey,
-      }),
-    );
-    for (const { userId, ...key } of page.Items ?? []) {
-      const user = userId as string;
-      const last = users.at(-1);
-      if (last?.user === user) {
-        last.connections += 1;
-        last.lastKey = key;
-        continue;
+  const listed: OnlineUserSummary[] = [];
+  const connectionsOf = new Map<string, Set<string>>();
+  let startKey: Record<string, unknown> | undefined = decodeCursor(query.cursor, tableKeyNames);
+  let lastKey: Record<string, unknown> | undefined;
+  for (let shard = startKey ? shardOfCursor(startKey.pk) : 0; shard < sweepShards; shard += 1) {
+    do {
+      const page = await deps.db.send(
+        new QueryCommand({
+          TableName: deps.config.TABLE_NAME,
+          KeyConditionExpression: 'pk = :shard',
+          FilterExpression: 'expiresAt > :now',
+          ExpressionAttributeValues: { ':shard': keys.seenShard(shard), ':now': epochSeconds(deps.now()) },
+          ProjectionExpression: 'pk, sk, connectionId, userId',
+          // Each page's users are looked up before it is listed: a page a response stops
+          // inside is not read much beyond it.
+          Limit: recordsPerRead,
+          ExclusiveStartKey: startKey,
+        }),
+      );
+      const records = await withUsers(deps, page.Items ?? []);
+      await addLiveConnections(deps, connectionsOf, records);
+      for (const record of records) {
+        const live = connectionsOf.get(record.user) as Set<string>;
+        if (!live.has(record.connectionId)) {
+          // Read here but not counted (its `$connect` is under way): it is live too.
+          live.add(record.connectionId);
+          const entry = listed.find((e) => e.user === record.user);
+          if (entry) listed[listed.indexOf(entry)] = { user: entry.user, connections: live.size };
+        }
+        if (firstOf(live) === record.connectionId) {
+          if (listed.length === query.limit) return { items: listed, cursor: encodeCursor(lastKey) };
+          listed.push({ user: record.user, connections: live.size });
+        }
+        lastKey = record.key;
       }
-      if (last && users.length === query.limit)
-        return { items: users.map(summary), cursor: encodeCursor(last.lastKey) };
-      users.push({ user, connections: 1, lastKey: key });
-    }
-    startKey = page.LastEvaluatedKey;
-  } while (startKey);
-  return { items: users.map(summary), cursor: null };
+      startKey = page.LastEvaluatedKey;
+    } while (startKey);
+  }
+  return { items: listed, cursor: null };
 }
 
-const summary = ({ user, connections }: { user: string; connections: number }): OnlineUserSummary => ({
-  user,
-  connections,
-});
+/** The shard a cursor resumes in: its key must be a last-seen record's. */
+function shardOfCursor(pk: unknown): number {
+  const shard = Array.from({ length: sweepShards }, (_, n) => n).find((n) => keys.seenShard(n) === pk);
+  if (shard === undefined)
+    throw badRequest('cursor is not valid: pass back a cursor exactly as this list gave it');
+  return shard;
+}
+
+/** Where a connection's last-seen record comes in the listing: its shard, then its sort key's bytes. */
+function compareListed(a: string, b: string): number {
+  return (
+    sweepShardOf(a) - sweepShardOf(b) ||
+    Buffer.compare(Buffer.from(keys.seen(a).sk, 'utf8'), Buffer.from(keys.seen(b).sk, 'utf8'))
+  );
+}
+
+const firstOf = (ids: Set<string>): string | undefined => [...ids].sort(compareListed)[0];
+
+/**
+ * Learns the live connections of the users of these records not met before: the ids their
+ * live-presence item counts, kept when their last-seen record is there (an id whose close
+ * stopped before its count has none).
+ */
+async function addLiveConnections(
+  deps: Deps,
+  connectionsOf: Map<string, Set<string>>,
+  records: readonly SeenRecord[],
+): Promise<void> {
+  const users = [...new Set(records.map((r) => r.user))].filter((u) => !connectionsOf.has(u));
+  if (users.length === 0) return;
+  const counted = await listCountedConnectionsOf(deps, users);
+  const recorded = await filterRecordedConnections(deps, [...new Set([...counted.values()].flat())]);
+  for (const user of users)
+    connectionsOf.set(user, new Set((counted.get(user) ?? []).filter((id) => recorded.has(id))));
+}
+
+/**
+ * The page's records with their users, in order. TRANSITION (store/live-connections.ts,
+ * getLegacyConnectionUsers; goes with it): a record written before the last-seen record
+ * carried its user has it looked up in its connection record.
+ */
+async function withUsers(deps: Deps, items: Record<string, unknown>[]): Promise<SeenRecord[]> {
+  const legacy = items
+    .filter((item) => typeof item.userId !== 'string')
+    .map((item) => item.connectionId as string);
+  const legacyUsers =
+    legacy.length > 0 ? await getLegacyConnectionUsers(deps, legacy) : new Map<string, string>();
+  const records: SeenRecord[] = [];
+  for (const { connectionId, userId, pk, sk } of items) {
+    const id = connectionId as string;
+    const user = typeof userId === 'string' ? userId : legacyUsers.get(id);
+    if (user !== undefined) records.push({ key: { pk, sk }, connectionId: id, user });
+  }
+  return records;
+}

@@ -1,4 +1,4 @@
-import { BatchWriteCommand } from '@aws-sdk/lib-dynamodb';
+import { BatchGetCommand, type BatchGetCommandOutput, BatchWriteCommand } from '@aws-sdk/lib-dynamodb';
 import type { TableDeps } from '../deps.ts';
 
 /**
@@ -21,4 +21,30 @@ export async function batchDelete(
       requests = UnprocessedItems?.[table] as Record<string, unknown>[] | undefined;
     }
   }
+}
+
+/**
+ * Reads items by key, 100 to a BatchGet (the maximum), eventually consistent; a key whose item
+ * is missing is absent from the result. Unprocessed keys (throttling) get a few more rounds.
+ */
+export async function batchGet(
+  deps: Pick<TableDeps, 'config' | 'db'>,
+  itemKeys: readonly Record<string, unknown>[],
+  projection: string,
+): Promise<Record<string, unknown>[]> {
+  const table = deps.config.TABLE_NAME;
+  const found: Record<string, unknown>[] = [];
+  for (let i = 0; i < itemKeys.length; i += 100) {
+    let requestKeys: Record<string, unknown>[] | undefined = itemKeys.slice(i, i + 100);
+    for (let round = 0; requestKeys?.length && round < 5; round += 1) {
+      const response: BatchGetCommandOutput = await deps.db.send(
+        new BatchGetCommand({
+          RequestItems: { [table]: { Keys: requestKeys, ProjectionExpression: projection } },
+        }),
+      );
+      found.push(...(response.Responses?.[table] ?? []));
+      requestKeys = response.UnprocessedKeys?.[table]?.Keys;
+    }
+  }
+  return found;
 }

@@ -2,9 +2,8 @@ import { DeleteCommand, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/l
 import type { TableDeps } from '../deps.ts';
 import { isConditionFailed } from '../errors.ts';
 import { batchDelete } from './batch.ts';
-import { byUserIndex, epochSeconds, keys } from './keys.ts';
-import { type PresenceChange, uncountConnection } from './presence-counts.ts';
-import { queryAll } from './query-pages.ts';
+import { epochSeconds, keys } from './keys.ts';
+import { listCountedConnections, type PresenceChange, uncountConnection } from './presence-counts.ts';
 
 /** A live WebSocket connection as stored in the table. */
 export interface ConnectionRecord {
@@ -38,7 +37,9 @@ type NewConnection = Omit<ConnectionRecord, 'expiresAt' | 'lastSeenAt' | 'rooms'
 /**
  * Records a connection and its last-seen record. The last-seen record goes first: a failure
  * between the two leaves a last-seen record the sweeper finds gone (the handshake failed),
- * never a connection the sweeper cannot find.
+ * never a connection the sweeper cannot find. The last-seen record carries the user, which the
+ * broadcast and `GET /online` read from it; the connection record is in no index (a user's
+ * connections are in their live-presence item, presence-counts.ts), so each is one write unit.
  */
 export async function putConnection(deps: TableDeps, input: NewConnection): Promise<ConnectionRecord> {
   const { credentialExpiresAt, ...connection } = input;
@@ -54,6 +55,7 @@ export async function putConnection(deps: TableDeps, input: NewConnection): Prom
       Item: {
         ...keys.seen(connection.connectionId),
         connectionId: connection.connectionId,
+        userId: connection.userId,
         lastSeenAt: record.lastSeenAt,
         expiresAt: record.expiresAt,
         ...(credentialExpiresAt === undefined ? {} : { credentialExpiresAt }),
@@ -65,7 +67,6 @@ export async function putConnection(deps: TableDeps, input: NewConnection): Prom
       TableName: deps.config.TABLE_NAME,
       Item: {
         ...keys.connection(connection.connectionId),
-        ...keys.connectionByUser(connection.userId, connection.connectionId),
         type: 'connection',
         ...record,
         // An empty set cannot be stored; `rooms` appears with the first subscription.
@@ -175,17 +176,13 @@ export async function touchConnection(deps: TableDeps, connectionId: string): Pr
   }
 }
 
-/** Every live connection of a user (all devices and tabs), by the byUser index. */
+/**
+ * Every live connection of a user (all devices and tabs): the ids their live-presence item
+ * counts (presence-counts.ts). An id whose close stopped before its count is still there until
+ * the user's next connect settles it: a post to it meets 410, which removes what is left.
+ */
 export async function listUserConnections(deps: TableDeps, userId: string): Promise<string[]> {
-  const items = await queryAll(deps, {
-    IndexName: byUserIndex,
-    KeyConditionExpression: 'gsi1pk = :user',
-    // TTL deletes late: a record past its expiry is a connection that is gone.
-    FilterExpression: 'expiresAt > :now',
-    ExpressionAttributeValues: { ':user': keys.userConnections(userId), ':now': epochSeconds(deps.now()) },
-    ProjectionExpression: 'connectionId',
-  });
-  return items.map((item) => item.connectionId as string);
+  return listCountedConnections(deps, userId);
 }
 
 const isExpired = (expiresAt: unknown, nowMs: number): boolean =>

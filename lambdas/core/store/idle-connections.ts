@@ -21,9 +21,9 @@ export interface SweepHorizons {
 }
 
 /**
- * Last-seen records read per page. A record is about 130 bytes (with a credential expiry), so a page is about 130 KB, 16
- * read units (eventually consistent: 4 KB for half a unit); at 1,000,000 connections a run reads
- * 1,000 pages, about 15,900 units, 16 shards four at a time (tools/cost/sweeper-budget.ts
+ * Last-seen records read per page. A record is about 165 bytes (with its user and a credential
+ * expiry), so a page is about 165 KB, 20 read units (eventually consistent: 4 KB for half a
+ * unit); at 1,000,000 connections a run reads 1,000 pages, about 20,100 units, 16 shards four at a time (tools/cost/sweeper-budget.ts
  * prices it).
  */
 const seenPageSize = 1000;

@@ -63,12 +63,6 @@ export const keys = {
   }),
   /** One shard of the last-seen records. */
   seenShard: (shard: number) => `SEEN#${shard}`,
-  userConnections: (userId: string) => key('USER', userId),
-  /** byUser index key of a connection item. */
-  connectionByUser: (userId: string, connectionId: string) => ({
-    gsi1pk: key('USER', userId),
-    gsi1sk: key('CONN', connectionId),
-  }),
   inboxPartition: (userId: string) => key('INBOX', userId),
   inboxMessage: (userId: string, messageId: string) => ({
     pk: key('INBOX', userId),

@@ -179,6 +179,24 @@ export interface LivePresence {
   readonly rooms: ReadonlyMap<string, readonly string[]>;
 }
 
+/**
+ * The ids of a user's counted connections, for delivering to all of them. Eventually consistent
+ * (half a read unit), as the byUser index query it replaces was: a connection counted a moment
+ * ago may be missed by a read that races its `$connect`, which no client can tell from a send
+ * just before it connected. An item past its expiry holds only closed connections: none.
+ */
+export async function listCountedConnections(deps: TableDeps, userId: string): Promise<string[]> {
+  const { Item } = await deps.db.send(
+    new GetCommand({
+      TableName: deps.config.TABLE_NAME,
+      Key: keys.livePresence(userId),
+      ProjectionExpression: 'conns, expiresAt',
+    }),
+  );
+  if (!Item || (typeof Item.expiresAt === 'number' && Item.expiresAt <= epochSeconds(deps.now()))) return [];
+  return [...((Item.conns as Set<string> | undefined) ?? [])];
+}
+
 export async function getLivePresence(deps: TableDeps, userId: string): Promise<LivePresence | undefined> {
   const { Item } = await deps.db.send(
     new GetCommand({

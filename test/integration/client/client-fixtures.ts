@@ -1,4 +1,4 @@
-import { QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import WebSocket from 'ws';
 import { WaveletClient, type WaveletClientOptions } from '../../../client/index.ts';
 import type { TestRuntime } from '../../helpers/runtime.ts';
@@ -65,15 +65,14 @@ export async function eventually(
   }
 }
 
-/** The ids of a user's live connections, from the table's `byUser` index. */
+/** The ids of a user's live connections, from the user's live-presence item in the table. */
 export async function connectionIdsOf(rt: TestRuntime, user: string): Promise<string[]> {
-  const { Items = [] } = await rt.db.send(
-    new QueryCommand({
+  const { Item } = await rt.db.send(
+    new GetCommand({
       TableName: rt.endpoints.tableName,
-      IndexName: 'byUser',
-      KeyConditionExpression: 'gsi1pk = :user',
-      ExpressionAttributeValues: { ':user': `USER#${user}` },
+      Key: { pk: `LIVE#${user}`, sk: 'LIVE' },
+      ConsistentRead: true,
     }),
   );
-  return Items.map((item) => String(item.gsi1sk).replace(/^CONN#/, ''));
+  return [...((Item?.conns as Set<string> | undefined) ?? [])];
 }

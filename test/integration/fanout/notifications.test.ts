@@ -1,11 +1,12 @@
 import { ReceiveMessageCommand, SendMessageCommand } from '@aws-sdk/client-sqs';
-import { PutCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { getDeps } from '../../../lambdas/core/clients.ts';
+import { keys, sweepShardOf, sweepShards } from '../../../lambdas/core/store/keys.ts';
 import { addMember } from '../../../lambdas/core/store/members.ts';
 import { createRoom } from '../../../lambdas/core/store/rooms.ts';
 import { startTestRuntime, type TestRuntime } from '../../helpers/runtime.ts';
-import { sleep } from '../../helpers/socket.ts';
+import { sleep, type TestSocket } from '../../helpers/socket.ts';
 import { eventually, itemsWithPrefix } from '../../helpers/table.ts';
 
 let rt: TestRuntime;
@@ -82,19 +83,16 @@ describe('Notifications to a room', () => {
 });
 
 describe('Notifications to everyone', () => {
-  it('delivers an "all" notification once to every live connection by parallel-scan segments, storing nothing', async () => {
-    // An expired connection record that TTL has not removed yet: the scan filter skips it.
+  it('delivers an "all" notification once to every live connection by last-seen shards, storing nothing', async () => {
+    // An expired last-seen record that TTL has not removed yet: the query's filter skips it.
     await rt.db.send(
       new PutCommand({
         TableName: rt.endpoints.tableName,
         Item: {
-          pk: 'CONN#ExpiredConn00=',
-          sk: 'CONN',
-          gsi1pk: 'USER#expired-user',
-          gsi1sk: 'CONN#ExpiredConn00=',
-          type: 'connection',
+          ...keys.seen('ExpiredConn00='),
           connectionId: 'ExpiredConn00=',
           userId: 'expired-user',
+          lastSeenAt: Date.now() - 7_200_000,
           expiresAt: Math.floor(Date.now() / 1000) - 10,
         },
       }),
@@ -107,10 +105,62 @@ describe('Notifications to everyone', () => {
     await sleep(300);
     for (const s of sockets)
       expect(s.ofType('notification')).toMatchObject([{ data: 'maintenance at noon' }]);
-    // One batch of eight scan records; no post to the expired record (it would answer 410).
-    expect((rt.sqsStats().SendMessageBatch ?? 0) - (before.sqs.SendMessageBatch ?? 0)).toBe(1);
+    // Sixteen shard records, two batches; no post to the expired record (it would answer 410).
+    expect((rt.sqsStats().SendMessageBatch ?? 0) - (before.sqs.SendMessageBatch ?? 0)).toBe(2);
     expect(rt.gateway.stats().posts410 ?? 0).toBe(before.gateway.posts410 ?? 0);
     expect(await inboxMessages('all-')).toHaveLength(0);
     await Promise.all(sockets.map((s) => s.close()));
   });
+
+  it('reaches connections in each of the 16 shards of the last-seen records', async () => {
+    const sockets: TestSocket[] = [];
+    const shards = new Set<number>();
+    for (let i = 0; shards.size < sweepShards && i < 200; i += 1) {
+      sockets.push(await rt.connect(`every-${i}`));
+      for (const id of await connectionIdsOf(`every-${i}`)) shards.add(sweepShardOf(id));
+    }
+    expect(shards.size).toBe(sweepShards);
+    await notify({ target: { all: true }, data: 'to every shard', from: 'ops' });
+    for (const s of sockets) await s.waitFor((f) => f.type === 'notification', 8000);
+    await sleep(300);
+    for (const s of sockets) expect(s.ofType('notification')).toMatchObject([{ data: 'to every shard' }]);
+    await Promise.all(sockets.map((s) => s.close()));
+    // About 55 connections cover the 16 shards on average, connected one at a time.
+  }, 60_000);
+
+  it('still delivers a broadcast queued as byUser scan segments before shards, to every connection', async () => {
+    const users = ['legacy-a', 'legacy-b', 'legacy-c', 'legacy-d'];
+    const sockets = await Promise.all(users.map((u) => rt.connect(u)));
+    const frame = JSON.stringify({
+      type: 'notification',
+      id: 'legacy-scan-1',
+      from: 'ops',
+      data: 'old',
+      ts: 1,
+    });
+    // The eight records of a broadcast queued by the code before this one, the last a continuation.
+    for (let segment = 0; segment < 8; segment += 1) {
+      const indexKey = { pk: 'CONN#x', sk: 'CONN', gsi1pk: 'USER#x', gsi1sk: 'CONN#x' };
+      const continuation = segment === 7 ? { startKey: indexKey } : {};
+      await rt.sqs.send(
+        new SendMessageCommand({
+          QueueUrl: rt.endpoints.queues.deliveries,
+          MessageBody: JSON.stringify({ type: 'scan', frame, segment, totalSegments: 8, ...continuation }),
+        }),
+      );
+    }
+    for (const s of sockets) await s.waitFor((f) => f.type === 'notification', 8000);
+    await sleep(300);
+    for (const s of sockets)
+      expect(s.ofType('notification')).toMatchObject([{ id: 'legacy-scan-1', data: 'old' }]);
+    await Promise.all(sockets.map((s) => s.close()));
+  });
 });
+
+/** The connections a user's live-presence item counts. */
+async function connectionIdsOf(user: string): Promise<string[]> {
+  const { Item } = await rt.db.send(
+    new GetCommand({ TableName: rt.endpoints.tableName, Key: keys.livePresence(user), ConsistentRead: true }),
+  );
+  return [...((Item?.conns as Set<string> | undefined) ?? [])];
+}

@@ -1,6 +1,9 @@
+import { DeleteCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { keys } from '../../../lambdas/core/store/keys.ts';
 import { startTestRuntime, type TestRuntime } from '../../helpers/runtime.ts';
 import type { TestSocket } from '../../helpers/socket.ts';
+import { itemsWithPrefix } from '../../helpers/table.ts';
 import { allPages, api, codeOf } from './http-fixtures.ts';
 
 let rt: TestRuntime;
@@ -8,9 +11,9 @@ const sockets: TestSocket[] = [];
 
 beforeAll(async () => {
   rt = await startTestRuntime();
-  // Members are in the byUser index too; the listing must skip them.
+  // Members are items of a user too; the listing must not count them.
   await api(rt, 'POST', '/rooms', { as: 'ola', body: { id: 'lounge', name: 'Lounge', type: 'public' } });
-  for (const user of ['ola', 'ola', 'ola', 'pia', 'quinn', 'quinn', 'rex'])
+  for (const user of ['ola', 'ola', 'ola', 'ola', 'ola', 'ola', 'pia', 'quinn', 'quinn', 'rex'])
     sockets.push(await rt.connect(user));
 });
 afterAll(async () => {
@@ -19,7 +22,13 @@ afterAll(async () => {
 });
 
 describe('Route: GET /online', () => {
-  it('pages through the online users, each once with their connection count', async () => {
+  it('pages through the online users, each once with their connection count across shards', async () => {
+    // Six connections of one user: in more than one of the 16 shards the listing reads in turn.
+    const olaShards = (await itemsWithPrefix(rt.db, rt.endpoints.tableName, 'SEEN#'))
+      .filter((item) => item.userId === 'ola')
+      .map((item) => item.pk);
+    expect(olaShards).toHaveLength(6);
+    expect(new Set(olaShards).size).toBeGreaterThan(1);
     for (const limit of [1, 2, 3, 100]) {
       const { pages, cursors } = await allPages((cursor) =>
         api(rt, 'GET', `/online?limit=${limit}${cursor ? `&cursor=${cursor}` : ''}`, {
@@ -31,11 +40,42 @@ describe('Route: GET /online', () => {
       expect(pages.every((page) => page.length <= limit)).toBe(true);
       const listed = pages.flat() as { user: string; connections: number }[];
       expect(listed.sort((a, b) => a.user.localeCompare(b.user))).toEqual([
-        { user: 'ola', connections: 3 },
+        { user: 'ola', connections: 6 },
         { user: 'pia', connections: 1 },
         { user: 'quinn', connections: 2 },
         { user: 'rex', connections: 1 },
       ]);
+    }
+  });
+
+  it('lists the user of a connection whose last-seen record predates the user in it, from its record', async () => {
+    // Written before last-seen records named their user: only the connection record does.
+    const connectionId = 'LegacyConn0000A=';
+    const expiresAt = Math.floor(Date.now() / 1000) + 600;
+    await rt.db.send(
+      new PutCommand({
+        TableName: rt.endpoints.tableName,
+        Item: { ...keys.seen(connectionId), connectionId, lastSeenAt: Date.now(), expiresAt },
+      }),
+    );
+    await rt.db.send(
+      new PutCommand({
+        TableName: rt.endpoints.tableName,
+        Item: {
+          ...keys.connection(connectionId),
+          type: 'connection',
+          connectionId,
+          userId: 'lena',
+          expiresAt,
+        },
+      }),
+    );
+    try {
+      const answer = await api(rt, 'GET', '/online?limit=100', { as: 'root', roles: ['admin'] });
+      expect((answer.body as { items: unknown[] }).items).toContainEqual({ user: 'lena', connections: 1 });
+    } finally {
+      for (const Key of [keys.seen(connectionId), keys.connection(connectionId)])
+        await rt.db.send(new DeleteCommand({ TableName: rt.endpoints.tableName, Key }));
     }
   });
 

@@ -1,4 +1,4 @@
-import { PutCommand } from '@aws-sdk/lib-dynamodb';
+import { PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { getConfig } from '../../../lambdas/core/config.ts';
 import { subscribe } from '../../../lambdas/core/store/subscriptions.ts';
@@ -16,8 +16,6 @@ afterAll(() => rt?.stop());
 const connectionRecord = (connectionId: string, userId: string) => ({
   pk: `CONN#${connectionId}`,
   sk: 'CONN',
-  gsi1pk: `USER#${userId}`,
-  gsi1sk: `CONN#${connectionId}`,
   connectionId,
   userId,
   roles: [],
@@ -25,6 +23,27 @@ const connectionRecord = (connectionId: string, userId: string) => ({
   lastSeenAt: Date.now(),
   expiresAt: Math.floor(Date.now() / 1000) + 3600,
 });
+
+/** Counts a connection in its user's live-presence item, as `$connect` does (presence-counts.ts). */
+const countConnection = (
+  connectionId: string,
+  userId: string,
+  expiresAt = Math.floor(Date.now() / 1000) + 3600,
+) =>
+  rt.db.send(
+    new UpdateCommand({
+      TableName: rt.endpoints.tableName,
+      Key: { pk: `LIVE#${userId}`, sk: 'LIVE' },
+      UpdateExpression: 'ADD conns :c SET expiresAt = :exp, userId = :user, #type = :type',
+      ExpressionAttributeNames: { '#type': 'type' },
+      ExpressionAttributeValues: {
+        ':c': new Set([connectionId]),
+        ':exp': expiresAt,
+        ':user': userId,
+        ':type': 'live-presence',
+      },
+    }),
+  );
 
 describe('Delivery', () => {
   it('removes the record of a connection API Gateway no longer knows (410) when delivering to it', async () => {
@@ -34,6 +53,7 @@ describe('Delivery', () => {
         Item: connectionRecord('GhostConn0000A=', 'gina'),
       }),
     );
+    await countConnection('GhostConn0000A=', 'gina');
     const gina = await rt.connect('gina');
     const alice = await rt.connect('alice');
     await alice.request({ action: 'send', to: 'gina', data: 'hi' });
@@ -43,12 +63,11 @@ describe('Delivery', () => {
     await Promise.all([gina.close(), alice.close()]);
   });
 
-  it('skips connection records past their expiry that TTL has not removed yet', async () => {
-    const stale = {
-      ...connectionRecord('StaleConn0000A=', 'hank'),
-      expiresAt: Math.floor(Date.now() / 1000) - 10,
-    };
+  it('skips the connections of a live-presence item past its expiry that TTL has not removed yet', async () => {
+    const expiresAt = Math.floor(Date.now() / 1000) - 10;
+    const stale = { ...connectionRecord('StaleConn0000A=', 'hank'), expiresAt };
     await rt.db.send(new PutCommand({ TableName: rt.endpoints.tableName, Item: stale }));
+    await countConnection('StaleConn0000A=', 'hank', expiresAt);
     const alice = await rt.connect('alice');
     const before = rt.gateway.stats();
     await alice.request({ action: 'send', to: 'hank', data: 'hi' });

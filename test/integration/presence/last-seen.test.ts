@@ -27,12 +27,13 @@ describe('Last-seen records', () => {
     const socket = await rt.connect('seen-alice');
     const connection = await connectionOf('seen-alice');
     expect(connection).toBeDefined();
-    // The connection record is in no index but byUser (and byCredentialExpiry): no last-seen keys.
-    expect(Object.keys(connection ?? {}).filter((k) => k.startsWith('gsi2'))).toEqual([]);
+    // The connection record is in no index: a user's connections are their live-presence item's.
+    expect(Object.keys(connection ?? {}).filter((k) => k.startsWith('gsi'))).toEqual([]);
 
     const [seen] = await seenOf(connection?.connectionId);
     expect(seen).toMatchObject({
       sk: `CONN#${connection?.connectionId}`,
+      userId: 'seen-alice',
       lastSeenAt: connection?.connectedAt,
       expiresAt: connection?.expiresAt,
     });

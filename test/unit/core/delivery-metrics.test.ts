@@ -8,7 +8,7 @@ vi.hoisted(() => {
   delete process.env.POWERTOOLS_METRICS_DISABLED;
 });
 
-import { deliverToSegment } from '../../../lambdas/core/delivery/broadcast.ts';
+import { deliverToShard } from '../../../lambdas/core/delivery/broadcast.ts';
 import { deliverToConnections, deliverToUsers } from '../../../lambdas/core/delivery/deliver.ts';
 import { deliverInOrder } from '../../../lambdas/core/delivery/in-order.ts';
 import { deliverToRoom } from '../../../lambdas/core/delivery/room.ts';
@@ -26,8 +26,10 @@ beforeEach(() => {
 afterAll(() => emf.restore());
 
 interface FakeOptions {
-  /** Query pages (and Scan pages), in order. */
+  /** Query pages, in order. */
   readonly pages?: Record<string, unknown>[];
+  /** The connections each user's live-presence item counts. */
+  readonly live?: Record<string, string[]>;
   /** What the gateway answers a post to each connection, in turn. @default 'ok' */
   readonly answers?: Record<string, PostOutcome[]>;
   /** The clock, moved on by each post. */
@@ -35,7 +37,10 @@ interface FakeOptions {
   readonly retries?: number;
 }
 
-/** Fake clients: the table answers Queries and Scans from `pages`; posts answer from `answers`. */
+/**
+ * Fake clients: the table answers Queries from `pages` and live-presence reads from `live`;
+ * posts answer from `answers`.
+ */
 function fakeDeps(options: FakeOptions = {}): Deps {
   const pages = [...(options.pages ?? [])];
   const answers = Object.fromEntries(Object.entries(options.answers ?? {}).map(([k, v]) => [k, [...v]]));
@@ -43,9 +48,14 @@ function fakeDeps(options: FakeOptions = {}): Deps {
   return {
     config: testConfig({ DELIVERY_RETRIES: options.retries ?? 0, DELIVERY_BACKOFF_MS: 1 }),
     db: {
-      send: async (command: { constructor: { name: string } }) => {
+      send: async (command: { constructor: { name: string }; input: { Key?: { pk?: string } } }) => {
         const { name } = command.constructor;
-        if (name === 'QueryCommand' || name === 'ScanCommand') return pages.shift() ?? { Items: [] };
+        if (name === 'QueryCommand') return pages.shift() ?? { Items: [] };
+        const pk = command.input.Key?.pk;
+        if (name === 'GetCommand' && pk?.startsWith('LIVE#')) {
+          const conns = options.live?.[pk.slice('LIVE#'.length)];
+          return { Item: conns ? { conns: new Set(conns) } : undefined };
+        }
         if (name === 'DeleteCommand') return { Attributes: undefined };
         return {};
       },
@@ -155,10 +165,7 @@ describe('Metric: FanoutRecipients and FanoutDuration', () => {
   it('records a user fan-out with the distinct connections of the users', async () => {
     const deps = fakeDeps({
       clock: { t: 0, perPost: 2 },
-      pages: [
-        { Items: [{ connectionId: 'a1' }, { connectionId: 'a2' }] },
-        { Items: [{ connectionId: 'b1' }] },
-      ],
+      live: { ann: ['a1', 'a2'], bob: ['b1'] },
     });
     await deliverToUsers(deps, 'frame', ['ann', 'bob', 'ann']);
     flushMetrics();
@@ -168,13 +175,13 @@ describe('Metric: FanoutRecipients and FanoutDuration', () => {
   });
 
   it('records a direct message as a user fan-out to the recipient’s connections', async () => {
-    const deps = fakeDeps({ pages: [{ Items: [{ connectionId: 'b1' }, { connectionId: 'b2' }] }] });
+    const deps = fakeDeps({ live: { bob: ['b1', 'b2'] } });
     await sendDirectMessage(deps, { from: 'ann', to: 'bob', data: 'hi' });
     flushMetrics();
     expect(fanoutOf('user').recipients.map((m) => m.value)).toEqual([2]);
   });
 
-  it('records each broadcast segment run as one broadcast fan-out', async () => {
+  it('records each broadcast shard run as one broadcast fan-out', async () => {
     const deps = fakeDeps({
       clock: { t: 0, perPost: 1 },
       pages: [
@@ -182,7 +189,7 @@ describe('Metric: FanoutRecipients and FanoutDuration', () => {
         { Items: [{ connectionId: 'c' }] },
       ],
     });
-    await deliverToSegment(deps, { type: 'scan', frame: 'f', segment: 0, totalSegments: 2 });
+    await deliverToShard(deps, { type: 'shard', frame: 'f', shard: 0 });
     flushMetrics();
     const { recipients, duration } = fanoutOf('broadcast');
     expect(recipients.map((m) => m.value)).toEqual([3]);

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { deliverToSegment } from '../../../lambdas/core/delivery/broadcast.ts';
+import { deliverToShard, requeueLegacyScan } from '../../../lambdas/core/delivery/broadcast.ts';
 import { deliverToConnections } from '../../../lambdas/core/delivery/deliver.ts';
-import { deliveryRecord, type ScanRecord } from '../../../lambdas/core/delivery/records.ts';
+import { deliveryRecord, type ShardRecord } from '../../../lambdas/core/delivery/records.ts';
 import type { Deps, PostOutcome } from '../../../lambdas/core/deps.ts';
 import { queueDepartures } from '../../../lambdas/core/services/departures.ts';
 import { publishNotification } from '../../../lambdas/core/services/notifications.ts';
@@ -14,7 +14,7 @@ interface Sent {
 }
 
 interface FakeOptions {
-  /** Scan pages, in order. */
+  /** Query pages, in order. */
   pages?: Record<string, unknown>[];
   clock?: () => number;
   /** What the gateway answers a post to this connection. @default 'ok' */
@@ -24,7 +24,7 @@ interface FakeOptions {
 }
 
 /**
- * Fake clients: the table answers Scans from `pages`; posts answer `outcome`; every call and
+ * Fake clients: the table answers Queries from `pages`; posts answer `outcome`; every call and
  * post (as `PostToConnection`) is recorded.
  */
 function fakeDeps(options: FakeOptions = {}) {
@@ -39,7 +39,7 @@ function fakeDeps(options: FakeOptions = {}) {
       send: async (command: never) => {
         record(command);
         const { name } = (command as { constructor: { name: string } }).constructor;
-        if (name === 'ScanCommand') return pages.shift() ?? { Items: [] };
+        if (name === 'QueryCommand') return pages.shift() ?? { Items: [] };
         if (name === 'DeleteCommand') return { Attributes: options.deleted?.(command) };
         return {};
       },
@@ -61,45 +61,49 @@ function fakeDeps(options: FakeOptions = {}) {
   return { deps, calls };
 }
 
-const scanRecord: ScanRecord = {
-  type: 'scan',
+const shardRecord: ShardRecord = {
+  type: 'shard',
   frame: '{"type":"notification"}',
-  segment: 2,
-  totalSegments: 8,
+  shard: 2,
 };
 const posted = (calls: Sent[]) =>
   calls.filter((c) => c.name === 'PostToConnection').map((c) => c.input.ConnectionId);
 
 describe('Schema: deliveryRecord', () => {
-  it('accepts a scan segment record', () => {
-    expect(deliveryRecord.safeParse(scanRecord).success).toBe(true);
+  it('accepts a shard record', () => {
+    expect(deliveryRecord.safeParse(shardRecord).success).toBe(true);
   });
 
-  it('rejects a segment outside the scan', () => {
-    const parsed = deliveryRecord.safeParse({ ...scanRecord, segment: 8 });
-    expect(parsed.success).toBe(false);
+  it('rejects a shard past the last one', () => {
+    expect(deliveryRecord.safeParse({ ...shardRecord, shard: 16 }).success).toBe(false);
+  });
+
+  it('still accepts the scan segment record queued before shards', () => {
+    const legacy = { type: 'scan', frame: 'f', segment: 2, totalSegments: 8 };
+    expect(deliveryRecord.safeParse(legacy).success).toBe(true);
+    expect(deliveryRecord.safeParse({ ...legacy, segment: 8 }).success).toBe(false);
   });
 });
 
-describe('Function: deliverToSegment', () => {
-  it('scans its segment of the byUser index for live connections and posts to each once', async () => {
+describe('Function: deliverToShard', () => {
+  it('queries its shard of the last-seen records for live connections and posts to each once', async () => {
     const { deps, calls } = fakeDeps({
       pages: [
         { Items: [{ connectionId: 'a' }, { connectionId: 'b' }], LastEvaluatedKey: { pk: 'CONN#b' } },
         { Items: [{ connectionId: 'c' }] },
       ],
     });
-    const report = await deliverToSegment(deps, scanRecord);
+    const report = await deliverToShard(deps, shardRecord);
     expect(report).toMatchObject({ delivered: 3, pages: 2, continued: false });
     expect(posted(calls).sort()).toEqual(['a', 'b', 'c']);
-    const scans = calls.filter((c) => c.name === 'ScanCommand').map((c) => c.input);
-    expect(scans[0]).toMatchObject({
-      IndexName: 'byUser',
-      Segment: 2,
-      TotalSegments: 8,
-      FilterExpression: '#type = :connection AND expiresAt > :now',
+    const queries = calls.filter((c) => c.name === 'QueryCommand').map((c) => c.input);
+    expect(queries[0]).toMatchObject({
+      KeyConditionExpression: 'pk = :shard',
+      FilterExpression: 'expiresAt > :now',
+      ExpressionAttributeValues: { ':shard': 'SEEN#2' },
     });
-    expect(scans[1]).toMatchObject({ ExclusiveStartKey: { pk: 'CONN#b' } });
+    expect(queries[0]).not.toHaveProperty('IndexName');
+    expect(queries[1]).toMatchObject({ ExclusiveStartKey: { pk: 'CONN#b' } });
   });
 
   it('queues the rest of its segment as a new record when its time budget runs out', async () => {
@@ -115,35 +119,64 @@ describe('Function: deliverToSegment', () => {
         return 'ok';
       },
     });
-    const report = await deliverToSegment(deps, scanRecord, 500);
+    const report = await deliverToShard(deps, shardRecord, 500);
     expect(report).toMatchObject({ delivered: 1, continued: true });
     expect(posted(calls)).toEqual(['a']);
     const batch = calls.find((c) => c.name === 'SendMessageBatchCommand');
     const entries = batch?.input.Entries as { MessageBody: string }[];
     expect(entries.map((e) => JSON.parse(e.MessageBody))).toEqual([
-      { ...scanRecord, startKey: { pk: 'CONN#a' } },
+      { ...shardRecord, startKey: { pk: 'CONN#a' } },
+    ]);
+  });
+});
+
+describe('Function: requeueLegacyScan', () => {
+  const queued = (calls: Sent[]) =>
+    calls
+      .filter((c) => c.name === 'SendMessageBatchCommand')
+      .flatMap((c) => (c.input.Entries as { MessageBody: string }[]).map((e) => JSON.parse(e.MessageBody)));
+
+  it('queues the shards that cover a segment, so the segments of a broadcast cover each shard once', async () => {
+    const { deps, calls } = fakeDeps();
+    for (let segment = 0; segment < 8; segment += 1)
+      await requeueLegacyScan(deps, { type: 'scan', frame: 'f', segment, totalSegments: 8 });
+    const shards = queued(calls).map((r) => r.shard);
+    expect(shards.sort((a, b) => a - b)).toEqual(Array.from({ length: 16 }, (_, i) => i));
+    expect(queued(calls).every((r) => r.type === 'shard' && r.frame === 'f' && !r.startKey)).toBe(true);
+    expect(posted(calls)).toEqual([]);
+  });
+
+  it('starts the shards of a continuation over rather than resume at an index key', async () => {
+    const { deps, calls } = fakeDeps();
+    await requeueLegacyScan(deps, {
+      type: 'scan',
+      frame: 'f',
+      segment: 3,
+      totalSegments: 8,
+      startKey: { pk: 'CONN#x', sk: 'CONN', gsi1pk: 'USER#u', gsi1sk: 'CONN#x' },
+    });
+    expect(queued(calls)).toEqual([
+      { type: 'shard', frame: 'f', shard: 3 },
+      { type: 'shard', frame: 'f', shard: 11 },
     ]);
   });
 });
 
 describe('Function: publishNotification', () => {
-  it('queues one scan record per segment for a notification to everyone, storing nothing', async () => {
+  it('queues one shard record per last-seen shard for a notification to everyone, storing nothing', async () => {
     const { deps, calls } = fakeDeps();
-    const result = await publishNotification(
-      deps,
-      { target: { all: true }, data: 'hi', from: 'ops', ttlSeconds: 60 },
-      { broadcastSegments: 4 },
-    );
-    expect(result).toMatchObject({ users: 0, segments: 4 });
-    const entries = calls.find((c) => c.name === 'SendMessageBatchCommand')?.input.Entries as {
-      MessageBody: string;
-    }[];
+    const result = await publishNotification(deps, {
+      target: { all: true },
+      data: 'hi',
+      from: 'ops',
+      ttlSeconds: 60,
+    });
+    expect(result).toMatchObject({ users: 0, segments: 16 });
+    const entries = calls
+      .filter((c) => c.name === 'SendMessageBatchCommand')
+      .flatMap((c) => c.input.Entries as { MessageBody: string }[]);
     expect(entries.map((e) => JSON.parse(e.MessageBody))).toMatchObject(
-      [0, 1, 2, 3].map((segment) => ({
-        type: 'scan',
-        segment,
-        totalSegments: 4,
-      })),
+      Array.from({ length: 16 }, (_, shard) => ({ type: 'shard', shard })),
     );
     expect(calls.filter((c) => c.name === 'PutCommand')).toHaveLength(0);
   });

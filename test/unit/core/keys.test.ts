@@ -5,8 +5,7 @@ import { decodeKeyPart, keyPart, keys } from '../../../lambdas/core/store/keys.t
 /** Every builder of a table item's key, index key or partition, as a function of its inputs. */
 const builders = {
   connection: ([c]: string[]) => keys.connection(c!),
-  connectionByUser: ([u, c]: string[]) => keys.connectionByUser(u!, c!),
-  userConnections: ([u]: string[]) => ({ gsi1pk: keys.userConnections(u!) }),
+  livePresence: ([u]: string[]) => keys.livePresence(u!),
   inboxPartition: ([u]: string[]) => ({ pk: keys.inboxPartition(u!) }),
   inboxMessage: ([u, m]: string[]) => keys.inboxMessage(u!, m!),
   inboxMeta: ([u]: string[]) => keys.inboxMeta(u!),
@@ -33,7 +32,7 @@ type Kind = keyof typeof builders;
 /** Which inputs are numbers (epoch, seq, window); the rest are caller-controlled text. */
 const numeric: Partial<Record<Kind, number[]>> = { roomMessages: [1], roomMessage: [1, 2], rateWindow: [2] };
 const threeParts: Kind[] = ['idempotencyPublish', 'roomMessage', 'rateWindow'];
-const oneParts: Kind[] = ['connection', 'userConnections', 'inboxPartition', 'inboxMeta', 'ticket', 'room'];
+const oneParts: Kind[] = ['connection', 'livePresence', 'inboxPartition', 'inboxMeta', 'ticket', 'room'];
 oneParts.push('roomPartition', 'userRooms', 'subscriptions', 'presence');
 const arity = (kind: Kind) => (threeParts.includes(kind) ? 3 : oneParts.includes(kind) ? 1 : 2);
 
@@ -129,7 +128,6 @@ describe('Object: keys', () => {
     ['roomMessage', ['r#1', '2', '3'], ['r', '1#2', '3']],
     ['idempotencyPublish', ['u', 'r#x', 'y'], ['u', 'r', 'x#y']],
     ['idempotencySend', ['u#notify', 'x'], ['u', 'notify#x']],
-    ['connectionByUser', ['u#CONN', 'c'], ['u', 'CONN#c']],
     ['membershipByUser', ['u', 'r#x'], ['u#ROOM', 'x']],
   ] as [Kind, string[], string[]][])(
     'gives %s different keys for inputs that differ only in where a # falls',

@@ -50,9 +50,9 @@ describe('Function: summarize', () => {
 describe('Function: indexWritesOf', () => {
   const connection = { pk: { S: 'CONN#abc=' }, sk: { S: 'CONN' } };
 
-  it('adds byUser for a connection item and nothing for its last-seen record', () => {
-    expect(indexWritesOf('PutItem', { Item: connection })).toBe(1);
-    expect(indexWritesOf('DeleteItem', { Key: connection })).toBe(1);
+  it('adds nothing for a connection item (in no index) nor for its last-seen record', () => {
+    expect(indexWritesOf('PutItem', { Item: connection })).toBe(0);
+    expect(indexWritesOf('DeleteItem', { Key: connection })).toBe(0);
     const seen = { pk: { S: 'SEEN#3' }, sk: { S: 'CONN#abc=' } };
     expect(indexWritesOf('UpdateItem', { Key: seen, UpdateExpression: 'SET lastSeenAt = :now' })).toBe(0);
     expect(indexWritesOf('PutItem', { Item: seen })).toBe(0);
@@ -64,7 +64,11 @@ describe('Function: indexWritesOf', () => {
     expect(
       indexWritesOf('BatchWriteItem', {
         RequestItems: {
-          t: [{ PutRequest: { Item: connection } }, { DeleteRequest: { Key: { pk: { S: 'SUBS#r' } } } }],
+          t: [
+            { PutRequest: { Item: { pk: { S: 'ROOM#r' }, sk: { S: 'MEMBER#u' } } } },
+            { PutRequest: { Item: connection } },
+            { DeleteRequest: { Key: { pk: { S: 'SUBS#r' } } } },
+          ],
         },
       }),
     ).toBe(1);

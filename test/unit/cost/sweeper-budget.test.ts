@@ -26,16 +26,16 @@ describe('Function: sweeperBudget', () => {
 
   it('prices the reads of a run over every last-seen record, and fits the run in the function timeout', () => {
     const budget = sweeperBudget(assumptions, heartbeatDefaults.lastSeenMs);
-    // 1,000,000 records of 130 bytes: 31,738 blocks of 4 KB, half a unit each (eventually consistent)
-    expect(budget.readUnitsPerRun).toBeCloseTo(15_869, 0);
-    expect(budget.dollarsPerRun).toBeCloseTo(0.001984, 6);
+    // 1,000,000 records of 165 bytes: 40,283 blocks of 4 KB, half a unit each (eventually consistent)
+    expect(budget.readUnitsPerRun).toBeCloseTo(20_142, 0);
+    expect(budget.dollarsPerRun).toBeCloseTo(0.002518, 6);
     // A run covers 5 minutes of 1,000,000 connections
-    expect(budget.readDollarsPerMillionConnectionMinutes).toBeCloseTo(0.000397, 6);
+    expect(budget.readDollarsPerMillionConnectionMinutes).toBeCloseTo(0.000504, 6);
     expect(budget.pagesPerRun).toBe(1000);
     // 250 pages in sequence at 20 ms, and 16,667 checks 32 at a time at 50 ms: 5 s + 26 s
     expect(budget.estimatedRunSeconds).toBeCloseTo(31.04, 2);
     expect(budget.fitsTimeout).toBe(true);
-    expect(describeSweeperBudget(budget, assumptions)).toContain('15,900 read units ($0.00198 a run');
+    expect(describeSweeperBudget(budget, assumptions)).toContain('20,100 read units ($0.00252 a run');
   });
 
   it("holds the SDK's defaults inside the sweeper's horizon and API Gateway's idle timeout", () => {
