@@ -186,7 +186,8 @@ export class ChatApp {
    * same idempotency key, from the next load: the server answers the first attempt's seq when
    * that was stored, and otherwise judges the frame afresh (a first attempt that never arrived,
    * or was refused, left no key: a refusal such as RATE_LIMITED may be stored this time), so the
-   * mark ends as the server has it, never as a guess.
+   * mark ends as the server has it, never as a guess. Only the newest react of a reaction to a
+   * message sets its mark: the late answer of one a newer click replaced sets none.
    */
   private async react(sent: SentReact): Promise<void> {
     const me = this.model.me;
@@ -200,7 +201,9 @@ export class ChatApp {
         throw error;
       }
     }
+    const current = this.sentReacts.some((r) => r.id === sent.id);
     this.sentReacts = dropSent(me, this.sentReacts, sent);
+    if (!current) return;
     this.hold(sent.room, `${sent.seq} ${sent.reaction}`, sent.on);
     this.model.changed();
   }
@@ -416,9 +419,14 @@ export class ChatApp {
     return c.mine;
   }
 
-  /** Notes that the user holds (or no longer holds) a reaction, `{seq} {reaction}`, in `room`, and keeps it for the tab. */
+  /**
+   * Notes that the user holds (or no longer holds) a reaction, `{seq} {reaction}`, in `room`, and
+   * keeps it for the tab. A room the page does not show (deleted since the click) is not made
+   * one: only what is kept for it changes.
+   */
   private hold(room: string, key: string, on: boolean): void {
-    const mine = this.mineOf(this.model.get('room', room));
+    const c = this.model.find('room', room);
+    const mine = c ? this.mineOf(c) : new Set(this.keptReactions[room]);
     if (on) mine.add(key);
     else mine.delete(key);
     this.keptReactions[room] = [...mine];
