@@ -12,6 +12,14 @@ import type {
 import { WaveletError } from '../client/index.ts';
 import { type ChatLine, type ChatModel, type Conversation, textOf } from './chat-model.ts';
 import type { HttpApi } from './http-api.ts';
+import {
+  dropSent,
+  keepReactions,
+  keepSent,
+  keptReactions,
+  keptSentReacts,
+  type SentReact,
+} from './reaction-store.ts';
 import type { Session } from './session.ts';
 
 /** A typing indicator lapses this long after its last `start`, in case the `stop` never comes. */
@@ -22,19 +30,6 @@ const historyPageSize = 50;
 const threadPageSize = 100;
 /** This tab's last known status, shown after a reload until the server's is learnt. */
 const statusKey = 'wavelet.status';
-/** The reactions this tab knows the user holds, per room, kept across reloads of the tab. */
-const reactionsKey = 'wavelet.reactions';
-/** The reacts this tab sent whose answer it has not handled yet, kept across reloads of the tab. */
-const sentReactsKey = 'wavelet.reactions.sent';
-
-/** A react as sent, with its idempotency key. */
-interface SentReact {
-  readonly room: string;
-  readonly seq: number;
-  readonly reaction: string;
-  readonly on: boolean;
-  readonly id: string;
-}
 
 /**
  * Keeps the model in step with the server: the user's rooms (from `GET /me/unread`, refreshed on
@@ -47,8 +42,10 @@ interface SentReact {
 export class ChatApp {
   private readonly joins = new Map<string, Promise<void>>();
   private connectedBefore = false;
-  private readonly keptReactions = keptReactions();
-  private sentReacts = keptSentReacts();
+  /** The reactions the user holds, per room, as this tab knew them (see reaction-store.ts). */
+  private readonly keptReactions: Record<string, string[]>;
+  /** The reacts sent whose answer is not handled yet, kept for the tab. */
+  private sentReacts: SentReact[];
   /** Rooms whose kept reactions are back in their conversation's `mine`. */
   private readonly restored = new Set<string>();
 
@@ -73,6 +70,8 @@ export class ChatApp {
     document.addEventListener('visibilitychange', () => this.markRead());
     const kept = sessionStorage.getItem(statusKey);
     if (kept) model.status = kept;
+    this.keptReactions = keptReactions(model.me);
+    this.sentReacts = keptSentReacts(model.me);
     // Reacts an earlier load sent but never saw answered: asked again (the SDK sends them once open).
     for (const sent of this.sentReacts) {
       this.react(sent).catch((error: Error) => this.notify(`react: ${error.message}`));
@@ -178,41 +177,35 @@ export class ChatApp {
    */
   async toggleReaction(c: Conversation, seq: number, reaction: string): Promise<void> {
     const on = !c.mine.has(`${seq} ${reaction}`);
-    await this.react({ room: c.id, seq, reaction, on, id: crypto.randomUUID() });
+    await this.react({ room: c.id, seq, reaction, on, id: crypto.randomUUID(), at: Date.now() });
   }
 
   /**
    * Sends a react and notes what its answer says. From the click until its answer is handled it
-   * is kept for the tab (`sentReactsKey`), so a reload in between sends it again, with the same
-   * idempotency key, from the next load: the server answers the first attempt's seq when it was
-   * stored, stores it when it never arrived, and refuses it again when it was refused, so the
-   * mark ends as the server has it, never as a guess.
+   * is kept for the tab (see reaction-store.ts), so a reload in between sends it again, with the
+   * same idempotency key, from the next load: the server answers the first attempt's seq when
+   * that was stored, and otherwise judges the frame afresh (a first attempt that never arrived,
+   * or was refused, left no key: a refusal such as RATE_LIMITED may be stored this time), so the
+   * mark ends as the server has it, never as a guess. Only the newest react of a reaction to a
+   * message sets its mark: the late answer of one a newer click replaced sets none.
    */
   private async react(sent: SentReact): Promise<void> {
-    this.keepSent(sent);
-    const key = `${sent.seq} ${sent.reaction}`;
+    const me = this.model.me;
+    this.sentReacts = keepSent(me, this.sentReacts, sent);
     try {
       await this.client.react(sent.room, sent.seq, sent.reaction, sent.on, { id: sent.id });
     } catch (error) {
-      this.dropSent(sent);
-      if (!(!sent.on && error instanceof WaveletError && error.code === 'NOT_FOUND')) throw error;
+      const notHeld = !sent.on && error instanceof WaveletError && error.code === 'NOT_FOUND';
+      if (!notHeld) {
+        this.sentReacts = dropSent(me, this.sentReacts, sent);
+        throw error;
+      }
     }
-    const c = this.model.get('room', sent.room);
-    this.hold(c, key, sent.on);
-    this.dropSent(sent);
+    const current = this.sentReacts.some((r) => r.id === sent.id);
+    this.sentReacts = dropSent(me, this.sentReacts, sent);
+    if (!current) return;
+    this.hold(sent.room, `${sent.seq} ${sent.reaction}`, sent.on);
     this.model.changed();
-  }
-
-  /** Notes a react as sent and unanswered; a newer one of the same reaction replaces it. */
-  private keepSent(sent: SentReact): void {
-    const same = (r: SentReact) => r.room === sent.room && r.seq === sent.seq && r.reaction === sent.reaction;
-    this.sentReacts = [...this.sentReacts.filter((r) => !same(r)), sent];
-    sessionStorage.setItem(sentReactsKey, JSON.stringify(this.sentReacts));
-  }
-
-  private dropSent(sent: SentReact): void {
-    this.sentReacts = this.sentReacts.filter((r) => r.id !== sent.id);
-    sessionStorage.setItem(sentReactsKey, JSON.stringify(this.sentReacts));
   }
 
   /** Blocks a user: the server drops their direct messages to this user from now on. */
@@ -344,8 +337,7 @@ export class ChatApp {
     const c = this.model.get('room', room);
     if (m.seq !== undefined && m.seq > c.latestSeq) c.latestSeq = m.seq;
     if (m.kind === 'reaction' && m.from === this.model.me && m.target !== undefined) {
-      const key = `${m.target} ${m.reaction}`;
-      this.hold(c, key, m.on !== false);
+      this.hold(room, `${m.target} ${m.reaction}`, m.on !== false);
     }
     c.typing.delete(m.from);
     this.model.changed();
@@ -427,47 +419,23 @@ export class ChatApp {
     return c.mine;
   }
 
-  /** Notes that the user holds (or no longer holds) a reaction, `{seq} {reaction}`, and keeps it for the tab. */
-  private hold(c: Conversation, key: string, on: boolean): void {
-    const mine = this.mineOf(c);
+  /**
+   * Notes that the user holds (or no longer holds) a reaction, `{seq} {reaction}`, in `room`, and
+   * keeps it for the tab. A room the page does not show (deleted since the click) is not made
+   * one: only what is kept for it changes.
+   */
+  private hold(room: string, key: string, on: boolean): void {
+    const c = this.model.find('room', room);
+    const mine = c ? this.mineOf(c) : new Set(this.keptReactions[room]);
     if (on) mine.add(key);
     else mine.delete(key);
-    this.keptReactions[c.id] = [...mine];
-    sessionStorage.setItem(reactionsKey, JSON.stringify(this.keptReactions));
+    this.keptReactions[room] = [...mine];
+    keepReactions(this.model.me, this.keptReactions);
   }
 
   private inView(c: Conversation): boolean {
     return this.model.current === c && document.visibilityState === 'visible';
   }
-}
-
-function keptReactions(): Record<string, string[]> {
-  try {
-    const kept = JSON.parse(sessionStorage.getItem(reactionsKey) ?? '{}') as unknown;
-    return typeof kept === 'object' && kept !== null ? (kept as Record<string, string[]>) : {};
-  } catch {
-    return {};
-  }
-}
-
-function keptSentReacts(): SentReact[] {
-  try {
-    const kept = JSON.parse(sessionStorage.getItem(sentReactsKey) ?? '[]') as unknown;
-    return Array.isArray(kept) ? kept.filter(isSentReact) : [];
-  } catch {
-    return [];
-  }
-}
-
-function isSentReact(r: unknown): r is SentReact {
-  const { room, seq, reaction, on, id } = (r ?? {}) as Partial<SentReact>;
-  return (
-    typeof room === 'string' &&
-    Number.isInteger(seq) &&
-    typeof reaction === 'string' &&
-    typeof on === 'boolean' &&
-    typeof id === 'string'
-  );
 }
 
 /** A room message of the SDK's list as a line: a deleted one keeps its place, without its text. */

@@ -57,17 +57,9 @@ export class ChatView {
   render(): void {
     this.renderList(this.rooms, this.model.list('room'), (c) => `# ${c.id}`, emptyRooms);
     this.renderList(this.dms, this.model.list('dm'), (c) => `@ ${c.id}`, emptyDms);
-    // The edit box stays while its line is unchanged; a line redrawn under it (its text changed
-    // elsewhere) gets a new box: keep the focus and caret across that.
-    const focused = document.activeElement;
-    const wasEditing = focused instanceof HTMLInputElement && focused.classList.contains('edit');
     this.renderConversation(this.model.current);
     this.renderThread(this.model.current);
-    if (wasEditing && document.activeElement !== focused) {
-      const input = document.querySelector<HTMLInputElement>('input.edit');
-      input?.focus();
-      input?.setSelectionRange(input.value.length, input.value.length);
-    }
+    this.followDraft();
     this.renderBlocks(this.model.current);
     // Unread elsewhere shows in the tab's title and, on a phone, on the way back to the list.
     const elsewhere = [...this.model.conversations.values()]
@@ -76,6 +68,21 @@ export class ChatView {
     document.title = elsewhere > 0 ? `(${elsewhere}) wavelet chat` : 'wavelet chat';
     this.back.textContent = elsewhere > 0 ? `← ${elsewhere}` : '←';
     if (this.model.status) this.status.value = this.model.status;
+  }
+
+  /**
+   * The edit box is drawn once and then holds what is typed (`input` events keep the draft in
+   * step). A draft changed under it, which is an untouched box following the message's newer
+   * text (see ChatApp's onList), goes into the same `<input>`: drawing a new one would take the
+   * focus away, and her next keys and Enter would go nowhere. The caret goes to the end, as when
+   * the box opened.
+   */
+  private followDraft(): void {
+    const box = document.querySelector<HTMLInputElement>('input.edit');
+    const draft = this.model.editing?.draft;
+    if (!box || draft === undefined || box.value === draft) return;
+    box.value = draft;
+    box.setSelectionRange(draft.length, draft.length);
   }
 
   /**
@@ -334,10 +341,10 @@ export class ChatView {
     const parts: Part[] = [
       { name: 'from', sig: line.from, draw: () => el('span', { class: 'from', text: line.from }) },
       {
-        // The box holds what is typed while it stays: drawn again only when the text it started
-        // from changes under an untouched draft (see ChatApp's onList).
+        // The box holds what is typed while it stays: never drawn again for a newer text (see
+        // followDraft).
         name: 'text',
-        sig: line.deleted ? 'deleted' : isEditing ? sigOf('editing', editing.base) : sigOf('text', line.text),
+        sig: line.deleted ? 'deleted' : isEditing ? 'editing' : sigOf('text', line.text),
         draw: () =>
           line.deleted
             ? el('span', { class: 'text deleted', text: 'message deleted' })

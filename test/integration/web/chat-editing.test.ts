@@ -118,17 +118,20 @@ describe.skipIf(!hasChromium)('The chat page: editing with the thread pane open'
     await otherTab.locator('input.edit').press('Enter');
     await eventually(() => editBoxes(alice)).toEqual([['messages', 'third']]);
     await eventually(() => parentText(alice)).toBe('third');
+    // The box kept her focus and caret across that: what she types goes on after the new text
+    // (typed at the keyboard, not filled, which would focus the box itself).
+    await alice.keyboard.type(', mine');
+    await eventually(() => editBoxes(alice)).toEqual([['messages', 'third, mine']]);
     // Once she has typed, her draft stays whatever arrives, and Enter saves it.
-    await alice.locator('input.edit').fill('mine, typed');
     await startEdit(lineIn(otherTab, '#messages', 'third'));
     await otherTab.locator('input.edit').fill('fourth');
     await otherTab.locator('input.edit').press('Enter');
     await eventually(() => parentText(alice)).toBe('fourth');
-    expect(await editBoxes(alice)).toEqual([['messages', 'mine, typed']]);
-    await alice.locator('input.edit').press('Enter');
-    await eventually(() => lines(alice)).toEqual(['mine, typed']);
-    await eventually(() => parentText(alice)).toBe('mine, typed');
-    await eventually(() => lines(otherTab)).toEqual(['mine, typed']);
+    expect(await editBoxes(alice)).toEqual([['messages', 'third, mine']]);
+    await alice.keyboard.press('Enter');
+    await eventually(() => lines(alice)).toEqual(['third, mine']);
+    await eventually(() => parentText(alice)).toBe('third, mine');
+    await eventually(() => lines(otherTab)).toEqual(['third, mine']);
     await alice.context().close();
     await otherTab.context().close();
   }, 90_000);
