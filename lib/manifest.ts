@@ -365,7 +365,8 @@ export const functions = {
   listOnline: http('list-online', {
     uses: ['jwt'],
     items: [
-      { actions: ['BatchGetItem', 'Query'], keys: ['LIVE#*', 'SEEN#*'] },
+      { actions: ['BatchGetItem'], keys: ['LIVE#*'] },
+      { actions: ['BatchGetItem', 'Query'], keys: ['SEEN#*'] },
       // TRANSITION (store/live-connections.ts, getLegacyConnectionUsers; goes with it).
       { actions: ['BatchGetItem'], keys: ['CONN#*'] },
     ],

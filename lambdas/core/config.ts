@@ -124,6 +124,12 @@ const schema = z.object({
   /** Above this many recipient connections a delivery is sharded onto the deliveries queue. */
   DELIVERY_INLINE_MAX: int(100),
   DELIVERY_SHARD_SIZE: int(100),
+  /**
+   * Last-seen records one `GET /online` request reads at most (a Query of 100 and two BatchGets
+   * per 100, some 0.5 s at 2,000): past it the page is answered short, with a cursor, well
+   * inside the route's 10 s timeout however many connections there are.
+   */
+  ONLINE_READ_MAX: int(2000),
 
   /**
    * An `inbox.unacked` event follows a direct message or notification that no device of the

@@ -13,6 +13,12 @@ import type { DeliveryRecord, LegacyScanRecord, ShardRecord } from './records.ts
  */
 export const defaultSegmentBudgetMs = 20_000;
 
+/**
+ * Last-seen records read per Query. The time budget is checked between pages, and a full 1 MB
+ * page holds some 6,000 ids: posting those alone could outrun the function's timeout.
+ */
+export const shardPageSize = 1000;
+
 /** Records one broadcast is cut into: one per shard of the last-seen records. */
 export const broadcastRecords = sweepShards;
 
@@ -130,6 +136,7 @@ async function readPage(
       FilterExpression: 'expiresAt > :now',
       ExpressionAttributeValues: { ':shard': keys.seenShard(record.shard), ':now': epochSeconds(deps.now()) },
       ProjectionExpression: 'connectionId',
+      Limit: shardPageSize,
       ExclusiveStartKey: startKey,
     }),
   );

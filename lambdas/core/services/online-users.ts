@@ -11,7 +11,7 @@ import {
 } from '../store/live-connections.ts';
 import { decodeCursor, encodeCursor, type Page, tableKeyNames } from '../store/paging.ts';
 
-/** Last-seen records read per Query. */
+/** Last-seen records read per Query, fewer when the request's read budget has less left. */
 const recordsPerRead = 100;
 
 /** A last-seen record as the listing reads it. */
@@ -39,14 +39,24 @@ interface SeenRecord {
  * all their connections, as long as their connections do not change while the pages are
  * read: one that closes their first connection after its page was read may be listed again,
  * and one that opens a connection before the cursor may be missed.
+ *
+ * One request reads at most `ONLINE_READ_MAX` last-seen records (config.ts), so a listing of
+ * a million connections answers each page in time: once they are read, the page is answered
+ * with the users found so far, maybe fewer than `limit` or none, and a cursor; only a null
+ * cursor ends the listing.
  */
 export async function listOnlineUsers(deps: Deps, query: PageQuery): Promise<Page<OnlineUserSummary>> {
   const listed: OnlineUserSummary[] = [];
   const connectionsOf = new Map<string, Set<string>>();
   let startKey: Record<string, unknown> | undefined = decodeCursor(query.cursor, tableKeyNames);
   let lastKey: Record<string, unknown> | undefined;
+  const readMax = deps.config.ONLINE_READ_MAX;
+  let read = 0;
+  // Where a page cut short by the budget resumes: past every record read so far.
+  let readTo: Record<string, unknown> | undefined = startKey;
   for (let shard = startKey ? shardOfCursor(startKey.pk) : 0; shard < sweepShards; shard += 1) {
     do {
+      if (read >= readMax && readTo) return { items: listed, cursor: encodeCursor(readTo) };
       const page = await deps.db.send(
         new QueryCommand({
           TableName: deps.config.TABLE_NAME,
@@ -56,11 +66,15 @@ export async function listOnlineUsers(deps: Deps, query: PageQuery): Promise<Pag
           ProjectionExpression: 'pk, sk, connectionId, userId',
           // Each page's users are looked up before it is listed: a page a response stops
           // inside is not read much beyond it.
-          Limit: recordsPerRead,
+          Limit: Math.max(1, Math.min(recordsPerRead, readMax - read)),
           ExclusiveStartKey: startKey,
         }),
       );
-      const records = await withUsers(deps, page.Items ?? []);
+      const items = page.Items ?? [];
+      read += page.ScannedCount ?? items.length;
+      const lastItem = items.at(-1);
+      readTo = page.LastEvaluatedKey ?? (lastItem ? { pk: lastItem.pk, sk: lastItem.sk } : readTo);
+      const records = await withUsers(deps, items);
       await addLiveConnections(deps, connectionsOf, records);
       for (const record of records) {
         const live = connectionsOf.get(record.user) as Set<string>;

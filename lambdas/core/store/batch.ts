@@ -23,9 +23,26 @@ export async function batchDelete(
   }
 }
 
+/** Attempts one BatchGet of up to 100 keys gets before its unprocessed keys are an error. */
+const batchGetAttempts = 5;
+
+/** Base of the wait between attempts: full jitter over 25, 50, 100, 200 ms. */
+const batchGetBackoffMs = 25;
+
+/** Keys a BatchGet still left unprocessed (throttling) after every attempt. */
+export class UnprocessedKeysError extends Error {
+  constructor(readonly unprocessed: number) {
+    super(`BatchGet left ${unprocessed} keys unprocessed after ${batchGetAttempts} attempts`);
+    this.name = 'UnprocessedKeysError';
+  }
+}
+
 /**
  * Reads items by key, 100 to a BatchGet (the maximum), eventually consistent; a key whose item
- * is missing is absent from the result. Unprocessed keys (throttling) get a few more rounds.
+ * is missing is absent from the result. Unprocessed keys (throttling) are asked for again after
+ * a wait that doubles each time, with full jitter (as AWS advises, so throttled callers do not
+ * retry in step); keys still unprocessed after the last attempt throw UnprocessedKeysError,
+ * since a result missing them would read as items that are not there.
  */
 export async function batchGet(
   deps: Pick<TableDeps, 'config' | 'db'>,
@@ -36,7 +53,9 @@ export async function batchGet(
   const found: Record<string, unknown>[] = [];
   for (let i = 0; i < itemKeys.length; i += 100) {
     let requestKeys: Record<string, unknown>[] | undefined = itemKeys.slice(i, i + 100);
-    for (let round = 0; requestKeys?.length && round < 5; round += 1) {
+    for (let attempt = 0; requestKeys?.length; attempt += 1) {
+      if (attempt === batchGetAttempts) throw new UnprocessedKeysError(requestKeys.length);
+      if (attempt > 0) await sleep(Math.random() * batchGetBackoffMs * 2 ** (attempt - 1));
       const response: BatchGetCommandOutput = await deps.db.send(
         new BatchGetCommand({
           RequestItems: { [table]: { Keys: requestKeys, ProjectionExpression: projection } },
@@ -48,3 +67,5 @@ export async function batchGet(
   }
   return found;
 }
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));

@@ -129,8 +129,16 @@ describe('Notifications to everyone', () => {
   }, 60_000);
 
   it('still delivers a broadcast queued as byUser scan segments before shards, to every connection', async () => {
-    const users = ['legacy-a', 'legacy-b', 'legacy-c', 'legacy-d'];
-    const sockets = await Promise.all(users.map((u) => rt.connect(u)));
+    // Segment 7, the continuation, covers shards 7 and 15: a connection in each, so a
+    // continuation that reaches neither or one of them fails every run.
+    const continued = [7, 15];
+    const sockets: TestSocket[] = [];
+    const shards = new Set<number>();
+    for (let i = 0; !continued.every((n) => shards.has(n)) && i < 200; i += 1) {
+      sockets.push(await rt.connect(`legacy-${i}`));
+      for (const id of await connectionIdsOf(`legacy-${i}`)) shards.add(sweepShardOf(id));
+    }
+    expect(continued.filter((n) => shards.has(n))).toEqual(continued);
     const frame = JSON.stringify({
       type: 'notification',
       id: 'legacy-scan-1',
@@ -154,7 +162,8 @@ describe('Notifications to everyone', () => {
     for (const s of sockets)
       expect(s.ofType('notification')).toMatchObject([{ id: 'legacy-scan-1', data: 'old' }]);
     await Promise.all(sockets.map((s) => s.close()));
-  });
+    // About 24 connections, on average, cover the two shards.
+  }, 60_000);
 });
 
 /** The connections a user's live-presence item counts. */

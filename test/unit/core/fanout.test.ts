@@ -16,6 +16,8 @@ interface Sent {
 interface FakeOptions {
   /** Query pages, in order. */
   pages?: Record<string, unknown>[];
+  /** Answers each Query instead of `pages`. */
+  query?: (input: Record<string, unknown>) => Record<string, unknown>;
   clock?: () => number;
   /** What the gateway answers a post to this connection. @default 'ok' */
   outcome?: (connectionId: string) => PostOutcome;
@@ -39,7 +41,8 @@ function fakeDeps(options: FakeOptions = {}) {
       send: async (command: never) => {
         record(command);
         const { name } = (command as { constructor: { name: string } }).constructor;
-        if (name === 'QueryCommand') return pages.shift() ?? { Items: [] };
+        if (name === 'QueryCommand')
+          return options.query?.((command as Sent).input) ?? pages.shift() ?? { Items: [] };
         if (name === 'DeleteCommand') return { Attributes: options.deleted?.(command) };
         return {};
       },
@@ -126,6 +129,37 @@ describe('Function: deliverToShard', () => {
     const entries = batch?.input.Entries as { MessageBody: string }[];
     expect(entries.map((e) => JSON.parse(e.MessageBody))).toEqual([
       { ...shardRecord, startKey: { pk: 'CONN#a' } },
+    ]);
+  });
+
+  it('reads a large shard in pages of 1000, so a run out of time stops after the first', async () => {
+    // A shard of 2,500 connections; the fake answers a Query as DynamoDB does: up to its
+    // Limit, or the whole shard when it has none (a 1 MB page holds some 6,000 ids).
+    const ids = Array.from({ length: 2500 }, (_, n) => `c${String(n).padStart(4, '0')}`);
+    let t = 0;
+    const { deps, calls } = fakeDeps({
+      clock: () => t,
+      query: (input) => {
+        const start = (input.ExclusiveStartKey as { sk?: string } | undefined)?.sk;
+        const from = start === undefined ? 0 : ids.indexOf(start) + 1;
+        const page = ids.slice(from, from + ((input.Limit as number | undefined) ?? ids.length));
+        const more = from + page.length < ids.length;
+        return {
+          Items: page.map((connectionId) => ({ connectionId })),
+          ...(more ? { LastEvaluatedKey: { pk: 'SEEN#2', sk: page.at(-1) } } : {}),
+        };
+      },
+      outcome: () => {
+        t += 100;
+        return 'ok';
+      },
+    });
+    const report = await deliverToShard(deps, shardRecord, 500);
+    expect(report).toMatchObject({ delivered: 1000, continued: true });
+    const batch = calls.find((c) => c.name === 'SendMessageBatchCommand');
+    const entries = batch?.input.Entries as { MessageBody: string }[];
+    expect(entries.map((e) => JSON.parse(e.MessageBody))).toEqual([
+      { ...shardRecord, startKey: { pk: 'SEEN#2', sk: 'c0999' } },
     ]);
   });
 });
