@@ -181,7 +181,8 @@ export const functions = {
   }),
   default: ws('default', { uses: [], items: [rateLimits] }),
   ping: ws('ping', {
-    uses: [],
+    // `management`: a heartbeat from a connection whose records are gone closes it.
+    uses: ['management'],
     items: [{ actions: ['GetItem', 'UpdateItem'], keys: ['SEEN#*'] }, legacyExpiryRead, rateLimits],
   }),
   send: ws('send', {

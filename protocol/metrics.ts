@@ -118,6 +118,11 @@ export const metricCatalog = {
     dimensions: ['reason'],
     help: 'Connections the sweeper closed, by reason (stale, expired)',
   },
+  UnregisteredConnectionsClosed: {
+    kind: 'counter',
+    dimensions: [],
+    help: 'Open connections closed at their heartbeat because their records were gone (removed while the socket stayed open); the client connects again',
+  },
 } as const satisfies Record<string, MetricDefinition>;
 
 export interface MetricDefinition {

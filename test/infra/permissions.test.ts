@@ -281,7 +281,11 @@ describe('Permissions: the manifest follows the code', () => {
             expected.add(`queue:${queue}:attributes`);
         }
       }
-      if (calls.clients.includes('posts') || calls.commands.includes('GetConnection'))
+      if (
+        calls.clients.includes('posts') ||
+        calls.commands.includes('GetConnection') ||
+        calls.commands.includes('DeleteConnection')
+      )
         expected.add('management');
       if (calls.commands.includes('GetSecretValue')) expected.add('jwt');
       if (calls.commands.includes('PutEvents')) expected.add('events');

@@ -3,7 +3,12 @@ import type { Deps } from '../deps.ts';
 import { logger } from '../logger.ts';
 import { count } from '../metrics.ts';
 import { sendRecords } from '../queue.ts';
-import { listUserConnections, type RemovedConnection, removeConnection } from '../store/connections.ts';
+import {
+  handshakeMaxMs,
+  listUserConnections,
+  type RemovedConnection,
+  removeConnection,
+} from '../store/connections.ts';
 import { mapWithConcurrency } from './concurrency.ts';
 import { recordFanout } from './fanout-metrics.ts';
 import { postWithRetry } from './post.ts';
@@ -118,16 +123,20 @@ export const emptyReport = (): DeliveryReport => ({
 });
 
 /**
- * Removes a connection API Gateway no longer knows. Best effort: a failure here must not fail
- * the delivery, or its queue record would come back and post again to every connection it
- * already reached; the sweeper and TTL remove what is left.
+ * Removes a connection API Gateway answered 410 for. Not one opened in the last
+ * {@link handshakeMaxMs}: API Gateway answers 410 while `$connect` runs too, and removing that
+ * one would leave an open socket that no delivery finds (a direct message waits in the inbox for
+ * its `sync`); a young connection that really is gone is removed by its `$disconnect` or the
+ * sweeper. Best effort: a failure here must not fail the delivery, or its queue record would come
+ * back and post again to every connection it already reached; the sweeper and TTL remove what is
+ * left.
  */
 export async function pruneConnection(
   deps: Deps,
   connectionId: string,
 ): Promise<RemovedConnection | undefined> {
   try {
-    return await removeConnection(deps, connectionId);
+    return await removeConnection(deps, connectionId, { openedBefore: deps.now() - handshakeMaxMs });
   } catch (error) {
     count('InternalErrors');
     logger.warn('Could not remove a gone connection', { connectionId, error });

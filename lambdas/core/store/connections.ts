@@ -93,19 +93,49 @@ export async function getConnection(
   return toRecord(Item);
 }
 
-/** Removes the record and returns what it held (undefined when it was already gone). */
+/**
+ * The longest a handshake runs after its `connectedAt`: the authorizer and `$connect`, up to 29 s
+ * each (API Gateway's integration timeout). A connection younger than this may still be in
+ * `$connect`, when API Gateway answers a post with 410 although the socket is about to open.
+ */
+export const handshakeMaxMs = 60_000;
+
+export interface RemoveOptions {
+  /**
+   * Only a connection opened before this (epoch ms) is removed; a younger one is left as it is
+   * (undefined is returned, as for one already gone). For a 410 from a post, which a connection
+   * still in `$connect` also gets: see {@link handshakeMaxMs}.
+   */
+  readonly openedBefore?: number;
+}
+
+/** Removes the record and returns what it held (undefined when it was already gone, or too young to remove). */
 export async function deleteConnection(
   deps: Pick<TableDeps, 'config' | 'db'>,
   connectionId: string,
+  options: RemoveOptions = {},
 ): Promise<ConnectionRecord | undefined> {
-  const { Attributes } = await deps.db.send(
-    new DeleteCommand({
-      TableName: deps.config.TABLE_NAME,
-      Key: keys.connection(connectionId),
-      ReturnValues: 'ALL_OLD',
-    }),
-  );
-  return Attributes ? toRecord(Attributes) : undefined;
+  const { openedBefore } = options;
+  try {
+    const { Attributes } = await deps.db.send(
+      new DeleteCommand({
+        TableName: deps.config.TABLE_NAME,
+        Key: keys.connection(connectionId),
+        ReturnValues: 'ALL_OLD',
+        ...(openedBefore === undefined
+          ? {}
+          : {
+              ConditionExpression: 'connectedAt < :before',
+              ExpressionAttributeValues: { ':before': openedBefore },
+            }),
+      }),
+    );
+    return Attributes ? toRecord(Attributes) : undefined;
+  } catch (error) {
+    // Gone already, or too young: nothing was removed.
+    if (openedBefore !== undefined && isConditionFailed(error)) return undefined;
+    throw error;
+  }
 }
 
 /** A connection `removeConnection` removed, with what its removal changed for its user. */
@@ -138,8 +168,9 @@ export async function deleteLastSeen(
 export async function removeConnection(
   deps: TableDeps,
   connectionId: string,
+  options: RemoveOptions = {},
 ): Promise<RemovedConnection | undefined> {
-  const record = await deleteConnection(deps, connectionId);
+  const record = await deleteConnection(deps, connectionId, options);
   if (!record) return undefined;
   // After the record: a failure between the two leaves a last-seen record the sweeper finds
   // gone, and removes (its connection record already was).

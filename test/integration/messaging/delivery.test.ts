@@ -13,14 +13,15 @@ beforeAll(async () => {
 });
 afterAll(() => rt?.stop());
 
-const connectionRecord = (connectionId: string, userId: string) => ({
+/** A connection record as `$connect` writes it; opened 2 minutes ago unless told, past any handshake. */
+const connectionRecord = (connectionId: string, userId: string, connectedAt = Date.now() - 120_000) => ({
   pk: `CONN#${connectionId}`,
   sk: 'CONN',
   connectionId,
   userId,
   roles: [],
-  connectedAt: Date.now(),
-  lastSeenAt: Date.now(),
+  connectedAt,
+  lastSeenAt: connectedAt,
   expiresAt: Math.floor(Date.now() / 1000) + 3600,
 });
 
@@ -61,6 +62,27 @@ describe('Delivery', () => {
     const left = await itemsWithPrefix(rt.db, rt.endpoints.tableName, 'CONN#GhostConn');
     expect(left).toHaveLength(0);
     await Promise.all([gina.close(), alice.close()]);
+  });
+
+  it('keeps a connection that answers 410 within a minute of its handshake, as one still in $connect does', async () => {
+    // API Gateway answers 410 to posts while `$connect` runs: removing the records then would
+    // leave the socket that opens next unreachable by every delivery.
+    await rt.db.send(
+      new PutCommand({
+        TableName: rt.endpoints.tableName,
+        Item: connectionRecord('YoungConn0000A=', 'gwen', Date.now()),
+      }),
+    );
+    await countConnection('YoungConn0000A=', 'gwen');
+    const alice = await rt.connect('alice');
+    const before = rt.gateway.stats();
+    await alice.request({ action: 'send', to: 'gwen', data: 'while you connect' });
+    expect((rt.gateway.stats().posts410 ?? 0) - (before.posts410 ?? 0)).toBe(1);
+    expect(await itemsWithPrefix(rt.db, rt.endpoints.tableName, 'CONN#YoungConn')).toHaveLength(1);
+    // The message waits in the inbox for the connection's `sync`.
+    const inbox = await itemsWithPrefix(rt.db, rt.endpoints.tableName, 'INBOX#gwen');
+    expect(inbox.filter((item) => String(item.sk).startsWith('MSG#'))).toHaveLength(1);
+    await alice.close();
   });
 
   it('skips the connections of a live-presence item past its expiry that TTL has not removed yet', async () => {

@@ -168,7 +168,12 @@ describe('Departure', () => {
     // A record whose `$disconnect` never came: the gateway no longer knows the connection.
     const store = storeOf(rt);
     const ghost = 'GhostConn0001A=';
-    await putConnection(store, { connectionId: ghost, userId: 'olga', roles: [], connectedAt: Date.now() });
+    await putConnection(store, {
+      connectionId: ghost,
+      userId: 'olga',
+      roles: [],
+      connectedAt: Date.now() - 120_000,
+    });
     const peggy = await rt.connect('peggy');
     await join(peggy, 'cellar');
     await subscribe(store, 'cellar', { connectionId: ghost, userId: 'olga' });
