@@ -1,4 +1,5 @@
 import type { ChatLine, ChatModel } from './chat-model.ts';
+import { storeForTab } from './tab-storage.ts';
 
 /** Lines kept per direct conversation. */
 const keptLines = 200;
@@ -28,7 +29,7 @@ export function keepDirectConversations(model: ChatModel): void {
     const saved = Object.fromEntries(
       model.list('dm').map((c) => [c.id, c.lines.filter((l) => !l.pending).slice(-keptLines)]),
     );
-    sessionStorage.setItem(key, JSON.stringify(saved));
+    storeForTab(key, saved);
   };
   model.onChange(() => {
     clearTimeout(timer);

@@ -1,3 +1,5 @@
+import { storeForTab } from './tab-storage.ts';
+
 /**
  * What the page knows of the user's reactions, kept across reloads of the tab in
  * `sessionStorage`, per signed-in user (as direct-store.ts keeps direct conversations): the
@@ -30,7 +32,14 @@ const sentKey = (me: string) => `wavelet.reactions.sent.${me}`;
 export function keptReactions(me: string): Record<string, string[]> {
   try {
     const kept = JSON.parse(sessionStorage.getItem(heldKey(me)) ?? '{}') as unknown;
-    return typeof kept === 'object' && kept !== null ? (kept as Record<string, string[]>) : {};
+    if (typeof kept !== 'object' || kept === null || Array.isArray(kept)) return {};
+    // Only lists of strings: anything else in the storage (edited, or from another version) is dropped.
+    return Object.fromEntries(
+      Object.entries(kept).filter(
+        (entry): entry is [string, string[]] =>
+          Array.isArray(entry[1]) && entry[1].every((held) => typeof held === 'string'),
+      ),
+    );
   } catch {
     return {};
   }
@@ -38,7 +47,7 @@ export function keptReactions(me: string): Record<string, string[]> {
 
 /** Keeps the reactions `me` holds, per room, for the tab's next load. */
 export function keepReactions(me: string, held: Record<string, string[]>): void {
-  store(heldKey(me), held);
+  storeForTab(heldKey(me), held);
 }
 
 /** The reacts of `me` an earlier load sent and never saw answered, clicked within `resendWithinMs`. */
@@ -58,7 +67,7 @@ export function keptSentReacts(me: string, now = Date.now()): SentReact[] {
 export function keepSent(me: string, sents: readonly SentReact[], sent: SentReact): SentReact[] {
   const same = (r: SentReact) => r.room === sent.room && r.seq === sent.seq && r.reaction === sent.reaction;
   const now = [...sents.filter((r) => !same(r)), sent];
-  store(sentKey(me), now);
+  storeForTab(sentKey(me), now);
   return now;
 }
 
@@ -68,7 +77,7 @@ export function keepSent(me: string, sents: readonly SentReact[], sent: SentReac
  */
 export function dropSent(me: string, sents: readonly SentReact[], sent: SentReact): SentReact[] {
   const now = sents.filter((r) => r.id !== sent.id);
-  store(sentKey(me), now);
+  storeForTab(sentKey(me), now);
   return now;
 }
 
@@ -82,12 +91,4 @@ export function isSentReact(r: unknown): r is SentReact {
     typeof id === 'string' &&
     Number.isFinite(at)
   );
-}
-
-function store(key: string, value: unknown): void {
-  try {
-    sessionStorage.setItem(key, JSON.stringify(value));
-  } catch {
-    // Full or refused: this load still knows it; only a reload would not.
-  }
 }

@@ -16,11 +16,12 @@ import { wsRoute } from '../core/ws-route.ts';
  */
 export const handler = wsRoute(pingFrame, async (_frame, caller, deps) => {
   if (!(await refreshConnection(deps, caller.connectionId))) {
-    count('UnregisteredConnectionsClosed');
-    logger.warn('Closing a connection whose records are gone', { connectionId: caller.connectionId });
     try {
       await deps.management.send(new DeleteConnectionCommand({ ConnectionId: caller.connectionId }));
+      count('UnregisteredConnectionsClosed');
+      logger.warn('Closed a connection whose records are gone', { connectionId: caller.connectionId });
     } catch (error) {
+      // Gone already: a late heartbeat of a socket that closed.
       if (classify(error) !== 'gone') throw error;
     }
   }

@@ -17,7 +17,10 @@ import type { DeliveryRecord } from './records.ts';
 /** What one delivery did, for replies, logs and metrics. */
 export interface DeliveryReport {
   delivered: number;
-  /** Connections API Gateway no longer knew (410); their records were removed. */
+  /**
+   * Connections API Gateway no longer knew (410); their records were removed, except those
+   * opened in the last `handshakeMaxMs` (maybe still in `$connect`), which are left as they are.
+   */
   gone: number;
   /**
    * The records this delivery removed for gone connections (with their subscriptions), for the

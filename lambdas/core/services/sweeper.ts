@@ -53,7 +53,7 @@ export const credentialGraceMs = 5 * 60 * 1000;
  * asked about with `GET @connections`; the gone ones are closed (which removes their
  * subscriptions and announces `left`/`offline`). A connection still in `$connect` also answers
  * 410, but it cannot be idle: its last-seen is its connection time, so SWEEP_IDLE_SECONDS above
- * API Gateway's 29 s integration timeout keeps it out of reach.
+ * the longest handshake (`handshakeMaxMs` in connections.ts, 60 s) keeps it out of reach.
  *
  * Those whose credential expired more than {@link credentialGraceMs} ago (and are not found
  * gone first): API Gateway is told to drop the socket (`DELETE @connections`; a 410 means it is

@@ -96,4 +96,14 @@ describe('Function: keptReactions', () => {
     storage.full = true;
     expect(() => keepReactions('ann', { cafe: [] })).not.toThrow();
   });
+
+  it('keeps only lists of strings from what the storage holds', () => {
+    storage.setItem(
+      'wavelet.reactions.mine.ann',
+      JSON.stringify({ cafe: ['3 👍'], bar: '3 👍', pub: [3], inn: null }),
+    );
+    expect(keptReactions('ann')).toEqual({ cafe: ['3 👍'] });
+    storage.setItem('wavelet.reactions.mine.ann', JSON.stringify(['3 👍']));
+    expect(keptReactions('ann')).toEqual({});
+  });
 });
