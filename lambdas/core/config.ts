@@ -125,9 +125,11 @@ const schema = z.object({
   DELIVERY_INLINE_MAX: int(100),
   DELIVERY_SHARD_SIZE: int(100),
   /**
-   * Last-seen records one `GET /online` request reads at most (a Query of 100 and two BatchGets
-   * per 100, some 0.5 s at 2,000): past it the page is answered short, with a cursor, well
-   * inside the route's 10 s timeout however many connections there are.
+   * Last-seen records one `GET /online` request reads, by Query (100 each) and by BatchGet of
+   * its users' connections (100 keys each, at most 100 of a user's, besides one BatchGet of 100
+   * users' live-presence items): past it the page is answered short, with a cursor, well inside
+   * the route's 10 s timeout however many connections there are or one user has (the last page
+   * read may pass it by the BatchGets of its new users).
    */
   ONLINE_READ_MAX: int(2000),
 

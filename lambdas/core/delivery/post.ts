@@ -1,3 +1,4 @@
+import { backoff } from '../backoff.ts';
 import type { Deps, PostOutcome } from '../deps.ts';
 import { count } from '../metrics.ts';
 
@@ -19,7 +20,7 @@ export async function postWithRetry(deps: Deps, connectionId: string, frame: str
     }
     if (attempt >= DELIVERY_RETRIES) return outcome;
     count('Deliveries', 1, { outcome: 'retried' });
-    await sleep(Math.random() * DELIVERY_BACKOFF_MS * 2 ** attempt);
+    await backoff(DELIVERY_BACKOFF_MS, attempt);
   }
 }
 
@@ -41,5 +42,3 @@ export function outcomeOf(status: number | undefined, errorType?: string): PostO
   if (status === undefined) return 'retryable';
   return 'rejected';
 }
-
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));

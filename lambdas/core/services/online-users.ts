@@ -40,14 +40,22 @@ interface SeenRecord {
  * read: one that closes their first connection after its page was read may be listed again,
  * and one that opens a connection before the cursor may be missed.
  *
- * One request reads at most `ONLINE_READ_MAX` last-seen records (config.ts), so a listing of
- * a million connections answers each page in time: once they are read, the page is answered
- * with the users found so far, maybe fewer than `limit` or none, and a cursor; only a null
- * cursor ends the listing.
+ * A user with many connections costs one request little more than one with few: it reads
+ * the last-seen records of at most 100 of the ids the user's item counts (the first in the
+ * listing's order, which decide where the user is listed), and counts the rest as they are;
+ * so a user with over 100 connections may be listed with a few more than are live, when some
+ * past the first 100 closed without their count being updated.
+ *
+ * One request reads about `ONLINE_READ_MAX` last-seen records (config.ts), by its Queries and
+ * its BatchGets alike, so a listing of a million connections answers each page in time: once
+ * they are read, the page is answered with the users found so far, maybe fewer than `limit`
+ * or none, and a cursor; only a null cursor ends the listing. The last page read may pass it
+ * by the BatchGets of its new users (100 at most each).
  */
 export async function listOnlineUsers(deps: Deps, query: PageQuery): Promise<Page<OnlineUserSummary>> {
   const listed: OnlineUserSummary[] = [];
-  const connectionsOf = new Map<string, Set<string>>();
+  const listedAt = new Map<string, number>();
+  const usersMet = new Map<string, UserConnections>();
   let startKey: Record<string, unknown> | undefined = decodeCursor(query.cursor, tableKeyNames);
   let lastKey: Record<string, unknown> | undefined;
   const readMax = deps.config.ONLINE_READ_MAX;
@@ -75,18 +83,19 @@ export async function listOnlineUsers(deps: Deps, query: PageQuery): Promise<Pag
       const lastItem = items.at(-1);
       readTo = page.LastEvaluatedKey ?? (lastItem ? { pk: lastItem.pk, sk: lastItem.sk } : readTo);
       const records = await withUsers(deps, items);
-      await addLiveConnections(deps, connectionsOf, records);
+      read += await addLiveConnections(deps, usersMet, records);
       for (const record of records) {
-        const live = connectionsOf.get(record.user) as Set<string>;
-        if (!live.has(record.connectionId)) {
+        const user = usersMet.get(record.user) as UserConnections;
+        if (!user.live.has(record.connectionId)) {
           // Read here but not counted (its `$connect` is under way): it is live too.
-          live.add(record.connectionId);
-          const entry = listed.find((e) => e.user === record.user);
-          if (entry) listed[listed.indexOf(entry)] = { user: entry.user, connections: live.size };
+          addConnection(user, record.connectionId);
+          const at = listedAt.get(record.user);
+          if (at !== undefined) listed[at] = { user: record.user, connections: user.live.size };
         }
-        if (firstOf(live) === record.connectionId) {
+        if (user.first?.id === record.connectionId) {
           if (listed.length === query.limit) return { items: listed, cursor: encodeCursor(lastKey) };
-          listed.push({ user: record.user, connections: live.size });
+          listedAt.set(record.user, listed.length);
+          listed.push({ user: record.user, connections: user.live.size });
         }
         lastKey = record.key;
       }
@@ -104,32 +113,66 @@ function shardOfCursor(pk: unknown): number {
   return shard;
 }
 
-/** Where a connection's last-seen record comes in the listing: its shard, then its sort key's bytes. */
-function compareListed(a: string, b: string): number {
-  return (
-    sweepShardOf(a) - sweepShardOf(b) ||
-    Buffer.compare(Buffer.from(keys.seen(a).sk, 'utf8'), Buffer.from(keys.seen(b).sk, 'utf8'))
-  );
+/** A connection id with where its last-seen record comes in the listing, computed once. */
+interface ListedId {
+  readonly id: string;
+  readonly shard: number;
+  readonly sk: Buffer;
 }
 
-const firstOf = (ids: Set<string>): string | undefined => [...ids].sort(compareListed)[0];
+const listedId = (id: string): ListedId => ({
+  id,
+  shard: sweepShardOf(id),
+  sk: Buffer.from(keys.seen(id).sk, 'utf8'),
+});
+
+/** The listing's order of last-seen records: their shard, then their sort key's bytes. */
+const compareListed = (a: ListedId, b: ListedId): number => a.shard - b.shard || Buffer.compare(a.sk, b.sk);
+
+/** A user's live connections as one request knows them, and the first of them in the listing. */
+interface UserConnections {
+  readonly live: Set<string>;
+  first: ListedId | undefined;
+}
+
+function addConnection(user: UserConnections, id: string): void {
+  user.live.add(id);
+  const added = listedId(id);
+  if (!user.first || compareListed(added, user.first) < 0) user.first = added;
+}
 
 /**
- * Learns the live connections of the users of these records not met before: the ids their
- * live-presence item counts, kept when their last-seen record is there (an id whose close
- * stopped before its count has none).
+ * Counted ids of one user whose last-seen record a request reads (one BatchGet): the first
+ * this many in the listing's order. The user's first live connection is the first of them with
+ * a record, else the first of the rest; the rest are counted without a read.
+ */
+const checkedPerUser = 100;
+
+/**
+ * Learns the live connections of the users of these records not met before in this request:
+ * the ids their live-presence item counts, less those of the first {@link checkedPerUser} in
+ * the listing's order whose last-seen record is gone (an id whose close stopped before its
+ * count has none). Returns how many last-seen records it read, for the request's budget.
  */
 async function addLiveConnections(
   deps: Deps,
-  connectionsOf: Map<string, Set<string>>,
+  usersMet: Map<string, UserConnections>,
   records: readonly SeenRecord[],
-): Promise<void> {
-  const users = [...new Set(records.map((r) => r.user))].filter((u) => !connectionsOf.has(u));
-  if (users.length === 0) return;
+): Promise<number> {
+  const users = [...new Set(records.map((r) => r.user))].filter((u) => !usersMet.has(u));
+  if (users.length === 0) return 0;
   const counted = await listCountedConnectionsOf(deps, users);
-  const recorded = await filterRecordedConnections(deps, [...new Set([...counted.values()].flat())]);
+  const ordered = new Map<string, ListedId[]>();
   for (const user of users)
-    connectionsOf.set(user, new Set((counted.get(user) ?? []).filter((id) => recorded.has(id))));
+    ordered.set(user, [...new Set(counted.get(user) ?? [])].map(listedId).sort(compareListed));
+  const checked = [...ordered.values()].flatMap((ids) => ids.slice(0, checkedPerUser).map((c) => c.id));
+  const recorded = await filterRecordedConnections(deps, checked);
+  for (const user of users) {
+    const ids = ordered.get(user) as ListedId[];
+    const live = ids.filter((c, n) => n >= checkedPerUser || recorded.has(c.id));
+    usersMet.set(user, { live: new Set(live.map((c) => c.id)), first: live[0] });
+  }
+  return checked.length;
 }
 
 /**

@@ -1,11 +1,7 @@
-import {
-  BatchGetCommand,
-  type BatchGetCommandOutput,
-  GetCommand,
-  UpdateCommand,
-} from '@aws-sdk/lib-dynamodb';
+import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { TableDeps } from '../deps.ts';
 import { isConditionFailed } from '../errors.ts';
+import { batchGet } from './batch.ts';
 import { keys } from './keys.ts';
 
 /**
@@ -104,38 +100,29 @@ export async function claimExpiredClose(
 /**
  * TRANSITION (see {@link getLegacyCredentialExpiry}): the connection-record expiries of many
  * connections, 100 keys per BatchGet, for the sweeper's pages (right after the deploy every
- * last-seen record lacks one). Connections without one are absent.
+ * last-seen record lacks one). Connections without one are absent. Throws UnprocessedKeysError
+ * when throttling leaves keys unread (store/batch.ts), rather than read them as without one.
  */
 export async function getLegacyCredentialExpiries(
   deps: TableDeps,
   connectionIds: readonly string[],
 ): Promise<Map<string, number>> {
-  const found = new Map<string, number>();
   const batches: string[][] = [];
   for (let i = 0; i < connectionIds.length; i += 100) batches.push(connectionIds.slice(i, i + 100));
-  await Promise.all(
-    batches.map(async (batch) => {
-      let requestKeys: Record<string, unknown>[] | undefined = batch.map((id) => keys.connection(id));
-      for (let round = 0; requestKeys?.length && round < 5; round += 1) {
-        const response: BatchGetCommandOutput = await deps.db.send(
-          new BatchGetCommand({
-            RequestItems: {
-              [deps.config.TABLE_NAME]: {
-                Keys: requestKeys,
-                ProjectionExpression: 'connectionId, credentialExpiresAt',
-              },
-            },
-          }),
-        );
-        for (const item of response.Responses?.[deps.config.TABLE_NAME] ?? []) {
-          if (typeof item.credentialExpiresAt === 'number') {
-            found.set(item.connectionId as string, item.credentialExpiresAt);
-          }
-        }
-        requestKeys = response.UnprocessedKeys?.[deps.config.TABLE_NAME]?.Keys;
-      }
-    }),
+  // The batches at once, as the sweeper's page waits on them.
+  const items = await Promise.all(
+    batches.map((batch) =>
+      batchGet(
+        deps,
+        batch.map((id) => keys.connection(id)),
+        'connectionId, credentialExpiresAt',
+      ),
+    ),
   );
+  const found = new Map<string, number>();
+  for (const item of items.flat())
+    if (typeof item.credentialExpiresAt === 'number')
+      found.set(item.connectionId as string, item.credentialExpiresAt);
   return found;
 }
 

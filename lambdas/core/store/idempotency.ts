@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { DeleteCommand, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { sleep } from '../backoff.ts';
 import type { TableDeps } from '../deps.ts';
 import { AppError, isConditionFailed } from '../errors.ts';
 import { newMessageId } from '../ids.ts';
@@ -374,5 +375,3 @@ export const idempotencyKeyBusy = (retryAfterMs: number): AppError =>
       retryAfterMs,
     },
   );
-
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));

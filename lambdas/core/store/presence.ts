@@ -1,6 +1,7 @@
-import { BatchGetCommand, type BatchGetCommandOutput, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import type { PresenceStatus } from '../../../protocol/events.ts';
 import type { TableDeps } from '../deps.ts';
+import { batchGet } from './batch.ts';
 import { keys } from './keys.ts';
 
 export type { PresenceStatus };
@@ -27,31 +28,27 @@ export async function putPresence(
   return presence;
 }
 
-/** Chosen statuses of many users (100 keys per BatchGet); users who never chose one are absent. */
+/**
+ * Chosen statuses of many users (100 keys per BatchGet, store/batch.ts); users who never chose
+ * one are absent. Throws UnprocessedKeysError when throttling leaves keys unread, rather than
+ * read those users as never having chosen.
+ */
 export async function getPresences(
   deps: TableDeps,
   userIds: readonly string[],
 ): Promise<Map<string, Presence>> {
-  const found = new Map<string, Presence>();
-  const unique = [...new Set(userIds)];
-  for (let i = 0; i < unique.length; i += 100) {
-    let requestKeys: Record<string, unknown>[] | undefined = unique
-      .slice(i, i + 100)
-      .map((u) => keys.presence(u));
-    for (let round = 0; requestKeys?.length && round < 5; round += 1) {
-      const response: BatchGetCommandOutput = await deps.db.send(
-        new BatchGetCommand({ RequestItems: { [deps.config.TABLE_NAME]: { Keys: requestKeys } } }),
-      );
-      const { Responses, UnprocessedKeys } = response;
-      for (const item of Responses?.[deps.config.TABLE_NAME] ?? []) {
-        found.set(item.userId as string, {
-          userId: item.userId as string,
-          status: item.status as PresenceStatus,
-          updatedAt: item.updatedAt as number,
-        });
-      }
-      requestKeys = UnprocessedKeys?.[deps.config.TABLE_NAME]?.Keys;
-    }
-  }
-  return found;
+  const items = await batchGet(
+    deps,
+    [...new Set(userIds)].map((u) => keys.presence(u)),
+  );
+  return new Map(
+    items.map((item) => [
+      item.userId as string,
+      {
+        userId: item.userId as string,
+        status: item.status as PresenceStatus,
+        updatedAt: item.updatedAt as number,
+      },
+    ]),
+  );
 }

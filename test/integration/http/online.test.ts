@@ -1,6 +1,6 @@
-import { DeleteCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { BatchWriteCommand, DeleteCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { keys } from '../../../lambdas/core/store/keys.ts';
+import { keys, sweepShardOf } from '../../../lambdas/core/store/keys.ts';
 import { startTestRuntime, type TestRuntime } from '../../helpers/runtime.ts';
 import type { TestSocket } from '../../helpers/socket.ts';
 import { itemsWithPrefix } from '../../helpers/table.ts';
@@ -76,6 +76,58 @@ describe('Route: GET /online', () => {
     } finally {
       for (const Key of [keys.seen(connectionId), keys.connection(connectionId)])
         await rt.db.send(new DeleteCommand({ TableName: rt.endpoints.tableName, Key }));
+    }
+  });
+
+  it('lists a user with 300 connections once, with their count, leaving out a counted one whose record is gone', async () => {
+    // Seeded records, not sockets: 300 last-seen records of one user and the live-presence
+    // item counting them, plus an id whose close stopped before its count (no record), first
+    // in the listing's order (shard 0, and '0' sorts before 'M').
+    const live = Array.from({ length: 300 }, (_, n) => `Many${String(n).padStart(11, '0')}=`);
+    const stale = Array.from({ length: 200 }, (_, n) => `0Stale${String(n).padStart(9, '0')}=`).find(
+      (id) => sweepShardOf(id) === 0,
+    ) as string;
+    const expiresAt = Math.floor(Date.now() / 1000) + 600;
+    const items = [
+      ...live.map((connectionId) => ({
+        ...keys.seen(connectionId),
+        connectionId,
+        userId: 'mob',
+        lastSeenAt: Date.now(),
+        expiresAt,
+      })),
+      {
+        ...keys.livePresence('mob'),
+        type: 'live-presence',
+        userId: 'mob',
+        conns: new Set([...live, stale]),
+        expiresAt,
+      },
+    ];
+    const write = async (requests: Record<string, unknown>[]) => {
+      for (let i = 0; i < requests.length; i += 25)
+        await rt.db.send(
+          new BatchWriteCommand({
+            RequestItems: { [rt.endpoints.tableName]: requests.slice(i, i + 25) as never },
+          }),
+        );
+    };
+    await write(items.map((Item) => ({ PutRequest: { Item } })));
+    try {
+      for (const limit of [1, 100]) {
+        const { pages, cursors } = await allPages((cursor) =>
+          api(rt, 'GET', `/online?limit=${limit}${cursor ? `&cursor=${cursor}` : ''}`, {
+            as: 'root',
+            roles: ['admin'],
+          }),
+        );
+        expect(cursors.at(-1)).toBeNull();
+        const listed = pages.flat() as { user: string; connections: number }[];
+        expect(listed.filter((entry) => entry.user === 'mob')).toEqual([{ user: 'mob', connections: 300 }]);
+        expect(listed.filter((entry) => entry.user === 'ola')).toEqual([{ user: 'ola', connections: 6 }]);
+      }
+    } finally {
+      await write(items.map(({ pk, sk }) => ({ DeleteRequest: { Key: { pk, sk } } })));
     }
   });
 
