@@ -1,7 +1,7 @@
 import { DeleteCommand, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { TableDeps } from '../deps.ts';
 import { isConditionFailed } from '../errors.ts';
-import { batchDelete } from './batch.ts';
+import { batchDelete, UnprocessedItemsError } from './batch.ts';
 import { epochSeconds, keys } from './keys.ts';
 import { listCountedConnections, type PresenceChange, uncountConnection } from './presence-counts.ts';
 
@@ -176,10 +176,17 @@ export async function removeConnection(
   // gone, and removes (its connection record already was).
   const lastSeenAt = Math.max(record.lastSeenAt, (await deleteLastSeen(deps, connectionId)) ?? 0);
   const removed = { ...record, lastSeenAt };
-  await batchDelete(
-    deps,
-    removed.rooms.map((room) => keys.subscription(room, connectionId)),
-  );
+  try {
+    await batchDelete(
+      deps,
+      removed.rooms.map((room) => keys.subscription(room, connectionId)),
+    );
+  } catch (error) {
+    // Throttling left some subscriptions: they expire with the connection (their `expiresAt`),
+    // and a post to them meets 410 meanwhile. The count must still move, or this caller, the
+    // only one the record came back to, would announce no `left` and `offline` at all.
+    if (!(error instanceof UnprocessedItemsError)) throw error;
+  }
   const presence = await uncountConnection(deps, removed.userId, connectionId, removed.rooms);
   return { ...removed, presence };
 }

@@ -6,6 +6,7 @@ import {
   UnprocessedItemsError,
   UnprocessedKeysError,
 } from '../../../lambdas/core/store/batch.ts';
+import { removeConnection } from '../../../lambdas/core/store/connections.ts';
 import { getLegacyCredentialExpiries } from '../../../lambdas/core/store/credential-expiry.ts';
 import { getPresences } from '../../../lambdas/core/store/presence.ts';
 
@@ -164,5 +165,45 @@ describe('Function: getLegacyCredentialExpiries', () => {
     const { deps, asked } = throttledTable(() => 0);
     await expect(getLegacyCredentialExpiries(deps, ['c1'])).rejects.toBeInstanceOf(UnprocessedKeysError);
     expect(asked).toHaveLength(5);
+  });
+});
+
+describe('Function: removeConnection, when throttling leaves subscriptions undeleted', () => {
+  it('still uncounts the connection and gives back what its removal changed', async () => {
+    const record = {
+      pk: 'CONN#c1',
+      sk: 'CONN',
+      connectionId: 'c1',
+      userId: 'ann',
+      connectedAt: 1,
+      lastSeenAt: 1,
+      expiresAt: 4_000_000_000,
+      rooms: new Set(['cafe']),
+    };
+    const updates: string[] = [];
+    const db = {
+      send: async (command: { constructor: { name: string }; input: Record<string, unknown> }) => {
+        const name = command.constructor.name;
+        if (name === 'DeleteCommand') {
+          const key = command.input.Key as { pk: string };
+          return key.pk === 'CONN#c1' ? { Attributes: record } : {};
+        }
+        if (name === 'BatchWriteCommand') return { UnprocessedItems: command.input.RequestItems };
+        if (name === 'UpdateCommand') {
+          updates.push(String(command.input.UpdateExpression));
+          // The user's only connection, subscribed to cafe.
+          return { Attributes: { conns: new Set(['c1']), 'R#cafe': new Set(['c1']) } };
+        }
+        return {};
+      },
+    };
+    const deps = { db, config: { TABLE_NAME: 't' }, now: () => 1000 } as unknown as TableDeps;
+    vi.useFakeTimers();
+    const removing = removeConnection(deps, 'c1');
+    await vi.runAllTimersAsync();
+    const removed = await removing;
+    vi.useRealTimers();
+    expect(updates.some((u) => u.startsWith('DELETE'))).toBe(true);
+    expect(removed?.presence).toEqual({ left: ['cafe'], offline: true });
   });
 });
