@@ -169,3 +169,27 @@ export async function refreshConnection(deps: Deps, connectionId: string): Promi
   else lastWritten.delete(connectionId);
   return exists;
 }
+
+/**
+ * After a delivery to these users met 410s that removed nothing: a connection still in
+ * `$connect` (deliver.ts, `pruneConnection`), or an id a crashed close left counted, whose
+ * record is gone, so no removal can find it and every message to the user would post to it
+ * again. Their counts are checked (`settlePresence`), which uncounts the second kind and
+ * announces its departure, late. Rare, so the repair's reads cost nothing in the common case; a
+ * repair, so it never fails the delivery.
+ */
+export async function settleAfterUnremovedGone(
+  deps: Deps,
+  report: { readonly gone: number; readonly removed: readonly unknown[] },
+  userIds: readonly string[],
+): Promise<void> {
+  if (report.gone <= report.removed.length) return;
+  await mapWithConcurrency([...new Set(userIds)], 8, async (userId) => {
+    try {
+      await settlePresence(deps, userId);
+    } catch (error) {
+      count('InternalErrors');
+      logger.warn('Presence counts not settled after a delivery', { userId, error: error as Error });
+    }
+  });
+}

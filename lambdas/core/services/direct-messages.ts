@@ -19,6 +19,7 @@ import {
 } from '../store/idempotency.ts';
 import { deleteInboxEntries, listInbox, putInboxEntry } from '../store/inbox.ts';
 import { epochSeconds, type IdempotencyScope } from '../store/keys.ts';
+import { settleAfterUnremovedGone } from './connection-lifecycle.ts';
 import { screenContent } from './content-screen.ts';
 import { queueDepartures } from './departures.ts';
 import { type Attached, attachFiles, detachFiles } from './files.ts';
@@ -130,6 +131,7 @@ export async function sendDirectMessage(
     const report = await deliverToConnections(deps, body, connectionIds);
     recordFanout('user', connectionIds.length, deps.now() - started);
     await queueDepartures(deps, report.removed);
+    await settleAfterUnremovedGone(deps, report, [input.to]);
   } catch (error) {
     // Stored all the same, and the inbox delivers it on the next sync: answering an error here
     // would invite a retry that, without an id, stores the message twice.

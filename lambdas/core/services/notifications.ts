@@ -23,6 +23,7 @@ import { type InboxEntry, putInboxEntry } from '../store/inbox.ts';
 import { epochSeconds, type IdempotencyScope } from '../store/keys.ts';
 import { listAllMemberIds } from '../store/members.ts';
 import { getRoom } from '../store/rooms.ts';
+import { settleAfterUnremovedGone } from './connection-lifecycle.ts';
 import { queueDepartures } from './departures.ts';
 
 /** Parses a queue body or HTTP body; throws BAD_REQUEST naming what is wrong. */
@@ -155,6 +156,7 @@ export async function storeAndDeliver(
   const checked = announceInboxEntries(deps, { messageId: entry.messageId, ts }, userIds); // never rejects
   const report = await deliverToUsers(deps, entry.frame, userIds);
   await queueDepartures(deps, report.removed);
+  await settleAfterUnremovedGone(deps, report, userIds);
   await checked;
   return report;
 }

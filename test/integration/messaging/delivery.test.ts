@@ -85,6 +85,25 @@ describe('Delivery', () => {
     await alice.close();
   });
 
+  it('uncounts an id a crashed close left counted, so the next message does not post to it again', async () => {
+    const sid = await rt.connect('sid');
+    // Counted, with no connection or last-seen record: what a close that stopped before its count
+    // leaves (after sid's connect, which checks the counts it finds).
+    await countConnection('LeftConn00000A=', 'sid');
+    const alice = await rt.connect('alice');
+    const posts410 = () => rt.gateway.stats().posts410 ?? 0;
+    const before = posts410();
+    await alice.request({ action: 'send', to: 'sid', data: 'one' });
+    await sid.waitFor((f) => f.type === 'message' && f.data === 'one');
+    expect(posts410() - before).toBe(1);
+    const [live] = await itemsWithPrefix(rt.db, rt.endpoints.tableName, 'LIVE#sid');
+    expect([...((live?.conns as Set<string> | undefined) ?? [])]).not.toContain('LeftConn00000A=');
+    await alice.request({ action: 'send', to: 'sid', data: 'two' });
+    await sid.waitFor((f) => f.type === 'message' && f.data === 'two');
+    expect(posts410() - before).toBe(1);
+    await Promise.all([sid.close(), alice.close()]);
+  });
+
   it('skips the connections of a live-presence item past its expiry that TTL has not removed yet', async () => {
     const expiresAt = Math.floor(Date.now() / 1000) - 10;
     const stale = { ...connectionRecord('StaleConn0000A=', 'hank'), expiresAt };
