@@ -2,7 +2,7 @@ import { DeleteCommand, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/l
 import type { TableDeps } from '../deps.ts';
 import { isConditionFailed } from '../errors.ts';
 import { batchDelete, UnprocessedItemsError } from './batch.ts';
-import { epochSeconds, keys } from './keys.ts';
+import { epochSeconds, isPastExpiry, keys } from './keys.ts';
 import { listCountedConnections, type PresenceChange, uncountConnection } from './presence-counts.ts';
 
 /** A live WebSocket connection as stored in the table. */
@@ -89,7 +89,7 @@ export async function getConnection(
       ConsistentRead: consistent,
     }),
   );
-  if (!Item || isExpired(Item.expiresAt, deps.now())) return undefined;
+  if (!Item || isPastExpiry(Item.expiresAt, deps.now())) return undefined;
   return toRecord(Item);
 }
 
@@ -222,9 +222,6 @@ export async function touchConnection(deps: TableDeps, connectionId: string): Pr
 export async function listUserConnections(deps: TableDeps, userId: string): Promise<string[]> {
   return listCountedConnections(deps, userId);
 }
-
-const isExpired = (expiresAt: unknown, nowMs: number): boolean =>
-  typeof expiresAt === 'number' && expiresAt <= epochSeconds(nowMs);
 
 function toRecord(item: Record<string, unknown>): ConnectionRecord {
   return {

@@ -172,3 +172,7 @@ export function sweepShardOf(connectionId: string): number {
 
 /** DynamoDB TTL wants epoch seconds. */
 export const epochSeconds = (ms: number): number => Math.floor(ms / 1000);
+
+/** Whether an item's `expiresAt` (epoch seconds; TTL deletes late) has passed at `nowMs`. */
+export const isPastExpiry = (expiresAt: unknown, nowMs: number): boolean =>
+  typeof expiresAt === 'number' && expiresAt <= epochSeconds(nowMs);

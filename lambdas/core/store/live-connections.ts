@@ -1,14 +1,11 @@
 import type { TableDeps } from '../deps.ts';
 import { batchGet } from './batch.ts';
-import { epochSeconds, keys } from './keys.ts';
+import { isPastExpiry, keys } from './keys.ts';
 
 /*
  * Reads for the listing of every online user (`GET /online`), which meets many users and
  * connections at once: BatchGets of 100 keys, eventually consistent.
  */
-
-const isExpired = (expiresAt: unknown, nowMs: number): boolean =>
-  typeof expiresAt === 'number' && expiresAt <= epochSeconds(nowMs);
 
 /**
  * The ids each of these users' live-presence items counts (presence-counts.ts), as
@@ -25,7 +22,7 @@ export async function listCountedConnectionsOf(
   );
   return new Map(
     items
-      .filter((item) => !isExpired(item.expiresAt, deps.now()))
+      .filter((item) => !isPastExpiry(item.expiresAt, deps.now()))
       .map((item) => [item.userId as string, [...((item.conns as Set<string> | undefined) ?? [])]]),
   );
 }
@@ -45,7 +42,7 @@ export async function getLegacyConnectionUsers(
     connectionIds.map((id) => keys.connection(id)),
     'connectionId, userId, expiresAt',
   );
-  const live = items.filter((item) => !isExpired(item.expiresAt, deps.now()));
+  const live = items.filter((item) => !isPastExpiry(item.expiresAt, deps.now()));
   return new Map(live.map((item) => [item.connectionId as string, item.userId as string]));
 }
 
@@ -59,6 +56,6 @@ export async function filterRecordedConnections(
     connectionIds.map((id) => keys.seen(id)),
     'connectionId, expiresAt',
   );
-  const live = items.filter((item) => !isExpired(item.expiresAt, deps.now()));
+  const live = items.filter((item) => !isPastExpiry(item.expiresAt, deps.now()));
   return new Set(live.map((item) => item.connectionId as string));
 }

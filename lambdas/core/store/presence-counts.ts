@@ -1,7 +1,7 @@
 import { DeleteCommand, GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { TableDeps } from '../deps.ts';
 import { isConditionFailed } from '../errors.ts';
-import { epochSeconds, keys } from './keys.ts';
+import { epochSeconds, isPastExpiry, keys } from './keys.ts';
 
 /**
  * What decides a user's `joined`, `left` and `offline`: one item per user holding the set of
@@ -193,7 +193,7 @@ export async function listCountedConnections(deps: TableDeps, userId: string): P
       ProjectionExpression: 'conns, expiresAt',
     }),
   );
-  if (!Item || (typeof Item.expiresAt === 'number' && Item.expiresAt <= epochSeconds(deps.now()))) return [];
+  if (!Item || isPastExpiry(Item.expiresAt, deps.now())) return [];
   return [...((Item.conns as Set<string> | undefined) ?? [])];
 }
 
